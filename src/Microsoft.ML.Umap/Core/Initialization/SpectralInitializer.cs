@@ -1,0 +1,317 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.ML.Umap.Core.Graph;
+using Microsoft.ML.Umap.Core.Numerics;
+
+namespace Microsoft.ML.Umap.Core.Initialization
+{
+    /// <summary>
+    /// Spectral initial layout (umap-learn <c>spectral_layout</c>): the eigenvectors of the normalised graph
+    /// Laplacian I − D^(−1/2) W D^(−1/2) for its smallest non-trivial eigenvalues. A disconnected graph is laid
+    /// out component by component, each around a position from a spectral embedding of the component centroids
+    /// (umap-learn <c>multi_component_layout</c>). A component whose eigensolve fails gets a random layout and a
+    /// warning. Coordinates are raw (not yet scaled); see <see cref="LayoutScaling"/>.
+    /// </summary>
+    internal sealed class SpectralInitializer
+    {
+        private readonly int _dim;
+        private readonly ulong _seed;
+        private readonly int _threads;
+        private readonly FitMonitor _monitor;
+        private readonly LanczosEigensolver.Settings _solverSettings;
+
+        public SpectralInitializer(int dim, ulong seed, int threads, FitMonitor monitor, LanczosEigensolver.Settings solverSettings = null)
+        {
+            _dim = dim;
+            _seed = seed;
+            _threads = threads;
+            _monitor = monitor;
+            _solverSettings = solverSettings ?? new LanczosEigensolver.Settings();
+        }
+
+        /// <summary>
+        /// The raw spectral layout (n × dim, row-major) of <paramref name="graph"/>, or null when the graph is
+        /// connected and its eigensolve failed (a warning has then been reported; the caller falls back to random).
+        /// </summary>
+        /// <param name="graph">Symmetric weighted graph.</param>
+        /// <param name="data">The input rows, used for component centroids when the graph is disconnected.</param>
+        /// <param name="centroidDistance">Distance between two centroids, in the metric of the data.</param>
+        public double[] Layout(CsrMatrix graph, RowMatrix data, Func<double[], double[], double> centroidDistance)
+        {
+            int n = graph.Rows;
+            var labels = ConnectedComponents.Label(graph, out int components);
+            if (components == 1)
+            {
+                var layout = ComponentLayout(graph, out bool converged);
+                if (converged)
+                    return layout;
+                _monitor.Warning(FailureMessage);
+                return null;
+            }
+
+            _monitor.Info($"The graph has {components} connected components; laying each out separately around a spectral embedding of their centroids.");
+            return MultiComponentLayout(graph, data, labels, components, centroidDistance);
+        }
+
+        private const string FailureMessage =
+            "Spectral initialisation failed: the eigensolver did not converge, which usually means the graph's eigengap is tiny. " +
+            "Falling back to random initialisation. Adding a little noise to the data or raising NumberOfNeighbors usually helps.";
+
+        /// <summary>Eigenvectors 1..dim of the normalised Laplacian of a connected graph, n × dim row-major.</summary>
+        private double[] ComponentLayout(CsrMatrix graph, out bool converged)
+        {
+            int n = graph.Rows;
+            var op = new NormalizedAdjacencyOperator(graph, _threads);
+            var trivial = (double[])op.SqrtDegree.Clone();
+            Normalize(trivial);
+            var settings = new LanczosEigensolver.Settings
+            {
+                Tolerance = _solverSettings.Tolerance,
+                MaximumBasisSize = _solverSettings.MaximumBasisSize,
+                MaximumRestarts = _solverSettings.MaximumRestarts,
+                Seed = _seed,
+                Threads = _threads,
+            };
+            var result = LanczosEigensolver.Largest(op, _dim, new[] { trivial }, settings, _monitor.Cancellation);
+            converged = result.Converged;
+            _monitor.Info($"Spectral initialisation: {result.Multiplications} sparse products, eigenvalues of the Laplacian {string.Join(", ", Array.ConvertAll(result.Values, v => (1 - v).ToString("G4")))}{(converged ? "" : " (not converged)")}.");
+
+            var layout = new double[n * _dim];
+            for (int d = 0; d < _dim; d++)
+            {
+                var v = result.Vectors[d];
+                for (int i = 0; i < n; i++)
+                    layout[i * _dim + d] = v[i];
+            }
+            return layout;
+        }
+
+        private double[] MultiComponentLayout(CsrMatrix graph, RowMatrix data, int[] labels, int components, Func<double[], double[], double> centroidDistance)
+        {
+            int n = graph.Rows;
+            var meta = components > 2 * _dim
+                ? CentroidLayout(data, labels, components, centroidDistance)
+                : UnitVectorLayout(components);
+
+            var members = new List<int>[components];
+            for (int c = 0; c < components; c++)
+                members[c] = new List<int>();
+            for (int i = 0; i < n; i++)
+                members[labels[i]].Add(i);
+
+            var result = new double[n * _dim];
+            for (int c = 0; c < components; c++)
+            {
+                _monitor.ThrowIfCancellationRequested();
+                var center = new double[_dim];
+                Array.Copy(meta, c * _dim, center, 0, _dim);
+                double dataRange = HalfDistanceToNearest(meta, c, components);
+                var vertices = members[c];
+                double[] local = null;
+                if (vertices.Count >= 2 * _dim && vertices.Count > _dim + 1)
+                {
+                    local = ComponentLayout(Subgraph(graph, vertices), out bool converged);
+                    if (!converged)
+                    {
+                        _monitor.Warning(FailureMessage + $" (connected component {c} of {components}, {vertices.Count} points)");
+                        local = null;
+                    }
+                }
+
+                if (local is null)
+                {
+                    // Too small for an eigensolve (as in umap-learn) or the solve failed: uniform around the centre.
+                    var random = RandomInitializer.Uniform(vertices.Count, _dim, _seed ^ (ulong)(c + 1) * 0x9E3779B97F4A7C15UL, (float)dataRange, center);
+                    for (int v = 0; v < vertices.Count; v++)
+                    {
+                        for (int d = 0; d < _dim; d++)
+                            result[vertices[v] * _dim + d] = random.Values[v * _dim + d];
+                    }
+                    continue;
+                }
+
+                double maxAbs = 0;
+                foreach (double x in local)
+                    maxAbs = Math.Max(maxAbs, Math.Abs(x));
+                double expansion = maxAbs > 0 ? dataRange / maxAbs : 0;
+                for (int v = 0; v < vertices.Count; v++)
+                {
+                    for (int d = 0; d < _dim; d++)
+                        result[vertices[v] * _dim + d] = local[v * _dim + d] * expansion + center[d];
+                }
+            }
+            return result;
+        }
+
+        /// <summary>umap-learn places up to 2·dim components at ±unit vectors: (1,0,…), (−1,0,…), (0,1,…), ….</summary>
+        private double[] UnitVectorLayout(int components)
+        {
+            int half = (components + 1) / 2;
+            var meta = new double[components * _dim];
+            for (int c = 0; c < components; c++)
+            {
+                int axis = c % half;
+                meta[c * _dim + axis] = c < half ? 1.0 : -1.0;
+            }
+            return meta;
+        }
+
+        /// <summary>
+        /// Laplacian eigenmap of the component centroids with affinity exp(−d²), as umap-learn's
+        /// <c>component_layout</c> (through scikit-learn's SpectralEmbedding), scaled so the largest coordinate is 1.
+        /// </summary>
+        private double[] CentroidLayout(RowMatrix data, int[] labels, int components, Func<double[], double[], double> centroidDistance)
+        {
+            int dims = data.Columns;
+            var centroids = new double[components][];
+            var counts = new int[components];
+            for (int c = 0; c < components; c++)
+                centroids[c] = new double[dims];
+            for (int i = 0; i < data.Rows; i++)
+            {
+                var row = data.ReadOnlyRow(i);
+                var centroid = centroids[labels[i]];
+                for (int d = 0; d < dims; d++)
+                    centroid[d] += row[d];
+                counts[labels[i]]++;
+            }
+            for (int c = 0; c < components; c++)
+            {
+                for (int d = 0; d < dims; d++)
+                    centroids[c][d] /= counts[c];
+            }
+
+            var distances = new double[components, components];
+            var positive = new List<double>();
+            for (int i = 0; i < components; i++)
+            {
+                for (int j = i + 1; j < components; j++)
+                {
+                    double dist = centroidDistance(centroids[i], centroids[j]);
+                    distances[i, j] = distances[j, i] = dist;
+                    if (dist > 0)
+                        positive.Add(dist);
+                }
+            }
+
+            // exp(−d²) underflows to 0 for data on a large scale (pixel values, say), which would leave the
+            // centroid graph with no edges; measure distances in units of their median in that case.
+            double scale = 1.0;
+            positive.Sort();
+            if (positive.Count > 0 && Math.Exp(-positive[0] * positive[0]) == 0)
+                scale = positive[positive.Count / 2];
+
+            var affinity = new double[components, components];
+            var degree = new double[components];
+            for (int i = 0; i < components; i++)
+            {
+                for (int j = 0; j < components; j++)
+                {
+                    if (i == j)
+                        continue;
+                    double d = distances[i, j] / scale;
+                    affinity[i, j] = Math.Exp(-d * d);
+                    degree[i] += affinity[i, j];
+                }
+            }
+
+            var sqrtDegree = new double[components];
+            for (int i = 0; i < components; i++)
+                sqrtDegree[i] = Math.Sqrt(Math.Max(degree[i], double.Epsilon));
+            for (int i = 0; i < components; i++)
+            {
+                for (int j = 0; j < components; j++)
+                    affinity[i, j] /= sqrtDegree[i] * sqrtDegree[j];
+            }
+
+            var trivial = (double[])sqrtDegree.Clone();
+            Normalize(trivial);
+            var settings = new LanczosEigensolver.Settings { Seed = _seed, Threads = 1, Tolerance = 1e-8 };
+            var eig = LanczosEigensolver.Largest(new DenseSymmetricOperator(affinity), _dim, new[] { trivial }, settings, _monitor.Cancellation);
+
+            // scikit-learn returns D^(-1/2)·eigenvector with a deterministic sign (largest |entry| positive).
+            var meta = new double[components * _dim];
+            for (int d = 0; d < _dim; d++)
+            {
+                var v = eig.Vectors[d];
+                int argMax = 0;
+                for (int i = 1; i < components; i++)
+                {
+                    if (Math.Abs(v[i] / sqrtDegree[i]) > Math.Abs(v[argMax] / sqrtDegree[argMax]))
+                        argMax = i;
+                }
+                double sign = v[argMax] < 0 ? -1 : 1;
+                for (int i = 0; i < components; i++)
+                    meta[i * _dim + d] = sign * v[i] / sqrtDegree[i];
+            }
+
+            double max = double.NegativeInfinity;
+            foreach (double x in meta)
+                max = Math.Max(max, x);
+            if (max > 0)
+            {
+                for (int i = 0; i < meta.Length; i++)
+                    meta[i] /= max;
+            }
+            return meta;
+        }
+
+        private double HalfDistanceToNearest(double[] meta, int c, int components)
+        {
+            double best = double.PositiveInfinity;
+            for (int o = 0; o < components; o++)
+            {
+                if (o == c)
+                    continue;
+                double sum = 0;
+                for (int d = 0; d < _dim; d++)
+                {
+                    double diff = meta[o * _dim + d] - meta[c * _dim + d];
+                    sum += diff * diff;
+                }
+                if (sum > 0)
+                    best = Math.Min(best, Math.Sqrt(sum));
+            }
+            return double.IsPositiveInfinity(best) ? 0.5 : best / 2.0;
+        }
+
+        private static CsrMatrix Subgraph(CsrMatrix graph, List<int> vertices)
+        {
+            var local = new Dictionary<int, int>(vertices.Count);
+            for (int v = 0; v < vertices.Count; v++)
+                local[vertices[v]] = v;
+            var offsets = new int[vertices.Count + 1];
+            int nnz = 0;
+            foreach (int v in vertices)
+                nnz += graph.RowColumns(v).Length;
+            var columns = new int[nnz];
+            var values = new float[nnz];
+            int count = 0;
+            for (int v = 0; v < vertices.Count; v++)
+            {
+                var cols = graph.RowColumns(vertices[v]);
+                var vals = graph.RowValues(vertices[v]);
+                for (int p = 0; p < cols.Length; p++)
+                {
+                    // Every neighbour lies in the same component, so the lookup always succeeds.
+                    columns[count] = local[cols[p]];
+                    values[count] = vals[p];
+                    count++;
+                }
+                offsets[v + 1] = count;
+            }
+            // Vertices are listed in increasing order, so mapped columns stay sorted.
+            return new CsrMatrix(vertices.Count, vertices.Count, offsets, columns, values);
+        }
+
+        private static void Normalize(double[] v)
+        {
+            double norm = 0;
+            foreach (double x in v)
+                norm += x * x;
+            norm = Math.Sqrt(norm);
+            for (int i = 0; i < v.Length; i++)
+                v[i] /= norm;
+        }
+    }
+}

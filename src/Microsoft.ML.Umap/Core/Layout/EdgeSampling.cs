@@ -1,0 +1,70 @@
+using System;
+using Microsoft.ML.Umap.Core.Graph;
+
+namespace Microsoft.ML.Umap.Core.Layout
+{
+    /// <summary>
+    /// How often each edge is sampled during layout (umap-learn <c>make_epochs_per_sample</c>): an edge of
+    /// weight w fires every max_w / w epochs, so the strongest edges fire every epoch; edges too weak to fire
+    /// even once in the whole run are pruned first.
+    /// </summary>
+    internal static class EdgeSampling
+    {
+        /// <summary>
+        /// Drops edges with weight below max / <paramref name="epochs"/> (umap-learn uses its default epoch
+        /// count for this when fewer than 10 epochs are asked for). The graph stays symmetric.
+        /// </summary>
+        public static CsrMatrix Prune(CsrMatrix graph, int epochs, int defaultEpochs)
+        {
+            float max = MaxWeight(graph);
+            float threshold = max / (epochs > 10 ? epochs : defaultEpochs);
+            var offsets = new int[graph.Rows + 1];
+            int count = 0;
+            foreach (float w in graph.Values)
+            {
+                if (w >= threshold)
+                    count++;
+            }
+            var columns = new int[count];
+            var values = new float[count];
+            count = 0;
+            for (int i = 0; i < graph.Rows; i++)
+            {
+                var cols = graph.RowColumns(i);
+                var vals = graph.RowValues(i);
+                for (int p = 0; p < cols.Length; p++)
+                {
+                    if (vals[p] >= threshold)
+                    {
+                        columns[count] = cols[p];
+                        values[count] = vals[p];
+                        count++;
+                    }
+                }
+                offsets[i + 1] = count;
+            }
+            return new CsrMatrix(graph.Rows, graph.Columns, offsets, columns, values);
+        }
+
+        /// <summary>Epochs between samples of each edge: max_w / w (∞ never happens after pruning).</summary>
+        public static float[] EpochsPerSample(ReadOnlySpan<float> weights)
+        {
+            float max = 0f;
+            foreach (float w in weights)
+                max = Math.Max(max, w);
+            var result = new float[weights.Length];
+            for (int i = 0; i < weights.Length; i++)
+                result[i] = weights[i] > 0 ? max / weights[i] : float.PositiveInfinity;
+            return result;
+        }
+
+        /// <summary>The largest weight of the graph.</summary>
+        public static float MaxWeight(CsrMatrix graph)
+        {
+            float max = 0f;
+            foreach (float w in graph.Values)
+                max = Math.Max(max, w);
+            return max;
+        }
+    }
+}

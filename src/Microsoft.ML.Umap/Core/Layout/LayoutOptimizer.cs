@@ -1,0 +1,149 @@
+using System;
+using System.Runtime.CompilerServices;
+using Microsoft.ML.Umap.Core.Graph;
+using Microsoft.ML.Umap.Core.Numerics;
+
+namespace Microsoft.ML.Umap.Core.Layout
+{
+    /// <summary>
+    /// Epoch-sampled stochastic gradient descent with negative sampling (umap-learn
+    /// <c>optimize_layout_euclidean</c>), made reproducible under parallelism.
+    /// </summary>
+    /// <remarks>
+    /// umap-learn walks the edge list in order and moves both ends of each sampled edge, which races when run
+    /// on several threads; it therefore goes single-threaded when a seed is set. Here each vertex is updated
+    /// only by the thread that owns it, from its own out-edges (the graph is symmetric, so every edge is seen
+    /// from both ends), against the other vertices' positions at the start of the epoch. Because both
+    /// directions of an edge fire in the same epochs, the attraction a vertex receives as the other end in
+    /// umap-learn is applied here as a second, equal step (the 2× below); negative samples move only the
+    /// vertex itself, exactly as in umap-learn. Random streams are keyed by (seed, epoch, vertex), so the
+    /// result is bit-for-bit the same for a given seed whatever the number of threads.
+    /// </remarks>
+    internal static class LayoutOptimizer
+    {
+        /// <summary>Vertices per work item: big enough to amortise scheduling, small enough to balance.</summary>
+        private const int VertexChunk = 512;
+
+        /// <summary>
+        /// Optimises <paramref name="embedding"/> (n × dim, updated in place) for the symmetric graph
+        /// <paramref name="graph"/>, whose edges must already be pruned.
+        /// </summary>
+        public static void Optimize(RowMatrix embedding, CsrMatrix graph, LayoutSettings settings, FitMonitor monitor)
+        {
+            int n = embedding.Rows;
+            int dim = embedding.Columns;
+            if (graph.Rows != n)
+                throw new ArgumentException("The graph and the embedding must have the same number of vertices.");
+
+            var gradient = new UmapGradient(settings.A, settings.B, settings.RepulsionStrength);
+            var epochsPerSample = EdgeSampling.EpochsPerSample(graph.Values);
+            float negativeRate = (float)settings.NegativeSampleRate;
+            var nextSample = (float[])epochsPerSample.Clone();
+            var nextNegative = new float[epochsPerSample.Length];
+            for (int p = 0; p < nextNegative.Length; p++)
+                nextNegative[p] = epochsPerSample[p] / negativeRate;
+
+            var snapshot = new float[embedding.Values.Length];
+            int epochs = settings.Epochs;
+            float alpha = (float)settings.LearningRate;
+            for (int epoch = 0; epoch < epochs; epoch++)
+            {
+                monitor.ThrowIfCancellationRequested();
+                Array.Copy(embedding.Values, snapshot, snapshot.Length);
+                int currentEpoch = epoch;
+                float currentAlpha = alpha;
+                ParallelRange.For(n, VertexChunk, settings.Threads, (start, end) =>
+                {
+                    for (int i = start; i < end; i++)
+                    {
+                        var rng = FastRandom.ForStream(settings.Seed, (ulong)currentEpoch, (ulong)i);
+                        int from = graph.RowOffsets[i], to = graph.RowOffsets[i + 1];
+                        var sampler = new EdgeSampler(epochsPerSample, nextSample, nextNegative, negativeRate);
+                        StepVertex(
+                            embedding.Row(i), i, graph.ColumnIndices.AsSpan(from, to - from), from, snapshot, n, dim,
+                            in gradient, currentAlpha, AttractionSteps, currentEpoch, ref sampler, ref rng);
+                    }
+                }, monitor.Cancellation);
+
+                // umap-learn decays the rate after each epoch from the epoch index, so the first two epochs share it.
+                alpha = (float)(settings.LearningRate * (1.0 - (double)epoch / epochs));
+                if ((epoch + 1) * 10 / epochs != epoch * 10 / epochs || epoch + 1 == epochs)
+                {
+                    monitor.Report(UmapStage.Layout, epoch + 1, epochs);
+                    monitor.Info($"Layout: epoch {epoch + 1} of {epochs}.");
+                }
+            }
+        }
+
+        /// <summary>Attraction is applied twice per sampled edge end: once for each direction of the edge (see remarks).</summary>
+        private const float AttractionSteps = 2f;
+
+        /// <summary>
+        /// Applies every edge of one vertex due in <paramref name="epoch"/>: attraction towards the other end and
+        /// the negative samples' repulsion, moving only <paramref name="current"/>.
+        /// </summary>
+        /// <param name="current">The vertex's coordinates, updated in place.</param>
+        /// <param name="self">The vertex's own index among the tails (so it is never its own negative sample), or −1.</param>
+        /// <param name="tails">The other ends of the vertex's edges.</param>
+        /// <param name="firstEdge">Position of the first edge in the per-edge schedule arrays of <paramref name="sampler"/>.</param>
+        /// <param name="others">Positions of all tail vertices, row-major, read-only here.</param>
+        /// <param name="tailCount">Number of tail vertices (negative samples are drawn from them).</param>
+        /// <param name="dim">Embedding dimension.</param>
+        /// <param name="gradient">The gradient coefficients.</param>
+        /// <param name="alpha">Learning rate of this epoch.</param>
+        /// <param name="attractionSteps">Multiplier of the attractive step.</param>
+        /// <param name="epoch">Current epoch index.</param>
+        /// <param name="sampler">The edges' sampling schedule.</param>
+        /// <param name="rng">The vertex's random stream for this epoch.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void StepVertex(
+            Span<float> current, int self, ReadOnlySpan<int> tails, int firstEdge, float[] others, int tailCount, int dim,
+            in UmapGradient gradient, float alpha, float attractionSteps, int epoch, ref EdgeSampler sampler, ref FastRandom rng)
+        {
+            for (int e = 0; e < tails.Length; e++)
+            {
+                int edge = firstEdge + e;
+                if (!sampler.IsDue(edge, epoch))
+                    continue;
+
+                var other = new ReadOnlySpan<float>(others, tails[e] * dim, dim);
+                float coefficient = gradient.Attraction(SquaredDistance(current, other));
+                float step = attractionSteps * alpha;
+                for (int d = 0; d < dim; d++)
+                    current[d] += step * UmapGradient.ClipComponent(coefficient * (current[d] - other[d]));
+
+                int negatives = sampler.TakeNegativeSamples(edge, epoch);
+                for (int s = 0; s < negatives; s++)
+                {
+                    int k = rng.NextInt(tailCount);
+                    var negative = new ReadOnlySpan<float>(others, k * dim, dim);
+                    float distanceSquared = SquaredDistance(current, negative);
+                    if (distanceSquared > 0f)
+                    {
+                        float repulsion = gradient.Repulsion(distanceSquared);
+                        for (int d = 0; d < dim; d++)
+                            current[d] += alpha * UmapGradient.ClipComponent(repulsion * (current[d] - negative[d]));
+                    }
+                    else if (k != self)
+                    {
+                        // A distinct point at the same place: push away along every axis (umap-learn does the same).
+                        for (int d = 0; d < dim; d++)
+                            current[d] += alpha * UmapGradient.Clip;
+                    }
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float SquaredDistance(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+        {
+            float sum = 0f;
+            for (int d = 0; d < x.Length; d++)
+            {
+                float diff = x[d] - y[d];
+                sum += diff * diff;
+            }
+            return sum;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace Microsoft.ML.Umap.Core.Layout
+{
+    /// <summary>
+    /// The gradient coefficients of UMAP's cross-entropy for the low-dimensional similarity
+    /// q = 1 / (1 + a·d^(2b)), as functions of the squared distance d² (umap-learn <c>layouts.py</c>).
+    /// Constants are folded once; d²^(b−1) is computed as d²^b / d² to save a <c>pow</c>.
+    /// </summary>
+    internal readonly struct UmapGradient
+    {
+        /// <summary>Each gradient component is clipped to ±4, as in umap-learn, to keep early steps bounded.</summary>
+        public const float Clip = 4f;
+
+        /// <summary>Added to d² in the repulsive term so coincident points do not blow it up (umap-learn: 0.001).</summary>
+        public const float RepulsionEpsilon = 0.001f;
+
+        private readonly float _a;
+        private readonly float _b;
+        private readonly float _minusTwoAB;
+        private readonly float _twoGammaB;
+
+        public UmapGradient(double a, double b, double repulsionStrength)
+        {
+            _a = (float)a;
+            _b = (float)b;
+            _minusTwoAB = (float)(-2.0 * a * b);
+            _twoGammaB = (float)(2.0 * repulsionStrength * b);
+        }
+
+        /// <summary>Coefficient of (y_i − y_j) in the attractive gradient; 0 for coincident points.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Attraction(float distanceSquared)
+        {
+            if (!(distanceSquared > 0f))
+                return 0f;
+            float powB = MathF.Pow(distanceSquared, _b);
+            return _minusTwoAB * (powB / distanceSquared) / (_a * powB + 1f);
+        }
+
+        /// <summary>Coefficient of (y_i − y_j) in the repulsive gradient, for d² &gt; 0.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Repulsion(float distanceSquared)
+        {
+            float powB = MathF.Pow(distanceSquared, _b);
+            return _twoGammaB / ((RepulsionEpsilon + distanceSquared) * (_a * powB + 1f));
+        }
+
+        /// <summary>Clips one gradient component to [−<see cref="Clip"/>, <see cref="Clip"/>].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float ClipComponent(float value) => Math.Clamp(value, -Clip, Clip);
+    }
+}

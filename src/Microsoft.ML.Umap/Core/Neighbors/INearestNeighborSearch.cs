@@ -1,0 +1,26 @@
+using System;
+
+namespace Microsoft.ML.Umap.Core.Neighbors
+{
+    /// <summary>
+    /// A nearest-neighbour search over a fixed set of points: the k-nearest-neighbour graph of the set itself
+    /// (for fitting) and queries for arbitrary points (for embedding new rows).
+    /// </summary>
+    internal interface INearestNeighborSearch
+    {
+        /// <summary>The number of indexed points.</summary>
+        int PointCount { get; }
+
+        /// <summary>
+        /// The <paramref name="neighborCount"/> nearest neighbours of every indexed point, the point itself
+        /// first (see <see cref="KnnGraph"/>).
+        /// </summary>
+        KnnGraph ComputeGraph(int neighborCount, FitMonitor monitor);
+
+        /// <summary>
+        /// The nearest indexed points to <paramref name="query"/>, ascending by (distance, index); as many as
+        /// <paramref name="indices"/> has room for. Distances are true distances. Safe to call concurrently.
+        /// </summary>
+        void Query(ReadOnlySpan<float> query, Span<int> indices, Span<float> distances);
+    }
+}

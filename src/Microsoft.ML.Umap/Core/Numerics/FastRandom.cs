@@ -1,0 +1,72 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace Microsoft.ML.Umap.Core.Numerics
+{
+    /// <summary>
+    /// A small, fast, splittable pseudo-random generator (SplitMix64). It is a value type so hot loops keep
+    /// it in registers, and streams are derived from a seed plus integer keys (epoch, vertex, row …) so that
+    /// results never depend on which thread processed which item.
+    /// </summary>
+    internal struct FastRandom
+    {
+        private const ulong GoldenGamma = 0x9E3779B97F4A7C15UL;
+        private ulong _state;
+
+        /// <summary>Creates a generator from a raw 64-bit state.</summary>
+        public FastRandom(ulong state) => _state = state;
+
+        /// <summary>
+        /// A generator for the stream identified by <paramref name="seed"/> and the keys. Different key
+        /// tuples give statistically independent streams.
+        /// </summary>
+        public static FastRandom ForStream(ulong seed, ulong key1 = 0, ulong key2 = 0)
+        {
+            ulong s = Mix(seed + GoldenGamma);
+            s = Mix(s ^ (key1 + 0x632BE59BD9B4E019UL));
+            s = Mix(s ^ (key2 + 0x85157AF5UL));
+            return new FastRandom(s);
+        }
+
+        /// <summary>The SplitMix64 finaliser: a bijective 64-bit hash with good avalanche.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ulong Mix(ulong z)
+        {
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return z ^ (z >> 31);
+        }
+
+        /// <summary>Next 64 random bits.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ulong NextUInt64()
+        {
+            _state += GoldenGamma;
+            return Mix(_state);
+        }
+
+        /// <summary>Next 32 random bits.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public uint NextUInt32() => (uint)(NextUInt64() >> 32);
+
+        /// <summary>An integer uniform in [0, <paramref name="exclusiveMax"/>) by Lemire's multiply-shift (no division).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int NextInt(int exclusiveMax) => (int)(((ulong)NextUInt32() * (uint)exclusiveMax) >> 32);
+
+        /// <summary>A float uniform in [0, 1).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float NextFloat() => (NextUInt32() >> 8) * (1.0f / (1 << 24));
+
+        /// <summary>A double uniform in [0, 1).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+        /// <summary>A standard normal deviate (Box–Muller; one of the pair is discarded for simplicity).</summary>
+        public double NextGaussian()
+        {
+            double u1 = 1.0 - NextDouble(); // in (0, 1], so the log is finite
+            double u2 = NextDouble();
+            return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System;
+
+namespace Microsoft.ML.Umap.Core.Numerics
+{
+    /// <summary>
+    /// Dense double-precision vector operations for the iterative eigensolver, multi-threaded over fixed
+    /// chunks. Reductions add per-chunk partial sums in chunk order, so every result is bit-for-bit the same
+    /// whatever the thread count.
+    /// </summary>
+    internal sealed class ParallelVectorOps
+    {
+        // Large enough that a chunk's work dwarfs the scheduling cost, small enough to balance two cores.
+        private const int ChunkSize = 8192;
+
+        private readonly int _threads;
+
+        public ParallelVectorOps(int threads) => _threads = Math.Max(1, threads);
+
+        /// <summary>The number of threads the operations use.</summary>
+        public int Threads => _threads;
+
+        private static int ChunkCount(int n) => (n + ChunkSize - 1) / ChunkSize;
+
+        /// <summary>x · y.</summary>
+        public double Dot(double[] x, double[] y)
+        {
+            int n = x.Length;
+            var partial = new double[ChunkCount(n)];
+            ParallelRange.For(n, ChunkSize, _threads, (start, end) =>
+            {
+                double sum = 0;
+                for (int i = start; i < end; i++)
+                    sum += x[i] * y[i];
+                partial[start / ChunkSize] = sum;
+            });
+            double total = 0;
+            foreach (double p in partial)
+                total += p;
+            return total;
+        }
+
+        /// <summary>‖x‖₂.</summary>
+        public double Norm(double[] x) => Math.Sqrt(Dot(x, x));
+
+        /// <summary>x ← x · factor.</summary>
+        public void Scale(double[] x, double factor)
+        {
+            ParallelRange.For(x.Length, ChunkSize, _threads, (start, end) =>
+            {
+                for (int i = start; i < end; i++)
+                    x[i] *= factor;
+            });
+        }
+
+        /// <summary>
+        /// Removes from <paramref name="w"/> its components along the orthonormal vectors
+        /// <paramref name="basis"/>[0 .. <paramref name="count"/>) by classical Gram–Schmidt, and adds the
+        /// coefficients removed to <paramref name="coefficients"/>.
+        /// </summary>
+        public void Orthogonalize(double[] w, double[][] basis, int count, double[] coefficients)
+        {
+            if (count == 0)
+                return;
+            int n = w.Length;
+            int chunks = ChunkCount(n);
+            var partial = new double[chunks * count];
+            ParallelRange.For(n, ChunkSize, _threads, (start, end) =>
+            {
+                int c = start / ChunkSize;
+                for (int j = 0; j < count; j++)
+                {
+                    double[] v = basis[j];
+                    double sum = 0;
+                    for (int i = start; i < end; i++)
+                        sum += v[i] * w[i];
+                    partial[c * count + j] = sum;
+                }
+            });
+
+            var h = new double[count];
+            for (int c = 0; c < chunks; c++)
+            {
+                for (int j = 0; j < count; j++)
+                    h[j] += partial[c * count + j];
+            }
+
+            ParallelRange.For(n, ChunkSize, _threads, (start, end) =>
+            {
+                for (int j = 0; j < count; j++)
+                {
+                    double[] v = basis[j];
+                    double hj = h[j];
+                    for (int i = start; i < end; i++)
+                        w[i] -= hj * v[i];
+                }
+            });
+
+            if (coefficients != null)
+            {
+                for (int j = 0; j < count; j++)
+                    coefficients[j] += h[j];
+            }
+        }
+
+        /// <summary>
+        /// Replaces the first <paramref name="outputs"/> vectors of <paramref name="basis"/> by linear
+        /// combinations of its first <paramref name="inputs"/> vectors: basis'[i] = Σ_j basis[j] · S[j, i].
+        /// Works in place, row by row, so no second basis is allocated.
+        /// </summary>
+        public void CombineInPlace(double[][] basis, int inputs, double[,] s, int outputs)
+        {
+            int n = basis[0].Length;
+            ParallelRange.For(n, ChunkSize, _threads, (start, end) =>
+            {
+                Span<double> row = stackalloc double[inputs];
+                Span<double> result = stackalloc double[outputs];
+                for (int r = start; r < end; r++)
+                {
+                    for (int j = 0; j < inputs; j++)
+                        row[j] = basis[j][r];
+                    for (int i = 0; i < outputs; i++)
+                    {
+                        double sum = 0;
+                        for (int j = 0; j < inputs; j++)
+                            sum += row[j] * s[j, i];
+                        result[i] = sum;
+                    }
+                    for (int i = 0; i < outputs; i++)
+                        basis[i][r] = result[i];
+                }
+            });
+        }
+    }
+}

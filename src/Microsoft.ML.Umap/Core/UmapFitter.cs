@@ -1,0 +1,157 @@
+using System;
+using Microsoft.ML.Umap.Core.Distances;
+using Microsoft.ML.Umap.Core.Graph;
+using Microsoft.ML.Umap.Core.Initialization;
+using Microsoft.ML.Umap.Core.Layout;
+using Microsoft.ML.Umap.Core.Neighbors;
+using Microsoft.ML.Umap.Core.Numerics;
+
+namespace Microsoft.ML.Umap.Core
+{
+    /// <summary>
+    /// Runs the UMAP stages on a matrix of finite values: nearest neighbours → fuzzy simplicial set →
+    /// initial layout → layout optimisation.
+    /// </summary>
+    internal static class UmapFitter
+    {
+        /// <summary>Embeds the rows of <paramref name="data"/>. Values must be finite (the caller validates them).</summary>
+        public static UmapFitResult Fit(RowMatrix data, UmapParameters parameters, FitMonitor monitor)
+        {
+            parameters.Validate();
+            int n = data.Rows;
+            int dim = parameters.NumberOfComponents;
+            int threads = parameters.NumberOfThreads;
+            if (n == 0)
+                throw new InvalidOperationException("UMAP needs at least one row to fit; the input has none.");
+
+            var (a, b) = parameters.A is double givenA && parameters.B is double givenB
+                ? (givenA, givenB)
+                : FitCurve(parameters);
+
+            int k = parameters.NumberOfNeighbors;
+            if (n < k)
+            {
+                monitor.Warning($"NumberOfNeighbors ({k}) is larger than the number of rows ({n}); every row's neighbourhood is the whole data set (k = {n}).");
+                k = n;
+            }
+
+            KnnGraph knn;
+            using (monitor.Stage(UmapStage.Neighbors, $"Finding the {k - 1} nearest neighbours of {n} rows"))
+            {
+                monitor.Report(UmapStage.Neighbors, 0, 1);
+                knn = CreateSearch(data, parameters).ComputeGraph(k, monitor);
+            }
+
+            FuzzySimplicialSet fuzzy;
+            CsrMatrix graph;
+            int epochs = parameters.EpochsFor(n);
+            using (monitor.Stage(UmapStage.Graph, "Building the fuzzy simplicial set"))
+            {
+                monitor.Report(UmapStage.Graph, 0, 1);
+                monitor.ThrowIfCancellationRequested();
+                fuzzy = FuzzySimplicialSet.Build(knn, parameters.LocalConnectivity, parameters.SetOperationMixRatio, threads);
+                graph = EdgeSampling.Prune(fuzzy.Graph, epochs, UmapParameters.DefaultEpochs(n));
+                monitor.Report(UmapStage.Graph, 1, 1);
+            }
+
+            RowMatrix embedding;
+            UmapInitialization initialization;
+            using (monitor.Stage(UmapStage.Initialization, $"Initialising the layout ({parameters.Initialization})"))
+            {
+                monitor.Report(UmapStage.Initialization, 0, 1);
+                (embedding, initialization) = Initialize(data, graph, parameters, monitor);
+                monitor.Report(UmapStage.Initialization, 1, 1);
+            }
+
+            using (monitor.Stage(UmapStage.Layout, $"Optimising the layout for {epochs} epochs"))
+            {
+                monitor.Report(UmapStage.Layout, 0, epochs);
+                var settings = new LayoutSettings
+                {
+                    Epochs = epochs,
+                    A = a,
+                    B = b,
+                    RepulsionStrength = parameters.RepulsionStrength,
+                    LearningRate = parameters.LearningRate,
+                    NegativeSampleRate = parameters.NegativeSampleRate,
+                    Seed = parameters.Seed,
+                    Threads = threads,
+                };
+                LayoutOptimizer.Optimize(embedding, graph, settings, monitor);
+            }
+
+            var durations = new TimeSpan[Enum.GetValues<UmapStage>().Length];
+            foreach (UmapStage stage in Enum.GetValues<UmapStage>())
+                durations[(int)stage] = monitor.Duration(stage);
+            return new UmapFitResult
+            {
+                Embedding = embedding,
+                A = a,
+                B = b,
+                Epochs = epochs,
+                NeighborsUsed = k,
+                InitializationUsed = initialization,
+                Neighbors = knn,
+                FuzzySet = fuzzy,
+                StageDurations = durations,
+            };
+        }
+
+        /// <summary>(a, b) from MinimumDistance and Spread, unless both are given.</summary>
+        public static (double A, double B) FitCurve(UmapParameters parameters)
+        {
+            var (a, b) = CurveFit.FindAB(parameters.Spread, parameters.MinimumDistance);
+            return (parameters.A ?? a, parameters.B ?? b);
+        }
+
+        /// <summary>The neighbour search for the configured metric.</summary>
+        public static INearestNeighborSearch CreateSearch(RowMatrix data, UmapParameters parameters) => parameters.Metric switch
+        {
+            UmapMetric.Euclidean => new ExactNearestNeighbors<EuclideanDistance>(data, parameters.NumberOfThreads),
+            _ => throw new ArgumentOutOfRangeException(nameof(parameters), parameters.Metric, "Unknown metric."),
+        };
+
+        private static (RowMatrix Layout, UmapInitialization Used) Initialize(RowMatrix data, CsrMatrix graph, UmapParameters parameters, FitMonitor monitor)
+        {
+            int n = data.Rows;
+            int dim = parameters.NumberOfComponents;
+            RowMatrix layout = null;
+            var used = parameters.Initialization;
+            if (used == UmapInitialization.Spectral)
+            {
+                // As umap-learn does for tiny components: too few points for dim non-trivial eigenvectors.
+                if (n < 2 * dim || n <= dim + 1)
+                {
+                    monitor.Info($"Too few rows ({n}) for a {dim}-dimensional spectral layout; using a random layout.");
+                }
+                else
+                {
+                    var spectral = new SpectralInitializer(dim, parameters.Seed, parameters.NumberOfThreads, monitor);
+                    var raw = spectral.Layout(graph, data, EuclideanCentroidDistance);
+                    if (raw != null)
+                        layout = LayoutScaling.ExpandWithNoise(raw, n, dim, parameters.Seed);
+                }
+            }
+
+            if (layout is null)
+            {
+                used = UmapInitialization.Random;
+                layout = RandomInitializer.Uniform(n, dim, parameters.Seed);
+            }
+
+            LayoutScaling.RescaleToBox(layout);
+            return (layout, used);
+        }
+
+        private static double EuclideanCentroidDistance(double[] x, double[] y)
+        {
+            double sum = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double d = x[i] - y[i];
+                sum += d * d;
+            }
+            return Math.Sqrt(sum);
+        }
+    }
+}

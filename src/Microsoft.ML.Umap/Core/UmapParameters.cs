@@ -1,0 +1,80 @@
+using System;
+
+namespace Microsoft.ML.Umap.Core
+{
+    /// <summary>
+    /// Every setting of a fit, validated, with the public option names. Immutable: the estimator builds one
+    /// from its options, and the fitted model keeps it as the record of what produced the embedding.
+    /// </summary>
+    internal sealed class UmapParameters
+    {
+        /// <summary>Below this many rows umap-learn uses 500 epochs by default, else 200.</summary>
+        public const int SmallDataRows = 10_000;
+
+        public int NumberOfComponents { get; init; } = 2;
+
+        public int NumberOfNeighbors { get; init; } = 15;
+
+        public double MinimumDistance { get; init; } = 0.1;
+
+        public double Spread { get; init; } = 1.0;
+
+        public int? NumberOfEpochs { get; init; }
+
+        public double LearningRate { get; init; } = 1.0;
+
+        public double NegativeSampleRate { get; init; } = 5.0;
+
+        public double RepulsionStrength { get; init; } = 1.0;
+
+        public double LocalConnectivity { get; init; } = 1.0;
+
+        public double SetOperationMixRatio { get; init; } = 1.0;
+
+        public double? A { get; init; }
+
+        public double? B { get; init; }
+
+        public UmapInitialization Initialization { get; init; } = UmapInitialization.Spectral;
+
+        public UmapMetric Metric { get; init; } = UmapMetric.Euclidean;
+
+        public ulong Seed { get; init; }
+
+        /// <summary>Threads for every stage; results do not depend on it.</summary>
+        public int NumberOfThreads { get; init; } = Environment.ProcessorCount;
+
+        /// <summary>The epoch count used for <paramref name="rows"/> rows (umap-learn's default when not set).</summary>
+        public int EpochsFor(int rows) => NumberOfEpochs ?? DefaultEpochs(rows);
+
+        /// <summary>umap-learn's default: 500 epochs up to 10,000 rows, 200 above.</summary>
+        public static int DefaultEpochs(int rows) => rows <= SmallDataRows ? 500 : 200;
+
+        /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
+        public void Validate()
+        {
+            Check(NumberOfComponents >= 1, nameof(NumberOfComponents), NumberOfComponents, "must be at least 1");
+            Check(NumberOfNeighbors >= 2, nameof(NumberOfNeighbors), NumberOfNeighbors, "must be at least 2 (the point itself and one neighbour)");
+            Check(Spread > 0 && double.IsFinite(Spread), nameof(Spread), Spread, "must be positive and finite");
+            Check(MinimumDistance >= 0 && double.IsFinite(MinimumDistance), nameof(MinimumDistance), MinimumDistance, "must be non-negative and finite");
+            Check(MinimumDistance <= Spread, nameof(MinimumDistance), MinimumDistance, $"must not exceed Spread ({Spread})");
+            Check(NumberOfEpochs is null || NumberOfEpochs >= 0, nameof(NumberOfEpochs), NumberOfEpochs, "must be non-negative (or null for the default)");
+            Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive and finite");
+            Check(NegativeSampleRate >= 0 && double.IsFinite(NegativeSampleRate), nameof(NegativeSampleRate), NegativeSampleRate, "must be non-negative and finite");
+            Check(RepulsionStrength >= 0 && double.IsFinite(RepulsionStrength), nameof(RepulsionStrength), RepulsionStrength, "must be non-negative and finite");
+            Check(LocalConnectivity >= 0 && double.IsFinite(LocalConnectivity), nameof(LocalConnectivity), LocalConnectivity, "must be non-negative and finite");
+            Check(SetOperationMixRatio >= 0 && SetOperationMixRatio <= 1, nameof(SetOperationMixRatio), SetOperationMixRatio, "must be between 0 and 1");
+            Check(A is null || (A > 0 && double.IsFinite(A.Value)), nameof(A), A, "must be positive and finite (or null to fit it)");
+            Check(B is null || (B > 0 && double.IsFinite(B.Value)), nameof(B), B, "must be positive and finite (or null to fit it)");
+            Check(Enum.IsDefined(Initialization), nameof(Initialization), Initialization, "is not a known initialisation");
+            Check(Enum.IsDefined(Metric), nameof(Metric), Metric, "is not a known metric");
+            Check(NumberOfThreads >= 1, nameof(NumberOfThreads), NumberOfThreads, "must be at least 1");
+        }
+
+        private static void Check(bool condition, string name, object value, string rule)
+        {
+            if (!condition)
+                throw new ArgumentOutOfRangeException(name, value, $"{name} {rule}; got {value ?? "null"}.");
+        }
+    }
+}

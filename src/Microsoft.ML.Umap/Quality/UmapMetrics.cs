@@ -1,0 +1,271 @@
+using System;
+using System.Threading;
+using Microsoft.ML.Umap.Core.Distances;
+using Microsoft.ML.Umap.Core.Neighbors;
+using Microsoft.ML.Umap.Core.Numerics;
+
+namespace Microsoft.ML.Umap
+{
+    /// <summary>
+    /// Quality measures of an embedding: how well it keeps the input's neighbourhoods (trustworthiness) and how
+    /// well it separates known classes (k-nearest-neighbour classification accuracy).
+    /// </summary>
+    public static class UmapMetrics
+    {
+        /// <summary>
+        /// Trustworthiness T(k) of an embedding (Venna &amp; Kaski; scikit-learn's <c>trustworthiness</c>):
+        /// 1 − 2 / (n k (2n − 3k − 1)) · Σ_i Σ_{j ∈ U_i} (r(i, j) − k), where U_i are the k nearest neighbours of
+        /// row i in the embedding that are not among its k nearest in the input, and r(i, j) is j's rank by input
+        /// distance from i. 1 means every embedded neighbourhood is a true one. Euclidean distance in both spaces;
+        /// ties are broken by row index.
+        /// </summary>
+        /// <param name="input">The input rows, n × d.</param>
+        /// <param name="embedding">The embedded rows, n × m, in the same order.</param>
+        /// <param name="neighbors">k; must be below n / 2.</param>
+        /// <param name="sampleSize">
+        /// If set and below n, the sum runs over this many rows drawn at random (all n rows still count as
+        /// neighbours) and is rescaled, giving an unbiased estimate at a fraction of the O(n² d) cost.
+        /// </param>
+        /// <param name="seed">Seed for the sample.</param>
+        /// <exception cref="ArgumentException">The arrays are empty, ragged, of different lengths, or k is out of range.</exception>
+        public static double Trustworthiness(float[][] input, float[][] embedding, int neighbors = 15, int? sampleSize = null, int seed = 0)
+            => Trustworthiness(ToMatrix(input, nameof(input)), ToMatrix(embedding, nameof(embedding)), neighbors, sampleSize, seed);
+
+        /// <summary>
+        /// Accuracy of a k-nearest-neighbour classifier on the embedding, estimated by
+        /// <paramref name="folds"/>-fold cross-validation: row i is in fold i mod folds, and each row is classified by
+        /// majority vote of its k nearest rows from the other folds (ties go to the smallest label, as in
+        /// scikit-learn).
+        /// </summary>
+        /// <param name="embedding">The embedded rows, n × m.</param>
+        /// <param name="labels">Class of each row.</param>
+        /// <param name="neighbors">k.</param>
+        /// <param name="folds">Number of folds, at least 2.</param>
+        public static double KnnAccuracy(float[][] embedding, int[] labels, int neighbors = 10, int folds = 5)
+            => KnnAccuracy(ToMatrix(embedding, nameof(embedding)), labels, neighbors, folds);
+
+        /// <summary>
+        /// Accuracy of a k-nearest-neighbour classifier trained on <paramref name="trainEmbedding"/> and tested on
+        /// <paramref name="testEmbedding"/> (majority vote, ties to the smallest label).
+        /// </summary>
+        public static double KnnAccuracy(float[][] trainEmbedding, int[] trainLabels, float[][] testEmbedding, int[] testLabels, int neighbors = 10)
+            => KnnAccuracy(ToMatrix(trainEmbedding, nameof(trainEmbedding)), trainLabels, ToMatrix(testEmbedding, nameof(testEmbedding)), testLabels, neighbors);
+
+        internal static double Trustworthiness(RowMatrix input, RowMatrix embedding, int neighbors, int? sampleSize, int seed)
+        {
+            int n = input.Rows;
+            if (embedding.Rows != n)
+                throw new ArgumentException($"The input has {n} rows but the embedding has {embedding.Rows}.", nameof(embedding));
+            if (neighbors < 1 || 2 * neighbors >= n)
+                throw new ArgumentOutOfRangeException(nameof(neighbors), neighbors, $"k must be at least 1 and below n / 2 = {n / 2.0}.");
+
+            int[] queries = SampleRows(n, sampleSize, seed);
+            var penalties = new long[queries.Length];
+            ParallelRange.For(queries.Length, 16, Environment.ProcessorCount, (start, end) =>
+            {
+                var inputDistances = new float[n];
+                var embeddedIdx = new int[neighbors];
+                var embeddedDist = new float[neighbors];
+                var inputIdx = new int[neighbors];
+                var inputDist = new float[neighbors];
+                for (int q = start; q < end; q++)
+                {
+                    int i = queries[q];
+                    var row = input.ReadOnlyRow(i);
+                    for (int j = 0; j < n; j++)
+                        inputDistances[j] = j == i ? float.PositiveInfinity : DistanceKernels.SquaredEuclidean(row, input.ReadOnlyRow(j));
+
+                    NearestExcluding(embedding, i, embeddedDist, embeddedIdx);
+                    // The k-th nearest input neighbour bounds the input neighbourhood.
+                    NeighborHeap.Clear(inputDist, inputIdx);
+                    for (int j = 0; j < n; j++)
+                    {
+                        if (j != i)
+                            NeighborHeap.Push(inputDist, inputIdx, inputDistances[j], j);
+                    }
+                    float kthDistance = inputDist[0];
+                    int kthIndex = inputIdx[0];
+
+                    long penalty = 0;
+                    foreach (int j in embeddedIdx)
+                    {
+                        float dj = inputDistances[j];
+                        if (dj < kthDistance || (dj == kthDistance && j <= kthIndex))
+                            continue; // among the input neighbours: no penalty
+                        int rank = 1; // 1-based rank of j by input distance from i
+                        for (int l = 0; l < n; l++)
+                        {
+                            float dl = inputDistances[l];
+                            if (dl < dj || (dl == dj && l < j))
+                                rank++;
+                        }
+                        penalty += rank - neighbors;
+                    }
+                    penalties[q] = penalty;
+                }
+            });
+
+            double total = 0;
+            foreach (long p in penalties)
+                total += p;
+            double m = queries.Length;
+            return 1.0 - total * 2.0 / (m * neighbors * (2.0 * n - 3.0 * neighbors - 1.0));
+        }
+
+        internal static double KnnAccuracy(RowMatrix embedding, int[] labels, int neighbors, int folds)
+        {
+            int n = embedding.Rows;
+            CheckLabels(labels, n, nameof(labels));
+            if (folds < 2 || folds > n)
+                throw new ArgumentOutOfRangeException(nameof(folds), folds, $"folds must be between 2 and the number of rows ({n}).");
+            if (neighbors < 1 || neighbors > n - (n + folds - 1) / folds)
+                throw new ArgumentOutOfRangeException(nameof(neighbors), neighbors, "k must be at least 1 and at most the size of the training folds.");
+
+            int correct = 0;
+            ParallelRange.For(n, 64, Environment.ProcessorCount, (start, end) =>
+            {
+                var idx = new int[neighbors];
+                var dist = new float[neighbors];
+                int local = 0;
+                for (int i = start; i < end; i++)
+                {
+                    NeighborHeap.Clear(dist, idx);
+                    var row = embedding.ReadOnlyRow(i);
+                    for (int j = 0; j < n; j++)
+                    {
+                        if (j % folds == i % folds)
+                            continue;
+                        float d = DistanceKernels.SquaredEuclidean(row, embedding.ReadOnlyRow(j));
+                        if (d <= dist[0])
+                            NeighborHeap.Push(dist, idx, d, j);
+                    }
+                    if (Vote(idx, labels) == labels[i])
+                        local++;
+                }
+                Interlocked.Add(ref correct, local);
+            });
+            return (double)correct / n;
+        }
+
+        internal static double KnnAccuracy(RowMatrix train, int[] trainLabels, RowMatrix test, int[] testLabels, int neighbors)
+        {
+            CheckLabels(trainLabels, train.Rows, nameof(trainLabels));
+            CheckLabels(testLabels, test.Rows, nameof(testLabels));
+            if (train.Columns != test.Columns)
+                throw new ArgumentException($"The training embedding has {train.Columns} columns but the test embedding has {test.Columns}.");
+            if (neighbors < 1 || neighbors > train.Rows)
+                throw new ArgumentOutOfRangeException(nameof(neighbors), neighbors, $"k must be between 1 and the number of training rows ({train.Rows}).");
+            if (test.Rows == 0)
+                throw new ArgumentException("The test set is empty.", nameof(testLabels));
+
+            int correct = 0;
+            ParallelRange.For(test.Rows, 64, Environment.ProcessorCount, (start, end) =>
+            {
+                var idx = new int[neighbors];
+                var dist = new float[neighbors];
+                int local = 0;
+                for (int i = start; i < end; i++)
+                {
+                    NeighborHeap.Clear(dist, idx);
+                    var row = test.ReadOnlyRow(i);
+                    for (int j = 0; j < train.Rows; j++)
+                    {
+                        float d = DistanceKernels.SquaredEuclidean(row, train.ReadOnlyRow(j));
+                        if (d <= dist[0])
+                            NeighborHeap.Push(dist, idx, d, j);
+                    }
+                    if (Vote(idx, trainLabels) == testLabels[i])
+                        local++;
+                }
+                Interlocked.Add(ref correct, local);
+            });
+            return (double)correct / test.Rows;
+        }
+
+        /// <summary>The most frequent label among the neighbours; ties go to the smallest label.</summary>
+        private static int Vote(int[] neighbors, int[] labels)
+        {
+            int best = int.MaxValue, bestCount = 0;
+            foreach (int a in neighbors)
+            {
+                int label = labels[a];
+                int count = 0;
+                foreach (int b in neighbors)
+                {
+                    if (labels[b] == label)
+                        count++;
+                }
+                if (count > bestCount || (count == bestCount && label < best))
+                {
+                    best = label;
+                    bestCount = count;
+                }
+            }
+            return best;
+        }
+
+        /// <summary>The k nearest rows to row <paramref name="self"/> other than itself, by squared Euclidean distance.</summary>
+        private static void NearestExcluding(RowMatrix points, int self, float[] distances, int[] indices)
+        {
+            NeighborHeap.Clear(distances, indices);
+            var row = points.ReadOnlyRow(self);
+            for (int j = 0; j < points.Rows; j++)
+            {
+                if (j == self)
+                    continue;
+                float d = DistanceKernels.SquaredEuclidean(row, points.ReadOnlyRow(j));
+                if (d <= distances[0])
+                    NeighborHeap.Push(distances, indices, d, j);
+            }
+        }
+
+        private static int[] SampleRows(int n, int? sampleSize, int seed)
+        {
+            if (sampleSize is int s && s < 1)
+                throw new ArgumentOutOfRangeException(nameof(sampleSize), s, "The sample size must be positive.");
+            if (sampleSize is not int size || size >= n)
+            {
+                var all = new int[n];
+                for (int i = 0; i < n; i++)
+                    all[i] = i;
+                return all;
+            }
+
+            // Partial Fisher–Yates shuffle: the first `size` entries are a uniform sample without replacement.
+            var order = new int[n];
+            for (int i = 0; i < n; i++)
+                order[i] = i;
+            var rng = FastRandom.ForStream((ulong)seed, 0x54525553 /* "TRUS" */);
+            for (int i = 0; i < size; i++)
+            {
+                int j = i + rng.NextInt(n - i);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+            return order.AsSpan(0, size).ToArray();
+        }
+
+        private static void CheckLabels(int[] labels, int rows, string name)
+        {
+            ArgumentNullException.ThrowIfNull(labels, name);
+            if (labels.Length != rows)
+                throw new ArgumentException($"There are {labels.Length} labels for {rows} rows.", name);
+        }
+
+        internal static RowMatrix ToMatrix(float[][] rows, string name)
+        {
+            ArgumentNullException.ThrowIfNull(rows, name);
+            if (rows.Length == 0)
+                throw new ArgumentException("There are no rows.", name);
+            int d = rows[0]?.Length ?? throw new ArgumentException("Row 0 is null.", name);
+            var values = new float[checked(rows.Length * d)];
+            for (int i = 0; i < rows.Length; i++)
+            {
+                var row = rows[i] ?? throw new ArgumentException($"Row {i} is null.", name);
+                if (row.Length != d)
+                    throw new ArgumentException($"Row {i} has {row.Length} values; row 0 has {d}.", name);
+                row.CopyTo(values, i * d);
+            }
+            return new RowMatrix(values, rows.Length, d);
+        }
+    }
+}
