@@ -102,9 +102,13 @@ namespace Microsoft.ML.Umap.Core.Initialization
                     beta = ops.Norm(w);
                     if (beta <= 1e-12 * Math.Max(1.0, Math.Abs(t[j, j])))
                     {
-                        // The Krylov space is invariant: continue from a fresh direction (its coupling is 0).
+                        // The Krylov space is invariant, so the Ritz pairs in it are exact. Continue from a fresh
+                        // direction (its coupling is 0) unless the basis is already full.
                         beta = 0;
-                        StartVector(w, deflation, basis, j + 1, ops, ref rng);
+                        if (j + 1 < m)
+                            StartVector(w, deflation, basis, j + 1, ops, ref rng);
+                        else
+                            Array.Clear(w);
                     }
                     else
                     {

@@ -1,0 +1,76 @@
+using System;
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Umap.MlNet
+{
+    /// <summary>
+    /// The column mapping shared by the lazy data view, its cursors and the row mapper: which input columns an
+    /// output needs, and the getter of the embedding column for an input row.
+    /// </summary>
+    internal sealed class EmbeddingColumnMapper
+    {
+        private readonly UmapTransformer _transformer;
+
+        public EmbeddingColumnMapper(UmapTransformer transformer, DataViewSchema inputSchema)
+        {
+            _transformer = transformer;
+            InputSchema = inputSchema;
+            FeatureColumn = FeatureColumnReader.Check(inputSchema, transformer.FeatureColumnName);
+            if (FeatureColumn.Type is VectorDataViewType { Size: > 0 } known && known.Size != transformer.Model.FeatureCount)
+            {
+                throw new ArgumentOutOfRangeException("inputSchema",
+                    $"Schema mismatch for input column '{transformer.FeatureColumnName}': expected a vector of {transformer.Model.FeatureCount} Single values (as in training), got {FeatureColumn.Type}.");
+            }
+
+            var builder = new DataViewSchema.Builder();
+            builder.AddColumns(inputSchema);
+            builder.AddColumn(transformer.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, transformer.Model.ComponentCount));
+            OutputSchema = builder.ToSchema();
+        }
+
+        public DataViewSchema InputSchema { get; }
+
+        /// <summary>Input schema followed by the embedding column (which hides an input column of the same name).</summary>
+        public DataViewSchema OutputSchema { get; }
+
+        public DataViewSchema.Column FeatureColumn { get; }
+
+        /// <summary>Index of the embedding column in <see cref="OutputSchema"/>.</summary>
+        public int OutputIndex => InputSchema.Count;
+
+        /// <summary>The input columns needed to produce the given output columns.</summary>
+        public bool[] InputColumnsNeeded(System.Collections.Generic.IEnumerable<DataViewSchema.Column> outputColumns)
+        {
+            var needed = new bool[InputSchema.Count];
+            foreach (var column in outputColumns)
+            {
+                if (column.Index == OutputIndex)
+                    needed[FeatureColumn.Index] = true;
+                else if (column.Index < InputSchema.Count)
+                    needed[column.Index] = true;
+            }
+            return needed;
+        }
+
+        /// <summary>A getter of the embedding of the current row of <paramref name="input"/>.</summary>
+        public ValueGetter<VBuffer<float>> CreateGetter(DataViewRow input)
+        {
+            var getFeatures = input.GetGetter<VBuffer<float>>(FeatureColumn);
+            var model = _transformer.Model;
+            string name = _transformer.FeatureColumnName;
+            var features = default(VBuffer<float>);
+            var dense = new float[model.FeatureCount];
+            return (ref VBuffer<float> destination) =>
+            {
+                getFeatures(ref features);
+                long row = input.Position;
+                FeatureColumnReader.CheckLength(name, row, features.Length, model.FeatureCount);
+                features.CopyTo(dense);
+                FeatureColumnReader.CheckFinite(name, row, dense);
+                var editor = VBufferEditor.Create(ref destination, model.ComponentCount);
+                model.Embed(dense, editor.Values);
+                destination = editor.Commit();
+            };
+        }
+    }
+}

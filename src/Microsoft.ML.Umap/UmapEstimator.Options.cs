@@ -1,0 +1,136 @@
+using System;
+using System.Threading;
+
+namespace Microsoft.ML.Umap
+{
+    public sealed partial class UmapEstimator
+    {
+        /// <summary>
+        /// Settings of a UMAP fit. Names follow ML.NET; defaults and meanings follow umap-learn (its names in
+        /// brackets).
+        /// </summary>
+        /// <remarks>
+        /// <list type="table">
+        /// <listheader><term>Option</term><description>umap-learn</description></listheader>
+        /// <item><term><see cref="NumberOfComponents"/></term><description>n_components</description></item>
+        /// <item><term><see cref="NumberOfNeighbors"/></term><description>n_neighbors</description></item>
+        /// <item><term><see cref="MinimumDistance"/></term><description>min_dist</description></item>
+        /// <item><term><see cref="Spread"/></term><description>spread</description></item>
+        /// <item><term><see cref="NumberOfEpochs"/></term><description>n_epochs</description></item>
+        /// <item><term><see cref="LearningRate"/></term><description>learning_rate</description></item>
+        /// <item><term><see cref="NegativeSampleRate"/></term><description>negative_sample_rate</description></item>
+        /// <item><term><see cref="RepulsionStrength"/></term><description>repulsion_strength</description></item>
+        /// <item><term><see cref="LocalConnectivity"/></term><description>local_connectivity</description></item>
+        /// <item><term><see cref="SetOperationMixRatio"/></term><description>set_op_mix_ratio</description></item>
+        /// <item><term><see cref="A"/>, <see cref="B"/></term><description>a, b</description></item>
+        /// <item><term><see cref="Initialization"/></term><description>init</description></item>
+        /// <item><term><see cref="Metric"/></term><description>metric</description></item>
+        /// <item><term><see cref="Seed"/></term><description>random_state</description></item>
+        /// <item><term><see cref="NumberOfThreads"/></term><description>n_jobs</description></item>
+        /// </list>
+        /// </remarks>
+        public sealed class Options
+        {
+            /// <summary>Name of the input column: a known- or variable-size vector of <see cref="float"/>. Default "Features".</summary>
+            public string FeatureColumnName { get; set; } = Defaults.FeatureColumnName;
+
+            /// <summary>Name of the output column that receives the embedding. Default "Embedding".</summary>
+            public string OutputColumnName { get; set; } = Defaults.OutputColumnName;
+
+            /// <summary>Dimension of the embedding [n_components]. Default 2.</summary>
+            public int NumberOfComponents { get; set; } = Defaults.NumberOfComponents;
+
+            /// <summary>
+            /// Size of the local neighbourhood, the point itself included [n_neighbors]: larger values keep more
+            /// global structure, smaller ones more local detail. At least 2. Default 15.
+            /// </summary>
+            public int NumberOfNeighbors { get; set; } = Defaults.NumberOfNeighbors;
+
+            /// <summary>
+            /// Smallest distance between embedded points [min_dist]: small values give tight clumps, large values an
+            /// even spread. Between 0 and <see cref="Spread"/>. Default 0.1.
+            /// </summary>
+            public float MinimumDistance { get; set; } = Defaults.MinimumDistance;
+
+            /// <summary>Scale of the embedded points, with <see cref="MinimumDistance"/> [spread]. Default 1.</summary>
+            public float Spread { get; set; } = Defaults.Spread;
+
+            /// <summary>
+            /// Optimisation epochs [n_epochs]; null picks umap-learn's default: 500 up to 10,000 rows, 200 above.
+            /// 0 returns the initial layout.
+            /// </summary>
+            public int? NumberOfEpochs { get; set; }
+
+            /// <summary>Initial learning rate of the layout optimisation, decayed linearly to 0 [learning_rate]. Default 1.</summary>
+            public float LearningRate { get; set; } = Defaults.LearningRate;
+
+            /// <summary>Negative samples per positive edge sample [negative_sample_rate]. Default 5.</summary>
+            public int NegativeSampleRate { get; set; } = Defaults.NegativeSampleRate;
+
+            /// <summary>Weight of the repulsion between non-neighbours [repulsion_strength, gamma]. Default 1.</summary>
+            public float RepulsionStrength { get; set; } = Defaults.RepulsionStrength;
+
+            /// <summary>
+            /// Number of nearest neighbours each point is assumed fully connected to [local_connectivity]; may be
+            /// fractional. Default 1.
+            /// </summary>
+            public float LocalConnectivity { get; set; } = Defaults.LocalConnectivity;
+
+            /// <summary>
+            /// How the two directed neighbour graphs are combined [set_op_mix_ratio]: 1 is the fuzzy union, 0 the
+            /// fuzzy intersection. Default 1.
+            /// </summary>
+            public float SetOperationMixRatio { get; set; } = Defaults.SetOperationMixRatio;
+
+            /// <summary>
+            /// Parameter a of the embedding similarity 1 / (1 + a·d^(2b)); null fits it from
+            /// <see cref="MinimumDistance"/> and <see cref="Spread"/>.
+            /// </summary>
+            public float? A { get; set; }
+
+            /// <summary>Parameter b of the embedding similarity; null fits it (see <see cref="A"/>).</summary>
+            public float? B { get; set; }
+
+            /// <summary>How the layout starts [init]. Default <see cref="UmapInitialization.Spectral"/>.</summary>
+            public UmapInitialization Initialization { get; set; } = UmapInitialization.Spectral;
+
+            /// <summary>Distance between input rows [metric]. Default <see cref="UmapMetric.Euclidean"/>.</summary>
+            public UmapMetric Metric { get; set; } = UmapMetric.Euclidean;
+
+            /// <summary>
+            /// Seed of every random choice [random_state]; null takes one from the <see cref="MLContext"/>, so
+            /// <c>new MLContext(seed: 1)</c> gives a reproducible fit. A seeded fit is bit-for-bit reproducible on the
+            /// same machine, whatever <see cref="NumberOfThreads"/> is.
+            /// </summary>
+            public int? Seed { get; set; }
+
+            /// <summary>Threads to use [n_jobs]; null uses every core. The result does not depend on it.</summary>
+            public int? NumberOfThreads { get; set; }
+
+            /// <summary>
+            /// Receives progress by stage (reading, neighbours, graph, initialisation, and each tenth of the
+            /// epochs). Called on the fitting thread or a worker thread, never concurrently.
+            /// </summary>
+            public IProgress<UmapProgress> Progress { get; set; }
+
+            /// <summary>Cancels a running fit, which then throws <see cref="OperationCanceledException"/>.</summary>
+            public CancellationToken CancellationToken { get; set; }
+        }
+
+        /// <summary>Defaults shared by <see cref="Options"/> and the catalog methods, written once.</summary>
+        internal static class Defaults
+        {
+            public const string FeatureColumnName = "Features";
+            public const string OutputColumnName = "Embedding";
+            public const int NumberOfComponents = 2;
+            public const int NumberOfNeighbors = 15;
+            public const float MinimumDistance = 0.1f;
+            public const float Spread = 1.0f;
+            public const float LearningRate = 1.0f;
+            public const int NegativeSampleRate = 5;
+            public const float RepulsionStrength = 1.0f;
+            public const float LocalConnectivity = 1.0f;
+            public const float SetOperationMixRatio = 1.0f;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.MlNet;
+
+namespace Microsoft.ML.Umap
+{
+    /// <summary>
+    /// Fits UMAP (Uniform Manifold Approximation and Projection) to a feature-vector column: builds the fuzzy
+    /// k-nearest-neighbour graph of the rows, initialises a low-dimensional layout spectrally and optimises it by
+    /// stochastic gradient descent with negative sampling. Create it with
+    /// <see cref="UmapCatalog.Umap(TransformsCatalog, string, string, int, int, float)"/>.
+    /// </summary>
+    /// <remarks>
+    /// <see cref="Fit(IDataView)"/> reads the whole column into memory (n × d floats) and returns a
+    /// <see cref="UmapTransformer"/> that appends the embedding column. Progress goes to the
+    /// <see cref="MLContext.Log"/> event and to <see cref="Options.Progress"/>; a fit can be cancelled through
+    /// <see cref="Options.CancellationToken"/> or <see cref="Fit(IDataView, CancellationToken)"/>.
+    /// </remarks>
+    public sealed partial class UmapEstimator : IEstimator<UmapTransformer>
+    {
+        private readonly IHost _host;
+        private readonly Options _options;
+        private readonly UmapParameters _parameters;
+
+        internal UmapEstimator(IHostEnvironment env, Options options)
+        {
+            ArgumentNullException.ThrowIfNull(env);
+            ArgumentNullException.ThrowIfNull(options);
+            _host = env.Register(nameof(UmapEstimator));
+            if (string.IsNullOrWhiteSpace(options.FeatureColumnName))
+                throw new ArgumentException("FeatureColumnName must name a column.", nameof(options));
+            if (string.IsNullOrWhiteSpace(options.OutputColumnName))
+                throw new ArgumentException("OutputColumnName must name a column.", nameof(options));
+            if (options.NumberOfThreads is int threads && threads < 1)
+                throw new ArgumentOutOfRangeException(nameof(Options.NumberOfThreads), threads, "NumberOfThreads must be at least 1 (or null for all cores).");
+
+            _options = options;
+            // The seed is drawn once, here, so fitting this estimator twice gives the same model, and an
+            // MLContext created with a seed makes every fit reproducible.
+            int seed = options.Seed ?? _host.Rand.Next();
+            _parameters = new UmapParameters
+            {
+                NumberOfComponents = options.NumberOfComponents,
+                NumberOfNeighbors = options.NumberOfNeighbors,
+                MinimumDistance = Exact(options.MinimumDistance),
+                Spread = Exact(options.Spread),
+                NumberOfEpochs = options.NumberOfEpochs,
+                LearningRate = Exact(options.LearningRate),
+                NegativeSampleRate = options.NegativeSampleRate,
+                RepulsionStrength = Exact(options.RepulsionStrength),
+                LocalConnectivity = Exact(options.LocalConnectivity),
+                SetOperationMixRatio = Exact(options.SetOperationMixRatio),
+                A = options.A is float a ? Exact(a) : null,
+                B = options.B is float b ? Exact(b) : null,
+                Initialization = options.Initialization,
+                Metric = options.Metric,
+                Seed = unchecked((ulong)(uint)seed),
+                NumberOfThreads = options.NumberOfThreads ?? Environment.ProcessorCount,
+            };
+            _parameters.Validate();
+        }
+
+        /// <summary>The name of the input column.</summary>
+        public string FeatureColumnName => _options.FeatureColumnName;
+
+        /// <summary>The name of the output column.</summary>
+        public string OutputColumnName => _options.OutputColumnName;
+
+        /// <summary>
+        /// The schema after the transform: the input's columns plus the embedding, a known-size vector of
+        /// <see cref="float"/> of length <see cref="Options.NumberOfComponents"/>.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">The feature column is missing or is not a vector of <see cref="float"/>.</exception>
+        public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+        {
+            ArgumentNullException.ThrowIfNull(inputSchema);
+            FeatureColumnReader.Check(inputSchema, FeatureColumnName);
+            var columns = new List<SchemaShape.Column>();
+            foreach (var column in inputSchema)
+            {
+                if (column.Name != OutputColumnName)
+                    columns.Add(column);
+            }
+            columns.Add(MlNetInternals.NewSchemaShapeColumn(OutputColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false, null));
+            return new SchemaShape(columns);
+        }
+
+        /// <summary>Fits UMAP to the rows of <paramref name="input"/>.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">The feature column is missing or is not a vector of <see cref="float"/>.</exception>
+        /// <exception cref="InvalidOperationException">The data are unusable: no rows, rows of different lengths, or NaN/∞ values (the message names the row).</exception>
+        /// <exception cref="OperationCanceledException">The fit was cancelled.</exception>
+        public UmapTransformer Fit(IDataView input) => Fit(input, _options.CancellationToken);
+
+        /// <summary>Fits UMAP to the rows of <paramref name="input"/>, observing <paramref name="cancellationToken"/> as well as the options' token.</summary>
+        /// <inheritdoc cref="Fit(IDataView)"/>
+        public UmapTransformer Fit(IDataView input, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(input);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _options.CancellationToken);
+            using var channel = _host.Start("UMAP");
+            var monitor = new FitMonitor(
+                _options.Progress,
+                message => channel.Info(MessageSensitivity.None, message),
+                message => channel.Warning(MessageSensitivity.None, message),
+                linked.Token);
+
+            Core.Numerics.RowMatrix data;
+            using (monitor.Stage(UmapStage.ReadingData, $"Reading column '{FeatureColumnName}'"))
+                data = FeatureColumnReader.Read(input, FeatureColumnName, monitor);
+            if (data.Rows == 0)
+                throw new InvalidOperationException($"UMAP needs at least one row to fit; column '{FeatureColumnName}' has none.");
+            channel.Info(MessageSensitivity.None, $"Fitting UMAP to {data.Rows} rows of {data.Columns} features (seed {_parameters.Seed}).");
+
+            var result = UmapFitter.Fit(data, _parameters, monitor);
+            var model = new UmapModel(_parameters, result.A, result.B, result.Epochs, result.NeighborsUsed, result.InitializationUsed, data, result.Embedding);
+            return new UmapTransformer(_host, model, FeatureColumnName, OutputColumnName, result.StageDurations);
+        }
+
+        /// <summary>The double nearest to the decimal a user typed as a float (0.1f becomes 0.1, not 0.100000001490116).</summary>
+        private static double Exact(float value) =>
+            double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,74 @@
+namespace Microsoft.ML.Umap
+{
+    /// <summary>
+    /// The settings a <see cref="UmapTransformer"/> was fitted with, as actually used: defaults resolved,
+    /// a and b fitted, the epoch count chosen, and the initialisation that ran.
+    /// </summary>
+    public sealed class UmapModelParameters
+    {
+        internal UmapModelParameters(Core.UmapModel model)
+        {
+            var p = model.Parameters;
+            NumberOfComponents = p.NumberOfComponents;
+            NumberOfNeighbors = model.NeighborsUsed;
+            MinimumDistance = p.MinimumDistance;
+            Spread = p.Spread;
+            NumberOfEpochs = model.Epochs;
+            LearningRate = p.LearningRate;
+            NegativeSampleRate = p.NegativeSampleRate;
+            RepulsionStrength = p.RepulsionStrength;
+            LocalConnectivity = p.LocalConnectivity;
+            SetOperationMixRatio = p.SetOperationMixRatio;
+            A = model.A;
+            B = model.B;
+            Initialization = model.InitializationUsed;
+            Metric = p.Metric;
+            Seed = (int)(uint)p.Seed;
+        }
+
+        /// <summary>Dimension of the embedding.</summary>
+        public int NumberOfComponents { get; }
+
+        /// <summary>Neighbours per point used (the point itself included); below the option on data with fewer rows.</summary>
+        public int NumberOfNeighbors { get; }
+
+        /// <summary>Minimum distance between embedded points.</summary>
+        public double MinimumDistance { get; }
+
+        /// <summary>Scale of the embedded points.</summary>
+        public double Spread { get; }
+
+        /// <summary>Epochs run.</summary>
+        public int NumberOfEpochs { get; }
+
+        /// <summary>Initial learning rate.</summary>
+        public double LearningRate { get; }
+
+        /// <summary>Negative samples per positive sample.</summary>
+        public double NegativeSampleRate { get; }
+
+        /// <summary>Weight of the repulsion.</summary>
+        public double RepulsionStrength { get; }
+
+        /// <summary>Local connectivity.</summary>
+        public double LocalConnectivity { get; }
+
+        /// <summary>Fuzzy union (1) to intersection (0) mix.</summary>
+        public double SetOperationMixRatio { get; }
+
+        /// <summary>Curve parameter a used (fitted unless given).</summary>
+        public double A { get; }
+
+        /// <summary>Curve parameter b used (fitted unless given).</summary>
+        public double B { get; }
+
+        /// <summary>The initialisation that ran (<see cref="UmapInitialization.Random"/> if spectral initialisation fell back).</summary>
+        public UmapInitialization Initialization { get; }
+
+        /// <summary>Input distance.</summary>
+        public UmapMetric Metric { get; }
+
+        /// <summary>The seed used (drawn from the MLContext when not given).</summary>
+        public int Seed { get; }
+    }
+}

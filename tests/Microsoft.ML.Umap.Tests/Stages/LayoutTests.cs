@@ -1,0 +1,126 @@
+using System;
+using System.Linq;
+using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Graph;
+using Microsoft.ML.Umap.Core.Layout;
+using Microsoft.ML.Umap.Core.Numerics;
+using Microsoft.ML.Umap.Tests.Helpers;
+using Xunit;
+
+namespace Microsoft.ML.Umap.Tests.Stages
+{
+    public class LayoutTests
+    {
+        private const double A = 1.577, B = 0.895;
+
+        private static double Q(double distanceSquared) => 1 / (1 + A * Math.Pow(distanceSquared, B));
+
+        [Theory]
+        [InlineData(0.05)]
+        [InlineData(0.7)]
+        [InlineData(3.0)]
+        public void AttractionIsTheNegativeGradientOfMinusLogQ(double x)
+        {
+            // y_i = (x, 0), y_j = 0: d(−log q)/dx by central differences against coefficient × (x − 0).
+            const double h = 1e-5;
+            double numeric = (-Math.Log(Q((x + h) * (x + h))) + Math.Log(Q((x - h) * (x - h)))) / (2 * h);
+            float coefficient = new UmapGradient(A, B, 1.0).Attraction((float)(x * x));
+            Assert.Equal(-numeric, coefficient * x, Math.Abs(numeric) * 1e-3);
+        }
+
+        [Theory]
+        [InlineData(0.5)]
+        [InlineData(1.0)]
+        [InlineData(4.0)]
+        public void RepulsionIsTheNegativeGradientOfMinusLogOneMinusQ(double x)
+        {
+            const double h = 1e-5;
+            double numeric = (-Math.Log(1 - Q((x + h) * (x + h))) + Math.Log(1 - Q((x - h) * (x - h)))) / (2 * h);
+            // umap-learn adds 0.001 to d² in the denominator; compare against the same expression.
+            double expected = -numeric * (x * x) / (0.001 + x * x);
+            float coefficient = new UmapGradient(A, B, 1.0).Repulsion((float)(x * x));
+            Assert.Equal(expected, coefficient * x, Math.Abs(expected) * 1e-3);
+        }
+
+        [Fact]
+        public void StepsAreClippedAtFour()
+        {
+            Assert.Equal(4f, UmapGradient.ClipComponent(100f));
+            Assert.Equal(-4f, UmapGradient.ClipComponent(-7f));
+            Assert.Equal(0.5f, UmapGradient.ClipComponent(0.5f));
+        }
+
+        [Fact]
+        public void EdgesTooWeakToFireArePrunedAndOthersFireByWeight()
+        {
+            var graph = CsrMatrix.FromRows(3, 3, new[] { 0, 2, 4, 6 }, new[] { 1, 2, 0, 2, 0, 1 }, new[] { 1f, 0.001f, 1f, 0.5f, 0.001f, 0.5f });
+            var pruned = EdgeSampling.Prune(graph, epochs: 200, defaultEpochs: 500);
+            Assert.Equal(4, pruned.NonZeroCount); // 0.001 < 1 / 200
+            Assert.Equal(new[] { 1f, 1f, 2f, 2f }, EdgeSampling.EpochsPerSample(pruned.Values));
+        }
+
+        [Fact]
+        public void OneAttractiveStepBringsNeighboursCloser()
+        {
+            var current = new float[] { 0f, 0f };
+            var others = new float[] { 3f, 4f };
+            var sampler = new EdgeSampler(new[] { 1f }, new[] { 0f }, new[] { float.MaxValue }, 5f);
+            var rng = new FastRandom(1);
+            LayoutOptimizer.StepVertex(current, -1, new[] { 0 }, 0, others, 1, 2, new UmapGradient(A, B, 1.0), 0.5f, 1f, 0, ref sampler, ref rng);
+            double before = 5, after = Math.Sqrt(Math.Pow(3 - current[0], 2) + Math.Pow(4 - current[1], 2));
+            Assert.True(after < before);
+            // Direction of the move is along the edge.
+            Assert.Equal(3.0 / 4.0, current[0] / current[1], 5);
+        }
+
+        [Fact]
+        public void NegativeSamplesPushAwayAndCoincidentPointsSeparate()
+        {
+            var current = new float[] { 1f, 1f };
+            var others = new float[] { 1f, 1f, 1.5f, 1f };
+            // The edge to vertex 0 fires with many negative samples owed, all drawn from {0, 1}.
+            var sampler = new EdgeSampler(new[] { 1f }, new[] { 0f }, new[] { 0f }, 5f);
+            var rng = new FastRandom(3);
+            LayoutOptimizer.StepVertex(current, -1, new[] { 0 }, 0, others, 2, 2, new UmapGradient(A, B, 1.0), 0.1f, 1f, 10, ref sampler, ref rng);
+            Assert.True(current[0] != 1f || current[1] != 1f);
+            Assert.True(float.IsFinite(current[0]) && float.IsFinite(current[1]));
+        }
+
+        [Fact]
+        public void SeededLayoutIsBitIdenticalForAnyThreadCountAndDiffersBetweenSeeds()
+        {
+            var (data, _) = TestMatrices.Blobs(3, 100, 5, 6, seed: 21);
+            float[] Run(int threads, ulong seed) =>
+                UmapFitter.Fit(data, new UmapParameters { Seed = seed, NumberOfThreads = threads, NumberOfEpochs = 60 }, new FitMonitor()).Embedding.Values;
+
+            var one = Run(1, 7);
+            Assert.Equal(one, Run(1, 7));
+            Assert.Equal(one, Run(2, 7));
+            Assert.Equal(one, Run(3, 7));
+            Assert.NotEqual(one, Run(2, 8));
+        }
+
+        [Fact]
+        public void TwoClustersStayTwoClusters()
+        {
+            var (data, labels) = TestMatrices.Blobs(2, 150, 8, 10, seed: 22);
+            var embedding = UmapFitter.Fit(data, new UmapParameters { Seed = 3 }, new FitMonitor()).Embedding;
+            // Every point's nearest embedded neighbour is from its own cluster, and the clusters' bounding
+            // boxes do not overlap on the axis that separates their centres.
+            Assert.Equal(1.0, Microsoft.ML.Umap.UmapMetrics.KnnAccuracy(embedding, labels, 1, 5));
+            var c0 = Centroid(embedding, labels, 0);
+            var c1 = Centroid(embedding, labels, 1);
+            var axis = new[] { c1[0] - c0[0], c1[1] - c0[1] };
+            double Project(int i) => embedding.ReadOnlyRow(i)[0] * axis[0] + embedding.ReadOnlyRow(i)[1] * axis[1];
+            double max0 = Enumerable.Range(0, 150).Max(Project);
+            double min1 = Enumerable.Range(150, 150).Min(Project);
+            Assert.True(max0 < min1);
+        }
+
+        private static double[] Centroid(RowMatrix embedding, int[] labels, int label)
+        {
+            var members = Enumerable.Range(0, labels.Length).Where(i => labels[i] == label).ToArray();
+            return new[] { members.Average(i => (double)embedding.ReadOnlyRow(i)[0]), members.Average(i => (double)embedding.ReadOnlyRow(i)[1]) };
+        }
+    }
+}
