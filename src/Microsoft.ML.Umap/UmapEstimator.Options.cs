@@ -25,6 +25,7 @@ namespace Microsoft.ML.Umap
         /// <item><term><see cref="A"/>, <see cref="B"/></term><description>a, b</description></item>
         /// <item><term><see cref="Initialization"/></term><description>init</description></item>
         /// <item><term><see cref="Metric"/></term><description>metric</description></item>
+        /// <item><term><see cref="NeighborSearch"/></term><description>force_approximation_algorithm</description></item>
         /// <item><term><see cref="Seed"/></term><description>random_state</description></item>
         /// <item><term><see cref="NumberOfThreads"/></term><description>n_jobs</description></item>
         /// </list>
@@ -96,6 +97,12 @@ namespace Microsoft.ML.Umap
 
             /// <summary>Distance between input rows [metric]. Default <see cref="UmapMetric.Euclidean"/>.</summary>
             public UmapMetric Metric { get; set; } = UmapMetric.Euclidean;
+
+            /// <summary>
+            /// How nearest neighbours are found. Default <see cref="UmapNeighborSearch.Auto"/>: exact below 4,096
+            /// rows, NN-descent above (umap-learn's behaviour).
+            /// </summary>
+            public UmapNeighborSearch NeighborSearch { get; set; } = UmapNeighborSearch.Auto;
 
             /// <summary>
             /// Seed of every random choice [random_state]; null takes one from the <see cref="MLContext"/>, so

@@ -59,6 +59,7 @@ namespace Microsoft.ML.Umap
                 B = options.B is float b ? Exact(b) : null,
                 Initialization = options.Initialization,
                 Metric = options.Metric,
+                NeighborSearch = options.NeighborSearch,
                 Seed = unchecked((ulong)(uint)seed),
                 NumberOfThreads = options.NumberOfThreads ?? Environment.ProcessorCount,
             };

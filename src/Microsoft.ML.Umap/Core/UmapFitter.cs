@@ -36,7 +36,8 @@ namespace Microsoft.ML.Umap.Core
             }
 
             KnnGraph knn;
-            using (monitor.Stage(UmapStage.Neighbors, $"Finding the {k - 1} nearest neighbours of {n} rows"))
+            string method = parameters.UsesExactSearch(n) ? "exact search" : "NN-descent";
+            using (monitor.Stage(UmapStage.Neighbors, $"Finding the {k - 1} nearest neighbours of {n} rows ({method})"))
             {
                 monitor.Report(UmapStage.Neighbors, 0, 1);
                 knn = CreateSearch(data, parameters).ComputeGraph(k, monitor);
@@ -107,9 +108,17 @@ namespace Microsoft.ML.Umap.Core
         /// <summary>The neighbour search for the configured metric.</summary>
         public static INearestNeighborSearch CreateSearch(RowMatrix data, UmapParameters parameters) => parameters.Metric switch
         {
-            UmapMetric.Euclidean => new ExactNearestNeighbors<EuclideanDistance>(data, parameters.NumberOfThreads),
+            UmapMetric.Euclidean => CreateSearch<EuclideanDistance>(data, parameters),
             _ => throw new ArgumentOutOfRangeException(nameof(parameters), parameters.Metric, "Unknown metric."),
         };
+
+        private static INearestNeighborSearch CreateSearch<TDistance>(RowMatrix data, UmapParameters parameters)
+            where TDistance : struct, IDistance
+        {
+            if (parameters.UsesExactSearch(data.Rows))
+                return new ExactNearestNeighbors<TDistance>(data, parameters.NumberOfThreads);
+            return new NNDescent<TDistance>(data, parameters.NumberOfThreads, new NNDescentSettings { Seed = parameters.Seed });
+        }
 
         private static (RowMatrix Layout, UmapInitialization Used) Initialize(RowMatrix data, CsrMatrix graph, UmapParameters parameters, FitMonitor monitor)
         {

@@ -8,6 +8,9 @@ namespace Microsoft.ML.Umap.Core
     /// </summary>
     internal sealed class UmapParameters
     {
+        /// <summary>Below this many rows umap-learn and uwot search neighbours exactly.</summary>
+        public const int ExactSearchRows = 4096;
+
         /// <summary>Below this many rows umap-learn uses 500 epochs by default, else 200.</summary>
         public const int SmallDataRows = 10_000;
 
@@ -39,6 +42,8 @@ namespace Microsoft.ML.Umap.Core
 
         public UmapMetric Metric { get; init; } = UmapMetric.Euclidean;
 
+        public UmapNeighborSearch NeighborSearch { get; init; } = UmapNeighborSearch.Auto;
+
         public ulong Seed { get; init; }
 
         /// <summary>Threads for every stage; results do not depend on it.</summary>
@@ -49,6 +54,10 @@ namespace Microsoft.ML.Umap.Core
 
         /// <summary>umap-learn's default: 500 epochs up to 10,000 rows, 200 above.</summary>
         public static int DefaultEpochs(int rows) => rows <= SmallDataRows ? 500 : 200;
+
+        /// <summary>True when the neighbours of <paramref name="rows"/> rows are searched exactly.</summary>
+        public bool UsesExactSearch(int rows) =>
+            NeighborSearch == UmapNeighborSearch.Exact || (NeighborSearch == UmapNeighborSearch.Auto && rows < ExactSearchRows);
 
         /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
         public void Validate()
@@ -68,6 +77,7 @@ namespace Microsoft.ML.Umap.Core
             Check(B is null || (B > 0 && double.IsFinite(B.Value)), nameof(B), B, "must be positive and finite (or null to fit it)");
             Check(Enum.IsDefined(Initialization), nameof(Initialization), Initialization, "is not a known initialisation");
             Check(Enum.IsDefined(Metric), nameof(Metric), Metric, "is not a known metric");
+            Check(Enum.IsDefined(NeighborSearch), nameof(NeighborSearch), NeighborSearch, "is not a known neighbour search");
             Check(NumberOfThreads >= 1, nameof(NumberOfThreads), NumberOfThreads, "must be at least 1");
         }
 

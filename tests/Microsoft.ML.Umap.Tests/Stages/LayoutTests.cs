@@ -56,7 +56,23 @@ namespace Microsoft.ML.Umap.Tests.Stages
             var graph = CsrMatrix.FromRows(3, 3, new[] { 0, 2, 4, 6 }, new[] { 1, 2, 0, 2, 0, 1 }, new[] { 1f, 0.001f, 1f, 0.5f, 0.001f, 0.5f });
             var pruned = EdgeSampling.Prune(graph, epochs: 200, defaultEpochs: 500);
             Assert.Equal(4, pruned.NonZeroCount); // 0.001 < 1 / 200
-            Assert.Equal(new[] { 1f, 1f, 2f, 2f }, EdgeSampling.EpochsPerSample(pruned.Values));
+            Assert.Equal(new[] { 1f, 1f, 0.5f, 0.5f }, EdgeSampling.FiringRates(pruned.Values));
+        }
+
+        [Fact]
+        public void EdgesFireOncePerMaxOverWeightEpochsNeverInEpochZero()
+        {
+            var sampler = new EdgeSampler(new[] { 1f, 0.5f, 0.3f }, 5.0);
+            int[] Firings(int edge) => Enumerable.Range(0, 21).Where(epoch => sampler.Firing(edge, epoch) > 0).ToArray();
+            Assert.Equal(Enumerable.Range(1, 20), Firings(0));
+            Assert.Equal(new[] { 2, 4, 6, 8, 10, 12, 14, 16, 18, 20 }, Firings(1));
+            Assert.Equal(6, Firings(2).Length); // ⌊20 × 0.3⌋ firings, as umap-learn's epochs_per_sample schedule gives
+            Assert.Equal(3, sampler.Firing(1, 6)); // the third firing of edge 1
+            Assert.Equal(5, sampler.NegativeSamples(1));
+            Assert.Equal(5, sampler.NegativeSamples(7));
+
+            var fractional = new EdgeSampler(new[] { 1f }, 2.5);
+            Assert.Equal(new[] { 2, 3, 2, 3 }, Enumerable.Range(1, 4).Select(fractional.NegativeSamples));
         }
 
         [Fact]
@@ -64,9 +80,9 @@ namespace Microsoft.ML.Umap.Tests.Stages
         {
             var current = new float[] { 0f, 0f };
             var others = new float[] { 3f, 4f };
-            var sampler = new EdgeSampler(new[] { 1f }, new[] { 0f }, new[] { float.MaxValue }, 5f);
+            var sampler = new EdgeSampler(new[] { 1f }, 0.0);
             var rng = new FastRandom(1);
-            LayoutOptimizer.StepVertex(current, -1, new[] { 0 }, 0, others, 1, 2, new UmapGradient(A, B, 1.0), 0.5f, 1f, 0, ref sampler, ref rng);
+            LayoutOptimizer.StepVertex(current, -1, new[] { 0 }, 0, others, 1, 2, new UmapGradient(A, B, 1.0), 0.5f, 1f, 1, in sampler, ref rng);
             double before = 5, after = Math.Sqrt(Math.Pow(3 - current[0], 2) + Math.Pow(4 - current[1], 2));
             Assert.True(after < before);
             // Direction of the move is along the edge.
@@ -78,12 +94,52 @@ namespace Microsoft.ML.Umap.Tests.Stages
         {
             var current = new float[] { 1f, 1f };
             var others = new float[] { 1f, 1f, 1.5f, 1f };
-            // The edge to vertex 0 fires with many negative samples owed, all drawn from {0, 1}.
-            var sampler = new EdgeSampler(new[] { 1f }, new[] { 0f }, new[] { 0f }, 5f);
+            // The edge to vertex 0 fires with 20 negative samples, all drawn from {0, 1}.
+            var sampler = new EdgeSampler(new[] { 1f }, 20.0);
             var rng = new FastRandom(3);
-            LayoutOptimizer.StepVertex(current, -1, new[] { 0 }, 0, others, 2, 2, new UmapGradient(A, B, 1.0), 0.1f, 1f, 10, ref sampler, ref rng);
-            Assert.True(current[0] != 1f || current[1] != 1f);
+            LayoutOptimizer.StepVertex(current, -1, new[] { 0 }, 0, others, 2, 2, new UmapGradient(A, B, 1.0), 0.1f, 1f, 10, in sampler, ref rng);
+            // Coincident vertex 0 pushes +4 along both axes; vertex 1 at x = 1.5 pushes back along x only.
+            Assert.True(current[1] > 1f);
+            Assert.True(current[0] - 1f < current[1] - 1f);
             Assert.True(float.IsFinite(current[0]) && float.IsFinite(current[1]));
+        }
+
+        [Theory]
+        [InlineData(2, 7)]
+        [InlineData(2, 64)]
+        [InlineData(3, 29)]
+        [InlineData(1, 8)]
+        public void BatchedRepulsionEqualsTheSumOfSingleSamples(int dim, int count)
+        {
+            var rng = new Random(dim * 100 + count);
+            var others = Enumerable.Range(0, 50 * dim).Select(_ => (float)(rng.NextDouble() * 10)).ToArray();
+            var position = Enumerable.Range(0, dim).Select(_ => (float)(rng.NextDouble() * 10)).ToArray();
+            Array.Copy(position, 0, others, 7 * dim, dim); // sample 7 coincides with the position
+            var samples = Enumerable.Range(0, count).Select(i => i % 3 == 0 ? 7 : rng.Next(50)).ToArray();
+            var gradient = new UmapGradient(A, B, 1.0);
+
+            var expected = new double[dim];
+            foreach (int k in samples)
+            {
+                double d2 = 0;
+                for (int d = 0; d < dim; d++)
+                    d2 += Math.Pow(position[d] - others[k * dim + d], 2);
+                for (int d = 0; d < dim; d++)
+                {
+                    double coefficient = 2.0 * B / ((0.001 + d2) * (A * Math.Pow(d2, B) + 1));
+                    expected[d] += d2 > 0 ? Math.Clamp(coefficient * (position[d] - others[k * dim + d]), -4, 4) : 4;
+                }
+            }
+
+            var push = new float[dim];
+            NegativeSampling.AccumulateRepulsion(position, -1, samples, others, dim, in gradient, push);
+            for (int d = 0; d < dim; d++)
+                Assert.Equal(expected[d], push[d], Math.Max(1e-3, Math.Abs(expected[d]) * 1e-4));
+
+            // The point itself, when sampled, does not push.
+            Array.Clear(push);
+            NegativeSampling.AccumulateRepulsion(position, 7, Enumerable.Repeat(7, count).ToArray(), others, dim, in gradient, push);
+            Assert.All(push, p => Assert.Equal(0f, p));
         }
 
         [Fact]

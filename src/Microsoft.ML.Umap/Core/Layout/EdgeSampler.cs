@@ -1,43 +1,43 @@
+using System;
 using System.Runtime.CompilerServices;
 
 namespace Microsoft.ML.Umap.Core.Layout
 {
     /// <summary>
-    /// The per-edge sampling schedule of the layout: when each edge next fires, and how many negative samples
-    /// it owes when it does (umap-learn's <c>epoch_of_next_sample</c> / <c>epoch_of_next_negative_sample</c>).
-    /// A view over arrays shared by all threads; each edge is only touched by the thread owning its head.
+    /// When each edge fires during the layout, and how many negative samples it takes when it does. As in
+    /// umap-learn, an edge of weight w fires once every max_w / w epochs (the strongest every epoch, never in
+    /// epoch 0) and draws NegativeSampleRate negative samples per firing. Unlike umap-learn's running counters
+    /// this is a pure function of (weight, epoch): the schedule needs no per-edge state, so the layout touches
+    /// one float per edge per epoch and any thread can process any edge.
     /// </summary>
     internal readonly struct EdgeSampler
     {
-        private readonly float[] _epochsPerSample;
-        private readonly float[] _nextSample;
-        private readonly float[] _nextNegative;
-        private readonly float _negativeRate;
+        private readonly float[] _firingRate;
+        private readonly double _negativeRate;
 
-        public EdgeSampler(float[] epochsPerSample, float[] nextSample, float[] nextNegative, float negativeRate)
+        /// <param name="firingRate">Per edge, w / max_w in (0, 1]: the fraction of epochs in which it fires.</param>
+        /// <param name="negativeRate">Negative samples per firing (may be fractional).</param>
+        public EdgeSampler(float[] firingRate, double negativeRate)
         {
-            _epochsPerSample = epochsPerSample;
-            _nextSample = nextSample;
-            _nextNegative = nextNegative;
+            _firingRate = firingRate;
             _negativeRate = negativeRate;
         }
 
-        /// <summary>True when <paramref name="edge"/> fires in <paramref name="epoch"/>.</summary>
+        /// <summary>
+        /// 0 if <paramref name="edge"/> does not fire in <paramref name="epoch"/>; otherwise the 1-based count of
+        /// its firings so far: the edge fires whenever ⌊epoch · rate⌋ steps up.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool IsDue(int edge, int epoch) => _nextSample[edge] <= epoch;
-
-        /// <summary>Advances a fired edge's schedule and returns the number of negative samples it takes now.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int TakeNegativeSamples(int edge, int epoch)
+        public int Firing(int edge, int epoch)
         {
-            float epochsPerSample = _epochsPerSample[edge];
-            _nextSample[edge] += epochsPerSample;
-            float epochsPerNegative = epochsPerSample / _negativeRate;
-            int count = (int)((epoch - _nextNegative[edge]) / epochsPerNegative);
-            if (count <= 0)
-                return 0;
-            _nextNegative[edge] += count * epochsPerNegative;
-            return count;
+            float rate = _firingRate[edge];
+            int now = (int)(epoch * rate);
+            return now > (int)((epoch - 1) * rate) && epoch > 0 ? now : 0;
         }
+
+        /// <summary>Negative samples owed at the <paramref name="firing"/>-th firing: the rate's integer steps, so fractional rates average out.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int NegativeSamples(int firing) =>
+            (int)Math.Floor(firing * _negativeRate) - (int)Math.Floor((firing - 1) * _negativeRate);
     }
 }

@@ -6,7 +6,7 @@ namespace Microsoft.ML.Umap.Core.Layout
     /// <summary>
     /// How often each edge is sampled during layout (umap-learn <c>make_epochs_per_sample</c>): an edge of
     /// weight w fires every max_w / w epochs, so the strongest edges fire every epoch; edges too weak to fire
-    /// even once in the whole run are pruned first.
+    /// even once in the whole run are pruned first. <see cref="EdgeSampler"/> turns the rates into a schedule.
     /// </summary>
     internal static class EdgeSampling
     {
@@ -46,15 +46,18 @@ namespace Microsoft.ML.Umap.Core.Layout
             return new CsrMatrix(graph.Rows, graph.Columns, offsets, columns, values);
         }
 
-        /// <summary>Epochs between samples of each edge: max_w / w (∞ never happens after pruning).</summary>
-        public static float[] EpochsPerSample(ReadOnlySpan<float> weights)
+        /// <summary>
+        /// Per edge, the fraction of epochs in which it fires: w / max_w (umap-learn's epochs_per_sample is the
+        /// inverse, max_w / w).
+        /// </summary>
+        public static float[] FiringRates(ReadOnlySpan<float> weights)
         {
             float max = 0f;
             foreach (float w in weights)
                 max = Math.Max(max, w);
             var result = new float[weights.Length];
             for (int i = 0; i < weights.Length; i++)
-                result[i] = weights[i] > 0 ? max / weights[i] : float.PositiveInfinity;
+                result[i] = weights[i] / max;
             return result;
         }
 

@@ -36,12 +36,7 @@ namespace Microsoft.ML.Umap.Core.Layout
                 throw new ArgumentException("The graph and the embedding must have the same number of vertices.");
 
             var gradient = new UmapGradient(settings.A, settings.B, settings.RepulsionStrength);
-            var epochsPerSample = EdgeSampling.EpochsPerSample(graph.Values);
-            float negativeRate = (float)settings.NegativeSampleRate;
-            var nextSample = (float[])epochsPerSample.Clone();
-            var nextNegative = new float[epochsPerSample.Length];
-            for (int p = 0; p < nextNegative.Length; p++)
-                nextNegative[p] = epochsPerSample[p] / negativeRate;
+            var sampler = new EdgeSampler(EdgeSampling.FiringRates(graph.Values), settings.NegativeSampleRate);
 
             var snapshot = new float[embedding.Values.Length];
             int epochs = settings.Epochs;
@@ -53,17 +48,8 @@ namespace Microsoft.ML.Umap.Core.Layout
                 int currentEpoch = epoch;
                 float currentAlpha = alpha;
                 ParallelRange.For(n, VertexChunk, settings.Threads, (start, end) =>
-                {
-                    for (int i = start; i < end; i++)
-                    {
-                        var rng = FastRandom.ForStream(settings.Seed, (ulong)currentEpoch, (ulong)i);
-                        int from = graph.RowOffsets[i], to = graph.RowOffsets[i + 1];
-                        var sampler = new EdgeSampler(epochsPerSample, nextSample, nextNegative, negativeRate);
-                        StepVertex(
-                            embedding.Row(i), i, graph.ColumnIndices.AsSpan(from, to - from), from, snapshot, n, dim,
-                            in gradient, currentAlpha, AttractionSteps, currentEpoch, ref sampler, ref rng);
-                    }
-                }, monitor.Cancellation);
+                    StepVertices(start, end, embedding.Values, snapshot, graph, dim, in gradient, currentAlpha, currentEpoch, in sampler, settings.Seed),
+                    monitor.Cancellation);
 
                 // umap-learn decays the rate after each epoch from the epoch index, so the first two epochs share it.
                 alpha = (float)(settings.LearningRate * (1.0 - (double)epoch / epochs));
@@ -75,17 +61,39 @@ namespace Microsoft.ML.Umap.Core.Layout
             }
         }
 
+        /// <summary>One epoch's updates of the vertices in [<paramref name="start"/>, <paramref name="end"/>).</summary>
+        private static void StepVertices(
+            int start, int end, float[] positions, float[] snapshot, CsrMatrix graph, int dim,
+            in UmapGradient gradient, float alpha, int epoch, in EdgeSampler sampler, ulong seed)
+        {
+            int[] offsets = graph.RowOffsets;
+            int[] columns = graph.ColumnIndices;
+            int n = graph.Rows;
+            for (int i = start; i < end; i++)
+            {
+                var rng = FastRandom.ForStream(seed, (ulong)epoch, (ulong)i);
+                int from = offsets[i], to = offsets[i + 1];
+                StepVertex(
+                    positions.AsSpan(i * dim, dim), i, columns.AsSpan(from, to - from), from, snapshot, n, dim,
+                    in gradient, alpha, AttractionSteps, epoch, in sampler, ref rng);
+            }
+        }
+
         /// <summary>Attraction is applied twice per sampled edge end: once for each direction of the edge (see remarks).</summary>
         private const float AttractionSteps = 2f;
 
+        /// <summary>Negative samples gathered before their repulsion is applied together (see <see cref="NegativeSampling"/>).</summary>
+        private const int NegativeBatch = 64;
+
         /// <summary>
-        /// Applies every edge of one vertex due in <paramref name="epoch"/>: attraction towards the other end and
-        /// the negative samples' repulsion, moving only <paramref name="current"/>.
+        /// Applies every edge of one vertex due in <paramref name="epoch"/>: attraction towards the other end, one
+        /// edge after the other, then the repulsion of the negative samples those edges owe, moving only
+        /// <paramref name="current"/>.
         /// </summary>
         /// <param name="current">The vertex's coordinates, updated in place.</param>
         /// <param name="self">The vertex's own index among the tails (so it is never its own negative sample), or −1.</param>
         /// <param name="tails">The other ends of the vertex's edges.</param>
-        /// <param name="firstEdge">Position of the first edge in the per-edge schedule arrays of <paramref name="sampler"/>.</param>
+        /// <param name="firstEdge">Position of the vertex's first edge in the schedule of <paramref name="sampler"/>.</param>
         /// <param name="others">Positions of all tail vertices, row-major, read-only here.</param>
         /// <param name="tailCount">Number of tail vertices (negative samples are drawn from them).</param>
         /// <param name="dim">Embedding dimension.</param>
@@ -98,40 +106,42 @@ namespace Microsoft.ML.Umap.Core.Layout
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void StepVertex(
             Span<float> current, int self, ReadOnlySpan<int> tails, int firstEdge, float[] others, int tailCount, int dim,
-            in UmapGradient gradient, float alpha, float attractionSteps, int epoch, ref EdgeSampler sampler, ref FastRandom rng)
+            in UmapGradient gradient, float alpha, float attractionSteps, int epoch, in EdgeSampler sampler, ref FastRandom rng)
         {
+            Span<int> samples = stackalloc int[NegativeBatch];
+            Span<float> push = stackalloc float[dim];
+            int owed = 0;
+            float step = attractionSteps * alpha;
             for (int e = 0; e < tails.Length; e++)
             {
-                int edge = firstEdge + e;
-                if (!sampler.IsDue(edge, epoch))
+                int firing = sampler.Firing(firstEdge + e, epoch);
+                if (firing == 0)
                     continue;
 
                 var other = new ReadOnlySpan<float>(others, tails[e] * dim, dim);
                 float coefficient = gradient.Attraction(SquaredDistance(current, other));
-                float step = attractionSteps * alpha;
                 for (int d = 0; d < dim; d++)
                     current[d] += step * UmapGradient.ClipComponent(coefficient * (current[d] - other[d]));
 
-                int negatives = sampler.TakeNegativeSamples(edge, epoch);
-                for (int s = 0; s < negatives; s++)
+                owed += sampler.NegativeSamples(firing);
+                while (owed >= NegativeBatch)
                 {
-                    int k = rng.NextInt(tailCount);
-                    var negative = new ReadOnlySpan<float>(others, k * dim, dim);
-                    float distanceSquared = SquaredDistance(current, negative);
-                    if (distanceSquared > 0f)
-                    {
-                        float repulsion = gradient.Repulsion(distanceSquared);
-                        for (int d = 0; d < dim; d++)
-                            current[d] += alpha * UmapGradient.ClipComponent(repulsion * (current[d] - negative[d]));
-                    }
-                    else if (k != self)
-                    {
-                        // A distinct point at the same place: push away along every axis (umap-learn does the same).
-                        for (int d = 0; d < dim; d++)
-                            current[d] += alpha * UmapGradient.Clip;
-                    }
+                    Repel(current, self, samples, others, tailCount, dim, in gradient, alpha, push, ref rng);
+                    owed -= NegativeBatch;
                 }
             }
+            if (owed > 0)
+                Repel(current, self, samples.Slice(0, owed), others, tailCount, dim, in gradient, alpha, push, ref rng);
+        }
+
+        /// <summary>Draws <paramref name="samples"/>.Length negative samples and applies their summed repulsion.</summary>
+        private static void Repel(Span<float> current, int self, Span<int> samples, float[] others, int tailCount, int dim, in UmapGradient gradient, float alpha, Span<float> push, ref FastRandom rng)
+        {
+            rng.FillInts(samples, tailCount);
+            push.Clear();
+            NegativeSampling.AccumulateRepulsion(current, self, samples, others, dim, in gradient, push);
+            for (int d = 0; d < dim; d++)
+                current[d] += alpha * push[d];
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -19,11 +19,11 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
         /// <summary>True when (d1, i1) ranks after (d2, i2).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static bool Worse(float d1, int i1, float d2, int i2) => d1 > d2 || (d1 == d2 && (uint)i1 > (uint)i2);
+        public static bool Worse(float d1, int i1, float d2, int i2) => d1 > d2 || (d1 == d2 && (uint)i1 > (uint)i2);
 
         /// <summary>
         /// Offers a candidate; it replaces the current worst if it ranks before it. The caller guarantees the
-        /// index is not already in the heap (see <see cref="CheckedPush"/> otherwise).
+        /// index is not already in the heap (see <see cref="CheckedPush(Span{float}, Span{int}, float, int)"/> otherwise).
         /// Returns true if the heap changed.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -31,23 +31,31 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         {
             if (!Worse(distances[0], indices[0], distance, index))
                 return false;
-            SiftDown(distances, indices, distance, index);
+            SiftDown(distances, indices, default, distance, index, 0);
             return true;
         }
 
         /// <summary>As <see cref="Push"/>, but ignores an index the heap already holds.</summary>
-        public static bool CheckedPush(Span<float> distances, Span<int> indices, float distance, int index)
+        public static bool CheckedPush(Span<float> distances, Span<int> indices, float distance, int index) =>
+            CheckedPush(distances, indices, default, distance, index, 0);
+
+        /// <summary>
+        /// As <see cref="Push"/>, ignoring an index the heap already holds, with a per-entry flag that moves with
+        /// its entry (<paramref name="flags"/> may be empty when there are none).
+        /// </summary>
+        public static bool CheckedPush(Span<float> distances, Span<int> indices, Span<byte> flags, float distance, int index, byte flag)
         {
             if (!Worse(distances[0], indices[0], distance, index))
                 return false;
             if (indices.Contains(index))
                 return false;
-            SiftDown(distances, indices, distance, index);
+            SiftDown(distances, indices, flags, distance, index, flag);
             return true;
         }
 
-        private static void SiftDown(Span<float> distances, Span<int> indices, float distance, int index)
+        private static void SiftDown(Span<float> distances, Span<int> indices, Span<byte> flags, float distance, int index, byte flag)
         {
+            bool hasFlags = !flags.IsEmpty;
             int size = distances.Length;
             int i = 0;
             while (true)
@@ -61,10 +69,14 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                     break;
                 distances[i] = distances[child];
                 indices[i] = indices[child];
+                if (hasFlags)
+                    flags[i] = flags[child];
                 i = child;
             }
             distances[i] = distance;
             indices[i] = index;
+            if (hasFlags)
+                flags[i] = flag;
         }
 
         /// <summary>Sorts the heap's contents in place into ascending (distance, index) order.</summary>
@@ -77,7 +89,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 int idx = indices[end];
                 distances[end] = distances[0];
                 indices[end] = indices[0];
-                SiftDown(distances.Slice(0, end), indices.Slice(0, end), d, idx);
+                SiftDown(distances.Slice(0, end), indices.Slice(0, end), default, d, idx, 0);
             }
         }
     }

@@ -1,0 +1,138 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Umap.Samples;
+
+namespace Microsoft.ML.Umap.Benchmarks
+{
+    /// <summary>Shared helpers: data locations, ML.NET loading, peak memory and machine description.</summary>
+    internal static class Measure
+    {
+        /// <summary>The MNIST folder: UMAP_MNIST_DIR, or shared/data/mnist found above the working directory.</summary>
+        public static string MnistDirectory()
+        {
+            var fromEnvironment = Environment.GetEnvironmentVariable("UMAP_MNIST_DIR");
+            if (!string.IsNullOrEmpty(fromEnvironment))
+                return fromEnvironment;
+            foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            {
+                for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+                {
+                    var candidate = Path.Combine(dir.FullName, "shared", "data", "mnist");
+                    if (File.Exists(Path.Combine(candidate, "train-images-idx3-ubyte.gz")))
+                        return candidate;
+                }
+            }
+            throw new DirectoryNotFoundException("MNIST training files not found: set UMAP_MNIST_DIR or run from inside the workspace that holds shared/data/mnist.");
+        }
+
+        /// <summary>The 60,000 training digits followed by the 10,000 test digits.</summary>
+        public static LabelledData Mnist70k()
+        {
+            string dir = MnistDirectory();
+            var train = Datasets.Mnist("train", dir);
+            var test = Datasets.Mnist("t10k", dir);
+            var features = new float[(train.Rows + test.Rows) * train.Columns];
+            train.Features.CopyTo(features, 0);
+            test.Features.CopyTo(features, train.Features.Length);
+            return new LabelledData(features, train.Rows + test.Rows, train.Columns, train.Labels.Concat(test.Labels).ToArray());
+        }
+
+        /// <summary>An IDataView over a flat matrix without copying rows into objects (column "Features").</summary>
+        public static IDataView Load(MLContext ml, float[] values, int rows, int columns) =>
+            new MatrixDataView(values, rows, columns);
+
+        public static double PeakWorkingSetMegabytes()
+        {
+            using var process = Process.GetCurrentProcess();
+            process.Refresh();
+            return process.PeakWorkingSet64 / (1024.0 * 1024.0);
+        }
+
+        public static string Machine() =>
+            $"{Environment.ProcessorCount} cores, {RuntimeInformation()}";
+
+        private static string RuntimeInformation() =>
+            $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
+            $"AVX-512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}";
+
+        /// <summary>Reports each stage as it starts, with the time since the fit began.</summary>
+        public sealed class ConsoleProgress : IProgress<UmapProgress>
+        {
+            private readonly Stopwatch _clock = Stopwatch.StartNew();
+            private UmapStage? _stage;
+
+            public void Report(UmapProgress value)
+            {
+                if (value.Stage != _stage)
+                {
+                    _stage = value.Stage;
+                    Console.WriteLine($"  [{_clock.Elapsed.TotalSeconds,6:F2} s] {value.Stage}");
+                }
+            }
+        }
+    }
+
+    /// <summary>A read-only IDataView with one known-size vector column "Features" over a flat row-major array.</summary>
+    internal sealed class MatrixDataView : IDataView
+    {
+        private readonly float[] _values;
+        private readonly int _rows;
+        private readonly int _columns;
+
+        public MatrixDataView(float[] values, int rows, int columns)
+        {
+            _values = values;
+            _rows = rows;
+            _columns = columns;
+            var builder = new DataViewSchema.Builder();
+            builder.AddColumn("Features", new VectorDataViewType(NumberDataViewType.Single, columns));
+            Schema = builder.ToSchema();
+        }
+
+        public DataViewSchema Schema { get; }
+
+        public bool CanShuffle => false;
+
+        public long? GetRowCount() => _rows;
+
+        public DataViewRowCursor GetRowCursor(System.Collections.Generic.IEnumerable<DataViewSchema.Column> columnsNeeded, Random rand = null) => new Cursor(this);
+
+        public DataViewRowCursor[] GetRowCursorSet(System.Collections.Generic.IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random rand = null) => new[] { GetRowCursor(columnsNeeded, rand) };
+
+        private sealed class Cursor : DataViewRowCursor
+        {
+            private readonly MatrixDataView _view;
+            private long _position = -1;
+
+            public Cursor(MatrixDataView view) => _view = view;
+
+            public override DataViewSchema Schema => _view.Schema;
+
+            public override long Position => _position;
+
+            public override long Batch => 0;
+
+            public override bool MoveNext() => ++_position < _view._rows;
+
+            public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = new DataViewRowId((ulong)_position, 0);
+
+            public override bool IsColumnActive(DataViewSchema.Column column) => true;
+
+            public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+            {
+                ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
+                {
+                    var editor = VBufferEditor.Create(ref value, _view._columns);
+                    _view._values.AsSpan((int)(_position * _view._columns), _view._columns).CopyTo(editor.Values);
+                    value = editor.Commit();
+                };
+                return (ValueGetter<TValue>)(Delegate)getter;
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Neighbors;
+using Microsoft.ML.Umap.Core.Numerics;
+
+namespace Microsoft.ML.Umap.Benchmarks
+{
+    /// <summary>
+    /// The whole fit on MNIST 70k with default parameters through the public API, then recall of the
+    /// neighbour search and the quality of the embedding.
+    /// </summary>
+    internal static class MnistFitBenchmark
+    {
+        private const int Seed = 42;
+
+        public static int Run(int rows)
+        {
+            Console.WriteLine($"Machine: {Measure.Machine()}");
+            var read = Stopwatch.StartNew();
+            var mnist = Measure.Mnist70k();
+            if (rows < mnist.Rows)
+                mnist = mnist.Take(rows);
+            Console.WriteLine($"Read MNIST: {mnist.Rows} x {mnist.Columns} in {read.Elapsed.TotalSeconds:F2} s (not counted below)");
+
+            var ml = new MLContext(seed: Seed);
+            var data = Measure.Load(ml, mnist.Features, mnist.Rows, mnist.Columns);
+            var estimator = ml.Transforms.Umap(new UmapEstimator.Options { Seed = Seed, Progress = new Measure.ConsoleProgress() });
+            var fitClock = Stopwatch.StartNew();
+            var model = estimator.Fit(data);
+            double fitSeconds = fitClock.Elapsed.TotalSeconds;
+            double peakMegabytes = Measure.PeakWorkingSetMegabytes();
+
+            Console.WriteLine();
+            Console.WriteLine($"Fit (default parameters, {model.Parameters.NumberOfEpochs} epochs, seed {Seed}): {fitSeconds:F2} s, peak working set {peakMegabytes:F0} MB");
+            foreach (var (stage, duration) in model.StageDurations)
+                Console.WriteLine($"  {stage,-15} {duration.TotalSeconds,7:F2} s");
+
+            var matrix = new RowMatrix(mnist.Features, mnist.Rows, mnist.Columns);
+            double recall = Recall(matrix, sampleSize: 2000);
+            Console.WriteLine($"Recall@15 of the neighbour graph on 2,000 sampled rows: {recall:F4}");
+
+            var embedding = model.GetTrainingEmbedding();
+            var qualityClock = Stopwatch.StartNew();
+            double trust = UmapMetrics.Trustworthiness(mnist.ToJagged(), embedding, neighbors: 15, sampleSize: 5000, seed: 1);
+            int trainRows = Math.Min(60_000, mnist.Rows * 6 / 7);
+            double knn = UmapMetrics.KnnAccuracy(
+                embedding[..trainRows], mnist.Labels[..trainRows], embedding[trainRows..], mnist.Labels[trainRows..], neighbors: 10);
+            Console.WriteLine($"Trustworthiness@15 (5,000-row sample): {trust:F4}");
+            Console.WriteLine($"kNN accuracy (k = 10, train on the first {trainRows:N0}, test on the rest): {knn:F4}   ({qualityClock.Elapsed.TotalSeconds:F1} s)");
+            return 0;
+        }
+
+        /// <summary>Fraction of the true 15 nearest neighbours (the row itself excluded) that the fit's search finds.</summary>
+        public static double Recall(RowMatrix data, int sampleSize)
+        {
+            // The same search the fit ran: it is deterministic for the seed, so the graph is the fit's graph.
+            var parameters = new UmapParameters { Seed = unchecked((ulong)(uint)Seed) };
+            var clock = Stopwatch.StartNew();
+            var graph = UmapFitter.CreateSearch(data, parameters).ComputeGraph(parameters.NumberOfNeighbors, new FitMonitor());
+            Console.WriteLine($"  (neighbour search re-run alone: {clock.Elapsed.TotalSeconds:F2} s)");
+            var exact = new ExactNearestNeighbors<Core.Distances.EuclideanDistance>(data, Environment.ProcessorCount);
+            var rng = new Random(7);
+            var sample = Enumerable.Range(0, data.Rows).OrderBy(_ => rng.Next()).Take(sampleSize).ToArray();
+            int k = parameters.NumberOfNeighbors;
+            long found = 0, total = 0;
+            var indices = new int[k];
+            var distances = new float[k];
+            foreach (int row in sample)
+            {
+                exact.Query(data.ReadOnlyRow(row), indices, distances);
+                var truth = indices.Where(i => i != row).Take(k - 1).ToHashSet();
+                var approximate = graph.RowIndices(row).Slice(1).ToArray();
+                found += approximate.Count(truth.Contains);
+                total += truth.Count;
+            }
+            return (double)found / total;
+        }
+    }
+}

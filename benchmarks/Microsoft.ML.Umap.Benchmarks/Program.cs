@@ -1,0 +1,28 @@
+using System;
+using System.IO;
+using Microsoft.ML.Umap.Benchmarks;
+
+// Benchmarks of Microsoft.ML.Umap. Timings are wall-clock on this machine; nothing here is a test.
+//
+//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks                      MNIST 70k fit
+//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- job.json           a job file
+//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- synthetic N D      Gaussian mixture
+//
+// MNIST is read from ../shared/data/mnist (or the folder in UMAP_MNIST_DIR); it is not shipped in the repository.
+
+try
+{
+    if (args.Length == 0 || args[0] == "mnist")
+        return MnistFitBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 70_000);
+    if (args[0] == "synthetic")
+        return SyntheticBenchmark.Run(int.Parse(args[1]), int.Parse(args[2]));
+    if (args[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(args[0]))
+        return JobFile.Run(args[0]);
+    Console.Error.WriteLine($"Unknown arguments: {string.Join(' ', args)}. Expected nothing, 'mnist [rows]', 'synthetic N D' or a job.json path.");
+    return 2;
+}
+catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+{
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}

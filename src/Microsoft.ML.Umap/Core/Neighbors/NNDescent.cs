@@ -1,0 +1,328 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.ML.Umap.Core.Distances;
+using Microsoft.ML.Umap.Core.Numerics;
+
+namespace Microsoft.ML.Umap.Core.Neighbors
+{
+    /// <summary>
+    /// Approximate k-nearest-neighbour graph by NN-descent (Dong, Charikar &amp; Li, 2011) started from the
+    /// leaves of a random-projection forest, as pynndescent builds it for umap-learn: a neighbour of a neighbour
+    /// is probably a neighbour, so each round compares every point's candidate neighbours with one another.
+    /// </summary>
+    /// <remarks>
+    /// Reproducible for a seed whatever the thread count: candidate sampling uses hash priorities rather than a
+    /// shared random stream, distances are computed in parallel against thresholds frozen for the block, and
+    /// the resulting updates are applied in a fixed order. Memory is O(n·(k + candidates)) plus the data.
+    /// </remarks>
+    internal sealed class NNDescent<TDistance> : INearestNeighborSearch
+        where TDistance : struct, IDistance
+    {
+        // Points whose candidate joins are computed before their updates are applied; pynndescent uses 16384.
+        private const int JoinBlock = 16384;
+
+        // Points per parallel work item inside a block.
+        private const int WorkItem = 256;
+
+        // Fixed partition of the targets when applying updates (independent of the thread count).
+        private const int TargetRanges = 16;
+
+        private const byte IsNew = 1;
+
+        private readonly RowMatrix _data;
+        private readonly int _threads;
+        private readonly NNDescentSettings _settings;
+        private readonly ExactNearestNeighbors<TDistance> _exactQuery;
+
+        public NNDescent(RowMatrix data, int threads, NNDescentSettings settings)
+        {
+            _data = data ?? throw new ArgumentNullException(nameof(data));
+            _threads = Math.Max(1, threads);
+            _settings = settings ?? new NNDescentSettings();
+            _exactQuery = new ExactNearestNeighbors<TDistance>(data, threads);
+        }
+
+        public int PointCount => _data.Rows;
+
+        /// <summary>Rounds of NN-descent run by the last <see cref="ComputeGraph"/> call.</summary>
+        public int IterationsRun { get; private set; }
+
+        public void Query(ReadOnlySpan<float> query, Span<int> indices, Span<float> distances) =>
+            _exactQuery.Query(query, indices, distances);
+
+        public KnnGraph ComputeGraph(int neighborCount, FitMonitor monitor)
+        {
+            int n = _data.Rows;
+            int others = neighborCount - 1;
+            if (others <= 0 || others >= n)
+                return _exactQuery.ComputeGraph(neighborCount, monitor);
+
+            var heapIndices = new int[checked(n * others)];
+            var heapDistances = new float[heapIndices.Length];
+            var heapFlags = new byte[heapIndices.Length];
+            NeighborHeap.Clear(heapDistances, heapIndices);
+
+            int trees = _settings.TreesFor(n);
+            int iterations = _settings.IterationsFor(n);
+            long totalSteps = trees + iterations;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            InitializeFromForest(heapIndices, heapDistances, heapFlags, others, trees, monitor, totalSteps);
+            monitor.Info($"NN-descent: {trees} random-projection trees searched in {clock.Elapsed.TotalSeconds:F2} s.");
+
+            int candidates = _settings.MaximumCandidates;
+            var newCandidates = new int[checked(n * candidates)];
+            var oldCandidates = new int[newCandidates.Length];
+            var priorities = new float[newCandidates.Length];
+            IterationsRun = 0;
+            for (int iteration = 0; iteration < iterations; iteration++)
+            {
+                monitor.ThrowIfCancellationRequested();
+                BuildCandidates(heapIndices, heapFlags, others, iteration, newCandidates, oldCandidates, priorities, candidates);
+                long changes = JoinCandidates(heapIndices, heapDistances, heapFlags, others, newCandidates, oldCandidates, candidates, monitor);
+                IterationsRun++;
+                monitor.Report(UmapStage.Neighbors, trees + iteration + 1, totalSteps);
+                monitor.Info($"NN-descent: round {iteration + 1} changed {changes} neighbour entries ({clock.Elapsed.TotalSeconds:F2} s).");
+                if (changes <= _settings.Delta * n * neighborCount)
+                    break;
+            }
+
+            return ToGraph(heapIndices, heapDistances, others, neighborCount);
+        }
+
+        /// <summary>Each point's heap starts with the points sharing its leaves, tree after tree.</summary>
+        private void InitializeFromForest(int[] heapIndices, float[] heapDistances, byte[] heapFlags, int others, int trees, FitMonitor monitor, long totalSteps)
+        {
+            int n = _data.Rows;
+            int leafSize = _settings.LeafSizeFor(others + 1);
+            var distance = default(TDistance);
+            var leafOf = new int[n];
+
+            // Trees are built a few at a time (one per thread), then merged into the heaps in tree order, so
+            // only a handful of trees is ever in memory.
+            for (int first = 0; first < trees; first += _threads)
+            {
+                int batch = Math.Min(_threads, trees - first);
+                var built = new RandomProjectionTree[batch];
+                ParallelRange.For(batch, 1, _threads, (start, end) =>
+                {
+                    for (int t = start; t < end; t++)
+                        built[t] = RandomProjectionTree.Build(_data, leafSize, FastRandom.Mix(_settings.Seed + (ulong)(first + t) * 0x9E3779B97F4A7C15UL));
+                }, monitor.Cancellation);
+
+                foreach (var tree in built)
+                {
+                    for (int leaf = 0; leaf < tree.LeafCount; leaf++)
+                    {
+                        foreach (int p in tree.Leaf(leaf))
+                            leafOf[p] = leaf;
+                    }
+
+                    ParallelRange.For(n, 1024, _threads, (start, end) =>
+                    {
+                        for (int p = start; p < end; p++)
+                        {
+                            var row = _data.ReadOnlyRow(p);
+                            var heapD = heapDistances.AsSpan(p * others, others);
+                            var heapI = heapIndices.AsSpan(p * others, others);
+                            var heapF = heapFlags.AsSpan(p * others, others);
+                            foreach (int q in tree.Leaf(leafOf[p]))
+                            {
+                                if (q == p)
+                                    continue;
+                                float d = distance.Reduced(row, _data.ReadOnlyRow(q));
+                                if (d <= heapD[0])
+                                    NeighborHeap.CheckedPush(heapD, heapI, heapF, d, q, IsNew);
+                            }
+                        }
+                    }, monitor.Cancellation);
+                    monitor.ThrowIfCancellationRequested();
+                }
+                monitor.Report(UmapStage.Neighbors, first + batch, totalSteps);
+            }
+        }
+
+        /// <summary>
+        /// Samples up to <paramref name="maxCandidates"/> new and old candidates per point from its neighbours and
+        /// reverse neighbours (pynndescent <c>new_build_candidates</c>), by a hash priority so the sample does not
+        /// depend on processing order; sampled new neighbours are then marked old.
+        /// </summary>
+        private void BuildCandidates(int[] heapIndices, byte[] heapFlags, int others, int iteration, int[] newCandidates, int[] oldCandidates, float[] priorities, int maxCandidates)
+        {
+            int n = _data.Rows;
+            var oldPriorities = new float[priorities.Length];
+            NeighborHeap.Clear(priorities, newCandidates);
+            NeighborHeap.Clear(oldPriorities, oldCandidates);
+            ulong seed = FastRandom.Mix(_settings.Seed ^ ((ulong)(iteration + 1) * 0xD1B54A32D192ED03UL));
+            int rangeSize = (n + TargetRanges - 1) / TargetRanges;
+
+            // Every range scans all edges but writes only its own targets' candidate lists.
+            ParallelRange.For(TargetRanges, 1, _threads, (firstRange, lastRange) =>
+            {
+                for (int range = firstRange; range < lastRange; range++)
+                {
+                    int lo = range * rangeSize, hi = Math.Min(n, lo + rangeSize);
+                    for (int i = 0; i < n; i++)
+                    {
+                        for (int j = 0; j < others; j++)
+                        {
+                            int idx = heapIndices[i * others + j];
+                            if (idx < 0)
+                                continue;
+                            bool isNew = heapFlags[i * others + j] == IsNew;
+                            var (targetPriorities, targets) = isNew ? (priorities, newCandidates) : (oldPriorities, oldCandidates);
+                            if (i >= lo && i < hi)
+                                NeighborHeap.CheckedPush(targetPriorities.AsSpan(i * maxCandidates, maxCandidates), targets.AsSpan(i * maxCandidates, maxCandidates), Priority(seed, i, idx), idx);
+                            if (idx >= lo && idx < hi)
+                                NeighborHeap.CheckedPush(targetPriorities.AsSpan(idx * maxCandidates, maxCandidates), targets.AsSpan(idx * maxCandidates, maxCandidates), Priority(seed, idx, i), i);
+                        }
+                    }
+                }
+            });
+
+            ParallelRange.For(n, 4096, _threads, (start, end) =>
+            {
+                for (int i = start; i < end; i++)
+                {
+                    var sampled = newCandidates.AsSpan(i * maxCandidates, maxCandidates);
+                    for (int j = 0; j < others; j++)
+                    {
+                        if (heapFlags[i * others + j] == IsNew && sampled.Contains(heapIndices[i * others + j]))
+                            heapFlags[i * others + j] = 0;
+                    }
+                }
+            });
+        }
+
+        private static float Priority(ulong seed, int target, int source) =>
+            (FastRandom.Mix(seed ^ ((ulong)(uint)target << 32 | (uint)source)) >> 40) * (1.0f / (1 << 24));
+
+        private readonly struct Update
+        {
+            public Update(int target, int other, float distance)
+            {
+                Target = target;
+                Other = other;
+                Distance = distance;
+            }
+
+            public int Target { get; }
+
+            public int Other { get; }
+
+            public float Distance { get; }
+        }
+
+        /// <summary>
+        /// The local join: within each point's candidates, compares new × new and new × old pairs and offers each
+        /// close pair to both points' heaps. Returns the number of heap entries that changed.
+        /// </summary>
+        private long JoinCandidates(int[] heapIndices, float[] heapDistances, byte[] heapFlags, int others, int[] newCandidates, int[] oldCandidates, int maxCandidates, FitMonitor monitor)
+        {
+            int n = _data.Rows;
+            long changes = 0;
+            var distance = default(TDistance);
+            int itemsPerBlock = (JoinBlock + WorkItem - 1) / WorkItem;
+            var updates = new List<Update>[itemsPerBlock];
+            for (int u = 0; u < updates.Length; u++)
+                updates[u] = new List<Update>();
+            int rangeSize = (n + TargetRanges - 1) / TargetRanges;
+
+            for (int blockStart = 0; blockStart < n; blockStart += JoinBlock)
+            {
+                monitor.ThrowIfCancellationRequested();
+                int blockEnd = Math.Min(n, blockStart + JoinBlock);
+                int items = (blockEnd - blockStart + WorkItem - 1) / WorkItem;
+
+                // Distances in parallel; heaps are only read here, so every item sees the same thresholds.
+                ParallelRange.For(items, 1, _threads, (firstItem, lastItem) =>
+                {
+                    for (int item = firstItem; item < lastItem; item++)
+                    {
+                        var list = updates[item];
+                        list.Clear();
+                        int start = blockStart + item * WorkItem, end = Math.Min(blockEnd, start + WorkItem);
+                        for (int i = start; i < end; i++)
+                        {
+                            var fresh = newCandidates.AsSpan(i * maxCandidates, maxCandidates);
+                            var stale = oldCandidates.AsSpan(i * maxCandidates, maxCandidates);
+                            for (int a = 0; a < fresh.Length; a++)
+                            {
+                                int p = fresh[a];
+                                if (p < 0)
+                                    continue;
+                                var rowP = _data.ReadOnlyRow(p);
+                                float thresholdP = heapDistances[p * others];
+                                for (int b = a + 1; b < fresh.Length; b++)
+                                    Consider(list, p, fresh[b], rowP, thresholdP);
+                                for (int b = 0; b < stale.Length; b++)
+                                    Consider(list, p, stale[b], rowP, thresholdP);
+                            }
+                        }
+                    }
+                }, monitor.Cancellation);
+
+                // Updates applied by target range, each range in the same (item, emission) order.
+                long blockChanges = 0;
+                ParallelRange.For(TargetRanges, 1, _threads, (firstRange, lastRange) =>
+                {
+                    long local = 0;
+                    for (int range = firstRange; range < lastRange; range++)
+                    {
+                        int lo = range * rangeSize, hi = Math.Min(n, lo + rangeSize);
+                        for (int item = 0; item < items; item++)
+                        {
+                            foreach (var u in updates[item])
+                            {
+                                if (u.Target < lo || u.Target >= hi)
+                                    continue;
+                                int offset = u.Target * others;
+                                if (NeighborHeap.CheckedPush(heapDistances.AsSpan(offset, others), heapIndices.AsSpan(offset, others), heapFlags.AsSpan(offset, others), u.Distance, u.Other, IsNew))
+                                    local++;
+                            }
+                        }
+                    }
+                    Interlocked.Add(ref blockChanges, local);
+                });
+                changes += blockChanges;
+            }
+            return changes;
+
+            void Consider(List<Update> list, int p, int q, ReadOnlySpan<float> rowP, float thresholdP)
+            {
+                if (q < 0 || q == p)
+                    return;
+                float d = distance.Reduced(rowP, _data.ReadOnlyRow(q));
+                if (d <= thresholdP)
+                    list.Add(new Update(p, q, d));
+                if (d <= heapDistances[q * others])
+                    list.Add(new Update(q, p, d));
+            }
+        }
+
+        private KnnGraph ToGraph(int[] heapIndices, float[] heapDistances, int others, int neighborCount)
+        {
+            int n = _data.Rows;
+            var indices = new int[checked(n * neighborCount)];
+            var distances = new float[indices.Length];
+            var distance = default(TDistance);
+            ParallelRange.For(n, 4096, _threads, (start, end) =>
+            {
+                for (int i = start; i < end; i++)
+                {
+                    var heapD = heapDistances.AsSpan(i * others, others);
+                    var heapI = heapIndices.AsSpan(i * others, others);
+                    NeighborHeap.SortAscending(heapD, heapI);
+                    indices[i * neighborCount] = i;
+                    distances[i * neighborCount] = 0f;
+                    for (int j = 0; j < others; j++)
+                    {
+                        indices[i * neighborCount + 1 + j] = heapI[j];
+                        distances[i * neighborCount + 1 + j] = heapI[j] >= 0 ? distance.ToDistance(heapD[j]) : float.PositiveInfinity;
+                    }
+                }
+            });
+            return new KnnGraph(indices, distances, n, neighborCount);
+        }
+    }
+}

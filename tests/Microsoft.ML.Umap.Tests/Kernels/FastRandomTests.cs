@@ -1,0 +1,43 @@
+using System.Linq;
+using Microsoft.ML.Umap.Core.Numerics;
+using Xunit;
+
+namespace Microsoft.ML.Umap.Tests.Kernels
+{
+    public class FastRandomTests
+    {
+        [Theory]
+        [InlineData(1)]
+        [InlineData(8)]
+        [InlineData(37)]
+        [InlineData(1000)]
+        public void FillIntsGivesExactlyTheSequentialValues(int count)
+        {
+            var a = FastRandom.ForStream(9, 1, 2);
+            var b = a;
+            var filled = new int[count];
+            a.FillInts(filled, 70_000);
+            var sequential = Enumerable.Range(0, count).Select(_ => b.NextInt(70_000)).ToArray();
+            Assert.Equal(sequential, filled);
+            Assert.Equal(b.NextUInt64(), a.NextUInt64()); // both streams advanced equally
+        }
+
+        [Fact]
+        public void IntegersAreUniformAndInRange()
+        {
+            var rng = FastRandom.ForStream(3);
+            var counts = new int[10];
+            for (int i = 0; i < 100_000; i++)
+                counts[rng.NextInt(10)]++;
+            Assert.All(counts, c => Assert.InRange(c, 9_500, 10_500));
+        }
+
+        [Fact]
+        public void StreamsDifferByKey()
+        {
+            Assert.NotEqual(FastRandom.ForStream(1, 0, 1).NextUInt64(), FastRandom.ForStream(1, 1, 0).NextUInt64());
+            Assert.NotEqual(FastRandom.ForStream(1).NextUInt64(), FastRandom.ForStream(2).NextUInt64());
+            Assert.Equal(FastRandom.ForStream(5, 6, 7).NextUInt64(), FastRandom.ForStream(5, 6, 7).NextUInt64());
+        }
+    }
+}
