@@ -1,7 +1,6 @@
 using System;
 using System.Diagnostics;
 using System.IO;
-using System.Linq;
 using System.Threading;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -31,16 +30,7 @@ namespace Microsoft.ML.Umap.Benchmarks
         }
 
         /// <summary>The 60,000 training digits followed by the 10,000 test digits.</summary>
-        public static LabelledData Mnist70k()
-        {
-            string dir = MnistDirectory();
-            var train = Datasets.Mnist("train", dir);
-            var test = Datasets.Mnist("t10k", dir);
-            var features = new float[(train.Rows + test.Rows) * train.Columns];
-            train.Features.CopyTo(features, 0);
-            test.Features.CopyTo(features, train.Features.Length);
-            return new LabelledData(features, train.Rows + test.Rows, train.Columns, train.Labels.Concat(test.Labels).ToArray());
-        }
+        public static LabelledData Mnist70k() => Datasets.Mnist(MnistDirectory(), "train", "t10k");
 
         /// <summary>An IDataView over a flat matrix without copying rows into objects (column "Features").</summary>
         public static IDataView Load(MLContext ml, float[] values, int rows, int columns) =>

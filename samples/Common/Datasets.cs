@@ -88,48 +88,80 @@ namespace Microsoft.ML.Umap.Samples
         }
 
         /// <summary>
-        /// MNIST from a pair of gzipped IDX files (images and labels), pixels as floats 0–255.
-        /// <paramref name="prefix"/> is "t10k" or "train"; <paramref name="directory"/> defaults to data/mnist.
+        /// MNIST from pairs of gzipped IDX files (images and labels), pixels as floats 0–255. Each prefix ("t10k",
+        /// "train") names one pair; several prefixes are read one after the other into a single matrix.
+        /// <paramref name="directory"/> defaults to data/mnist.
         /// </summary>
-        public static LabelledData Mnist(string prefix = "t10k", string directory = null)
+        public static LabelledData Mnist(string prefix = "t10k", string directory = null) => Mnist(directory, new[] { prefix });
+
+        /// <inheritdoc cref="Mnist(string, string)"/>
+        public static LabelledData Mnist(string directory, params string[] prefixes)
         {
             directory ??= Path.Combine(DataDirectory("mnist"), "mnist");
-            var images = ReadIdx(Path.Combine(directory, $"{prefix}-images-idx3-ubyte.gz"), 0x803, out var imageDims);
-            var labelBytes = ReadIdx(Path.Combine(directory, $"{prefix}-labels-idx1-ubyte.gz"), 0x801, out var labelDims);
-            int rows = imageDims[0];
-            int columns = imageDims[1] * imageDims[2];
-            if (labelDims[0] != rows)
-                throw new InvalidDataException($"{directory}: {rows} images but {labelDims[0]} labels.");
-            var features = new float[rows * columns];
-            for (int i = 0; i < features.Length; i++)
-                features[i] = images[i];
-            var labels = new int[rows];
-            for (int i = 0; i < rows; i++)
-                labels[i] = labelBytes[i];
-            return new LabelledData(features, rows, columns, labels);
+            var labels = new System.Collections.Generic.List<int>();
+            int columns = 0;
+            foreach (var prefix in prefixes)
+            {
+                foreach (byte b in ReadIdx(Path.Combine(directory, $"{prefix}-labels-idx1-ubyte.gz"), 0x801, out _))
+                    labels.Add(b);
+                using var images = OpenIdx(Path.Combine(directory, $"{prefix}-images-idx3-ubyte.gz"), 0x803, out var dims);
+                columns = dims[1] * dims[2];
+            }
+
+            // Pixels are converted straight into the final matrix, a block at a time.
+            var features = new float[(long)labels.Count * columns];
+            long written = 0;
+            var block = new byte[1 << 16];
+            foreach (var prefix in prefixes)
+            {
+                using var images = OpenIdx(Path.Combine(directory, $"{prefix}-images-idx3-ubyte.gz"), 0x803, out var dims);
+                long count = (long)dims[0] * dims[1] * dims[2];
+                while (count > 0)
+                {
+                    int read = images.Read(block, 0, (int)Math.Min(block.Length, count));
+                    if (read == 0)
+                        throw new InvalidDataException($"{directory}/{prefix}: the image file ends early.");
+                    for (int i = 0; i < read; i++)
+                        features[written + i] = block[i];
+                    written += read;
+                    count -= read;
+                }
+            }
+            if (written != features.Length)
+                throw new InvalidDataException($"{directory}: {written / Math.Max(1, columns)} images but {labels.Count} labels.");
+            return new LabelledData(features, labels.Count, columns, labels.ToArray());
         }
 
         private static byte[] ReadIdx(string path, int expectedMagic, out int[] dims)
         {
-            using var gz = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-            using var ms = new MemoryStream();
-            gz.CopyTo(ms);
-            var bytes = ms.ToArray();
-            int magic = BinaryPrimitives.ReadInt32BigEndian(bytes);
-            if (magic != expectedMagic)
-                throw new InvalidDataException($"{path}: IDX magic 0x{magic:X} where 0x{expectedMagic:X} was expected.");
-            int dimCount = magic & 0xFF;
-            dims = new int[dimCount];
+            using var stream = OpenIdx(path, expectedMagic, out dims);
             long size = 1;
-            for (int d = 0; d < dimCount; d++)
+            foreach (int d in dims)
+                size *= d;
+            var bytes = new byte[size];
+            stream.ReadExactly(bytes);
+            return bytes;
+        }
+
+        /// <summary>Opens a gzipped IDX file positioned at its data, after checking the magic number.</summary>
+        private static Stream OpenIdx(string path, int expectedMagic, out int[] dims)
+        {
+            var stream = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+            Span<byte> header = stackalloc byte[4];
+            stream.ReadExactly(header);
+            int magic = BinaryPrimitives.ReadInt32BigEndian(header);
+            if (magic != expectedMagic)
             {
-                dims[d] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * d));
-                size *= dims[d];
+                stream.Dispose();
+                throw new InvalidDataException($"{path}: IDX magic 0x{magic:X} where 0x{expectedMagic:X} was expected.");
             }
-            int offset = 4 + 4 * dimCount;
-            if (bytes.Length - offset != size)
-                throw new InvalidDataException($"{path}: {bytes.Length - offset} data bytes where the header promises {size}.");
-            return bytes.AsSpan(offset).ToArray();
+            dims = new int[magic & 0xFF];
+            for (int d = 0; d < dims.Length; d++)
+            {
+                stream.ReadExactly(header);
+                dims[d] = BinaryPrimitives.ReadInt32BigEndian(header);
+            }
+            return stream;
         }
     }
 }

@@ -46,6 +46,9 @@ namespace Microsoft.ML.Umap.MlNet
             long? rowCount = data.GetRowCount();
             int width = declaredSize;
 
+            // With a known row count (and width) the rows go straight into the final matrix; otherwise into
+            // chunks that are joined at the end. Fresh memory is costly to touch, so the matrix is written once.
+            float[] values = null;
             var chunks = new List<float[]>();
             const int ChunkRows = 4096;
             float[] chunk = null;
@@ -69,16 +72,27 @@ namespace Microsoft.ML.Umap.MlNet
                     if (width == 0)
                         throw new InvalidOperationException($"Column '{name}' holds empty vectors; UMAP needs at least one feature.");
 
-                    if (chunk is null || inChunk == ChunkRows)
+                    Span<float> row;
+                    if (rowCount is long known && known * width <= Array.MaxLength)
                     {
-                        chunk = new float[checked(ChunkRows * width)];
-                        chunks.Add(chunk);
-                        inChunk = 0;
+                        values ??= GC.AllocateUninitializedArray<float>((int)(known * width));
+                        if (rows >= known)
+                            throw new InvalidOperationException($"The data view announced {known} rows but yields more.");
+                        row = values.AsSpan((int)(rows * width), width);
                     }
-                    var row = chunk.AsSpan(inChunk * width, width);
+                    else
+                    {
+                        if (chunk is null || inChunk == ChunkRows)
+                        {
+                            chunk = new float[checked(ChunkRows * width)];
+                            chunks.Add(chunk);
+                            inChunk = 0;
+                        }
+                        row = chunk.AsSpan(inChunk * width, width);
+                        inChunk++;
+                    }
                     buffer.CopyTo(row);
                     CheckFinite(name, rows, row);
-                    inChunk++;
                     rows++;
                 }
             }
@@ -86,15 +100,24 @@ namespace Microsoft.ML.Umap.MlNet
             if (rows > int.MaxValue || rows * (long)width > Array.MaxLength)
                 throw new InvalidOperationException($"Column '{name}' has {rows} rows of {width} values, more than one array can hold.");
             monitor.Report(UmapStage.ReadingData, rows, rows);
-            var values = new float[rows * width];
+            if (values != null && rows * width == values.Length)
+                return new RowMatrix(values, (int)rows, width);
+
+            var joined = new float[rows * width];
             long copied = 0;
+            if (values != null)
+            {
+                // Fewer rows than announced: keep what was read.
+                Array.Copy(values, joined, joined.Length);
+                copied = joined.Length;
+            }
             foreach (var c in chunks)
             {
-                long take = Math.Min(c.Length, values.Length - copied);
-                Array.Copy(c, 0, values, copied, take);
+                long take = Math.Min(c.Length, joined.Length - copied);
+                Array.Copy(c, 0, joined, copied, take);
                 copied += take;
             }
-            return new RowMatrix(values, (int)rows, width);
+            return new RowMatrix(joined, (int)rows, width);
         }
 
         /// <summary>Throws if a row's vector length differs from the expected width.</summary>

@@ -12,6 +12,9 @@ namespace Microsoft.ML.Umap.Core.Initialization
     /// </summary>
     internal static class LanczosEigensolver
     {
+        /// <summary>DGKS criterion: orthogonalise again when one pass left less than 1/√2 of the vector's norm.</summary>
+        private const double ReorthogonalizationRatio = 0.7071067811865476;
+
         /// <summary>Outcome of a solve.</summary>
         internal sealed class Result
         {
@@ -37,8 +40,11 @@ namespace Microsoft.ML.Umap.Core.Initialization
             /// <summary>Residual tolerance, relative to max(1, |λ|) (umap-learn asks ARPACK for 1e-4).</summary>
             public double Tolerance { get; init; } = 1e-4;
 
-            /// <summary>Largest Krylov basis kept in memory (n-vectors); raised to 2·count + 2 if smaller.</summary>
-            public int MaximumBasisSize { get; init; } = 64;
+            /// <summary>
+            /// Largest Krylov basis kept in memory (n-vectors); raised to 2·count + 2 if smaller. More vectors mean
+            /// fewer restarts but costlier reorthogonalisation; on MNIST 70k, 16–32 is fastest (about 150 products).
+            /// </summary>
+            public int MaximumBasisSize { get; init; } = 24;
 
             /// <summary>Restarts before giving up (the result then has <see cref="Result.Converged"/> false).</summary>
             public int MaximumRestarts { get; init; } = 200;
@@ -84,13 +90,20 @@ namespace Microsoft.ML.Umap.Core.Initialization
                     op.Multiply(basis[j], w);
                     multiplications++;
 
-                    // Two passes of Gram–Schmidt against everything kept ("twice is enough"), so the basis
-                    // stays orthonormal to working precision and the projections are T's entries.
+                    // Full Gram–Schmidt against everything kept, repeated when it cancelled most of the vector
+                    // (the DGKS test: "twice is enough"), so the basis stays orthonormal to working precision and
+                    // the projections are T's entries.
                     Array.Clear(coefficients);
+                    double before = ops.Norm(w);
                     ops.Orthogonalize(w, deflation, deflation.Length, null);
                     ops.Orthogonalize(w, basis, j + 1, coefficients);
-                    ops.Orthogonalize(w, deflation, deflation.Length, null);
-                    ops.Orthogonalize(w, basis, j + 1, coefficients);
+                    double after = ops.Norm(w);
+                    if (after < ReorthogonalizationRatio * before)
+                    {
+                        ops.Orthogonalize(w, deflation, deflation.Length, null);
+                        ops.Orthogonalize(w, basis, j + 1, coefficients);
+                        after = ops.Norm(w);
+                    }
                     for (int i = 0; i <= j; i++)
                     {
                         if (i < kept && j > kept)
@@ -99,7 +112,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
                         t[j, i] = coefficients[i];
                     }
 
-                    beta = ops.Norm(w);
+                    beta = after;
                     if (beta <= 1e-12 * Math.Max(1.0, Math.Abs(t[j, j])))
                     {
                         // The Krylov space is invariant, so the Ritz pairs in it are exact. Continue from a fresh

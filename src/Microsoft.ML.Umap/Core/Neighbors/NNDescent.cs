@@ -90,13 +90,17 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             return ToGraph(heapIndices, heapDistances, others, neighborCount);
         }
 
-        /// <summary>Each point's heap starts with the points sharing its leaves, tree after tree.</summary>
+        /// <summary>
+        /// Each point's heap starts with the points sharing its leaves, tree after tree. Trees split a sketch of
+        /// the data (see <see cref="RandomSketch"/>), which holds the same neighbourhoods in a fraction of the
+        /// memory traffic; leaf-mates are then compared on the full vectors, leaf by leaf so a leaf's rows stay
+        /// in cache. A point lies in exactly one leaf per tree, so leaves can be processed in parallel.
+        /// </summary>
         private void InitializeFromForest(int[] heapIndices, float[] heapDistances, byte[] heapFlags, int others, int trees, FitMonitor monitor, long totalSteps)
         {
-            int n = _data.Rows;
             int leafSize = _settings.LeafSizeFor(others + 1);
             var distance = default(TDistance);
-            var leafOf = new int[n];
+            var sketch = RandomSketch.Project(_data, _settings.SketchDimension, _settings.Seed, _threads);
 
             // Trees are built a few at a time (one per thread), then merged into the heaps in tree order, so
             // only a handful of trees is ever in memory.
@@ -107,39 +111,40 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 ParallelRange.For(batch, 1, _threads, (start, end) =>
                 {
                     for (int t = start; t < end; t++)
-                        built[t] = RandomProjectionTree.Build(_data, leafSize, FastRandom.Mix(_settings.Seed + (ulong)(first + t) * 0x9E3779B97F4A7C15UL));
+                        built[t] = RandomProjectionTree.Build(sketch, leafSize, FastRandom.Mix(_settings.Seed + (ulong)(first + t) * 0x9E3779B97F4A7C15UL));
                 }, monitor.Cancellation);
 
                 foreach (var tree in built)
                 {
-                    for (int leaf = 0; leaf < tree.LeafCount; leaf++)
+                    ParallelRange.For(tree.LeafCount, 64, _threads, (firstLeaf, lastLeaf) =>
                     {
-                        foreach (int p in tree.Leaf(leaf))
-                            leafOf[p] = leaf;
-                    }
-
-                    ParallelRange.For(n, 1024, _threads, (start, end) =>
-                    {
-                        for (int p = start; p < end; p++)
+                        for (int leaf = firstLeaf; leaf < lastLeaf; leaf++)
                         {
-                            var row = _data.ReadOnlyRow(p);
-                            var heapD = heapDistances.AsSpan(p * others, others);
-                            var heapI = heapIndices.AsSpan(p * others, others);
-                            var heapF = heapFlags.AsSpan(p * others, others);
-                            foreach (int q in tree.Leaf(leafOf[p]))
+                            var members = tree.Leaf(leaf);
+                            for (int a = 0; a < members.Length; a++)
                             {
-                                if (q == p)
-                                    continue;
-                                float d = distance.Reduced(row, _data.ReadOnlyRow(q));
-                                if (d <= heapD[0])
-                                    NeighborHeap.CheckedPush(heapD, heapI, heapF, d, q, IsNew);
+                                int p = members[a];
+                                var row = _data.ReadOnlyRow(p);
+                                for (int b = a + 1; b < members.Length; b++)
+                                {
+                                    int q = members[b];
+                                    float d = distance.Reduced(row, _data.ReadOnlyRow(q));
+                                    Offer(heapIndices, heapDistances, heapFlags, others, p, q, d);
+                                    Offer(heapIndices, heapDistances, heapFlags, others, q, p, d);
+                                }
                             }
                         }
                     }, monitor.Cancellation);
-                    monitor.ThrowIfCancellationRequested();
                 }
                 monitor.Report(UmapStage.Neighbors, first + batch, totalSteps);
             }
+        }
+
+        private static bool Offer(int[] heapIndices, float[] heapDistances, byte[] heapFlags, int others, int target, int candidate, float distance)
+        {
+            int offset = target * others;
+            return distance <= heapDistances[offset]
+                && NeighborHeap.CheckedPush(heapDistances.AsSpan(offset, others), heapIndices.AsSpan(offset, others), heapFlags.AsSpan(offset, others), distance, candidate, IsNew);
         }
 
         /// <summary>
@@ -274,10 +279,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                         {
                             foreach (var u in updates[item])
                             {
-                                if (u.Target < lo || u.Target >= hi)
-                                    continue;
-                                int offset = u.Target * others;
-                                if (NeighborHeap.CheckedPush(heapDistances.AsSpan(offset, others), heapIndices.AsSpan(offset, others), heapFlags.AsSpan(offset, others), u.Distance, u.Other, IsNew))
+                                if (u.Target >= lo && u.Target < hi && Offer(heapIndices, heapDistances, heapFlags, others, u.Target, u.Other, u.Distance))
                                     local++;
                             }
                         }

@@ -23,6 +23,12 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// <summary>Stop when a round changes fewer than Delta · n · k neighbour entries (pynndescent: 0.001).</summary>
         public double Delta { get; init; } = 0.001;
 
+        /// <summary>
+        /// Dimension of the random sketch the trees split (the data's own dimension if smaller). Trees only need
+        /// rough neighbourhoods; 64 Gaussian projections keep them at a small fraction of the memory traffic.
+        /// </summary>
+        public int SketchDimension { get; init; } = 64;
+
         /// <summary>Seed of the trees and the candidate sampling.</summary>
         public ulong Seed { get; init; }
 

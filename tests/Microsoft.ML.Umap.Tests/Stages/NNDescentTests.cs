@@ -1,0 +1,128 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Distances;
+using Microsoft.ML.Umap.Core.Neighbors;
+using Microsoft.ML.Umap.Core.Numerics;
+using Microsoft.ML.Umap.Samples;
+using Microsoft.ML.Umap.Tests.Helpers;
+using Xunit;
+
+namespace Microsoft.ML.Umap.Tests.Stages
+{
+    public class NNDescentTests
+    {
+        private static double Recall(KnnGraph approximate, KnnGraph exact)
+        {
+            long found = 0, total = 0;
+            for (int i = 0; i < exact.PointCount; i++)
+            {
+                var truth = exact.RowIndices(i).Slice(1).ToArray().ToHashSet();
+                found += approximate.RowIndices(i).Slice(1).ToArray().Count(truth.Contains);
+                total += truth.Count;
+            }
+            return (double)found / total;
+        }
+
+        [Fact]
+        public void RecallOnDigitsIsAtLeast98Percent()
+        {
+            var digits = Datasets.Digits();
+            var data = new RowMatrix(digits.Features, digits.Rows, digits.Columns);
+            var exact = new ExactNearestNeighbors<EuclideanDistance>(data, 2).ComputeGraph(15, new FitMonitor());
+            var approximate = new NNDescent<EuclideanDistance>(data, 2, new NNDescentSettings { Seed = 1 }).ComputeGraph(15, new FitMonitor());
+            // Ties in the integer-valued digits make several neighbour sets equally correct; compare distances too.
+            double recall = Recall(approximate, exact);
+            Assert.True(recall >= 0.98, $"recall {recall:F4}");
+            double distanceRatio = Enumerable.Range(0, data.Rows).Average(i => approximate.RowDistances(i)[14] / Math.Max(1e-6, exact.RowDistances(i)[14]));
+            Assert.InRange(distanceRatio, 1.0, 1.01);
+        }
+
+        [Fact]
+        public void RecallOnMnistIsAtLeast97Percent()
+        {
+            // Wide enough (784 values) that the trees split the random sketch rather than the data.
+            var mnist = Datasets.Mnist("t10k").Take(5000);
+            var data = new RowMatrix(mnist.Features, mnist.Rows, mnist.Columns);
+            var exact = new ExactNearestNeighbors<EuclideanDistance>(data, 2).ComputeGraph(15, new FitMonitor());
+            var approximate = new NNDescent<EuclideanDistance>(data, 2, new NNDescentSettings { Seed = 2 }).ComputeGraph(15, new FitMonitor());
+            double recall = Recall(approximate, exact);
+            Assert.True(recall >= 0.97, $"recall {recall:F4}");
+        }
+
+        [Fact]
+        public void GraphIsWellFormedAndTheSameForAnyThreadCount()
+        {
+            var data = TestMatrices.Gaussian(1500, 12, seed: 32);
+            KnnGraph Build(int threads) => new NNDescent<EuclideanDistance>(data, threads, new NNDescentSettings { Seed = 5 }).ComputeGraph(8, new FitMonitor());
+            var one = Build(1);
+            Assert.Equal(one.Indices, Build(2).Indices);
+            Assert.Equal(one.Indices, Build(3).Indices);
+            Assert.Equal(one.Distances, Build(2).Distances);
+            Assert.NotEqual(one.Indices, new NNDescent<EuclideanDistance>(data, 2, new NNDescentSettings { Seed = 6, Iterations = 1 }).ComputeGraph(8, new FitMonitor()).Indices);
+
+            for (int i = 0; i < data.Rows; i++)
+            {
+                var row = one.RowIndices(i);
+                Assert.Equal(i, row[0]);
+                Assert.Equal(row.Length, row.ToArray().Distinct().Count());
+                var distances = one.RowDistances(i);
+                for (int j = 1; j < distances.Length; j++)
+                {
+                    Assert.True(distances[j] >= distances[j - 1]);
+                    Assert.Equal(Math.Sqrt(DistanceKernels.SquaredEuclidean(data.ReadOnlyRow(i), data.ReadOnlyRow(row[j]))), distances[j], 1e-4);
+                }
+            }
+        }
+
+        [Fact]
+        public void TreeLeavesPartitionThePointsAndRespectTheLeafSize()
+        {
+            var data = TestMatrices.Gaussian(1000, 5, seed: 33);
+            var tree = RandomProjectionTree.Build(data, 15, 7);
+            var seen = new List<int>();
+            for (int leaf = 0; leaf < tree.LeafCount; leaf++)
+            {
+                Assert.InRange(tree.Leaf(leaf).Length, 1, 15);
+                seen.AddRange(tree.Leaf(leaf).ToArray());
+            }
+            Assert.Equal(Enumerable.Range(0, 1000), seen.OrderBy(i => i));
+            Assert.Equal(tree.Points, RandomProjectionTree.Build(data, 15, 7).Points);
+        }
+
+        [Fact]
+        public void TreesSplitDuplicatesToo()
+        {
+            var data = new RowMatrix(new float[200 * 3], 200, 3); // all rows identical
+            var tree = RandomProjectionTree.Build(data, 10, 1);
+            Assert.True(tree.LeafCount >= 20);
+            for (int leaf = 0; leaf < tree.LeafCount; leaf++)
+                Assert.InRange(tree.Leaf(leaf).Length, 1, 10);
+        }
+
+        [Fact]
+        public void SketchKeepsDistancesRoughly()
+        {
+            var data = TestMatrices.Gaussian(200, 300, seed: 34);
+            var sketch = RandomSketch.Project(data, 64, 3, 2);
+            Assert.Equal(64, sketch.Columns);
+            var ratios = Enumerable.Range(0, 100).Select(i =>
+                DistanceKernels.SquaredEuclidean(sketch.ReadOnlyRow(i), sketch.ReadOnlyRow(i + 100)) /
+                DistanceKernels.SquaredEuclidean(data.ReadOnlyRow(i), data.ReadOnlyRow(i + 100))).ToArray();
+            Assert.InRange(ratios.Average(), 0.85, 1.15);
+            Assert.Same(data, RandomSketch.Project(data, 300, 3, 2)); // already narrow enough
+        }
+
+        [Fact]
+        public void AutoSearchIsExactBelow4096Rows()
+        {
+            var small = TestMatrices.Gaussian(100, 3, seed: 35);
+            Assert.IsType<ExactNearestNeighbors<EuclideanDistance>>(UmapFitter.CreateSearch(small, new UmapParameters()));
+            Assert.IsType<NNDescent<EuclideanDistance>>(UmapFitter.CreateSearch(small, new UmapParameters { NeighborSearch = UmapNeighborSearch.Approximate }));
+            var large = new RowMatrix(new float[5000 * 2], 5000, 2);
+            Assert.IsType<NNDescent<EuclideanDistance>>(UmapFitter.CreateSearch(large, new UmapParameters()));
+            Assert.IsType<ExactNearestNeighbors<EuclideanDistance>>(UmapFitter.CreateSearch(large, new UmapParameters { NeighborSearch = UmapNeighborSearch.Exact }));
+        }
+    }
+}
