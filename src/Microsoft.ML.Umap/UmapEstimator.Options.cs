@@ -111,6 +111,13 @@ namespace Microsoft.ML.Umap
             /// </summary>
             public int? Seed { get; set; }
 
+            /// <summary>
+            /// Optimisation epochs spent on each row the model was not trained on when it is transformed; null uses a
+            /// third of the fit's epochs (as uwot does; umap-learn uses a third of n_epochs when it is set, else 100
+            /// or 30 depending on the batch size). The result for a row never depends on the rest of its batch.
+            /// </summary>
+            public int? NumberOfTransformEpochs { get; set; }
+
             /// <summary>Threads to use [n_jobs]; null uses every core. The result does not depend on it.</summary>
             public int? NumberOfThreads { get; set; }
 

@@ -60,6 +60,7 @@ namespace Microsoft.ML.Umap
                 Initialization = options.Initialization,
                 Metric = options.Metric,
                 NeighborSearch = options.NeighborSearch,
+                NumberOfTransformEpochs = options.NumberOfTransformEpochs,
                 Seed = unchecked((ulong)(uint)seed),
                 NumberOfThreads = options.NumberOfThreads ?? Environment.ProcessorCount,
             };
@@ -118,7 +119,7 @@ namespace Microsoft.ML.Umap
             channel.Info(MessageSensitivity.None, $"Fitting UMAP to {data.Rows} rows of {data.Columns} features (seed {_parameters.Seed}).");
 
             var result = UmapFitter.Fit(data, _parameters, monitor);
-            var model = new UmapModel(_parameters, result.A, result.B, result.Epochs, result.NeighborsUsed, result.InitializationUsed, data, result.Embedding);
+            var model = new UmapModel(_parameters, result.A, result.B, result.Epochs, result.NeighborsUsed, result.InitializationUsed, data, result.Embedding, result.Neighbors);
             return new UmapTransformer(_host, model, FeatureColumnName, OutputColumnName, result.StageDurations);
         }
 

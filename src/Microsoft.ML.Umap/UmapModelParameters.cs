@@ -24,6 +24,8 @@ namespace Microsoft.ML.Umap
             Initialization = model.InitializationUsed;
             Metric = p.Metric;
             Seed = (int)(uint)p.Seed;
+            NumberOfTransformEpochs = model.TransformEpochs;
+            NeighborSearch = p.UsesExactSearch(model.TrainingData.Rows) ? UmapNeighborSearch.Exact : UmapNeighborSearch.Approximate;
         }
 
         /// <summary>Dimension of the embedding.</summary>
@@ -70,5 +72,11 @@ namespace Microsoft.ML.Umap
 
         /// <summary>The seed used (drawn from the MLContext when not given).</summary>
         public int Seed { get; }
+
+        /// <summary>Optimisation epochs spent on each new row by <see cref="UmapTransformer.Transform"/>.</summary>
+        public int NumberOfTransformEpochs { get; }
+
+        /// <summary>The neighbour search the fit used and new rows use: <see cref="UmapNeighborSearch.Exact"/> or <see cref="UmapNeighborSearch.Approximate"/>.</summary>
+        public UmapNeighborSearch NeighborSearch { get; }
     }
 }

@@ -1,9 +1,16 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Umap;
 using Microsoft.ML.Umap.Core;
 using Microsoft.ML.Umap.MlNet;
+using Microsoft.ML.Umap.Persistence;
+
+[assembly: LoadableClass(typeof(UmapTransformer), null, typeof(SignatureLoadModel), "UMAP Transformer", UmapTransformer.LoaderSignature)]
 
 namespace Microsoft.ML.Umap
 {
@@ -12,10 +19,23 @@ namespace Microsoft.ML.Umap
     /// vector of <see cref="float"/> of length <see cref="UmapModelParameters.NumberOfComponents"/>) lazily, as
     /// ML.NET transforms do; it also works row by row through <see cref="PredictionEngine{TSrc, TDst}"/> and inside
     /// a <see cref="TransformerChain{TLastTransformer}"/>. Rows of the training data get exactly their training
-    /// embedding. Instances are immutable and safe to use from several threads.
+    /// embedding; any other row is placed against the training embedding as umap-learn's <c>transform</c> does,
+    /// with a result that depends only on that row and the model. Instances are immutable and safe to use from
+    /// several threads. Save with <c>mlContext.Model.Save</c> or <see cref="Save(Stream)"/>.
     /// </summary>
     public sealed class UmapTransformer : ITransformer
     {
+        internal const string LoaderSignature = "UmapTransformer";
+
+        // The ML.NET zip entry holding the model in UmapModelFormat.
+        private const string ModelEntry = "UmapModel.bin";
+
+        // Signature of the stand-alone stream written by Save(Stream).
+        private static readonly byte[] StreamMagic = Encoding.ASCII.GetBytes("UMAPTRN\0");
+
+        // Column names are short; anything longer in a file is corruption, refused before allocating.
+        private const int MaximumNameBytes = 4096;
+
         private readonly IHost _host;
         private readonly TimeSpan[] _stageDurations;
 
@@ -98,7 +118,96 @@ namespace Microsoft.ML.Umap
             return new EmbeddingRowMapper(new EmbeddingColumnMapper(this, inputSchema));
         }
 
-        void ICanSaveModel.Save(ModelSaveContext ctx) =>
-            throw new NotSupportedException("Saving a UMAP model is not supported by this version.");
+        /// <summary>
+        /// Writes the model (column names, settings, training rows, their neighbour graph and embedding) to
+        /// <paramref name="stream"/> without ML.NET's model container; read it back with <see cref="Load"/>.
+        /// </summary>
+        public void Save(Stream stream)
+        {
+            ArgumentNullException.ThrowIfNull(stream);
+            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(StreamMagic);
+                WriteName(writer, FeatureColumnName);
+                WriteName(writer, OutputColumnName);
+            }
+            UmapModelFormat.Write(Model, stream);
+        }
+
+        /// <summary>Reads a model written by <see cref="Save(Stream)"/>.</summary>
+        /// <exception cref="InvalidDataException">The stream is not a UMAP model, or it is truncated or corrupt.</exception>
+        public static UmapTransformer Load(MLContext mlContext, Stream stream)
+        {
+            ArgumentNullException.ThrowIfNull(mlContext);
+            ArgumentNullException.ThrowIfNull(stream);
+            using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+            var magic = reader.ReadBytes(StreamMagic.Length);
+            if (!magic.AsSpan().SequenceEqual(StreamMagic))
+                throw new InvalidDataException("This is not a UMAP transformer: the stream does not start with its signature.");
+            string input = ReadName(reader);
+            string output = ReadName(reader);
+            var model = UmapModelFormat.Read(stream, Environment.ProcessorCount);
+            IHostEnvironment env = mlContext;
+            return new UmapTransformer(env.Register(nameof(UmapTransformer)), model, input, output, null);
+        }
+
+        private static void WriteName(BinaryWriter writer, string name)
+        {
+            var bytes = Encoding.UTF8.GetBytes(name);
+            writer.Write(bytes.Length);
+            writer.Write(bytes);
+        }
+
+        private static string ReadName(BinaryReader reader)
+        {
+            int length;
+            try
+            {
+                length = reader.ReadInt32();
+                if (length < 1 || length > MaximumNameBytes)
+                    throw new InvalidDataException("The UMAP transformer is corrupt: invalid column name length.");
+                var bytes = reader.ReadBytes(length);
+                if (bytes.Length != length)
+                    throw new EndOfStreamException();
+                return Encoding.UTF8.GetString(bytes);
+            }
+            catch (EndOfStreamException e)
+            {
+                throw new InvalidDataException("The UMAP transformer is truncated.", e);
+            }
+        }
+
+        // ML.NET's model format: written by mlContext.Model.Save, found by mlContext.Model.Load through the
+        // LoadableClass attribute above (these ML.NET members are internal; see docs/mlnet-internals.md).
+        private static VersionInfo GetVersionInfo() => new VersionInfo(
+            modelSignature: "UMAPTRNS",
+            verWrittenCur: 0x00010001, // first version
+            verReadableCur: 0x00010001,
+            verWeCanReadBack: 0x00010001,
+            loaderSignature: LoaderSignature,
+            loaderAssemblyName: typeof(UmapTransformer).Assembly.FullName);
+
+        void ICanSaveModel.Save(ModelSaveContext ctx)
+        {
+            ArgumentNullException.ThrowIfNull(ctx);
+            ctx.CheckAtModel();
+            ctx.SetVersionInfo(GetVersionInfo());
+            ctx.SaveNonEmptyString(FeatureColumnName);
+            ctx.SaveNonEmptyString(OutputColumnName);
+            ctx.SaveBinaryStream(ModelEntry, writer => UmapModelFormat.Write(Model, writer.BaseStream));
+        }
+
+        // Called by ML.NET's component catalog (through reflection) when it meets the loader signature.
+        private static UmapTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+        {
+            ArgumentNullException.ThrowIfNull(env);
+            ctx.CheckAtModel(GetVersionInfo());
+            string input = ctx.LoadNonEmptyString();
+            string output = ctx.LoadNonEmptyString();
+            UmapModel model = null;
+            if (!ctx.TryLoadBinaryStream(ModelEntry, reader => model = UmapModelFormat.Read(reader.BaseStream, Environment.ProcessorCount)))
+                throw new InvalidDataException($"The UMAP transformer's model entry '{ModelEntry}' is missing from the ML.NET model file.");
+            return new UmapTransformer(env.Register(nameof(UmapTransformer)), model, input, output, null);
+        }
     }
 }

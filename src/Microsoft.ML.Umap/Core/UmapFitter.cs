@@ -105,19 +105,22 @@ namespace Microsoft.ML.Umap.Core
             return (parameters.A ?? a, parameters.B ?? b);
         }
 
-        /// <summary>The neighbour search for the configured metric.</summary>
-        public static INearestNeighborSearch CreateSearch(RowMatrix data, UmapParameters parameters) => parameters.Metric switch
+        /// <summary>
+        /// The neighbour search for the configured metric and search mode; given the data's neighbour graph (a
+        /// fitted model's), approximate search answers queries from it instead of computing it again.
+        /// </summary>
+        public static INearestNeighborSearch CreateSearch(RowMatrix data, UmapParameters parameters, KnnGraph graph = null) => parameters.Metric switch
         {
-            UmapMetric.Euclidean => CreateSearch<EuclideanDistance>(data, parameters),
+            UmapMetric.Euclidean => CreateSearch<EuclideanDistance>(data, parameters, graph),
             _ => throw new ArgumentOutOfRangeException(nameof(parameters), parameters.Metric, "Unknown metric."),
         };
 
-        private static INearestNeighborSearch CreateSearch<TDistance>(RowMatrix data, UmapParameters parameters)
+        private static INearestNeighborSearch CreateSearch<TDistance>(RowMatrix data, UmapParameters parameters, KnnGraph graph)
             where TDistance : struct, IDistance
         {
             if (parameters.UsesExactSearch(data.Rows))
                 return new ExactNearestNeighbors<TDistance>(data, parameters.NumberOfThreads);
-            return new NNDescent<TDistance>(data, parameters.NumberOfThreads, new NNDescentSettings { Seed = parameters.Seed });
+            return new NNDescent<TDistance>(data, parameters.NumberOfThreads, new NNDescentSettings { Seed = parameters.Seed }, graph);
         }
 
         private static (RowMatrix Layout, UmapInitialization Used) Initialize(RowMatrix data, CsrMatrix graph, UmapParameters parameters, FitMonitor monitor)

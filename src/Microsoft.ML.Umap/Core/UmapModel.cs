@@ -1,21 +1,24 @@
 using System;
+using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
 using Microsoft.ML.Umap.Core.Transform;
 
 namespace Microsoft.ML.Umap.Core
 {
     /// <summary>
-    /// A fitted UMAP model: the settings it was fitted with, the effective curve parameters, the training rows
-    /// and their embedding, and what is needed to map a row to its embedding. Immutable and thread-safe.
+    /// A fitted UMAP model: the settings it was fitted with, what the fit settled (a, b, epochs, neighbours,
+    /// initialisation), the training rows, their neighbour graph and their embedding. Maps any row to its
+    /// embedding. Immutable and thread-safe.
     /// </summary>
     internal sealed class UmapModel
     {
         private readonly TrainingRowIndex _trainingIndex;
+        private readonly NewPointEmbedder _embedder;
 
-        public UmapModel(UmapParameters parameters, double a, double b, int epochs, int neighborsUsed, UmapInitialization initializationUsed, RowMatrix trainingData, RowMatrix embedding)
+        public UmapModel(UmapParameters parameters, double a, double b, int epochs, int neighborsUsed, UmapInitialization initializationUsed, RowMatrix trainingData, RowMatrix embedding, KnnGraph neighbors)
         {
-            if (trainingData.Rows != embedding.Rows)
-                throw new ArgumentException("The training data and the embedding must have the same number of rows.");
+            if (trainingData.Rows != embedding.Rows || neighbors.PointCount != trainingData.Rows)
+                throw new ArgumentException("The training data, its neighbour graph and the embedding must have the same number of rows.");
             if (embedding.Columns != parameters.NumberOfComponents)
                 throw new ArgumentException("The embedding must have NumberOfComponents columns.");
             Parameters = parameters;
@@ -26,7 +29,10 @@ namespace Microsoft.ML.Umap.Core
             InitializationUsed = initializationUsed;
             TrainingData = trainingData;
             Embedding = embedding;
+            Neighbors = neighbors;
             _trainingIndex = new TrainingRowIndex(trainingData);
+            var search = UmapFitter.CreateSearch(trainingData, parameters, neighbors);
+            _embedder = new NewPointEmbedder(search, embedding, parameters, a, b, neighborsUsed, parameters.TransformEpochsFor(epochs), MeanFiniteDistance(neighbors));
         }
 
         public UmapParameters Parameters { get; }
@@ -36,6 +42,9 @@ namespace Microsoft.ML.Umap.Core
         public double B { get; }
 
         public int Epochs { get; }
+
+        /// <summary>Optimisation epochs spent on each new row.</summary>
+        public int TransformEpochs => _embedder.Epochs;
 
         public int NeighborsUsed { get; }
 
@@ -47,6 +56,9 @@ namespace Microsoft.ML.Umap.Core
         /// <summary>The training embedding, n × NumberOfComponents.</summary>
         public RowMatrix Embedding { get; }
 
+        /// <summary>The training rows' k-nearest-neighbour graph, which approximate queries walk.</summary>
+        public KnnGraph Neighbors { get; }
+
         /// <summary>Length of the input vectors.</summary>
         public int FeatureCount => TrainingData.Columns;
 
@@ -55,19 +67,34 @@ namespace Microsoft.ML.Umap.Core
 
         /// <summary>
         /// Writes the embedding of <paramref name="row"/> (finite values, <see cref="FeatureCount"/> of them) into
-        /// <paramref name="destination"/>. A training row gets exactly its training embedding.
+        /// <paramref name="destination"/>. A training row gets exactly its training embedding; any other row is
+        /// placed against the training embedding, with a result that depends only on the row and the model.
         /// </summary>
-        /// <exception cref="NotSupportedException">The row is not one of the training rows.</exception>
         public void Embed(ReadOnlySpan<float> row, Span<float> destination)
         {
-            int match = _trainingIndex.Find(row);
-            if (match < 0)
+            ulong hash = RowHash.Compute(row);
+            int match = _trainingIndex.Find(row, hash);
+            if (match >= 0)
             {
-                throw new NotSupportedException(
-                    "This UMAP model can only map the rows it was trained on, and the row is not one of them. " +
-                    "Embedding unseen rows is not supported by this version.");
+                Embedding.ReadOnlyRow(match).CopyTo(destination);
+                return;
             }
-            Embedding.ReadOnlyRow(match).CopyTo(destination);
+            _embedder.Embed(row, hash, destination);
+        }
+
+        private static double MeanFiniteDistance(KnnGraph graph)
+        {
+            double sum = 0;
+            long count = 0;
+            foreach (float d in graph.Distances)
+            {
+                if (float.IsFinite(d))
+                {
+                    sum += d;
+                    count++;
+                }
+            }
+            return count == 0 ? 0 : sum / count;
         }
     }
 }

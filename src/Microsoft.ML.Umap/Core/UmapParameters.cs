@@ -46,11 +46,17 @@ namespace Microsoft.ML.Umap.Core
 
         public ulong Seed { get; init; }
 
+        /// <summary>Optimisation epochs for each new row; null: a third of the fit's epochs (as uwot does).</summary>
+        public int? NumberOfTransformEpochs { get; init; }
+
         /// <summary>Threads for every stage; results do not depend on it.</summary>
         public int NumberOfThreads { get; init; } = Environment.ProcessorCount;
 
         /// <summary>The epoch count used for <paramref name="rows"/> rows (umap-learn's default when not set).</summary>
         public int EpochsFor(int rows) => NumberOfEpochs ?? DefaultEpochs(rows);
+
+        /// <summary>Epochs spent on each new row by a model fitted for <paramref name="fitEpochs"/> epochs.</summary>
+        public int TransformEpochsFor(int fitEpochs) => NumberOfTransformEpochs ?? fitEpochs / 3;
 
         /// <summary>umap-learn's default: 500 epochs up to 10,000 rows, 200 above.</summary>
         public static int DefaultEpochs(int rows) => rows <= SmallDataRows ? 500 : 200;
@@ -68,6 +74,7 @@ namespace Microsoft.ML.Umap.Core
             Check(MinimumDistance >= 0 && double.IsFinite(MinimumDistance), nameof(MinimumDistance), MinimumDistance, "must be non-negative and finite");
             Check(MinimumDistance <= Spread, nameof(MinimumDistance), MinimumDistance, $"must not exceed Spread ({Spread})");
             Check(NumberOfEpochs is null || NumberOfEpochs >= 0, nameof(NumberOfEpochs), NumberOfEpochs, "must be non-negative (or null for the default)");
+            Check(NumberOfTransformEpochs is null || NumberOfTransformEpochs >= 0, nameof(NumberOfTransformEpochs), NumberOfTransformEpochs, "must be non-negative (or null for a third of the fit's epochs)");
             Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive and finite");
             Check(NegativeSampleRate >= 0 && double.IsFinite(NegativeSampleRate), nameof(NegativeSampleRate), NegativeSampleRate, "must be non-negative and finite");
             Check(RepulsionStrength >= 0 && double.IsFinite(RepulsionStrength), nameof(RepulsionStrength), RepulsionStrength, "must be non-negative and finite");

@@ -33,14 +33,18 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         private readonly RowMatrix _data;
         private readonly int _threads;
         private readonly NNDescentSettings _settings;
-        private readonly ExactNearestNeighbors<TDistance> _exactQuery;
+        private readonly object _queryGate = new object();
+        private KnnGraph _graph;
+        private volatile GraphSearch<TDistance> _query;
 
-        public NNDescent(RowMatrix data, int threads, NNDescentSettings settings)
+        public NNDescent(RowMatrix data, int threads, NNDescentSettings settings, KnnGraph graph = null)
         {
             _data = data ?? throw new ArgumentNullException(nameof(data));
             _threads = Math.Max(1, threads);
             _settings = settings ?? new NNDescentSettings();
-            _exactQuery = new ExactNearestNeighbors<TDistance>(data, threads);
+            if (graph != null && graph.PointCount != data.Rows)
+                throw new ArgumentException("The neighbour graph does not match the data.", nameof(graph));
+            _graph = graph;
         }
 
         public int PointCount => _data.Rows;
@@ -48,15 +52,42 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// <summary>Rounds of NN-descent run by the last <see cref="ComputeGraph"/> call.</summary>
         public int IterationsRun { get; private set; }
 
-        public void Query(ReadOnlySpan<float> query, Span<int> indices, Span<float> distances) =>
-            _exactQuery.Query(query, indices, distances);
+        /// <summary>The graph the queries walk: from <see cref="ComputeGraph"/>, or given at construction.</summary>
+        public KnnGraph Graph => _graph;
+
+        /// <summary>
+        /// Approximate query through the neighbour graph (see <see cref="GraphSearch{TDistance}"/>), whose
+        /// structures are built on first use.
+        /// </summary>
+        public void Query(ReadOnlySpan<float> query, Span<int> indices, Span<float> distances)
+        {
+            var search = _query;
+            if (search is null)
+            {
+                lock (_queryGate)
+                {
+                    if (_graph is null)
+                        throw new InvalidOperationException("The neighbour graph has not been computed yet.");
+                    _query ??= new GraphSearch<TDistance>(_data, _graph, _settings.LeafSizeFor(_graph.NeighborCount), _settings.SketchDimension, _settings.Seed, _threads);
+                    search = _query;
+                }
+            }
+            search.Query(query, indices, distances);
+        }
 
         public KnnGraph ComputeGraph(int neighborCount, FitMonitor monitor)
+        {
+            _graph = Compute(neighborCount, monitor);
+            _query = null;
+            return _graph;
+        }
+
+        private KnnGraph Compute(int neighborCount, FitMonitor monitor)
         {
             int n = _data.Rows;
             int others = neighborCount - 1;
             if (others <= 0 || others >= n)
-                return _exactQuery.ComputeGraph(neighborCount, monitor);
+                return new ExactNearestNeighbors<TDistance>(_data, _threads).ComputeGraph(neighborCount, monitor);
 
             var heapIndices = new int[checked(n * others)];
             var heapDistances = new float[heapIndices.Length];

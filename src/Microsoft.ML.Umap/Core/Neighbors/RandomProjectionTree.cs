@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Neighbors
@@ -6,19 +7,29 @@ namespace Microsoft.ML.Umap.Core.Neighbors
     /// <summary>
     /// A random-projection tree (pynndescent <c>make_euclidean_tree</c>): each node splits its points by the
     /// hyperplane equidistant from two of them picked at random, until at most <c>leafSize</c> remain. Points
-    /// in the same leaf are likely neighbours, which makes the leaves a good start for NN-descent.
-    /// Stored flat: a permutation of the point indices in which every leaf is a contiguous run.
+    /// in the same leaf are likely neighbours, which makes the leaves a good start for NN-descent and for
+    /// queries. Stored flat: a permutation of the point indices in which every leaf is a contiguous run, and,
+    /// when kept for queries, one hyperplane per internal node.
     /// </summary>
     internal sealed class RandomProjectionTree
     {
         // Margins this close to zero are ties: the point goes to a random side (as pynndescent does).
         private const float TieMargin = 1e-8f;
 
-        private RandomProjectionTree(int[] points, int[] leafStarts, int leafCount)
+        private readonly float[] _hyperplanes;
+        private readonly float[] _offsets;
+        private readonly int[] _children;
+        private readonly int _dimension;
+
+        private RandomProjectionTree(int[] points, int[] leafStarts, int leafCount, float[] hyperplanes, float[] offsets, int[] children, int dimension)
         {
             Points = points;
             LeafStarts = leafStarts;
             LeafCount = leafCount;
+            _hyperplanes = hyperplanes;
+            _offsets = offsets;
+            _children = children;
+            _dimension = dimension;
         }
 
         /// <summary>Point indices, permuted so that each leaf is contiguous.</summary>
@@ -31,47 +42,87 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
         public ReadOnlySpan<int> Leaf(int leaf) => Points.AsSpan(LeafStarts[leaf], LeafStarts[leaf + 1] - LeafStarts[leaf]);
 
-        /// <summary>Builds a tree over every row of <paramref name="data"/>; the seed fixes every random choice.</summary>
-        public static RandomProjectionTree Build(RowMatrix data, int leafSize, ulong seed)
+        /// <summary>
+        /// Builds a tree over every row of <paramref name="data"/>; the seed fixes every random choice. With
+        /// <paramref name="keepHyperplanes"/> the splits are kept so <see cref="FindLeaf"/> can route new points.
+        /// </summary>
+        public static RandomProjectionTree Build(RowMatrix data, int leafSize, ulong seed, bool keepHyperplanes = false)
         {
             int n = data.Rows;
+            int dim = data.Columns;
             var points = new int[n];
             for (int i = 0; i < n; i++)
                 points[i] = i;
             var leafStarts = new int[n / Math.Max(1, leafSize / 2) + 2];
             int leafCount = 0;
             var rng = FastRandom.ForStream(seed, 0x52505452 /* "RPTR" */);
-            var normal = new float[data.Columns];
+            var normal = new float[dim];
             var sides = new bool[n];
 
-            // Iterative depth-first split with an explicit stack of [start, end) ranges; leaves come out in order.
-            var stack = new (int Start, int End)[64];
+            // Internal nodes, recorded only for queries; a child is a node index, or ~leaf for a leaf.
+            int nodeCapacity = keepHyperplanes ? Math.Max(1, leafStarts.Length) : 0;
+            var hyperplanes = keepHyperplanes ? new float[nodeCapacity * dim] : null;
+            var offsets = keepHyperplanes ? new float[nodeCapacity] : null;
+            var children = keepHyperplanes ? new int[nodeCapacity * 2] : null;
+            int nodeCount = 0;
+
+            // Iterative depth-first split with an explicit stack; leaves come out left to right.
+            var stack = new (int Start, int End, int Parent, int Side)[64];
             int top = 0;
-            stack[top++] = (0, n);
+            stack[top++] = (0, n, -1, 0);
             while (top > 0)
             {
-                var (start, end) = stack[--top];
+                var (start, end, parent, side) = stack[--top];
                 if (end - start <= leafSize)
                 {
+                    if (parent >= 0)
+                        children[parent * 2 + side] = ~leafCount;
                     leafStarts[leafCount++] = start;
                     continue;
                 }
 
-                int mid = Split(data, points.AsSpan(start, end - start), normal, sides, ref rng);
+                var (mid, offset) = Split(data, points.AsSpan(start, end - start), normal, sides, ref rng);
+                int node = -1;
+                if (keepHyperplanes)
+                {
+                    node = nodeCount++;
+                    normal.CopyTo(hyperplanes, node * dim);
+                    offsets[node] = offset;
+                    if (parent >= 0)
+                        children[parent * 2 + side] = node;
+                }
                 if (top + 2 > stack.Length)
                     Array.Resize(ref stack, stack.Length * 2);
                 // Right half pushed first so the left half is processed (and emitted) first.
-                stack[top++] = (start + mid, end);
-                stack[top++] = (start, start + mid);
+                stack[top++] = (start + mid, end, node, 1);
+                stack[top++] = (start, start + mid, node, 0);
             }
 
             Array.Resize(ref leafStarts, leafCount + 1);
             leafStarts[leafCount] = n;
-            return new RandomProjectionTree(points, leafStarts, leafCount);
+            return new RandomProjectionTree(points, leafStarts, leafCount, hyperplanes, offsets, children, dim);
         }
 
-        /// <summary>Partitions <paramref name="points"/> in place; returns the size of the left part (never 0 or all).</summary>
-        private static int Split(RowMatrix data, Span<int> points, float[] normal, bool[] sides, ref FastRandom rng)
+        /// <summary>The leaf a point falls in, following the kept hyperplanes (ties go left).</summary>
+        public int FindLeaf(ReadOnlySpan<float> point)
+        {
+            if (_children is null)
+                throw new InvalidOperationException("This tree was built without its hyperplanes.");
+            if (LeafCount == 1)
+                return 0;
+            int node = 0;
+            while (true)
+            {
+                float margin = Dot(_hyperplanes.AsSpan(node * _dimension, _dimension), point) + _offsets[node];
+                int child = _children[node * 2 + (margin >= 0 ? 0 : 1)];
+                if (child < 0)
+                    return ~child;
+                node = child;
+            }
+        }
+
+        /// <summary>Partitions <paramref name="points"/> in place; returns the size of the left part (never 0 or all) and the hyperplane offset.</summary>
+        private static (int LeftCount, float Offset) Split(RowMatrix data, Span<int> points, float[] normal, bool[] sides, ref FastRandom rng)
         {
             int count = points.Length;
             int a = rng.NextInt(count);
@@ -118,16 +169,16 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             }
 
             // Stable partition: left points first, in their original order.
-            var buffer = System.Buffers.ArrayPool<int>.Shared.Rent(count);
+            var buffer = ArrayPool<int>.Shared.Rent(count);
             int l = 0, r = leftCount;
             for (int i = 0; i < count; i++)
                 buffer[sides[i] ? l++ : r++] = points[i];
             buffer.AsSpan(0, count).CopyTo(points);
-            System.Buffers.ArrayPool<int>.Shared.Return(buffer);
-            return leftCount;
+            ArrayPool<int>.Shared.Return(buffer);
+            return (leftCount, (float)offset);
         }
 
-        private static float Dot(float[] x, ReadOnlySpan<float> y) =>
+        private static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y) =>
             System.Numerics.Tensors.TensorPrimitives.Dot(x, y);
     }
 }

@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.ML.Umap.Core.Distances;
+using Microsoft.ML.Umap.Core.Numerics;
+
+namespace Microsoft.ML.Umap.Core.Neighbors
+{
+    /// <summary>
+    /// Approximate nearest-neighbour queries over an indexed set (pynndescent's query): the query is routed down a
+    /// few random-projection trees to leaves whose points seed a best-first walk of the search graph, which stops
+    /// once every unexpanded candidate is farther than (1 + ε) times the k-th best distance found. Thread-safe;
+    /// each thread keeps its own scratch space. The result depends only on the query and the index.
+    /// </summary>
+    internal sealed class GraphSearch<TDistance>
+        where TDistance : struct, IDistance
+    {
+        /// <summary>Trees routed per query; each adds one leaf of seeds.</summary>
+        public const int Trees = 3;
+
+        /// <summary>umap-learn queries with ε = 0.12 for Euclidean-like metrics.</summary>
+        public const float Epsilon = 0.12f;
+
+        private readonly RowMatrix _data;
+        private readonly SearchGraph _graph;
+        private readonly RandomSketch _sketch;
+        private readonly RandomProjectionTree[] _trees;
+        private readonly ThreadLocal<Scratch> _scratch;
+
+        /// <summary>Builds the query structures for <paramref name="data"/> from its k-nearest-neighbour graph.</summary>
+        public GraphSearch(RowMatrix data, KnnGraph knn, int leafSize, int sketchDimension, ulong seed, int threads)
+        {
+            _data = data;
+            _graph = SearchGraph.Build(knn);
+            _sketch = RandomSketch.Create(data.Columns, sketchDimension, seed);
+            var sketched = _sketch?.Project(data, threads) ?? data;
+            _trees = new RandomProjectionTree[Trees];
+            ParallelRange.For(Trees, 1, threads, (start, end) =>
+            {
+                for (int t = start; t < end; t++)
+                    _trees[t] = RandomProjectionTree.Build(sketched, leafSize, FastRandom.Mix(seed ^ (0x5EA4C4UL + (ulong)t)), keepHyperplanes: true);
+            });
+            _scratch = new ThreadLocal<Scratch>(() => new Scratch(data.Rows, _sketch?.OutputDimension ?? data.Columns));
+        }
+
+        /// <summary>The nearest indexed points to <paramref name="query"/>, ascending by (distance, index), true distances.</summary>
+        public void Query(ReadOnlySpan<float> query, Span<int> indices, Span<float> distances)
+        {
+            var scratch = _scratch.Value;
+            int stamp = scratch.NextStamp();
+            scratch.Candidates.Clear();
+            NeighborHeap.Clear(distances, indices);
+
+            var routed = query;
+            if (_sketch != null)
+            {
+                _sketch.Project(query, scratch.Sketch);
+                routed = scratch.Sketch;
+            }
+            foreach (var tree in _trees)
+            {
+                foreach (int p in tree.Leaf(tree.FindLeaf(routed)))
+                    Visit(p, query, indices, distances, scratch, stamp);
+            }
+
+            var distance = default(TDistance);
+            while (scratch.Candidates.TryDequeue(out int current, out float currentDistance))
+            {
+                if (distance.ToDistance(currentDistance) > Bound(indices, distances))
+                    break;
+                foreach (int neighbor in _graph.NeighborsOf(current))
+                    Visit(neighbor, query, indices, distances, scratch, stamp);
+            }
+
+            NeighborHeap.SortAscending(distances, indices);
+            for (int j = 0; j < distances.Length; j++)
+            {
+                if (indices[j] >= 0)
+                    distances[j] = distance.ToDistance(distances[j]);
+            }
+        }
+
+        /// <summary>Measures a point not yet seen by this query; keeps it if it is within the search bound.</summary>
+        private void Visit(int point, ReadOnlySpan<float> query, Span<int> indices, Span<float> distances, Scratch scratch, int stamp)
+        {
+            if (scratch.Visited[point] == stamp)
+                return;
+            scratch.Visited[point] = stamp;
+            var distance = default(TDistance);
+            float d = distance.Reduced(query, _data.ReadOnlyRow(point));
+            if (distance.ToDistance(d) < Bound(indices, distances))
+            {
+                NeighborHeap.Push(distances, indices, d, point);
+                scratch.Candidates.Enqueue(point, d);
+            }
+        }
+
+        /// <summary>(1 + ε) times the k-th best true distance so far; unbounded until k points are found.</summary>
+        private static float Bound(ReadOnlySpan<int> indices, ReadOnlySpan<float> distances) =>
+            indices[0] < 0 ? float.PositiveInfinity : default(TDistance).ToDistance(distances[0]) * (1f + Epsilon);
+
+        /// <summary>Per-thread working memory of a query.</summary>
+        private sealed class Scratch
+        {
+            private int _stamp;
+
+            public Scratch(int points, int sketchDimension)
+            {
+                Visited = new int[points];
+                Sketch = new float[sketchDimension];
+            }
+
+            /// <summary>Visited[p] == current stamp marks p as seen by this query (no clearing between queries).</summary>
+            public int[] Visited { get; }
+
+            public float[] Sketch { get; }
+
+            public PriorityQueue<int, float> Candidates { get; } = new PriorityQueue<int, float>();
+
+            public int NextStamp()
+            {
+                if (++_stamp == int.MaxValue)
+                {
+                    Array.Clear(Visited);
+                    _stamp = 1;
+                }
+                return _stamp;
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System;
+using Microsoft.ML.Umap.Core.Graph;
+using Microsoft.ML.Umap.Core.Layout;
+using Microsoft.ML.Umap.Core.Neighbors;
+using Microsoft.ML.Umap.Core.Numerics;
+
+namespace Microsoft.ML.Umap.Core.Transform
+{
+    /// <summary>
+    /// Embeds rows the model was not trained on, as umap-learn's <c>transform</c> does: the row's k nearest
+    /// training rows, their memberships by smooth kNN with the local connectivity reduced by one, a start at the
+    /// membership-weighted mean of their embeddings, then a short optimisation of the row alone against the fixed
+    /// training embedding (attraction to its neighbours, repulsion from negative samples) at a quarter of the
+    /// learning rate.
+    /// </summary>
+    /// <remarks>
+    /// Unlike umap-learn, a row's result depends only on the row, the model and the seed: the epoch count and the
+    /// weight normalisation are per row rather than per batch, and the random stream is keyed by the row's values,
+    /// so batching, row order and thread count never change it.
+    /// </remarks>
+    internal sealed class NewPointEmbedder
+    {
+        // Keeps transform streams apart from the fit's (which are keyed by epoch and vertex index).
+        private const ulong StreamSalt = 0x5452414E53464F52; // "TRANSFOR"
+
+        private readonly INearestNeighborSearch _search;
+        private readonly RowMatrix _embedding;
+        private readonly UmapGradient _gradient;
+        private readonly int _neighbors;
+        private readonly double _localConnectivity;
+        private readonly double _meanNeighborDistance;
+        private readonly int _epochs;
+        private readonly double _learningRate;
+        private readonly double _negativeSampleRate;
+        private readonly ulong _seed;
+
+        public NewPointEmbedder(INearestNeighborSearch search, RowMatrix embedding, UmapParameters parameters, double a, double b, int neighbors, int epochs, double meanNeighborDistance)
+        {
+            _search = search;
+            _embedding = embedding;
+            _gradient = new UmapGradient(a, b, parameters.RepulsionStrength);
+            _neighbors = Math.Min(neighbors, search.PointCount);
+            _localConnectivity = Math.Max(0.0, parameters.LocalConnectivity - 1.0);
+            _meanNeighborDistance = meanNeighborDistance;
+            _epochs = epochs;
+            _learningRate = parameters.LearningRate / 4.0;
+            _negativeSampleRate = parameters.NegativeSampleRate;
+            _seed = FastRandom.Mix(parameters.Seed ^ StreamSalt);
+        }
+
+        /// <summary>Epochs of optimisation per row.</summary>
+        public int Epochs => _epochs;
+
+        /// <summary>
+        /// Writes the embedding of <paramref name="row"/> (finite values) into <paramref name="destination"/>;
+        /// <paramref name="rowKey"/> (a hash of the row's values) keys its random stream.
+        /// </summary>
+        public void Embed(ReadOnlySpan<float> row, ulong rowKey, Span<float> destination)
+        {
+            int k = _neighbors;
+            int dim = _embedding.Columns;
+            var indices = new int[k];
+            var distances = new float[k];
+            _search.Query(row, indices, distances);
+            int valid = 0;
+            while (valid < k && indices[valid] >= 0)
+                valid++;
+            if (valid == 0)
+                throw new InvalidOperationException("The model has no training rows to place the new row against.");
+
+            // umap-learn runs smooth kNN on the k distances with the first one skipped, as in a fit (where it is
+            // the point itself), and targets log2(k).
+            double rowMean = 0;
+            for (int j = 0; j < valid; j++)
+                rowMean += distances[j];
+            rowMean /= valid;
+            var (sigma, rho) = SmoothKnnDistances.SmoothRow(distances.AsSpan(1, valid - 1), rowMean, _meanNeighborDistance, Math.Log2(k), _localConnectivity);
+
+            var weights = new float[valid];
+            float maxWeight = 0f;
+            for (int j = 0; j < valid; j++)
+            {
+                weights[j] = MembershipStrengths.Membership(distances[j], (float)sigma, (float)rho);
+                maxWeight = Math.Max(maxWeight, weights[j]);
+            }
+
+            InitialPosition(indices.AsSpan(0, valid), weights, destination);
+            if (_epochs == 0 || maxWeight <= 0f)
+                return;
+
+            // Edges too weak to fire once in the run are dropped; the rest fire in proportion to their weight.
+            int kept = 0;
+            var tails = new int[valid];
+            var rates = new float[valid];
+            for (int j = 0; j < valid; j++)
+            {
+                if (weights[j] >= maxWeight / _epochs)
+                {
+                    tails[kept] = indices[j];
+                    rates[kept] = weights[j] / maxWeight;
+                    kept++;
+                }
+            }
+
+            var sampler = new EdgeSampler(rates, _negativeSampleRate);
+            var others = _embedding.Values;
+            float alpha = (float)_learningRate;
+            for (int epoch = 0; epoch < _epochs; epoch++)
+            {
+                var rng = FastRandom.ForStream(_seed, (ulong)epoch, rowKey);
+                LayoutOptimizer.StepVertex(destination, -1, tails.AsSpan(0, kept), 0, others, _embedding.Rows, dim, in _gradient, alpha, 1f, epoch, in sampler, ref rng);
+                alpha = (float)(_learningRate * (1.0 - (double)epoch / _epochs));
+            }
+        }
+
+        /// <summary>
+        /// The membership-weighted mean of the neighbours' embeddings; a neighbour of membership 1 (an identical
+        /// row) gives its position outright (umap-learn <c>init_graph_transform</c>).
+        /// </summary>
+        private void InitialPosition(ReadOnlySpan<int> neighbors, ReadOnlySpan<float> weights, Span<float> destination)
+        {
+            destination.Clear();
+            double total = 0;
+            foreach (float w in weights)
+                total += w;
+            for (int j = 0; j < neighbors.Length; j++)
+            {
+                var position = _embedding.ReadOnlyRow(neighbors[j]);
+                if (weights[j] == 1f)
+                {
+                    position.CopyTo(destination);
+                    return;
+                }
+                for (int d = 0; d < destination.Length; d++)
+                    destination[d] += (float)(weights[j] / total * position[d]);
+            }
+        }
+    }
+}

@@ -1,0 +1,302 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Neighbors;
+using Microsoft.ML.Umap.Core.Numerics;
+
+namespace Microsoft.ML.Umap.Persistence
+{
+    /// <summary>
+    /// The binary form of a fitted model: compact (the training matrix dominates; nothing is stored that can be
+    /// recomputed cheaply), versioned, and checked on reading so a truncated, corrupted or foreign file fails fast
+    /// with <see cref="InvalidDataException"/> and no length read from the file allocates more than the file holds.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// // *** Binary format (little-endian) ***
+    /// // byte[8]   magic "UMAPMDL\0"
+    /// // int32     format version (1)
+    /// // int32     NumberOfComponents, NumberOfNeighbors        (the options as given)
+    /// // float64   MinimumDistance, Spread
+    /// // int32     NumberOfEpochs (−1: default)
+    /// // float64   LearningRate, NegativeSampleRate, RepulsionStrength, LocalConnectivity, SetOperationMixRatio
+    /// // float64   A, B (NaN: fitted)
+    /// // int32     Initialization, Metric, NeighborSearch
+    /// // uint64    Seed
+    /// // int32     NumberOfTransformEpochs (−1: default)
+    /// // float64   a, b                                         (what the fit used)
+    /// // int32     epochs, neighbours used, initialisation used
+    /// // int32     n (rows), d (features), k (neighbours per row)
+    /// // float32[n·d]              training rows
+    /// // float32[n·NumberOfComponents] embedding
+    /// // int32[n·k], float32[n·k]  neighbour graph (indices, distances)
+    /// // uint64    checksum of every byte before it (FNV-1a over 64-bit words)
+    /// </code>
+    /// Random-projection trees and sketches for queries are rebuilt from the seed when the model is loaded.
+    /// </remarks>
+    internal static class UmapModelFormat
+    {
+        private static readonly byte[] Magic = Encoding.ASCII.GetBytes("UMAPMDL\0");
+
+        /// <summary>Version written; bump it (and keep reading older ones) whenever the layout changes.</summary>
+        public const int CurrentVersion = 1;
+
+        public static void Write(UmapModel model, Stream stream)
+        {
+            using var writer = new HashingWriter(stream);
+            var p = model.Parameters;
+            writer.Bytes(Magic);
+            writer.Int(CurrentVersion);
+            writer.Int(p.NumberOfComponents);
+            writer.Int(p.NumberOfNeighbors);
+            writer.Double(p.MinimumDistance);
+            writer.Double(p.Spread);
+            writer.Int(p.NumberOfEpochs ?? -1);
+            writer.Double(p.LearningRate);
+            writer.Double(p.NegativeSampleRate);
+            writer.Double(p.RepulsionStrength);
+            writer.Double(p.LocalConnectivity);
+            writer.Double(p.SetOperationMixRatio);
+            writer.Double(p.A ?? double.NaN);
+            writer.Double(p.B ?? double.NaN);
+            writer.Int((int)p.Initialization);
+            writer.Int((int)p.Metric);
+            writer.Int((int)p.NeighborSearch);
+            writer.ULong(p.Seed);
+            writer.Int(p.NumberOfTransformEpochs ?? -1);
+
+            writer.Double(model.A);
+            writer.Double(model.B);
+            writer.Int(model.Epochs);
+            writer.Int(model.NeighborsUsed);
+            writer.Int((int)model.InitializationUsed);
+
+            writer.Int(model.TrainingData.Rows);
+            writer.Int(model.TrainingData.Columns);
+            writer.Int(model.Neighbors.NeighborCount);
+            writer.Floats(model.TrainingData.Values);
+            writer.Floats(model.Embedding.Values);
+            writer.Ints(model.Neighbors.Indices);
+            writer.Floats(model.Neighbors.Distances);
+            writer.WriteChecksum();
+        }
+
+        public static UmapModel Read(Stream stream, int threads)
+        {
+            var reader = new HashingReader(stream);
+            var magic = reader.Bytes(Magic.Length);
+            if (!magic.AsSpan().SequenceEqual(Magic))
+                throw new InvalidDataException("This is not a UMAP model: the file does not start with the UMAP model signature.");
+            int version = reader.Int();
+            if (version < 1 || version > CurrentVersion)
+                throw new InvalidDataException($"The UMAP model has format version {version}; this library reads versions 1 to {CurrentVersion}. It was probably written by a newer version of Microsoft.ML.Umap.");
+
+            UmapParameters parameters;
+            try
+            {
+                parameters = new UmapParameters
+                {
+                    NumberOfComponents = reader.Int(),
+                    NumberOfNeighbors = reader.Int(),
+                    MinimumDistance = reader.Double(),
+                    Spread = reader.Double(),
+                    NumberOfEpochs = Optional(reader.Int()),
+                    LearningRate = reader.Double(),
+                    NegativeSampleRate = reader.Double(),
+                    RepulsionStrength = reader.Double(),
+                    LocalConnectivity = reader.Double(),
+                    SetOperationMixRatio = reader.Double(),
+                    A = Optional(reader.Double()),
+                    B = Optional(reader.Double()),
+                    Initialization = (UmapInitialization)reader.Int(),
+                    Metric = (UmapMetric)reader.Int(),
+                    NeighborSearch = (UmapNeighborSearch)reader.Int(),
+                    Seed = reader.ULong(),
+                    NumberOfTransformEpochs = Optional(reader.Int()),
+                    NumberOfThreads = Math.Max(1, threads),
+                };
+                parameters.Validate();
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new InvalidDataException($"The UMAP model is corrupt: {e.Message}", e);
+            }
+
+            double a = reader.Double(), b = reader.Double();
+            int epochs = reader.Int(), neighborsUsed = reader.Int();
+            var initializationUsed = (UmapInitialization)reader.Int();
+            int n = reader.Int(), d = reader.Int(), k = reader.Int();
+            Check(double.IsFinite(a) && a > 0 && double.IsFinite(b) && b > 0, "curve parameters a and b");
+            Check(epochs >= 0 && Enum.IsDefined(initializationUsed), "fit summary");
+            Check(n >= 1 && d >= 1 && k >= 1 && k <= n && neighborsUsed == k, "matrix sizes");
+            Check((long)n * d <= Array.MaxLength && (long)n * k <= Array.MaxLength && (long)n * parameters.NumberOfComponents <= Array.MaxLength, "matrix sizes");
+
+            var training = reader.Floats((long)n * d);
+            var embedding = reader.Floats((long)n * parameters.NumberOfComponents);
+            var indices = reader.Ints((long)n * k);
+            var distances = reader.Floats((long)n * k);
+            reader.VerifyChecksum();
+
+            foreach (float v in training)
+                Check(float.IsFinite(v), "training rows");
+            foreach (float v in embedding)
+                Check(float.IsFinite(v), "embedding");
+            foreach (int i in indices)
+                Check(i >= -1 && i < n, "neighbour graph");
+
+            return new UmapModel(
+                parameters, a, b, epochs, neighborsUsed, initializationUsed,
+                new RowMatrix(training, n, d), new RowMatrix(embedding, n, parameters.NumberOfComponents), new KnnGraph(indices, distances, n, k));
+        }
+
+        private static int? Optional(int value) => value < 0 ? null : value;
+
+        private static double? Optional(double value) => double.IsNaN(value) ? null : value;
+
+        private static void Check(bool condition, string what)
+        {
+            if (!condition)
+                throw new InvalidDataException($"The UMAP model is corrupt: invalid {what}.");
+        }
+
+        /// <summary>FNV-1a over 64-bit words (bytes of a trailing partial word folded one by one).</summary>
+        private struct RunningChecksum
+        {
+            private const ulong Prime = 0x100000001B3UL;
+            private ulong _hash;
+
+            public static RunningChecksum Start() => new RunningChecksum { _hash = 0xCBF29CE484222325UL };
+
+            public ulong Value => _hash;
+
+            public void Add(ReadOnlySpan<byte> bytes)
+            {
+                var words = MemoryMarshal.Cast<byte, ulong>(bytes);
+                ulong h = _hash;
+                foreach (ulong w in words)
+                    h = (h ^ w) * Prime;
+                for (int i = words.Length * sizeof(ulong); i < bytes.Length; i++)
+                    h = (h ^ bytes[i]) * Prime;
+                _hash = h;
+            }
+        }
+
+        private sealed class HashingWriter : IDisposable
+        {
+            private readonly BinaryWriter _writer;
+            private RunningChecksum _checksum = RunningChecksum.Start();
+
+            public HashingWriter(Stream stream) => _writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+
+            public void Bytes(ReadOnlySpan<byte> bytes)
+            {
+                _checksum.Add(bytes);
+                _writer.Write(bytes);
+            }
+
+            public void Int(int value) => Bytes(BitConverter.GetBytes(value));
+
+            public void ULong(ulong value) => Bytes(BitConverter.GetBytes(value));
+
+            public void Double(double value) => Bytes(BitConverter.GetBytes(value));
+
+            public void Floats(float[] values) => Large(MemoryMarshal.AsBytes(values.AsSpan()));
+
+            public void Ints(int[] values) => Large(MemoryMarshal.AsBytes(values.AsSpan()));
+
+            /// <summary>Hashes in blocks whose size is a multiple of 8, so block boundaries never change the checksum.</summary>
+            private void Large(ReadOnlySpan<byte> bytes)
+            {
+                const int Block = 1 << 20;
+                for (int i = 0; i < bytes.Length; i += Block)
+                    Bytes(bytes.Slice(i, Math.Min(Block, bytes.Length - i)));
+            }
+
+            public void WriteChecksum() => _writer.Write(_checksum.Value);
+
+            public void Dispose() => _writer.Flush();
+        }
+
+        private sealed class HashingReader
+        {
+            private readonly Stream _stream;
+            private RunningChecksum _checksum = RunningChecksum.Start();
+
+            public HashingReader(Stream stream) => _stream = stream;
+
+            public byte[] Bytes(int count)
+            {
+                var bytes = new byte[count];
+                Fill(bytes);
+                return bytes;
+            }
+
+            public int Int() => BitConverter.ToInt32(Bytes(sizeof(int)));
+
+            public ulong ULong() => BitConverter.ToUInt64(Bytes(sizeof(ulong)));
+
+            public double Double() => BitConverter.ToDouble(Bytes(sizeof(double)));
+
+            public float[] Floats(long count) => LargeArray<float>(count);
+
+            public int[] Ints(long count) => LargeArray<int>(count);
+
+            /// <summary>
+            /// Reads <paramref name="count"/> values. When the stream's length is known the count is checked against
+            /// it before allocating; otherwise the array grows as data actually arrives, so a forged count cannot
+            /// allocate more than the stream holds.
+            /// </summary>
+            private T[] LargeArray<T>(long count)
+                where T : unmanaged
+            {
+                long bytes = count * Marshal.SizeOf<T>();
+                if (_stream.CanSeek && bytes > _stream.Length - _stream.Position)
+                    throw Truncated();
+                var result = _stream.CanSeek ? new T[count] : new T[Math.Min(count, 1 << 20)];
+                long filled = 0;
+                while (filled < count)
+                {
+                    if (filled == result.Length)
+                        Array.Resize(ref result, (int)Math.Min(count, (long)result.Length * 2));
+                    int chunk = (int)Math.Min(result.Length - filled, 1 << 20);
+                    Fill(MemoryMarshal.AsBytes(result.AsSpan((int)filled, chunk)));
+                    filled += chunk;
+                }
+                return result;
+            }
+
+            public void VerifyChecksum()
+            {
+                ulong expected = _checksum.Value;
+                Span<byte> stored = stackalloc byte[sizeof(ulong)];
+                ReadExactly(stored);
+                if (BitConverter.ToUInt64(stored) != expected)
+                    throw new InvalidDataException("The UMAP model is corrupt: its checksum does not match its contents.");
+            }
+
+            private void Fill(Span<byte> buffer)
+            {
+                ReadExactly(buffer);
+                _checksum.Add(buffer);
+            }
+
+            private void ReadExactly(Span<byte> buffer)
+            {
+                int done = 0;
+                while (done < buffer.Length)
+                {
+                    int read = _stream.Read(buffer.Slice(done));
+                    if (read == 0)
+                        throw Truncated();
+                    done += read;
+                }
+            }
+
+            private static InvalidDataException Truncated() =>
+                new InvalidDataException("The UMAP model is truncated: the file ends before the data its header describes.");
+        }
+    }
+}

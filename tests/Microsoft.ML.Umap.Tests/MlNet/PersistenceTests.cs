@@ -1,0 +1,228 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Umap.Core.Numerics;
+using Microsoft.ML.Umap.Samples;
+using Microsoft.ML.Umap.Tests.Helpers;
+using Xunit;
+
+namespace Microsoft.ML.Umap.Tests.MlNet
+{
+    /// <summary>
+    /// Save and load through ML.NET (which relies on ML.NET internals pinned to 5.0.1: an upgrade that breaks them
+    /// fails here) and through the plain stream API.
+    /// </summary>
+    public sealed class PersistenceTests : IDisposable
+    {
+        private readonly string _directory = Path.Combine(Path.GetTempPath(), "umap-tests-" + Guid.NewGuid().ToString("N"));
+
+        public PersistenceTests() => Directory.CreateDirectory(_directory);
+
+        public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+        private static (MLContext Ml, IDataView Train, IDataView Held, ITransformer Model, DataViewSchema Schema) Fit(bool chain, UmapNeighborSearch search = UmapNeighborSearch.Approximate)
+        {
+            var digits = Datasets.Digits();
+            var ml = new MLContext(seed: 3);
+            var rows = Enumerable.Range(0, digits.Rows).Select(i => new FeatureRow { Features = digits.Row(i), Label = digits.Labels[i] }).ToList();
+            var train = MlNetData.Load(ml, rows.Take(1500), 64);
+            var held = MlNetData.Load(ml, rows.Skip(1500), 64);
+            var umap = ml.Transforms.Umap(new UmapEstimator.Options { Seed = 5, NumberOfEpochs = 100, NeighborSearch = search });
+            ITransformer model = chain ? ml.Transforms.NormalizeMinMax("Features").Append(umap).Fit(train) : umap.Fit(train);
+            return (ml, train, held, model, train.Schema);
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void ModelSaveAndLoadRoundTripBitForBitInAFreshContext(bool chain)
+        {
+            var (ml, train, held, model, schema) = Fit(chain);
+            string path = Path.Combine(_directory, "model.zip");
+            ml.Model.Save(model, schema, path);
+
+            var fresh = new MLContext(seed: 99);
+            var loaded = fresh.Model.Load(path, out var loadedSchema);
+            Assert.Equal(schema.Count, loadedSchema.Count);
+            if (chain)
+            {
+                var loadedChain = Assert.IsType<TransformerChain<ITransformer>>(loaded);
+                Assert.IsType<UmapTransformer>(loadedChain.Last());
+            }
+            else
+            {
+                Assert.IsType<UmapTransformer>(loaded);
+            }
+
+            Assert.Equal(MlNetData.Embedding(ml, model.Transform(train)), MlNetData.Embedding(fresh, loaded.Transform(train)));
+            Assert.Equal(MlNetData.Embedding(ml, model.Transform(held)), MlNetData.Embedding(fresh, loaded.Transform(held)));
+
+            var engine = fresh.Model.CreatePredictionEngine<FeatureRow, EmbeddedRow>(loaded, schema);
+            var first = ml.Data.CreateEnumerable<FeatureRow>(held, reuseRowObject: false).First();
+            Assert.Equal(MlNetData.Embedding(ml, model.Transform(held))[0], engine.Predict(first).Embedding);
+        }
+
+        [Fact]
+        public void LoadedModelKeepsItsParameters()
+        {
+            var (ml, _, _, model, schema) = Fit(chain: false);
+            string path = Path.Combine(_directory, "model.zip");
+            ml.Model.Save(model, schema, path);
+            var loaded = (UmapTransformer)new MLContext().Model.Load(path, out _);
+            var original = (UmapTransformer)model;
+            Assert.Equal(original.Parameters.A, loaded.Parameters.A);
+            Assert.Equal(original.Parameters.B, loaded.Parameters.B);
+            Assert.Equal(original.Parameters.Seed, loaded.Parameters.Seed);
+            Assert.Equal(original.Parameters.NumberOfEpochs, loaded.Parameters.NumberOfEpochs);
+            Assert.Equal(original.Parameters.NumberOfTransformEpochs, loaded.Parameters.NumberOfTransformEpochs);
+            Assert.Equal(original.FeatureColumnName, loaded.FeatureColumnName);
+            Assert.Equal(original.OutputColumnName, loaded.OutputColumnName);
+            Assert.Equal(original.GetTrainingEmbedding(), loaded.GetTrainingEmbedding());
+        }
+
+        [Fact]
+        public void AFreshProcessLoadsTheModelAndGivesTheSameEmbedding()
+        {
+            var (ml, _, held, model, schema) = Fit(chain: true);
+            string modelPath = Path.Combine(_directory, "chain.zip");
+            ml.Model.Save(model, schema, modelPath);
+            var heldRows = ml.Data.CreateEnumerable<FeatureRow>(held, reuseRowObject: false).ToList();
+            string input = Path.Combine(_directory, "rows.f32"), output = Path.Combine(_directory, "embedding.f32");
+            File.WriteAllBytes(input, MemoryMarshal.AsBytes(heldRows.SelectMany(r => r.Features).ToArray().AsSpan()).ToArray());
+
+            var checker = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Microsoft.ML.Umap.LoadCheck", "bin",
+                new DirectoryInfo(AppContext.BaseDirectory).Parent.Name, "net10.0", "Microsoft.ML.Umap.LoadCheck.dll");
+            Assert.True(File.Exists(checker), $"LoadCheck not built at {checker}");
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { checker, modelPath, input, "64", output })
+                start.ArgumentList.Add(arg);
+            using var process = Process.Start(start);
+            string stdout = process.StandardOutput.ReadToEnd(), stderr = process.StandardError.ReadToEnd();
+            Assert.True(process.WaitForExit(120_000), "LoadCheck timed out");
+            Assert.True(process.ExitCode == 0, $"LoadCheck failed: {stdout} {stderr}");
+            Assert.Contains("Loaded TransformerChain", stdout);
+
+            var expected = MlNetData.Embedding(ml, model.Transform(held)).SelectMany(r => r).ToArray();
+            var actual = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(output)).ToArray();
+            Assert.Equal(expected, actual);
+        }
+
+        [Fact]
+        public void PlainStreamRoundTripIsBitForBit()
+        {
+            var (ml, train, held, model, _) = Fit(chain: false);
+            var umap = (UmapTransformer)model;
+            using var stream = new MemoryStream();
+            umap.Save(stream);
+            stream.Position = 0;
+            var loaded = UmapTransformer.Load(new MLContext(), stream);
+            Assert.Equal(MlNetData.Embedding(ml, umap.Transform(held)), MlNetData.Embedding(ml, loaded.Transform(held)));
+            Assert.Equal(MlNetData.Embedding(ml, umap.Transform(train)), MlNetData.Embedding(ml, loaded.Transform(train)));
+        }
+
+        [Fact]
+        public void TheFileIsBarelyLargerThanTheTrainingMatrix()
+        {
+            var mnist = Datasets.Mnist("t10k").Take(5000);
+            var ml = new MLContext(seed: 1);
+            var data = MlNetData.Load(ml, new RowMatrix(mnist.Features, mnist.Rows, mnist.Columns));
+            var model = ml.Transforms.Umap(new UmapEstimator.Options { NumberOfEpochs = 20 }).Fit(data);
+            long raw = (long)mnist.Rows * mnist.Columns * sizeof(float);
+
+            using var stream = new MemoryStream();
+            model.Save(stream);
+            Assert.True(stream.Length <= 1.2 * raw, $"{stream.Length} bytes for {raw} bytes of training data");
+
+            string path = Path.Combine(_directory, "mnist.zip");
+            ml.Model.Save(model, data.Schema, path);
+            Assert.True(new FileInfo(path).Length <= 1.2 * raw);
+        }
+
+        private byte[] SavedBytes()
+        {
+            var (_, _, _, model, _) = Fit(chain: false);
+            using var stream = new MemoryStream();
+            ((UmapTransformer)model).Save(stream);
+            return stream.ToArray();
+        }
+
+        [Fact]
+        public void TruncatedCorruptedOrForeignStreamsFailClearly()
+        {
+            var bytes = SavedBytes();
+            var ml = new MLContext();
+            foreach (int length in new[] { 0, 5, 40, 200, bytes.Length / 2, bytes.Length - 1 })
+                Assert.Throws<InvalidDataException>(() => UmapTransformer.Load(ml, new MemoryStream(bytes, 0, length)));
+
+            var flipped = (byte[])bytes.Clone();
+            flipped[bytes.Length / 2] ^= 0x40;
+            var e = Assert.Throws<InvalidDataException>(() => UmapTransformer.Load(ml, new MemoryStream(flipped)));
+            Assert.Contains("checksum", e.Message);
+
+            var foreign = new byte[4096];
+            new Random(1).NextBytes(foreign);
+            Assert.Throws<InvalidDataException>(() => UmapTransformer.Load(ml, new MemoryStream(foreign)));
+        }
+
+        [Fact]
+        public void ATamperedRowCountCannotForceAHugeAllocation()
+        {
+            var bytes = SavedBytes();
+            // The row count sits after the signature (8), two names and the fixed-size header; find it by value.
+            int headerStart = IndexOf(bytes, System.Text.Encoding.ASCII.GetBytes("UMAPMDL\0"));
+            int rowsOffset = FindInt(bytes, headerStart, 1500);
+            BitConverter.GetBytes(500_000_000).CopyTo(bytes, rowsOffset); // 500M × 64 floats would be 128 GB
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Assert.Throws<InvalidDataException>(() => UmapTransformer.Load(new MLContext(), new MemoryStream(bytes)));
+            Assert.Throws<InvalidDataException>(() => UmapTransformer.Load(new MLContext(), new NonSeekableStream(bytes)));
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated < 64L << 20, $"{allocated} bytes allocated");
+        }
+
+        [Fact]
+        public void AModelFileWithoutTheUmapEntryOrFromAnotherTransformIsRefused()
+        {
+            var ml = new MLContext();
+            var data = MlNetData.Load(ml, TestMatrices.Gaussian(30, 4, seed: 1));
+            string path = Path.Combine(_directory, "other.zip");
+            ml.Model.Save(ml.Transforms.NormalizeMinMax("Features").Fit(data), data.Schema, path);
+            Assert.Throws<InvalidDataException>(() => UmapTransformer.Load(ml, File.OpenRead(path)));
+        }
+
+        private static int IndexOf(byte[] haystack, byte[] needle)
+        {
+            for (int i = 0; i + needle.Length <= haystack.Length; i++)
+            {
+                if (haystack.AsSpan(i, needle.Length).SequenceEqual(needle))
+                    return i;
+            }
+            return -1;
+        }
+
+        private static int FindInt(byte[] bytes, int from, int value)
+        {
+            var pattern = BitConverter.GetBytes(value);
+            for (int i = from; i + 4 <= bytes.Length; i++)
+            {
+                if (bytes.AsSpan(i, 4).SequenceEqual(pattern))
+                    return i;
+            }
+            throw new InvalidOperationException("value not found");
+        }
+
+        private sealed class NonSeekableStream : MemoryStream
+        {
+            public NonSeekableStream(byte[] bytes)
+                : base(bytes)
+            {
+            }
+
+            public override bool CanSeek => false;
+        }
+    }
+}
