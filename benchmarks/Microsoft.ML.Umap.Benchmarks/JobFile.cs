@@ -55,7 +55,7 @@ namespace Microsoft.ML.Umap.Benchmarks
                     while (cursor.MoveNext())
                     {
                         getter(ref buffer);
-                        rows.Add(buffer.DenseValues() is IEnumerable<float> values ? new List<float>(values).ToArray() : Array.Empty<float>());
+                        rows.Add(System.Linq.Enumerable.ToArray(buffer.DenseValues()));
                     }
                 }
                 timing["transform_seconds"] = clock.Elapsed.TotalSeconds;
@@ -78,10 +78,12 @@ namespace Microsoft.ML.Umap.Benchmarks
             if (p["n_components"] is JsonNode nc) options.NumberOfComponents = (int)nc;
             if (p["n_epochs"] is JsonNode ne) options.NumberOfEpochs = (int)ne;
             if (p["seed"] is JsonNode s) options.Seed = (int)s;
-            if (p["metric"] is JsonNode metric && !Enum.TryParse<UmapMetric>((string)metric, ignoreCase: true, out var parsed))
-                throw new InvalidDataException($"Unknown metric '{metric}'.");
-            else if (p["metric"] is JsonNode m)
-                options.Metric = Enum.Parse<UmapMetric>((string)m, ignoreCase: true);
+            if (p["metric"] is JsonNode metric)
+            {
+                options.Metric = Enum.TryParse<UmapMetric>((string)metric, ignoreCase: true, out var parsed)
+                    ? parsed
+                    : throw new InvalidDataException($"Unknown metric '{metric}'; this version knows {string.Join(", ", Enum.GetNames<UmapMetric>())}.");
+            }
             return options;
         }
 

@@ -5,6 +5,7 @@ using Microsoft.ML.Umap.Benchmarks;
 // Benchmarks of Microsoft.ML.Umap. Timings are wall-clock on this machine; nothing here is a test.
 //
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks                      MNIST 70k fit
+//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- transform          MNIST transform, save, load
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- job.json           a job file
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- synthetic N D      Gaussian mixture
 //
@@ -14,11 +15,13 @@ try
 {
     if (args.Length == 0 || args[0] == "mnist")
         return MnistFitBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 70_000);
+    if (args[0] == "transform")
+        return TransformBenchmark.Run();
     if (args[0] == "synthetic")
         return SyntheticBenchmark.Run(int.Parse(args[1]), int.Parse(args[2]));
     if (args[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(args[0]))
         return JobFile.Run(args[0]);
-    Console.Error.WriteLine($"Unknown arguments: {string.Join(' ', args)}. Expected nothing, 'mnist [rows]', 'synthetic N D' or a job.json path.");
+    Console.Error.WriteLine($"Unknown arguments: {string.Join(' ', args)}. Expected nothing, 'mnist [rows]', 'transform', 'synthetic N D' or a job.json path.");
     return 2;
 }
 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
