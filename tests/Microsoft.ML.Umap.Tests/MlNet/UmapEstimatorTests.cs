@@ -186,6 +186,8 @@ namespace Microsoft.ML.Umap.Tests.MlNet
             var embedding = model.GetTrainingEmbedding();
             Assert.Equal(rows, embedding.Length);
             Assert.All(embedding.SelectMany(r => r), v => Assert.True(float.IsFinite(v)));
+            if (rows == 1)
+                Assert.Equal(new[] { 0f, 0f }, embedding[0]); // documented: a single row sits at the origin
         }
 
         [Fact]
