@@ -58,9 +58,9 @@ namespace Microsoft.ML.Umap.Benchmarks
             // The same search the fit ran: it is deterministic for the seed, so the graph is the fit's graph.
             var parameters = new UmapParameters { Seed = unchecked((ulong)(uint)Seed) };
             var clock = Stopwatch.StartNew();
-            var graph = UmapFitter.CreateSearch(data, parameters).ComputeGraph(parameters.NumberOfNeighbors, new FitMonitor());
+            var graph = NeighborSearchFactory.Create(new DenseVectorSet(data), parameters).ComputeGraph(parameters.NumberOfNeighbors, new FitMonitor());
             Console.WriteLine($"  (neighbour search re-run alone: {clock.Elapsed.TotalSeconds:F2} s)");
-            var exact = new ExactNearestNeighbors<Core.Distances.EuclideanDistance>(data, Environment.ProcessorCount);
+            var exact = new ExactNearestNeighbors<Core.Distances.EuclideanDistance>(new DenseVectorSet(data), default, Environment.ProcessorCount);
             var rng = new Random(7);
             var sample = Enumerable.Range(0, data.Rows).OrderBy(_ => rng.Next()).Take(sampleSize).ToArray();
             int k = parameters.NumberOfNeighbors;
@@ -69,7 +69,7 @@ namespace Microsoft.ML.Umap.Benchmarks
             var distances = new float[k];
             foreach (int row in sample)
             {
-                exact.Query(data.ReadOnlyRow(row), indices, distances);
+                exact.Query(VectorView.Dense(data.ReadOnlyRow(row)), indices, distances);
                 var truth = indices.Where(i => i != row).Take(k - 1).ToHashSet();
                 var approximate = graph.RowIndices(row).Slice(1).ToArray();
                 found += approximate.Count(truth.Contains);

@@ -59,13 +59,13 @@ namespace Microsoft.ML.Umap.Benchmarks
 
             // The same queries by brute force, as a model fitted with NeighborSearch = Exact answers them.
             var trainMatrix = new Core.Numerics.RowMatrix(train.Features, train.Rows, train.Columns);
-            var exact = Core.UmapFitter.CreateSearch(trainMatrix, new Core.UmapParameters { NeighborSearch = UmapNeighborSearch.Exact });
+            var exact = Core.Neighbors.NeighborSearchFactory.Create(new Core.Numerics.DenseVectorSet(trainMatrix), new Core.UmapParameters { NeighborSearch = UmapNeighborSearch.Exact });
             var indices = new int[model.Parameters.NumberOfNeighbors];
             var distances = new float[indices.Length];
             clock.Restart();
             const int ExactQueries = 300;
             for (int i = 0; i < ExactQueries; i++)
-                exact.Query(test.Features.AsSpan(i * test.Columns, test.Columns), indices, distances);
+                exact.Query(Core.Numerics.VectorView.Dense(test.Features.AsSpan(i * test.Columns, test.Columns)), indices, distances);
             Console.WriteLine($"Neighbour queries alone by exact search (brute force over {train.Rows:N0} rows, one thread): {ExactQueries / clock.Elapsed.TotalSeconds:F0} rows/s");
 
             double accuracy = UmapMetrics.KnnAccuracy(model.GetTrainingEmbedding(), train.Labels, batch, test.Labels, neighbors: 10);

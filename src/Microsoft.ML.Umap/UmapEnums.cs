@@ -1,10 +1,46 @@
 namespace Microsoft.ML.Umap
 {
-    /// <summary>The distance measured between input rows.</summary>
+    /// <summary>The distance measured between input rows (umap-learn's names in brackets).</summary>
     public enum UmapMetric
     {
-        /// <summary>Euclidean (L2) distance, umap-learn's <c>"euclidean"</c>.</summary>
+        /// <summary>Euclidean (L2) distance ["euclidean"].</summary>
         Euclidean = 0,
+
+        /// <summary>Squared Euclidean distance ["sqeuclidean"].</summary>
+        SquaredEuclidean = 1,
+
+        /// <summary>1 − cosine similarity ["cosine"]; for text embeddings and other directional data. Bounded by 2.</summary>
+        Cosine = 2,
+
+        /// <summary>1 − Pearson correlation of the two vectors' values ["correlation"]. Bounded by 2.</summary>
+        Correlation = 3,
+
+        /// <summary>Sum of absolute differences (L1) ["manhattan"].</summary>
+        Manhattan = 4,
+
+        /// <summary>Largest absolute difference (L∞) ["chebyshev"].</summary>
+        Chebyshev = 5,
+
+        /// <summary>(Σ|x − y|^p)^(1/p) with p = MinkowskiP ["minkowski"].</summary>
+        Minkowski = 6,
+
+        /// <summary>Σ|x − y| / (|x| + |y|) ["canberra"].</summary>
+        Canberra = 7,
+
+        /// <summary>Σ|x − y| / Σ|x + y| ["braycurtis"].</summary>
+        BrayCurtis = 8,
+
+        /// <summary>Hellinger distance between non-negative vectors such as distributions or counts ["hellinger"]. Bounded by 1.</summary>
+        Hellinger = 9,
+
+        /// <summary>Fraction of positions that differ ["hamming"].</summary>
+        Hamming = 10,
+
+        /// <summary>Jaccard distance between the sets of non-zero positions ["jaccard"]; for binary fingerprints. Bounded by 1.</summary>
+        Jaccard = 11,
+
+        /// <summary>The function given as CustomDistance.</summary>
+        Custom = 12,
     }
 
     /// <summary>How the layout is initialised before optimisation.</summary>

@@ -95,8 +95,21 @@ namespace Microsoft.ML.Umap
             /// <summary>How the layout starts [init]. Default <see cref="UmapInitialization.Spectral"/>.</summary>
             public UmapInitialization Initialization { get; set; } = UmapInitialization.Spectral;
 
-            /// <summary>Distance between input rows [metric]. Default <see cref="UmapMetric.Euclidean"/>.</summary>
+            /// <summary>
+            /// Distance between input rows [metric]. Default <see cref="UmapMetric.Euclidean"/>. Every metric works
+            /// with exact and approximate search and with sparse columns; bounded ones (cosine, correlation,
+            /// Hellinger, Jaccard) disconnect neighbours at their maximum distance, as umap-learn does.
+            /// </summary>
             public UmapMetric Metric { get; set; } = UmapMetric.Euclidean;
+
+            /// <summary>The exponent p of <see cref="UmapMetric.Minkowski"/> [metric_kwds={"p": …}]. Default 2.</summary>
+            public double MinkowskiP { get; set; } = 2.0;
+
+            /// <summary>
+            /// The distance used when <see cref="Metric"/> is <see cref="UmapMetric.Custom"/>. Models fitted with it
+            /// can transform new rows but cannot be saved (a function cannot be written to a file).
+            /// </summary>
+            public UmapDistanceFunction CustomDistance { get; set; }
 
             /// <summary>
             /// How nearest neighbours are found. Default <see cref="UmapNeighborSearch.Auto"/>: exact below 4,096

@@ -59,6 +59,8 @@ namespace Microsoft.ML.Umap
                 B = options.B is float b ? Exact(b) : null,
                 Initialization = options.Initialization,
                 Metric = options.Metric,
+                MinkowskiP = options.MinkowskiP,
+                CustomDistance = options.CustomDistance,
                 NeighborSearch = options.NeighborSearch,
                 NumberOfTransformEpochs = options.NumberOfTransformEpochs,
                 Seed = unchecked((ulong)(uint)seed),
@@ -111,12 +113,12 @@ namespace Microsoft.ML.Umap
                 message => channel.Warning(MessageSensitivity.None, message),
                 linked.Token);
 
-            Core.Numerics.RowMatrix data;
+            Core.Numerics.VectorSet data;
             using (monitor.Stage(UmapStage.ReadingData, $"Reading column '{FeatureColumnName}'"))
                 data = FeatureColumnReader.Read(input, FeatureColumnName, monitor);
-            if (data.Rows == 0)
+            if (data.Count == 0)
                 throw new InvalidOperationException($"UMAP needs at least one row to fit; column '{FeatureColumnName}' has none.");
-            channel.Info(MessageSensitivity.None, $"Fitting UMAP to {data.Rows} rows of {data.Columns} features (seed {_parameters.Seed}).");
+            channel.Info(MessageSensitivity.None, $"Fitting UMAP to {data.Count} {(data.IsSparse ? "sparse" : "dense")} rows of {data.Dimension} features (seed {_parameters.Seed}).");
 
             var result = UmapFitter.Fit(data, _parameters, monitor);
             var model = new UmapModel(_parameters, result.A, result.B, result.Epochs, result.NeighborsUsed, result.InitializationUsed, data, result.Embedding, result.Neighbors);

@@ -25,7 +25,7 @@ namespace Microsoft.ML.Umap
             Metric = p.Metric;
             Seed = (int)(uint)p.Seed;
             NumberOfTransformEpochs = model.TransformEpochs;
-            NeighborSearch = p.UsesExactSearch(model.TrainingData.Rows) ? UmapNeighborSearch.Exact : UmapNeighborSearch.Approximate;
+            NeighborSearch = p.UsesExactSearch(model.TrainingData.Count) ? UmapNeighborSearch.Exact : UmapNeighborSearch.Approximate;
         }
 
         /// <summary>Dimension of the embedding.</summary>

@@ -1,5 +1,4 @@
 using System;
-using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Initialization;
 using Microsoft.ML.Umap.Core.Layout;
@@ -15,10 +14,14 @@ namespace Microsoft.ML.Umap.Core
     internal static class UmapFitter
     {
         /// <summary>Embeds the rows of <paramref name="data"/>. Values must be finite (the caller validates them).</summary>
-        public static UmapFitResult Fit(RowMatrix data, UmapParameters parameters, FitMonitor monitor)
+        public static UmapFitResult Fit(RowMatrix data, UmapParameters parameters, FitMonitor monitor) =>
+            Fit(new DenseVectorSet(data), parameters, monitor);
+
+        /// <summary>Embeds the rows of <paramref name="data"/>, dense or sparse. Values must be finite.</summary>
+        public static UmapFitResult Fit(VectorSet data, UmapParameters parameters, FitMonitor monitor)
         {
             parameters.Validate();
-            int n = data.Rows;
+            int n = data.Count;
             int dim = parameters.NumberOfComponents;
             int threads = parameters.NumberOfThreads;
             if (n == 0)
@@ -36,11 +39,13 @@ namespace Microsoft.ML.Umap.Core
             }
 
             KnnGraph knn;
+            INearestNeighborSearch search = NeighborSearchFactory.Create(data, parameters);
             string method = parameters.UsesExactSearch(n) ? "exact search" : "NN-descent";
             using (monitor.Stage(UmapStage.Neighbors, $"Finding the {k - 1} nearest neighbours of {n} rows ({method})"))
             {
                 monitor.Report(UmapStage.Neighbors, 0, 1);
-                knn = CreateSearch(data, parameters).ComputeGraph(k, monitor);
+                knn = search.ComputeGraph(k, monitor);
+                Disconnect(knn, search.DisconnectionDistance, monitor);
             }
 
             FuzzySimplicialSet fuzzy;
@@ -60,7 +65,7 @@ namespace Microsoft.ML.Umap.Core
             using (monitor.Stage(UmapStage.Initialization, $"Initialising the layout ({parameters.Initialization})"))
             {
                 monitor.Report(UmapStage.Initialization, 0, 1);
-                (embedding, initialization) = Initialize(data, graph, parameters, monitor);
+                (embedding, initialization) = Initialize(data, graph, parameters, search, monitor);
                 monitor.Report(UmapStage.Initialization, 1, 1);
             }
 
@@ -106,26 +111,30 @@ namespace Microsoft.ML.Umap.Core
         }
 
         /// <summary>
-        /// The neighbour search for the configured metric and search mode; given the data's neighbour graph (a
-        /// fitted model's), approximate search answers queries from it instead of computing it again.
+        /// Drops neighbours at or beyond the metric's disconnection distance (bounded metrics only), as umap-learn
+        /// does: at the metric's maximum two points share nothing, and an edge between them would only add noise.
         /// </summary>
-        public static INearestNeighborSearch CreateSearch(RowMatrix data, UmapParameters parameters, KnnGraph graph = null) => parameters.Metric switch
+        private static void Disconnect(KnnGraph knn, float disconnectionDistance, FitMonitor monitor)
         {
-            UmapMetric.Euclidean => CreateSearch<EuclideanDistance>(data, parameters, graph),
-            _ => throw new ArgumentOutOfRangeException(nameof(parameters), parameters.Metric, "Unknown metric."),
-        };
-
-        private static INearestNeighborSearch CreateSearch<TDistance>(RowMatrix data, UmapParameters parameters, KnnGraph graph)
-            where TDistance : struct, IDistance
-        {
-            if (parameters.UsesExactSearch(data.Rows))
-                return new ExactNearestNeighbors<TDistance>(data, parameters.NumberOfThreads);
-            return new NNDescent<TDistance>(data, parameters.NumberOfThreads, new NNDescentSettings { Seed = parameters.Seed }, graph);
+            if (float.IsPositiveInfinity(disconnectionDistance))
+                return;
+            long dropped = 0;
+            for (int i = 0; i < knn.Indices.Length; i++)
+            {
+                if (knn.Indices[i] >= 0 && knn.Distances[i] >= disconnectionDistance)
+                {
+                    knn.Indices[i] = -1;
+                    knn.Distances[i] = float.PositiveInfinity;
+                    dropped++;
+                }
+            }
+            if (dropped > 0)
+                monitor.Warning($"{dropped} nearest-neighbour pairs were at the metric's maximum distance ({disconnectionDistance}) and were disconnected; rows left with no neighbours keep their initial position.");
         }
 
-        private static (RowMatrix Layout, UmapInitialization Used) Initialize(RowMatrix data, CsrMatrix graph, UmapParameters parameters, FitMonitor monitor)
+        private static (RowMatrix Layout, UmapInitialization Used) Initialize(VectorSet data, CsrMatrix graph, UmapParameters parameters, INearestNeighborSearch search, FitMonitor monitor)
         {
-            int n = data.Rows;
+            int n = data.Count;
             int dim = parameters.NumberOfComponents;
             RowMatrix layout = null;
             var used = parameters.Initialization;
@@ -139,7 +148,7 @@ namespace Microsoft.ML.Umap.Core
                 else
                 {
                     var spectral = new SpectralInitializer(dim, parameters.Seed, parameters.NumberOfThreads, monitor);
-                    var raw = spectral.Layout(graph, data, EuclideanCentroidDistance);
+                    var raw = spectral.Layout(graph, data, (x, y) => search.Measure(VectorView.Dense(x), VectorView.Dense(y)));
                     if (raw != null)
                         layout = LayoutScaling.ExpandWithNoise(raw, n, dim, parameters.Seed);
                 }
@@ -155,15 +164,5 @@ namespace Microsoft.ML.Umap.Core
             return (layout, used);
         }
 
-        private static double EuclideanCentroidDistance(double[] x, double[] y)
-        {
-            double sum = 0;
-            for (int i = 0; i < x.Length; i++)
-            {
-                double d = x[i] - y[i];
-                sum += d * d;
-            }
-            return Math.Sqrt(sum);
-        }
     }
 }

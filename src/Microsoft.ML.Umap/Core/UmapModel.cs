@@ -15,9 +15,9 @@ namespace Microsoft.ML.Umap.Core
         private readonly TrainingRowIndex _trainingIndex;
         private readonly NewPointEmbedder _embedder;
 
-        public UmapModel(UmapParameters parameters, double a, double b, int epochs, int neighborsUsed, UmapInitialization initializationUsed, RowMatrix trainingData, RowMatrix embedding, KnnGraph neighbors)
+        public UmapModel(UmapParameters parameters, double a, double b, int epochs, int neighborsUsed, UmapInitialization initializationUsed, VectorSet trainingData, RowMatrix embedding, KnnGraph neighbors)
         {
-            if (trainingData.Rows != embedding.Rows || neighbors.PointCount != trainingData.Rows)
+            if (trainingData.Count != embedding.Rows || neighbors.PointCount != trainingData.Count)
                 throw new ArgumentException("The training data, its neighbour graph and the embedding must have the same number of rows.");
             if (embedding.Columns != parameters.NumberOfComponents)
                 throw new ArgumentException("The embedding must have NumberOfComponents columns.");
@@ -31,7 +31,7 @@ namespace Microsoft.ML.Umap.Core
             Embedding = embedding;
             Neighbors = neighbors;
             _trainingIndex = new TrainingRowIndex(trainingData);
-            var search = UmapFitter.CreateSearch(trainingData, parameters, neighbors);
+            var search = NeighborSearchFactory.Create(trainingData, parameters, neighbors);
             _embedder = new NewPointEmbedder(search, embedding, parameters, a, b, neighborsUsed, parameters.TransformEpochsFor(epochs), MeanFiniteDistance(neighbors));
         }
 
@@ -50,8 +50,8 @@ namespace Microsoft.ML.Umap.Core
 
         public UmapInitialization InitializationUsed { get; }
 
-        /// <summary>The training rows, n × d.</summary>
-        public RowMatrix TrainingData { get; }
+        /// <summary>The training rows, n × d, dense or sparse.</summary>
+        public VectorSet TrainingData { get; }
 
         /// <summary>The training embedding, n × NumberOfComponents.</summary>
         public RowMatrix Embedding { get; }
@@ -60,7 +60,7 @@ namespace Microsoft.ML.Umap.Core
         public KnnGraph Neighbors { get; }
 
         /// <summary>Length of the input vectors.</summary>
-        public int FeatureCount => TrainingData.Columns;
+        public int FeatureCount => TrainingData.Dimension;
 
         /// <summary>Length of the embedding vectors.</summary>
         public int ComponentCount => Embedding.Columns;
@@ -70,7 +70,7 @@ namespace Microsoft.ML.Umap.Core
         /// <paramref name="destination"/>. A training row gets exactly its training embedding; any other row is
         /// placed against the training embedding, with a result that depends only on the row and the model.
         /// </summary>
-        public void Embed(ReadOnlySpan<float> row, Span<float> destination)
+        public void Embed(VectorView row, Span<float> destination)
         {
             ulong hash = RowHash.Compute(row);
             int match = _trainingIndex.Find(row, hash);

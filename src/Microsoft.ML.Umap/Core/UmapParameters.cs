@@ -42,6 +42,12 @@ namespace Microsoft.ML.Umap.Core
 
         public UmapMetric Metric { get; init; } = UmapMetric.Euclidean;
 
+        /// <summary>The exponent p of <see cref="UmapMetric.Minkowski"/>.</summary>
+        public double MinkowskiP { get; init; } = 2.0;
+
+        /// <summary>The function of <see cref="UmapMetric.Custom"/>.</summary>
+        public UmapDistanceFunction CustomDistance { get; init; }
+
         public UmapNeighborSearch NeighborSearch { get; init; } = UmapNeighborSearch.Auto;
 
         public ulong Seed { get; init; }
@@ -85,6 +91,9 @@ namespace Microsoft.ML.Umap.Core
             Check(Enum.IsDefined(Initialization), nameof(Initialization), Initialization, "is not a known initialisation");
             Check(Enum.IsDefined(Metric), nameof(Metric), Metric, "is not a known metric");
             Check(Enum.IsDefined(NeighborSearch), nameof(NeighborSearch), NeighborSearch, "is not a known neighbour search");
+            Check(MinkowskiP > 0 && double.IsFinite(MinkowskiP), nameof(MinkowskiP), MinkowskiP, "must be positive and finite");
+            Check(Metric != UmapMetric.Custom || CustomDistance != null, nameof(CustomDistance), "null", "must be set when Metric is Custom");
+            Check(Metric == UmapMetric.Custom || CustomDistance == null, nameof(CustomDistance), "a function", $"is only used with Metric = Custom (Metric is {Metric})");
             Check(NumberOfThreads >= 1, nameof(NumberOfThreads), NumberOfThreads, "must be at least 1");
         }
 

@@ -58,17 +58,19 @@ namespace Microsoft.ML.Umap.MlNet
             var getFeatures = input.GetGetter<VBuffer<float>>(FeatureColumn);
             var model = _transformer.Model;
             string name = _transformer.FeatureColumnName;
+            bool sparse = model.TrainingData.IsSparse;
             var features = default(VBuffer<float>);
-            var dense = new float[model.FeatureCount];
+            float[] dense = null, values = null;
+            int[] indices = null;
             return (ref VBuffer<float> destination) =>
             {
                 getFeatures(ref features);
                 long row = input.Position;
                 FeatureColumnReader.CheckLength(name, row, features.Length, model.FeatureCount);
-                features.CopyTo(dense);
-                FeatureColumnReader.CheckFinite(name, row, dense);
+                FeatureColumnReader.CheckFinite(name, row, features.GetValues(), features.IsDense ? default : features.GetIndices());
+                var view = FeatureColumnReader.ToView(features, sparse, ref dense, ref indices, ref values);
                 var editor = VBufferEditor.Create(ref destination, model.ComponentCount);
-                model.Embed(dense, editor.Values);
+                model.Embed(view, editor.Values);
                 destination = editor.Commit();
             };
         }

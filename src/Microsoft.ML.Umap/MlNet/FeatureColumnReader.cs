@@ -37,22 +37,16 @@ namespace Microsoft.ML.Umap.MlNet
         }
 
         /// <summary>
-        /// Reads every row of the column into a dense matrix, reporting progress and honouring cancellation.
+        /// Reads every row of the column, reporting progress and honouring cancellation. A column that delivers
+        /// sparse vectors is stored sparsely (never densified into an n × d matrix); a dense one densely.
         /// </summary>
-        public static RowMatrix Read(IDataView data, string name, Core.FitMonitor monitor)
+        public static VectorSet Read(IDataView data, string name, Core.FitMonitor monitor)
         {
             var column = Check(data.Schema, name);
             int declaredSize = ((VectorDataViewType)column.Type).Size;
             long? rowCount = data.GetRowCount();
             int width = declaredSize;
-
-            // With a known row count (and width) the rows go straight into the final matrix; otherwise into
-            // chunks that are joined at the end. Fresh memory is costly to touch, so the matrix is written once.
-            float[] values = null;
-            var chunks = new List<float[]>();
-            const int ChunkRows = 4096;
-            float[] chunk = null;
-            int inChunk = 0;
+            var collector = new RowCollector(rowCount);
             long rows = 0;
             VBuffer<float> buffer = default;
             using (var cursor = data.GetRowCursor(new[] { column }))
@@ -71,53 +65,53 @@ namespace Microsoft.ML.Umap.MlNet
                     CheckLength(name, rows, buffer.Length, width, declaredSize);
                     if (width == 0)
                         throw new InvalidOperationException($"Column '{name}' holds empty vectors; UMAP needs at least one feature.");
-
-                    Span<float> row;
-                    if (rowCount is long known && known * width <= Array.MaxLength)
-                    {
-                        values ??= GC.AllocateUninitializedArray<float>((int)(known * width));
-                        if (rows >= known)
-                            throw new InvalidOperationException($"The data view announced {known} rows but yields more.");
-                        row = values.AsSpan((int)(rows * width), width);
-                    }
-                    else
-                    {
-                        if (chunk is null || inChunk == ChunkRows)
-                        {
-                            chunk = new float[checked(ChunkRows * width)];
-                            chunks.Add(chunk);
-                            inChunk = 0;
-                        }
-                        row = chunk.AsSpan(inChunk * width, width);
-                        inChunk++;
-                    }
-                    buffer.CopyTo(row);
-                    CheckFinite(name, rows, row);
+                    CheckFinite(name, rows, buffer.GetValues(), buffer.IsDense ? default : buffer.GetIndices());
+                    collector.Add(buffer, width);
                     rows++;
                 }
             }
 
-            if (rows > int.MaxValue || rows * (long)width > Array.MaxLength)
-                throw new InvalidOperationException($"Column '{name}' has {rows} rows of {width} values, more than one array can hold.");
+            if (rows > int.MaxValue)
+                throw new InvalidOperationException($"Column '{name}' has {rows} rows, more than UMAP can hold.");
             monitor.Report(UmapStage.ReadingData, rows, rows);
-            if (values != null && rows * width == values.Length)
-                return new RowMatrix(values, (int)rows, width);
+            return collector.ToVectorSet(width);
+        }
 
-            var joined = new float[rows * width];
-            long copied = 0;
-            if (values != null)
+        /// <summary>
+        /// A row of the column as a vector view stored like the model's training rows (dense or sparse, zeros
+        /// dropped from sparse rows), using the scratch arrays (grown as needed) for any conversion.
+        /// </summary>
+        public static VectorView ToView(in VBuffer<float> row, bool sparse, ref float[] denseScratch, ref int[] indexScratch, ref float[] valueScratch)
+        {
+            int length = row.Length;
+            var values = row.GetValues();
+            if (!sparse)
             {
-                // Fewer rows than announced: keep what was read.
-                Array.Copy(values, joined, joined.Length);
-                copied = joined.Length;
+                if (row.IsDense)
+                    return VectorView.Dense(values);
+                if (denseScratch is null || denseScratch.Length < length)
+                    denseScratch = new float[length];
+                var dense = denseScratch.AsSpan(0, length);
+                row.CopyTo(dense);
+                return VectorView.Dense(dense);
             }
-            foreach (var c in chunks)
+
+            if (indexScratch is null || indexScratch.Length < values.Length)
             {
-                long take = Math.Min(c.Length, joined.Length - copied);
-                Array.Copy(c, 0, joined, copied, take);
-                copied += take;
+                indexScratch = new int[values.Length];
+                valueScratch = new float[values.Length];
             }
-            return new RowMatrix(joined, (int)rows, width);
+            var rowIndices = row.IsDense ? default : row.GetIndices();
+            int count = 0;
+            for (int p = 0; p < values.Length; p++)
+            {
+                if (values[p] == 0f)
+                    continue;
+                indexScratch[count] = row.IsDense ? p : rowIndices[p];
+                valueScratch[count] = values[p];
+                count++;
+            }
+            return VectorView.Sparse(indexScratch.AsSpan(0, count), valueScratch.AsSpan(0, count), length);
         }
 
         /// <summary>Throws if a row's vector length differs from the expected width.</summary>
@@ -130,16 +124,17 @@ namespace Microsoft.ML.Umap.MlNet
             throw new InvalidOperationException($"Column '{name}'{where} has a vector of {length} values, but UMAP needs every row to have the same length ({expected}).");
         }
 
-        /// <summary>Throws if a row holds NaN or an infinity, naming the first one.</summary>
-        public static void CheckFinite(string name, long row, ReadOnlySpan<float> values)
+        /// <summary>Throws if a row holds NaN or an infinity, naming the first one (by its slot for sparse rows).</summary>
+        public static void CheckFinite(string name, long row, ReadOnlySpan<float> values, ReadOnlySpan<int> indices = default)
         {
             for (int i = 0; i < values.Length; i++)
             {
                 if (!float.IsFinite(values[i]))
                 {
                     string where = row >= 0 ? $", row index {row}," : "";
+                    int slot = indices.IsEmpty ? i : indices[i];
                     throw new InvalidOperationException(
-                        $"Column '{name}'{where} holds {values[i]} at slot {i}; UMAP needs finite values. Remove or impute missing values first (for example with mlContext.Transforms.ReplaceMissingValues).");
+                        $"Column '{name}'{where} holds {values[i]} at slot {slot}; UMAP needs finite values. Remove or impute missing values first (for example with mlContext.Transforms.ReplaceMissingValues).");
                 }
             }
         }

@@ -27,10 +27,13 @@ namespace Microsoft.ML.Umap.Persistence
     /// // int32     Initialization, Metric, NeighborSearch
     /// // uint64    Seed
     /// // int32     NumberOfTransformEpochs (−1: default)
+    /// // float64   MinkowskiP
     /// // float64   a, b                                         (what the fit used)
     /// // int32     epochs, neighbours used, initialisation used
     /// // int32     n (rows), d (features), k (neighbours per row)
-    /// // float32[n·d]              training rows
+    /// // byte      storage: 0 dense, 1 sparse
+    /// // dense:    float32[n·d]              training rows
+    /// // sparse:   int32 nnz, int32[n + 1] row offsets, int32[nnz] positions, float32[nnz] values
     /// // float32[n·NumberOfComponents] embedding
     /// // int32[n·k], float32[n·k]  neighbour graph (indices, distances)
     /// // uint64    checksum of every byte before it (FNV-1a over 64-bit words)
@@ -46,8 +49,10 @@ namespace Microsoft.ML.Umap.Persistence
 
         public static void Write(UmapModel model, Stream stream)
         {
-            using var writer = new HashingWriter(stream);
             var p = model.Parameters;
+            if (p.Metric == UmapMetric.Custom)
+                throw new NotSupportedException("A UMAP model fitted with a custom distance function cannot be saved: the function itself cannot be written to a file.");
+            using var writer = new HashingWriter(stream);
             writer.Bytes(Magic);
             writer.Int(CurrentVersion);
             writer.Int(p.NumberOfComponents);
@@ -67,6 +72,7 @@ namespace Microsoft.ML.Umap.Persistence
             writer.Int((int)p.NeighborSearch);
             writer.ULong(p.Seed);
             writer.Int(p.NumberOfTransformEpochs ?? -1);
+            writer.Double(p.MinkowskiP);
 
             writer.Double(model.A);
             writer.Double(model.B);
@@ -74,10 +80,25 @@ namespace Microsoft.ML.Umap.Persistence
             writer.Int(model.NeighborsUsed);
             writer.Int((int)model.InitializationUsed);
 
-            writer.Int(model.TrainingData.Rows);
-            writer.Int(model.TrainingData.Columns);
+            writer.Int(model.TrainingData.Count);
+            writer.Int(model.TrainingData.Dimension);
             writer.Int(model.Neighbors.NeighborCount);
-            writer.Floats(model.TrainingData.Values);
+            switch (model.TrainingData)
+            {
+                case DenseVectorSet dense:
+                    writer.Bytes(new byte[] { DenseStorage });
+                    writer.Floats(dense.Matrix.Values);
+                    break;
+                case SparseVectorSet sparse:
+                    writer.Bytes(new byte[] { SparseStorage });
+                    writer.Int(sparse.Values.Length);
+                    writer.Ints(sparse.RowOffsets);
+                    writer.Ints(sparse.Indices);
+                    writer.Floats(sparse.Values);
+                    break;
+                default:
+                    throw new InvalidOperationException("Unknown kind of training data.");
+            }
             writer.Floats(model.Embedding.Values);
             writer.Ints(model.Neighbors.Indices);
             writer.Floats(model.Neighbors.Distances);
@@ -116,6 +137,7 @@ namespace Microsoft.ML.Umap.Persistence
                     NeighborSearch = (UmapNeighborSearch)reader.Int(),
                     Seed = reader.ULong(),
                     NumberOfTransformEpochs = Optional(reader.Int()),
+                    MinkowskiP = reader.Double(),
                     NumberOfThreads = Math.Max(1, threads),
                 };
                 parameters.Validate();
@@ -134,14 +156,12 @@ namespace Microsoft.ML.Umap.Persistence
             Check(n >= 1 && d >= 1 && k >= 1 && k <= n && neighborsUsed == k, "matrix sizes");
             Check((long)n * d <= Array.MaxLength && (long)n * k <= Array.MaxLength && (long)n * parameters.NumberOfComponents <= Array.MaxLength, "matrix sizes");
 
-            var training = reader.Floats((long)n * d);
+            var training = ReadTrainingRows(reader, n, d);
             var embedding = reader.Floats((long)n * parameters.NumberOfComponents);
             var indices = reader.Ints((long)n * k);
             var distances = reader.Floats((long)n * k);
             reader.VerifyChecksum();
 
-            foreach (float v in training)
-                Check(float.IsFinite(v), "training rows");
             foreach (float v in embedding)
                 Check(float.IsFinite(v), "embedding");
             foreach (int i in indices)
@@ -149,7 +169,36 @@ namespace Microsoft.ML.Umap.Persistence
 
             return new UmapModel(
                 parameters, a, b, epochs, neighborsUsed, initializationUsed,
-                new RowMatrix(training, n, d), new RowMatrix(embedding, n, parameters.NumberOfComponents), new KnnGraph(indices, distances, n, k));
+                training, new RowMatrix(embedding, n, parameters.NumberOfComponents), new KnnGraph(indices, distances, n, k));
+        }
+
+        private const byte DenseStorage = 0;
+        private const byte SparseStorage = 1;
+
+        private static VectorSet ReadTrainingRows(HashingReader reader, int n, int d)
+        {
+            byte storage = reader.Bytes(1)[0];
+            if (storage == DenseStorage)
+            {
+                var values = reader.Floats((long)n * d);
+                foreach (float v in values)
+                    Check(float.IsFinite(v), "training rows");
+                return new DenseVectorSet(new RowMatrix(values, n, d));
+            }
+            Check(storage == SparseStorage, "storage kind");
+            int nnz = reader.Int();
+            Check(nnz >= 0 && nnz <= (long)n * d, "sparse row sizes");
+            var offsets = reader.Ints(n + 1L);
+            var positions = reader.Ints(nnz);
+            var nonZeros = reader.Floats(nnz);
+            Check(offsets[0] == 0 && offsets[n] == nnz, "sparse row offsets");
+            for (int i = 0; i < n; i++)
+            {
+                Check(offsets[i + 1] >= offsets[i], "sparse row offsets");
+                for (int p = offsets[i]; p < offsets[i + 1]; p++)
+                    Check(positions[p] >= 0 && positions[p] < d && (p == offsets[i] || positions[p] > positions[p - 1]) && float.IsFinite(nonZeros[p]), "sparse rows");
+            }
+            return new SparseVectorSet(offsets, positions, nonZeros, d);
         }
 
         private static int? Optional(int value) => value < 0 ? null : value;

@@ -46,7 +46,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
         {
             var digits = Datasets.Digits().Take(12);
             var data = new RowMatrix(digits.Features, digits.Rows, digits.Columns);
-            return new ExactNearestNeighbors<EuclideanDistance>(data, 1).ComputeGraph(4, new FitMonitor());
+            return new ExactNearestNeighbors<EuclideanDistance>(new DenseVectorSet(data), default, 1).ComputeGraph(4, new FitMonitor());
         }
 
         [Fact]

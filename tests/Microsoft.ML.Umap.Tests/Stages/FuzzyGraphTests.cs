@@ -4,6 +4,7 @@ using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Tests.Helpers;
+using Microsoft.ML.Umap.Core.Numerics;
 using Xunit;
 
 namespace Microsoft.ML.Umap.Tests.Stages
@@ -17,7 +18,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
         public void GraphIsSymmetricWithWeightsInUnitIntervalAndNoSelfLoops(double mix)
         {
             var data = TestMatrices.Gaussian(250, 6, seed: 7);
-            var knn = new ExactNearestNeighbors<EuclideanDistance>(data, 2).ComputeGraph(10, new FitMonitor());
+            var knn = new ExactNearestNeighbors<EuclideanDistance>(new DenseVectorSet(data), default, 2).ComputeGraph(10, new FitMonitor());
             var graph = FuzzySimplicialSet.Build(knn, 1.0, mix, threads: 2).Graph;
             for (int i = 0; i < graph.Rows; i++)
             {

@@ -30,8 +30,8 @@ namespace Microsoft.ML.Umap.Tests.Stages
         {
             var digits = Datasets.Digits();
             var data = new RowMatrix(digits.Features, digits.Rows, digits.Columns);
-            var exact = new ExactNearestNeighbors<EuclideanDistance>(data, 2).ComputeGraph(15, new FitMonitor());
-            var approximate = new NNDescent<EuclideanDistance>(data, 2, new NNDescentSettings { Seed = 1 }).ComputeGraph(15, new FitMonitor());
+            var exact = new ExactNearestNeighbors<EuclideanDistance>(new DenseVectorSet(data), default, 2).ComputeGraph(15, new FitMonitor());
+            var approximate = new NNDescent<EuclideanDistance>(new DenseVectorSet(data), default, 2, new NNDescentSettings { Seed = 1 }).ComputeGraph(15, new FitMonitor());
             // Ties in the integer-valued digits make several neighbour sets equally correct; compare distances too.
             double recall = Recall(approximate, exact);
             Assert.True(recall >= 0.98, $"recall {recall:F4}");
@@ -45,8 +45,8 @@ namespace Microsoft.ML.Umap.Tests.Stages
             // Wide enough (784 values) that the trees split the random sketch rather than the data.
             var mnist = Datasets.Mnist("t10k").Take(5000);
             var data = new RowMatrix(mnist.Features, mnist.Rows, mnist.Columns);
-            var exact = new ExactNearestNeighbors<EuclideanDistance>(data, 2).ComputeGraph(15, new FitMonitor());
-            var approximate = new NNDescent<EuclideanDistance>(data, 2, new NNDescentSettings { Seed = 2 }).ComputeGraph(15, new FitMonitor());
+            var exact = new ExactNearestNeighbors<EuclideanDistance>(new DenseVectorSet(data), default, 2).ComputeGraph(15, new FitMonitor());
+            var approximate = new NNDescent<EuclideanDistance>(new DenseVectorSet(data), default, 2, new NNDescentSettings { Seed = 2 }).ComputeGraph(15, new FitMonitor());
             double recall = Recall(approximate, exact);
             Assert.True(recall >= 0.97, $"recall {recall:F4}");
         }
@@ -55,12 +55,12 @@ namespace Microsoft.ML.Umap.Tests.Stages
         public void GraphIsWellFormedAndTheSameForAnyThreadCount()
         {
             var data = TestMatrices.Gaussian(1500, 12, seed: 32);
-            KnnGraph Build(int threads) => new NNDescent<EuclideanDistance>(data, threads, new NNDescentSettings { Seed = 5 }).ComputeGraph(8, new FitMonitor());
+            KnnGraph Build(int threads) => new NNDescent<EuclideanDistance>(new DenseVectorSet(data), default, threads, new NNDescentSettings { Seed = 5 }).ComputeGraph(8, new FitMonitor());
             var one = Build(1);
             Assert.Equal(one.Indices, Build(2).Indices);
             Assert.Equal(one.Indices, Build(3).Indices);
             Assert.Equal(one.Distances, Build(2).Distances);
-            Assert.NotEqual(one.Indices, new NNDescent<EuclideanDistance>(data, 2, new NNDescentSettings { Seed = 6, Iterations = 1 }).ComputeGraph(8, new FitMonitor()).Indices);
+            Assert.NotEqual(one.Indices, new NNDescent<EuclideanDistance>(new DenseVectorSet(data), default, 2, new NNDescentSettings { Seed = 6, Iterations = 1 }).ComputeGraph(8, new FitMonitor()).Indices);
 
             for (int i = 0; i < data.Rows; i++)
             {
@@ -105,24 +105,24 @@ namespace Microsoft.ML.Umap.Tests.Stages
         public void SketchKeepsDistancesRoughly()
         {
             var data = TestMatrices.Gaussian(200, 300, seed: 34);
-            var sketch = RandomSketch.Project(data, 64, 3, 2);
+            var sketch = RandomSketch.Project(new DenseVectorSet(data), 64, 3, 2);
             Assert.Equal(64, sketch.Columns);
             var ratios = Enumerable.Range(0, 100).Select(i =>
                 DistanceKernels.SquaredEuclidean(sketch.ReadOnlyRow(i), sketch.ReadOnlyRow(i + 100)) /
                 DistanceKernels.SquaredEuclidean(data.ReadOnlyRow(i), data.ReadOnlyRow(i + 100))).ToArray();
             Assert.InRange(ratios.Average(), 0.85, 1.15);
-            Assert.Same(data, RandomSketch.Project(data, 300, 3, 2)); // already narrow enough
+            Assert.Same(data, RandomSketch.Project(new DenseVectorSet(data), 300, 3, 2)); // already narrow enough
         }
 
         [Fact]
         public void AutoSearchIsExactBelow4096Rows()
         {
             var small = TestMatrices.Gaussian(100, 3, seed: 35);
-            Assert.IsType<ExactNearestNeighbors<EuclideanDistance>>(UmapFitter.CreateSearch(small, new UmapParameters()));
-            Assert.IsType<NNDescent<EuclideanDistance>>(UmapFitter.CreateSearch(small, new UmapParameters { NeighborSearch = UmapNeighborSearch.Approximate }));
+            Assert.IsType<ExactNearestNeighbors<EuclideanDistance>>(NeighborSearchFactory.Create(new DenseVectorSet(small), new UmapParameters()));
+            Assert.IsType<NNDescent<EuclideanDistance>>(NeighborSearchFactory.Create(new DenseVectorSet(small), new UmapParameters { NeighborSearch = UmapNeighborSearch.Approximate }));
             var large = new RowMatrix(new float[5000 * 2], 5000, 2);
-            Assert.IsType<NNDescent<EuclideanDistance>>(UmapFitter.CreateSearch(large, new UmapParameters()));
-            Assert.IsType<ExactNearestNeighbors<EuclideanDistance>>(UmapFitter.CreateSearch(large, new UmapParameters { NeighborSearch = UmapNeighborSearch.Exact }));
+            Assert.IsType<NNDescent<EuclideanDistance>>(NeighborSearchFactory.Create(new DenseVectorSet(large), new UmapParameters()));
+            Assert.IsType<ExactNearestNeighbors<EuclideanDistance>>(NeighborSearchFactory.Create(new DenseVectorSet(large), new UmapParameters { NeighborSearch = UmapNeighborSearch.Exact }));
         }
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Tests.Helpers;
+using Microsoft.ML.Umap.Core.Numerics;
 using Xunit;
 
 namespace Microsoft.ML.Umap.Tests.Stages
@@ -18,7 +19,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
         public void MembershipsOfEachRowSumToLog2K(int k)
         {
             var data = TestMatrices.Gaussian(400, 10, seed: k);
-            var knn = new ExactNearestNeighbors<EuclideanDistance>(data, 2).ComputeGraph(k, new FitMonitor());
+            var knn = new ExactNearestNeighbors<EuclideanDistance>(new DenseVectorSet(data), default, 2).ComputeGraph(k, new FitMonitor());
             var (sigmas, rhos) = SmoothKnnDistances.Compute(knn, localConnectivity: 1.0, threads: 2);
             for (int i = 0; i < data.Rows; i++)
             {

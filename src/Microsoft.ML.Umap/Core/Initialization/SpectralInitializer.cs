@@ -36,7 +36,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
         /// <param name="graph">Symmetric weighted graph.</param>
         /// <param name="data">The input rows, used for component centroids when the graph is disconnected.</param>
         /// <param name="centroidDistance">Distance between two centroids, in the metric of the data.</param>
-        public double[] Layout(CsrMatrix graph, RowMatrix data, Func<double[], double[], double> centroidDistance)
+        public double[] Layout(CsrMatrix graph, VectorSet data, Func<float[], float[], double> centroidDistance)
         {
             int n = graph.Rows;
             var labels = ConnectedComponents.Label(graph, out int components);
@@ -86,7 +86,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
             return layout;
         }
 
-        private double[] MultiComponentLayout(CsrMatrix graph, RowMatrix data, int[] labels, int components, Func<double[], double[], double> centroidDistance)
+        private double[] MultiComponentLayout(CsrMatrix graph, VectorSet data, int[] labels, int components, Func<float[], float[], double> centroidDistance)
         {
             int n = graph.Rows;
             var meta = components > 2 * _dim
@@ -160,25 +160,27 @@ namespace Microsoft.ML.Umap.Core.Initialization
         /// Laplacian eigenmap of the component centroids with affinity exp(−d²), as umap-learn's
         /// <c>component_layout</c> (through scikit-learn's SpectralEmbedding), scaled so the largest coordinate is 1.
         /// </summary>
-        private double[] CentroidLayout(RowMatrix data, int[] labels, int components, Func<double[], double[], double> centroidDistance)
+        private double[] CentroidLayout(VectorSet data, int[] labels, int components, Func<float[], float[], double> centroidDistance)
         {
-            int dims = data.Columns;
-            var centroids = new double[components][];
+            int dims = data.Dimension;
+            var sums = new double[components][];
             var counts = new int[components];
             for (int c = 0; c < components; c++)
-                centroids[c] = new double[dims];
-            for (int i = 0; i < data.Rows; i++)
+                sums[c] = new double[dims];
+            for (int i = 0; i < data.Count; i++)
             {
-                var row = data.ReadOnlyRow(i);
-                var centroid = centroids[labels[i]];
-                for (int d = 0; d < dims; d++)
-                    centroid[d] += row[d];
+                var row = data[i];
+                var sum = sums[labels[i]];
+                for (int p = 0; p < row.Values.Length; p++)
+                    sum[row.IsSparse ? row.Indices[p] : p] += row.Values[p];
                 counts[labels[i]]++;
             }
+            var centroids = new float[components][];
             for (int c = 0; c < components; c++)
             {
+                centroids[c] = new float[dims];
                 for (int d = 0; d < dims; d++)
-                    centroids[c][d] /= counts[c];
+                    centroids[c][d] = (float)(sums[c][d] / counts[c]);
             }
 
             var distances = new double[components, components];

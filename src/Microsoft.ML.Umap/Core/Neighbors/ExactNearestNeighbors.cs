@@ -19,30 +19,37 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         // Bytes of candidate rows scanned together; about a quarter of a typical per-core L2 cache.
         private const int CandidateBlockBytes = 256 * 1024;
 
-        private readonly RowMatrix _data;
+        private readonly VectorSet _data;
+        private readonly TDistance _distance;
         private readonly int _threads;
 
-        public ExactNearestNeighbors(RowMatrix data, int threads)
+        public ExactNearestNeighbors(VectorSet data, TDistance distance, int threads)
         {
             _data = data ?? throw new ArgumentNullException(nameof(data));
+            _distance = distance;
             _threads = Math.Max(1, threads);
         }
 
-        public int PointCount => _data.Rows;
+        public int PointCount => _data.Count;
+
+        public float DisconnectionDistance => _distance.DisconnectionDistance;
+
+        public float Measure(VectorView x, VectorView y) => _distance.ToDistance(Distance.Reduced(in _distance, x, y));
 
         public KnnGraph ComputeGraph(int neighborCount, FitMonitor monitor)
         {
             if (neighborCount < 1)
                 throw new ArgumentOutOfRangeException(nameof(neighborCount), neighborCount, "At least one neighbour (the point itself) is required.");
 
-            int n = _data.Rows;
+            int n = _data.Count;
             int others = neighborCount - 1;
             var indices = new int[checked(n * neighborCount)];
             var distances = new float[indices.Length];
-            int candidateBlock = Math.Max(8, CandidateBlockBytes / Math.Max(1, _data.Columns * sizeof(float)));
+            long bytesPerRow = Math.Max(1, _data.StoredBytes / Math.Max(1, n));
+            int candidateBlock = (int)Math.Max(8, CandidateBlockBytes / bytesPerRow);
             long blocksDone = 0;
             long blockCount = (n + QueryBlockRows - 1) / QueryBlockRows;
-            var distance = default(TDistance);
+            var distance = _distance;
 
             ParallelRange.For(n, QueryBlockRows, _threads, (start, end) =>
             {
@@ -59,14 +66,14 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                     {
                         if (others == 0)
                             break;
-                        var query = _data.ReadOnlyRow(q);
+                        var query = _data[q];
                         var heapD = distances.AsSpan(q * neighborCount + 1, others);
                         var heapI = indices.AsSpan(q * neighborCount + 1, others);
                         for (int c = cStart; c < cEnd; c++)
                         {
                             if (c == q)
                                 continue;
-                            float d = distance.Reduced(query, _data.ReadOnlyRow(c));
+                            float d = Distance.Reduced(in distance, query, _data[c]);
                             if (d <= heapD[0])
                                 NeighborHeap.Push(heapD, heapI, d, c);
                         }
@@ -94,15 +101,14 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             return new KnnGraph(indices, distances, n, neighborCount);
         }
 
-        public void Query(ReadOnlySpan<float> query, Span<int> indices, Span<float> distances)
+        public void Query(VectorView query, Span<int> indices, Span<float> distances)
         {
-            if (query.Length != _data.Columns)
-                throw new ArgumentException($"The query has {query.Length} values; the index holds vectors of {_data.Columns}.", nameof(query));
-            var distance = default(TDistance);
+            if (query.Dimension != _data.Dimension)
+                throw new ArgumentException($"The query has {query.Dimension} values; the index holds vectors of {_data.Dimension}.", nameof(query));
             NeighborHeap.Clear(distances, indices);
-            for (int c = 0; c < _data.Rows; c++)
+            for (int c = 0; c < _data.Count; c++)
             {
-                float d = distance.Reduced(query, _data.ReadOnlyRow(c));
+                float d = Distance.Reduced(in _distance, query, _data[c]);
                 if (d <= distances[0])
                     NeighborHeap.Push(distances, indices, d, c);
             }
@@ -110,7 +116,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             for (int j = 0; j < distances.Length; j++)
             {
                 if (indices[j] >= 0)
-                    distances[j] = distance.ToDistance(distances[j]);
+                    distances[j] = _distance.ToDistance(distances[j]);
             }
         }
 

@@ -28,41 +28,47 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         // Cache lines of each row requested ahead of measuring it (the hardware prefetcher follows on from there).
         private const int PrefetchLines = 4;
 
-        private readonly RowMatrix _data;
+        private readonly VectorSet _data;
+        private readonly TDistance _distance;
         private readonly SearchGraph _graph;
         private readonly RandomSketch _sketch;
         private readonly RandomProjectionTree[] _trees;
         private readonly ThreadLocal<Scratch> _scratch;
 
         /// <summary>Builds the query structures for <paramref name="data"/> from its k-nearest-neighbour graph.</summary>
-        public GraphSearch(RowMatrix data, KnnGraph knn, int leafSize, int sketchDimension, ulong seed, int threads)
+        public GraphSearch(VectorSet data, TDistance distance, KnnGraph knn, int leafSize, int sketchDimension, ulong seed, int threads)
         {
             _data = data;
+            _distance = distance;
             _graph = SearchGraph.Build(knn);
-            _sketch = RandomSketch.Create(data.Columns, sketchDimension, seed);
-            var sketched = _sketch?.Project(data, threads) ?? data;
+            _sketch = RandomSketch.For(data, sketchDimension, seed);
+            var sketched = RandomSketch.Project(data, sketchDimension, seed, threads);
             _trees = new RandomProjectionTree[Trees];
             ParallelRange.For(Trees, 1, threads, (start, end) =>
             {
                 for (int t = start; t < end; t++)
-                    _trees[t] = RandomProjectionTree.Build(sketched, leafSize, FastRandom.Mix(seed ^ (0x5EA4C4UL + (ulong)t)), keepHyperplanes: true);
+                    _trees[t] = RandomProjectionTree.Build(sketched, leafSize, FastRandom.Mix(seed ^ (0x5EA4C4UL + (ulong)t)), keepHyperplanes: true, angular: distance.IsAngular);
             });
-            _scratch = new ThreadLocal<Scratch>(() => new Scratch(data.Rows, _sketch?.OutputDimension ?? data.Columns));
+            _scratch = new ThreadLocal<Scratch>(() => new Scratch(data.Count, _sketch?.OutputDimension ?? data.Dimension));
         }
 
         /// <summary>The nearest indexed points to <paramref name="query"/>, ascending by (distance, index), true distances.</summary>
-        public void Query(ReadOnlySpan<float> query, Span<int> indices, Span<float> distances)
+        public void Query(VectorView query, Span<int> indices, Span<float> distances)
         {
             var scratch = _scratch.Value;
             int stamp = scratch.NextStamp();
             scratch.Candidates.Clear();
             NeighborHeap.Clear(distances, indices);
 
-            var routed = query;
+            ReadOnlySpan<float> routed;
             if (_sketch != null)
             {
                 _sketch.Project(query, scratch.Sketch);
                 routed = scratch.Sketch;
+            }
+            else
+            {
+                routed = query.Values; // dense and narrow: the trees split the rows themselves
             }
             foreach (var tree in _trees)
             {
@@ -70,10 +76,9 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                     Visit(p, query, indices, distances, scratch, stamp);
             }
 
-            var distance = default(TDistance);
             while (scratch.Candidates.TryDequeue(out int current, out float currentDistance))
             {
-                if (distance.ToDistance(currentDistance) > Bound(indices, distances))
+                if (_distance.ToDistance(currentDistance) > Bound(indices, distances))
                     break;
                 var neighbors = _graph.NeighborsOf(current);
                 PrefetchRows(neighbors, scratch, stamp);
@@ -85,7 +90,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             for (int j = 0; j < distances.Length; j++)
             {
                 if (indices[j] >= 0)
-                    distances[j] = distance.ToDistance(distances[j]);
+                    distances[j] = _distance.ToDistance(distances[j]);
             }
         }
 
@@ -95,17 +100,18 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// </summary>
         private unsafe void PrefetchRows(ReadOnlySpan<int> points, Scratch scratch, int stamp)
         {
-            if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
+            if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || _data is not DenseVectorSet dense)
                 return;
-            int rowBytes = _data.Columns * sizeof(float);
+            var matrix = dense.Matrix;
+            int rowBytes = matrix.Columns * sizeof(float);
             int lines = Math.Min(PrefetchLines, (rowBytes + 63) / 64);
-            fixed (float* basePointer = _data.Values)
+            fixed (float* basePointer = matrix.Values)
             {
                 foreach (int p in points)
                 {
                     if (scratch.Visited[p] == stamp)
                         continue;
-                    byte* row = (byte*)(basePointer + (long)p * _data.Columns);
+                    byte* row = (byte*)(basePointer + (long)p * matrix.Columns);
                     for (int line = 0; line < lines; line++)
                         System.Runtime.Intrinsics.X86.Sse.Prefetch0(row + line * 64);
                 }
@@ -113,14 +119,13 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         }
 
         /// <summary>Measures a point not yet seen by this query; keeps it if it is within the search bound.</summary>
-        private void Visit(int point, ReadOnlySpan<float> query, Span<int> indices, Span<float> distances, Scratch scratch, int stamp)
+        private void Visit(int point, VectorView query, Span<int> indices, Span<float> distances, Scratch scratch, int stamp)
         {
             if (scratch.Visited[point] == stamp)
                 return;
             scratch.Visited[point] = stamp;
-            var distance = default(TDistance);
-            float d = distance.Reduced(query, _data.ReadOnlyRow(point));
-            if (distance.ToDistance(d) < Bound(indices, distances))
+            float d = Distance.Reduced(in _distance, query, _data[point]);
+            if (_distance.ToDistance(d) < Bound(indices, distances))
             {
                 NeighborHeap.Push(distances, indices, d, point);
                 scratch.Candidates.Enqueue(point, d);
@@ -128,8 +133,8 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         }
 
         /// <summary>(1 + ε) times the k-th best true distance so far; unbounded until k points are found.</summary>
-        private static float Bound(ReadOnlySpan<int> indices, ReadOnlySpan<float> distances) =>
-            indices[0] < 0 ? float.PositiveInfinity : default(TDistance).ToDistance(distances[0]) * (1f + Epsilon);
+        private float Bound(ReadOnlySpan<int> indices, ReadOnlySpan<float> distances) =>
+            indices[0] < 0 ? float.PositiveInfinity : _distance.ToDistance(distances[0]) * (1f + Epsilon);
 
         /// <summary>Per-thread working memory of a query.</summary>
         private sealed class Scratch

@@ -1,4 +1,5 @@
 using System;
+using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Neighbors
 {
@@ -11,6 +12,12 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// <summary>The number of indexed points.</summary>
         int PointCount { get; }
 
+        /// <summary>The metric's disconnection distance (+∞ for unbounded metrics); see <see cref="Distances.IDistance"/>.</summary>
+        float DisconnectionDistance { get; }
+
+        /// <summary>The true distance between two vectors stored alike (both dense or both sparse), in the search's metric.</summary>
+        float Measure(VectorView x, VectorView y);
+
         /// <summary>
         /// The <paramref name="neighborCount"/> nearest neighbours of every indexed point, the point itself
         /// first (see <see cref="KnnGraph"/>).
@@ -21,6 +28,6 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// The nearest indexed points to <paramref name="query"/>, ascending by (distance, index); as many as
         /// <paramref name="indices"/> has room for. Distances are true distances. Safe to call concurrently.
         /// </summary>
-        void Query(ReadOnlySpan<float> query, Span<int> indices, Span<float> distances);
+        void Query(VectorView query, Span<int> indices, Span<float> distances);
     }
 }

@@ -30,24 +30,30 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
         private const byte IsNew = 1;
 
-        private readonly RowMatrix _data;
+        private readonly VectorSet _data;
+        private readonly TDistance _distance;
         private readonly int _threads;
         private readonly NNDescentSettings _settings;
         private readonly object _queryGate = new object();
         private KnnGraph _graph;
         private volatile GraphSearch<TDistance> _query;
 
-        public NNDescent(RowMatrix data, int threads, NNDescentSettings settings, KnnGraph graph = null)
+        public NNDescent(VectorSet data, TDistance distance, int threads, NNDescentSettings settings, KnnGraph graph = null)
         {
             _data = data ?? throw new ArgumentNullException(nameof(data));
+            _distance = distance;
             _threads = Math.Max(1, threads);
             _settings = settings ?? new NNDescentSettings();
-            if (graph != null && graph.PointCount != data.Rows)
+            if (graph != null && graph.PointCount != data.Count)
                 throw new ArgumentException("The neighbour graph does not match the data.", nameof(graph));
             _graph = graph;
         }
 
-        public int PointCount => _data.Rows;
+        public int PointCount => _data.Count;
+
+        public float DisconnectionDistance => _distance.DisconnectionDistance;
+
+        public float Measure(VectorView x, VectorView y) => _distance.ToDistance(Distance.Reduced(in _distance, x, y));
 
         /// <summary>Rounds of NN-descent run by the last <see cref="ComputeGraph"/> call.</summary>
         public int IterationsRun { get; private set; }
@@ -59,7 +65,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// Approximate query through the neighbour graph (see <see cref="GraphSearch{TDistance}"/>), whose
         /// structures are built on first use.
         /// </summary>
-        public void Query(ReadOnlySpan<float> query, Span<int> indices, Span<float> distances)
+        public void Query(VectorView query, Span<int> indices, Span<float> distances)
         {
             var search = _query;
             if (search is null)
@@ -68,7 +74,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 {
                     if (_graph is null)
                         throw new InvalidOperationException("The neighbour graph has not been computed yet.");
-                    _query ??= new GraphSearch<TDistance>(_data, _graph, _settings.LeafSizeFor(_graph.NeighborCount), _settings.SketchDimension, _settings.Seed, _threads);
+                    _query ??= new GraphSearch<TDistance>(_data, _distance, _graph, _settings.LeafSizeFor(_graph.NeighborCount), _settings.SketchDimension, _settings.Seed, _threads);
                     search = _query;
                 }
             }
@@ -84,10 +90,10 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
         private KnnGraph Compute(int neighborCount, FitMonitor monitor)
         {
-            int n = _data.Rows;
+            int n = _data.Count;
             int others = neighborCount - 1;
             if (others <= 0 || others >= n)
-                return new ExactNearestNeighbors<TDistance>(_data, _threads).ComputeGraph(neighborCount, monitor);
+                return new ExactNearestNeighbors<TDistance>(_data, _distance, _threads).ComputeGraph(neighborCount, monitor);
 
             var heapIndices = new int[checked(n * others)];
             var heapDistances = new float[heapIndices.Length];
@@ -130,7 +136,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         private void InitializeFromForest(int[] heapIndices, float[] heapDistances, byte[] heapFlags, int others, int trees, FitMonitor monitor, long totalSteps)
         {
             int leafSize = _settings.LeafSizeFor(others + 1);
-            var distance = default(TDistance);
+            var distance = _distance;
             var sketch = RandomSketch.Project(_data, _settings.SketchDimension, _settings.Seed, _threads);
 
             // Trees are built a few at a time (one per thread), then merged into the heaps in tree order, so
@@ -142,7 +148,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 ParallelRange.For(batch, 1, _threads, (start, end) =>
                 {
                     for (int t = start; t < end; t++)
-                        built[t] = RandomProjectionTree.Build(sketch, leafSize, FastRandom.Mix(_settings.Seed + (ulong)(first + t) * 0x9E3779B97F4A7C15UL));
+                        built[t] = RandomProjectionTree.Build(sketch, leafSize, FastRandom.Mix(_settings.Seed + (ulong)(first + t) * 0x9E3779B97F4A7C15UL), angular: distance.IsAngular);
                 }, monitor.Cancellation);
 
                 foreach (var tree in built)
@@ -155,11 +161,11 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                             for (int a = 0; a < members.Length; a++)
                             {
                                 int p = members[a];
-                                var row = _data.ReadOnlyRow(p);
+                                var row = _data[p];
                                 for (int b = a + 1; b < members.Length; b++)
                                 {
                                     int q = members[b];
-                                    float d = distance.Reduced(row, _data.ReadOnlyRow(q));
+                                    float d = Distance.Reduced(in distance, row, _data[q]);
                                     Offer(heapIndices, heapDistances, heapFlags, others, p, q, d);
                                     Offer(heapIndices, heapDistances, heapFlags, others, q, p, d);
                                 }
@@ -185,7 +191,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// </summary>
         private void BuildCandidates(int[] heapIndices, byte[] heapFlags, int others, int iteration, int[] newCandidates, int[] oldCandidates, float[] priorities, int maxCandidates)
         {
-            int n = _data.Rows;
+            int n = _data.Count;
             var oldPriorities = new float[priorities.Length];
             NeighborHeap.Clear(priorities, newCandidates);
             NeighborHeap.Clear(oldPriorities, oldCandidates);
@@ -255,9 +261,9 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// </summary>
         private long JoinCandidates(int[] heapIndices, float[] heapDistances, byte[] heapFlags, int others, int[] newCandidates, int[] oldCandidates, int maxCandidates, FitMonitor monitor)
         {
-            int n = _data.Rows;
+            int n = _data.Count;
             long changes = 0;
-            var distance = default(TDistance);
+            var distance = _distance;
             int itemsPerBlock = (JoinBlock + WorkItem - 1) / WorkItem;
             var updates = new List<Update>[itemsPerBlock];
             for (int u = 0; u < updates.Length; u++)
@@ -287,12 +293,11 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                                 int p = fresh[a];
                                 if (p < 0)
                                     continue;
-                                var rowP = _data.ReadOnlyRow(p);
                                 float thresholdP = heapDistances[p * others];
                                 for (int b = a + 1; b < fresh.Length; b++)
-                                    Consider(list, p, fresh[b], rowP, thresholdP);
+                                    Consider(list, p, fresh[b], thresholdP);
                                 for (int b = 0; b < stale.Length; b++)
-                                    Consider(list, p, stale[b], rowP, thresholdP);
+                                    Consider(list, p, stale[b], thresholdP);
                             }
                         }
                     }
@@ -321,11 +326,11 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             }
             return changes;
 
-            void Consider(List<Update> list, int p, int q, ReadOnlySpan<float> rowP, float thresholdP)
+            void Consider(List<Update> list, int p, int q, float thresholdP)
             {
                 if (q < 0 || q == p)
                     return;
-                float d = distance.Reduced(rowP, _data.ReadOnlyRow(q));
+                float d = Distance.Reduced(in distance, _data[p], _data[q]);
                 if (d <= thresholdP)
                     list.Add(new Update(p, q, d));
                 if (d <= heapDistances[q * others])
@@ -335,10 +340,10 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
         private KnnGraph ToGraph(int[] heapIndices, float[] heapDistances, int others, int neighborCount)
         {
-            int n = _data.Rows;
+            int n = _data.Count;
             var indices = new int[checked(n * neighborCount)];
             var distances = new float[indices.Length];
-            var distance = default(TDistance);
+            var distance = _distance;
             ParallelRange.For(n, 4096, _threads, (start, end) =>
             {
                 for (int i = start; i < end; i++)

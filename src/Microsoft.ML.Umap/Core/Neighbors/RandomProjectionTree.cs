@@ -46,7 +46,11 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// Builds a tree over every row of <paramref name="data"/>; the seed fixes every random choice. With
         /// <paramref name="keepHyperplanes"/> the splits are kept so <see cref="FindLeaf"/> can route new points.
         /// </summary>
-        public static RandomProjectionTree Build(RowMatrix data, int leafSize, ulong seed, bool keepHyperplanes = false)
+        /// <remarks>
+        /// An angular tree (for cosine and correlation, as pynndescent's <c>angular_random_projection_split</c>)
+        /// splits by the hyperplane through the origin between the two points' directions.
+        /// </remarks>
+        public static RandomProjectionTree Build(RowMatrix data, int leafSize, ulong seed, bool keepHyperplanes = false, bool angular = false)
         {
             int n = data.Rows;
             int dim = data.Columns;
@@ -81,7 +85,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                     continue;
                 }
 
-                var (mid, offset) = Split(data, points.AsSpan(start, end - start), normal, sides, ref rng);
+                var (mid, offset) = Split(data, points.AsSpan(start, end - start), normal, sides, angular, ref rng);
                 int node = -1;
                 if (keepHyperplanes)
                 {
@@ -122,7 +126,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         }
 
         /// <summary>Partitions <paramref name="points"/> in place; returns the size of the left part (never 0 or all) and the hyperplane offset.</summary>
-        private static (int LeftCount, float Offset) Split(RowMatrix data, Span<int> points, float[] normal, bool[] sides, ref FastRandom rng)
+        private static (int LeftCount, float Offset) Split(RowMatrix data, Span<int> points, float[] normal, bool[] sides, bool angular, ref FastRandom rng)
         {
             int count = points.Length;
             int a = rng.NextInt(count);
@@ -132,12 +136,24 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             var left = data.ReadOnlyRow(points[a]);
             var right = data.ReadOnlyRow(points[b]);
 
-            // Hyperplane normal = left − right through the midpoint: margin = normal · x − normal · (left + right) / 2.
             double offset = 0;
-            for (int d = 0; d < normal.Length; d++)
+            if (angular)
             {
-                normal[d] = left[d] - right[d];
-                offset -= normal[d] * (left[d] + right[d]) * 0.5;
+                // Normal = difference of the unit directions, through the origin.
+                float leftNorm = Norm(left), rightNorm = Norm(right);
+                leftNorm = leftNorm > 0 ? leftNorm : 1f;
+                rightNorm = rightNorm > 0 ? rightNorm : 1f;
+                for (int d = 0; d < normal.Length; d++)
+                    normal[d] = left[d] / leftNorm - right[d] / rightNorm;
+            }
+            else
+            {
+                // Normal = left − right through the midpoint: margin = normal · x − normal · (left + right) / 2.
+                for (int d = 0; d < normal.Length; d++)
+                {
+                    normal[d] = left[d] - right[d];
+                    offset -= normal[d] * (left[d] + right[d]) * 0.5;
+                }
             }
 
             int leftCount = 0;
@@ -180,5 +196,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
         private static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y) =>
             System.Numerics.Tensors.TensorPrimitives.Dot(x, y);
+
+        private static float Norm(ReadOnlySpan<float> x) => System.Numerics.Tensors.TensorPrimitives.Norm(x);
     }
 }

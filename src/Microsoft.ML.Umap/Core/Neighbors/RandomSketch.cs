@@ -30,31 +30,55 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// <summary>Values per sketched vector.</summary>
         public int OutputDimension { get; }
 
-        /// <summary>The sketch for vectors of <paramref name="inputDimension"/> values, or null when they are no wider than <paramref name="dimension"/> (use them as they are).</summary>
-        public static RandomSketch Create(int inputDimension, int dimension, ulong seed) =>
-            inputDimension <= dimension ? null : new RandomSketch(inputDimension, dimension, seed);
-
-        /// <summary>Writes the sketch of <paramref name="vector"/> into <paramref name="destination"/>.</summary>
-        public void Project(ReadOnlySpan<float> vector, Span<float> destination)
+        /// <summary>Writes the sketch of <paramref name="vector"/> (dense or sparse) into <paramref name="destination"/>.</summary>
+        public void Project(VectorView vector, Span<float> destination)
         {
+            if (!vector.IsSparse)
+            {
+                for (int j = 0; j < OutputDimension; j++)
+                    destination[j] = TensorPrimitives.Dot(vector.Values, new ReadOnlySpan<float>(_projection, j * _inputDimension, _inputDimension));
+                return;
+            }
+
+            // Sparse: only the non-zero positions contribute, nnz × m work.
+            destination.Slice(0, OutputDimension).Clear();
+            var indices = vector.Indices;
+            var values = vector.Values;
             for (int j = 0; j < OutputDimension; j++)
-                destination[j] = TensorPrimitives.Dot(vector, new ReadOnlySpan<float>(_projection, j * _inputDimension, _inputDimension));
+            {
+                int row = j * _inputDimension;
+                float sum = 0f;
+                for (int p = 0; p < indices.Length; p++)
+                    sum += values[p] * _projection[row + indices[p]];
+                destination[j] = sum;
+            }
         }
 
         /// <summary>The sketch of every row of <paramref name="data"/>.</summary>
-        public RowMatrix Project(RowMatrix data, int threads)
+        public RowMatrix Project(VectorSet data, int threads)
         {
-            var sketch = new RowMatrix(data.Rows, OutputDimension);
-            ParallelRange.For(data.Rows, 256, threads, (start, end) =>
+            var sketch = new RowMatrix(data.Count, OutputDimension);
+            ParallelRange.For(data.Count, 256, threads, (start, end) =>
             {
                 for (int i = start; i < end; i++)
-                    Project(data.ReadOnlyRow(i), sketch.Row(i));
+                    Project(data[i], sketch.Row(i));
             });
             return sketch;
         }
 
-        /// <summary>The sketch of <paramref name="data"/>, or the data itself when it is already no wider than <paramref name="dimension"/>.</summary>
-        public static RowMatrix Project(RowMatrix data, int dimension, ulong seed, int threads) =>
-            Create(data.Columns, dimension, seed)?.Project(data, threads) ?? data;
+        /// <summary>
+        /// The rows as a dense matrix the trees can split: the sketch for wide or sparse data, the rows themselves
+        /// when they are dense and no wider than <paramref name="dimension"/>.
+        /// </summary>
+        public static RowMatrix Project(VectorSet data, int dimension, ulong seed, int threads)
+        {
+            if (data is DenseVectorSet dense && data.Dimension <= dimension)
+                return dense.Matrix;
+            return new RandomSketch(data.Dimension, Math.Min(dimension, data.Dimension), seed).Project(data, threads);
+        }
+
+        /// <summary>The sketch for vectors like <paramref name="data"/>'s, or null when <see cref="Project(VectorSet, int, ulong, int)"/> uses the rows as they are.</summary>
+        public static RandomSketch For(VectorSet data, int dimension, ulong seed) =>
+            data is DenseVectorSet && data.Dimension <= dimension ? null : new RandomSketch(data.Dimension, Math.Min(dimension, data.Dimension), seed);
     }
 }

@@ -55,7 +55,7 @@ namespace Microsoft.ML.Umap.Core.Transform
         /// Writes the embedding of <paramref name="row"/> (finite values) into <paramref name="destination"/>;
         /// <paramref name="rowKey"/> (a hash of the row's values) keys its random stream.
         /// </summary>
-        public void Embed(ReadOnlySpan<float> row, ulong rowKey, Span<float> destination)
+        public void Embed(VectorView row, ulong rowKey, Span<float> destination)
         {
             int k = _neighbors;
             int dim = _embedding.Columns;

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using Microsoft.ML.Umap.Core.Numerics;
 
@@ -11,48 +10,38 @@ namespace Microsoft.ML.Umap.Core.Transform
     /// </summary>
     internal sealed class TrainingRowIndex
     {
-        private readonly RowMatrix _rows;
+        private readonly VectorSet _rows;
         private readonly Dictionary<ulong, int> _first;
         private readonly int[] _next;
 
-        public TrainingRowIndex(RowMatrix rows)
+        public TrainingRowIndex(VectorSet rows)
         {
             _rows = rows;
-            _first = new Dictionary<ulong, int>(rows.Rows);
-            _next = new int[rows.Rows];
+            _first = new Dictionary<ulong, int>(rows.Count);
+            _next = new int[rows.Count];
             // Inserting from the last row down leaves each chain in increasing row order.
-            for (int i = rows.Rows - 1; i >= 0; i--)
+            for (int i = rows.Count - 1; i >= 0; i--)
             {
-                ulong hash = RowHash.Compute(rows.ReadOnlyRow(i));
+                ulong hash = RowHash.Compute(rows[i]);
                 _next[i] = _first.TryGetValue(hash, out int head) ? head : -1;
                 _first[hash] = i;
             }
         }
 
         /// <summary>The lowest index of a training row equal to <paramref name="row"/>, or −1.</summary>
-        public int Find(ReadOnlySpan<float> row) => Find(row, RowHash.Compute(row));
+        public int Find(VectorView row) => Find(row, RowHash.Compute(row));
 
-        /// <summary>As <see cref="Find(ReadOnlySpan{float})"/>, with the row's hash already computed.</summary>
-        public int Find(ReadOnlySpan<float> row, ulong hash)
+        /// <summary>As <see cref="Find(VectorView)"/>, with the row's hash already computed.</summary>
+        public int Find(VectorView row, ulong hash)
         {
-            if (row.Length != _rows.Columns || !_first.TryGetValue(hash, out int i))
+            if (row.Dimension != _rows.Dimension || !_first.TryGetValue(hash, out int i))
                 return -1;
             for (; i >= 0; i = _next[i])
             {
-                if (EqualValues(row, _rows.ReadOnlyRow(i)))
+                if (RowHash.ValuesEqual(row, _rows[i]))
                     return i;
             }
             return -1;
-        }
-
-        private static bool EqualValues(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
-        {
-            for (int d = 0; d < x.Length; d++)
-            {
-                if (x[d] != y[d])
-                    return false;
-            }
-            return true;
         }
     }
 }

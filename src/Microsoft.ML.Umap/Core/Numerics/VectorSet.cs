@@ -1,0 +1,82 @@
+using System;
+
+namespace Microsoft.ML.Umap.Core.Numerics
+{
+    /// <summary>
+    /// The input rows of a fit, stored densely (<see cref="DenseVectorSet"/>) or sparsely
+    /// (<see cref="SparseVectorSet"/>) as they arrived: a sparse column is never densified into an n × d matrix.
+    /// </summary>
+    internal abstract class VectorSet
+    {
+        /// <summary>Number of rows.</summary>
+        public abstract int Count { get; }
+
+        /// <summary>Length of every row.</summary>
+        public abstract int Dimension { get; }
+
+        public abstract bool IsSparse { get; }
+
+        /// <summary>Row <paramref name="row"/>.</summary>
+        public abstract VectorView this[int row] { get; }
+
+        /// <summary>Bytes of vector data held (what a saved model must store).</summary>
+        public abstract long StoredBytes { get; }
+    }
+
+    /// <summary>Dense rows in one row-major matrix.</summary>
+    internal sealed class DenseVectorSet : VectorSet
+    {
+        public DenseVectorSet(RowMatrix matrix) => Matrix = matrix ?? throw new ArgumentNullException(nameof(matrix));
+
+        public RowMatrix Matrix { get; }
+
+        public override int Count => Matrix.Rows;
+
+        public override int Dimension => Matrix.Columns;
+
+        public override bool IsSparse => false;
+
+        public override VectorView this[int row] => VectorView.Dense(Matrix.ReadOnlyRow(row));
+
+        public override long StoredBytes => (long)Matrix.Values.Length * sizeof(float);
+    }
+
+    /// <summary>Sparse rows in compressed-sparse-row form (positions strictly increasing within a row, no zeros).</summary>
+    internal sealed class SparseVectorSet : VectorSet
+    {
+        private readonly int _dimension;
+
+        public SparseVectorSet(int[] rowOffsets, int[] indices, float[] values, int dimension)
+        {
+            if (rowOffsets.Length < 1 || rowOffsets[^1] != values.Length || indices.Length != values.Length)
+                throw new ArgumentException("Inconsistent sparse rows.");
+            RowOffsets = rowOffsets;
+            Indices = indices;
+            Values = values;
+            _dimension = dimension;
+        }
+
+        public int[] RowOffsets { get; }
+
+        public int[] Indices { get; }
+
+        public float[] Values { get; }
+
+        public override int Count => RowOffsets.Length - 1;
+
+        public override int Dimension => _dimension;
+
+        public override bool IsSparse => true;
+
+        public override VectorView this[int row]
+        {
+            get
+            {
+                int start = RowOffsets[row], length = RowOffsets[row + 1] - start;
+                return VectorView.Sparse(Indices.AsSpan(start, length), Values.AsSpan(start, length), _dimension);
+            }
+        }
+
+        public override long StoredBytes => (long)Values.Length * (sizeof(float) + sizeof(int)) + (long)RowOffsets.Length * sizeof(int);
+    }
+}

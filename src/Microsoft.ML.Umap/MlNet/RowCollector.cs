@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.ML.Data;
+using Microsoft.ML.Umap.Core.Numerics;
+
+namespace Microsoft.ML.Umap.MlNet
+{
+    /// <summary>
+    /// Gathers the rows of a feature column. Rows are kept dense while every row arrives dense (straight into the
+    /// final matrix when the row count is known: fresh memory is costly to touch, so it is written once); the first
+    /// sparse row switches the collector to sparse storage, converting what it already holds.
+    /// </summary>
+    internal sealed class RowCollector
+    {
+        private const int ChunkRows = 4096;
+
+        private readonly long? _expectedRows;
+        private float[] _dense;
+        private readonly List<float[]> _chunks = new List<float[]>();
+        private int _inChunk;
+        private long _rows;
+
+        private bool _sparse;
+        private List<int> _offsets;
+        private List<int> _indices;
+        private List<float> _values;
+
+        public RowCollector(long? expectedRows) => _expectedRows = expectedRows;
+
+        public void Add(in VBuffer<float> row, int width)
+        {
+            if (!_sparse && !row.IsDense)
+                SwitchToSparse(width);
+            if (_sparse)
+                AddSparse(row);
+            else
+                row.CopyTo(NextDenseRow(width));
+            _rows++;
+        }
+
+        public VectorSet ToVectorSet(int width)
+        {
+            if (_sparse)
+                return new SparseVectorSet(_offsets.ToArray(), _indices.ToArray(), _values.ToArray(), width);
+            if (_rows * (long)width > Array.MaxLength)
+                throw new InvalidOperationException($"{_rows} rows of {width} values are more than one array can hold.");
+            if (_dense != null && _rows * width == _dense.Length)
+                return new DenseVectorSet(new RowMatrix(_dense, (int)_rows, width));
+
+            var joined = new float[_rows * width];
+            long copied = 0;
+            if (_dense != null)
+            {
+                // Fewer rows than announced: keep what was read.
+                Array.Copy(_dense, joined, joined.Length);
+                copied = joined.Length;
+            }
+            foreach (var chunk in _chunks)
+            {
+                long take = Math.Min(chunk.Length, joined.Length - copied);
+                Array.Copy(chunk, 0, joined, copied, take);
+                copied += take;
+            }
+            return new DenseVectorSet(new RowMatrix(joined, (int)_rows, width));
+        }
+
+        private Span<float> NextDenseRow(int width)
+        {
+            if (_expectedRows is long known && known * width <= Array.MaxLength && _chunks.Count == 0)
+            {
+                _dense ??= GC.AllocateUninitializedArray<float>((int)(known * width));
+                if (_rows >= known)
+                    throw new InvalidOperationException($"The data view announced {known} rows but yields more.");
+                return _dense.AsSpan((int)(_rows * width), width);
+            }
+            if (_chunks.Count == 0 || _inChunk == ChunkRows)
+            {
+                _chunks.Add(new float[checked(ChunkRows * width)]);
+                _inChunk = 0;
+            }
+            return _chunks[^1].AsSpan(_inChunk++ * width, width);
+        }
+
+        private void SwitchToSparse(int width)
+        {
+            var sofar = ToVectorSet(width);
+            _sparse = true;
+            _offsets = new List<int> { 0 };
+            _indices = new List<int>();
+            _values = new List<float>();
+            for (int i = 0; i < sofar.Count; i++)
+            {
+                var row = sofar[i];
+                for (int p = 0; p < row.Values.Length; p++)
+                    Append(p, row.Values[p]);
+                _offsets.Add(_indices.Count);
+            }
+            _dense = null;
+            _chunks.Clear();
+        }
+
+        private void AddSparse(in VBuffer<float> row)
+        {
+            var values = row.GetValues();
+            var indices = row.IsDense ? default : row.GetIndices();
+            for (int p = 0; p < values.Length; p++)
+                Append(row.IsDense ? p : indices[p], values[p]);
+            _offsets.Add(_indices.Count);
+        }
+
+        // Zeros are not stored: a sparse row lists only its non-zero values.
+        private void Append(int position, float value)
+        {
+            if (value == 0f)
+                return;
+            _indices.Add(position);
+            _values.Add(value);
+        }
+    }
+}
