@@ -54,6 +54,15 @@ namespace Microsoft.ML.Umap
 
         /// <summary>Uniform random coordinates (umap-learn's <c>"random"</c>).</summary>
         Random = 1,
+
+        /// <summary>
+        /// The rows' top principal components (umap-learn's <c>"pca"</c>), by randomised SVD: fast and
+        /// deterministic, and it never densifies sparse data.
+        /// </summary>
+        Pca = 2,
+
+        /// <summary>Coordinates given as InitialCoordinates (umap-learn's array <c>init</c>).</summary>
+        Custom = 3,
     }
 
     /// <summary>How the k nearest neighbours of every row are found.</summary>
@@ -70,5 +79,15 @@ namespace Microsoft.ML.Umap
         /// recall at a small fraction of the cost.
         /// </summary>
         Approximate = 2,
+    }
+
+    /// <summary>How the labels of a supervised fit are compared (umap-learn's target_metric).</summary>
+    public enum UmapTargetMetric
+    {
+        /// <summary>Labels are classes ["categorical"]; a missing label marks an unlabelled row (semi-supervised).</summary>
+        Categorical = 0,
+
+        /// <summary>Labels are numbers compared by distance ["l2"], for regression targets.</summary>
+        Euclidean = 1,
     }
 }

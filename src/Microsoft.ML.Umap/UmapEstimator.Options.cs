@@ -25,6 +25,8 @@ namespace Microsoft.ML.Umap
         /// <item><term><see cref="A"/>, <see cref="B"/></term><description>a, b</description></item>
         /// <item><term><see cref="Initialization"/></term><description>init</description></item>
         /// <item><term><see cref="Metric"/></term><description>metric</description></item>
+        /// <item><term><see cref="LabelColumnName"/></term><description>y in fit(X, y)</description></item>
+        /// <item><term><see cref="TargetMetric"/>, <see cref="TargetWeight"/>, <see cref="TargetNumberOfNeighbors"/></term><description>target_metric, target_weight, target_n_neighbors</description></item>
         /// <item><term><see cref="NeighborSearch"/></term><description>force_approximation_algorithm</description></item>
         /// <item><term><see cref="Seed"/></term><description>random_state</description></item>
         /// <item><term><see cref="NumberOfThreads"/></term><description>n_jobs</description></item>
@@ -34,6 +36,23 @@ namespace Microsoft.ML.Umap
         {
             /// <summary>Name of the input column: a known- or variable-size vector of <see cref="float"/>. Default "Features".</summary>
             public string FeatureColumnName { get; set; } = Defaults.FeatureColumnName;
+
+            /// <summary>
+            /// Name of a label column that makes the fit supervised [fit(X, y)]; null (default) for unsupervised UMAP.
+            /// With <see cref="UmapTargetMetric.Categorical"/> it may be a key (key 0 = unlabelled), numeric (NaN =
+            /// unlabelled), Boolean or text (empty = unlabelled) column; rows without a label make the fit
+            /// semi-supervised. Transforming new rows never reads it.
+            /// </summary>
+            public string LabelColumnName { get; set; }
+
+            /// <summary>How labels are compared [target_metric]. Default <see cref="UmapTargetMetric.Categorical"/>.</summary>
+            public UmapTargetMetric TargetMetric { get; set; } = UmapTargetMetric.Categorical;
+
+            /// <summary>Weight of the labels against the data, 0 to 1 [target_weight]. Default 0.5.</summary>
+            public float TargetWeight { get; set; } = Defaults.TargetWeight;
+
+            /// <summary>Neighbours in the graph of Euclidean targets [target_n_neighbors]; null uses <see cref="NumberOfNeighbors"/>.</summary>
+            public int? TargetNumberOfNeighbors { get; set; }
 
             /// <summary>Name of the output column that receives the embedding. Default "Embedding".</summary>
             public string OutputColumnName { get; set; } = Defaults.OutputColumnName;
@@ -94,6 +113,13 @@ namespace Microsoft.ML.Umap
 
             /// <summary>How the layout starts [init]. Default <see cref="UmapInitialization.Spectral"/>.</summary>
             public UmapInitialization Initialization { get; set; } = UmapInitialization.Spectral;
+
+            /// <summary>
+            /// The starting layout when <see cref="Initialization"/> is <see cref="UmapInitialization.Custom"/>
+            /// [init=array]: one array of <see cref="NumberOfComponents"/> finite values per training row, in row
+            /// order. Rows that coincide are separated by a little noise, as umap-learn does.
+            /// </summary>
+            public float[][] InitialCoordinates { get; set; }
 
             /// <summary>
             /// Distance between input rows [metric]. Default <see cref="UmapMetric.Euclidean"/>. Every metric works
@@ -158,6 +184,7 @@ namespace Microsoft.ML.Umap
             public const float RepulsionStrength = 1.0f;
             public const float LocalConnectivity = 1.0f;
             public const float SetOperationMixRatio = 1.0f;
+            public const float TargetWeight = 0.5f;
         }
     }
 }

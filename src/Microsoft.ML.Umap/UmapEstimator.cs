@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Threading;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -36,6 +37,12 @@ namespace Microsoft.ML.Umap
                 throw new ArgumentException("FeatureColumnName must name a column.", nameof(options));
             if (string.IsNullOrWhiteSpace(options.OutputColumnName))
                 throw new ArgumentException("OutputColumnName must name a column.", nameof(options));
+            if (options.Initialization == UmapInitialization.Custom && options.InitialCoordinates is null)
+                throw new ArgumentOutOfRangeException(nameof(Options.InitialCoordinates), "InitialCoordinates must be given when Initialization is Custom.");
+            if (options.LabelColumnName != null && string.IsNullOrWhiteSpace(options.LabelColumnName))
+                throw new ArgumentException("LabelColumnName must name a column, or be null for unsupervised UMAP.", nameof(options));
+            if (!Enum.IsDefined(options.TargetMetric))
+                throw new ArgumentOutOfRangeException(nameof(Options.TargetMetric), options.TargetMetric, "TargetMetric is not a known target metric.");
             if (options.NumberOfThreads is int threads && threads < 1)
                 throw new ArgumentOutOfRangeException(nameof(Options.NumberOfThreads), threads, "NumberOfThreads must be at least 1 (or null for all cores).");
 
@@ -58,11 +65,14 @@ namespace Microsoft.ML.Umap
                 A = options.A is float a ? Exact(a) : null,
                 B = options.B is float b ? Exact(b) : null,
                 Initialization = options.Initialization,
+                InitialCoordinates = options.InitialCoordinates is null ? null : CoordinatesMatrix(options.InitialCoordinates, options.NumberOfComponents),
                 Metric = options.Metric,
                 MinkowskiP = options.MinkowskiP,
                 CustomDistance = options.CustomDistance,
                 NeighborSearch = options.NeighborSearch,
                 NumberOfTransformEpochs = options.NumberOfTransformEpochs,
+                TargetWeight = Exact(options.TargetWeight),
+                TargetNumberOfNeighbors = options.TargetNumberOfNeighbors,
                 Seed = unchecked((ulong)(uint)seed),
                 NumberOfThreads = options.NumberOfThreads ?? Environment.ProcessorCount,
             };
@@ -84,6 +94,8 @@ namespace Microsoft.ML.Umap
         {
             ArgumentNullException.ThrowIfNull(inputSchema);
             FeatureColumnReader.Check(inputSchema, FeatureColumnName);
+            if (_options.LabelColumnName != null)
+                LabelColumnReader.Check(inputSchema, _options.LabelColumnName, _options.TargetMetric);
             var columns = new List<SchemaShape.Column>();
             foreach (var column in inputSchema)
             {
@@ -120,9 +132,35 @@ namespace Microsoft.ML.Umap
                 throw new InvalidOperationException($"UMAP needs at least one row to fit; column '{FeatureColumnName}' has none.");
             channel.Info(MessageSensitivity.None, $"Fitting UMAP to {data.Count} {(data.IsSparse ? "sparse" : "dense")} rows of {data.Dimension} features (seed {_parameters.Seed}).");
 
-            var result = UmapFitter.Fit(data, _parameters, monitor);
+            SupervisionTarget target = null;
+            if (_options.LabelColumnName != null)
+            {
+                target = LabelColumnReader.Read(input, _options.LabelColumnName, _options.TargetMetric, monitor);
+                int unlabelled = target.Classes?.Count(c => c < 0) ?? 0;
+                channel.Info(MessageSensitivity.None, $"Supervised by column '{_options.LabelColumnName}' ({_options.TargetMetric}, weight {_parameters.TargetWeight}){(unlabelled > 0 ? $"; {unlabelled} rows unlabelled" : "")}.");
+            }
+
+            var result = UmapFitter.Fit(data, _parameters, monitor, target);
             var model = new UmapModel(_parameters, result.A, result.B, result.Epochs, result.NeighborsUsed, result.InitializationUsed, data, result.Embedding, result.Neighbors);
             return new UmapTransformer(_host, model, FeatureColumnName, OutputColumnName, result.StageDurations);
+        }
+
+        private static Core.Numerics.RowMatrix CoordinatesMatrix(float[][] rows, int components)
+        {
+            var values = new float[checked(rows.Length * components)];
+            for (int i = 0; i < rows.Length; i++)
+            {
+                var row = rows[i];
+                if (row is null || row.Length != components)
+                    throw new ArgumentOutOfRangeException(nameof(Options.InitialCoordinates), $"InitialCoordinates row {i} has {row?.Length.ToString(CultureInfo.InvariantCulture) ?? "no"} values; every row needs NumberOfComponents ({components}).");
+                for (int d = 0; d < components; d++)
+                {
+                    if (!float.IsFinite(row[d]))
+                        throw new ArgumentOutOfRangeException(nameof(Options.InitialCoordinates), $"InitialCoordinates row {i} holds {row[d]}; coordinates must be finite.");
+                }
+                row.CopyTo(values, i * components);
+            }
+            return new Core.Numerics.RowMatrix(values, rows.Length, components);
         }
 
         /// <summary>The double nearest to the decimal a user typed as a float (0.1f becomes 0.1, not 0.100000001490116).</summary>

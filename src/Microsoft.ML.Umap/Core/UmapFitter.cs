@@ -14,11 +14,14 @@ namespace Microsoft.ML.Umap.Core
     internal static class UmapFitter
     {
         /// <summary>Embeds the rows of <paramref name="data"/>. Values must be finite (the caller validates them).</summary>
-        public static UmapFitResult Fit(RowMatrix data, UmapParameters parameters, FitMonitor monitor) =>
-            Fit(new DenseVectorSet(data), parameters, monitor);
+        public static UmapFitResult Fit(RowMatrix data, UmapParameters parameters, FitMonitor monitor, SupervisionTarget target = null) =>
+            Fit(new DenseVectorSet(data), parameters, monitor, target);
 
-        /// <summary>Embeds the rows of <paramref name="data"/>, dense or sparse. Values must be finite.</summary>
-        public static UmapFitResult Fit(VectorSet data, UmapParameters parameters, FitMonitor monitor)
+        /// <summary>
+        /// Embeds the rows of <paramref name="data"/>, dense or sparse (values must be finite), steered by
+        /// <paramref name="target"/> labels when given.
+        /// </summary>
+        public static UmapFitResult Fit(VectorSet data, UmapParameters parameters, FitMonitor monitor, SupervisionTarget target = null)
         {
             parameters.Validate();
             int n = data.Count;
@@ -56,7 +59,16 @@ namespace Microsoft.ML.Umap.Core
                 monitor.Report(UmapStage.Graph, 0, 1);
                 monitor.ThrowIfCancellationRequested();
                 fuzzy = FuzzySimplicialSet.Build(knn, parameters.LocalConnectivity, parameters.SetOperationMixRatio, threads);
-                graph = EdgeSampling.Prune(fuzzy.Graph, epochs, UmapParameters.DefaultEpochs(n));
+                graph = fuzzy.Graph;
+                if (target != null)
+                {
+                    if (target.Count != n)
+                        throw new ArgumentException($"There are {target.Count} labels for {n} rows.", nameof(target));
+                    graph = target.Classes != null
+                        ? TargetGraph.IntersectCategorical(graph, target.Classes, parameters.TargetWeight)
+                        : TargetGraph.IntersectNumeric(graph, target.Values, parameters.TargetNumberOfNeighbors ?? parameters.NumberOfNeighbors, parameters.TargetWeight, threads, monitor);
+                }
+                graph = EdgeSampling.Prune(graph, epochs, UmapParameters.DefaultEpochs(n));
                 monitor.Report(UmapStage.Graph, 1, 1);
             }
 
@@ -138,20 +150,30 @@ namespace Microsoft.ML.Umap.Core
             int dim = parameters.NumberOfComponents;
             RowMatrix layout = null;
             var used = parameters.Initialization;
-            if (used == UmapInitialization.Spectral)
+            switch (used)
             {
-                // As umap-learn does for tiny components: too few points for dim non-trivial eigenvectors.
-                if (n < 2 * dim || n <= dim + 1)
-                {
-                    monitor.Info($"Too few rows ({n}) for a {dim}-dimensional spectral layout; using a random layout.");
-                }
-                else
-                {
+                case UmapInitialization.Spectral:
+                    // As umap-learn does for tiny components: too few points for dim non-trivial eigenvectors.
+                    if (n < 2 * dim || n <= dim + 1)
+                    {
+                        monitor.Info($"Too few rows ({n}) for a {dim}-dimensional spectral layout; using a random layout.");
+                        break;
+                    }
                     var spectral = new SpectralInitializer(dim, parameters.Seed, parameters.NumberOfThreads, monitor);
                     var raw = spectral.Layout(graph, data, (x, y) => search.Measure(VectorView.Dense(x), VectorView.Dense(y)));
                     if (raw != null)
                         layout = LayoutScaling.ExpandWithNoise(raw, n, dim, parameters.Seed);
-                }
+                    break;
+                case UmapInitialization.Pca:
+                    layout = LayoutScaling.ExpandWithNoise(PcaInitializer.Layout(data, dim, parameters.Seed, parameters.NumberOfThreads), n, dim, parameters.Seed);
+                    break;
+                case UmapInitialization.Custom:
+                    if (parameters.InitialCoordinates is null)
+                        throw new ArgumentOutOfRangeException(nameof(UmapParameters.InitialCoordinates), "InitialCoordinates must be given when Initialization is Custom.");
+                    if (parameters.InitialCoordinates.Rows != n)
+                        throw new ArgumentException($"InitialCoordinates has {parameters.InitialCoordinates.Rows} rows but the data has {n}.", nameof(parameters));
+                    layout = CustomInitializer.Layout(parameters.InitialCoordinates, parameters.Seed, parameters.NumberOfThreads);
+                    break;
             }
 
             if (layout is null)

@@ -1,4 +1,5 @@
 using System;
+using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core
 {
@@ -40,6 +41,9 @@ namespace Microsoft.ML.Umap.Core
 
         public UmapInitialization Initialization { get; init; } = UmapInitialization.Spectral;
 
+        /// <summary>The layout of <see cref="UmapInitialization.Custom"/>: n × NumberOfComponents.</summary>
+        public RowMatrix InitialCoordinates { get; init; }
+
         public UmapMetric Metric { get; init; } = UmapMetric.Euclidean;
 
         /// <summary>The exponent p of <see cref="UmapMetric.Minkowski"/>.</summary>
@@ -51,6 +55,12 @@ namespace Microsoft.ML.Umap.Core
         public UmapNeighborSearch NeighborSearch { get; init; } = UmapNeighborSearch.Auto;
 
         public ulong Seed { get; init; }
+
+        /// <summary>How much the labels weigh against the data in a supervised fit (umap-learn target_weight).</summary>
+        public double TargetWeight { get; init; } = 0.5;
+
+        /// <summary>Neighbours in the target graph of numeric labels; null: NumberOfNeighbors.</summary>
+        public int? TargetNumberOfNeighbors { get; init; }
 
         /// <summary>Optimisation epochs for each new row; null: a third of the fit's epochs (as uwot does).</summary>
         public int? NumberOfTransformEpochs { get; init; }
@@ -89,8 +99,12 @@ namespace Microsoft.ML.Umap.Core
             Check(A is null || (A > 0 && double.IsFinite(A.Value)), nameof(A), A, "must be positive and finite (or null to fit it)");
             Check(B is null || (B > 0 && double.IsFinite(B.Value)), nameof(B), B, "must be positive and finite (or null to fit it)");
             Check(Enum.IsDefined(Initialization), nameof(Initialization), Initialization, "is not a known initialisation");
+            Check(InitialCoordinates is null || Initialization == UmapInitialization.Custom, nameof(InitialCoordinates), "coordinates", $"are only used with Initialization = Custom (Initialization is {Initialization})");
+            Check(InitialCoordinates is null || InitialCoordinates.Columns == NumberOfComponents, nameof(InitialCoordinates), InitialCoordinates?.Columns, $"must have NumberOfComponents ({NumberOfComponents}) values per row");
             Check(Enum.IsDefined(Metric), nameof(Metric), Metric, "is not a known metric");
             Check(Enum.IsDefined(NeighborSearch), nameof(NeighborSearch), NeighborSearch, "is not a known neighbour search");
+            Check(TargetWeight >= 0 && TargetWeight <= 1, nameof(TargetWeight), TargetWeight, "must be between 0 and 1");
+            Check(TargetNumberOfNeighbors is null || TargetNumberOfNeighbors >= 2, nameof(TargetNumberOfNeighbors), TargetNumberOfNeighbors, "must be at least 2 (or null for NumberOfNeighbors)");
             Check(MinkowskiP > 0 && double.IsFinite(MinkowskiP), nameof(MinkowskiP), MinkowskiP, "must be positive and finite");
             Check(Metric != UmapMetric.Custom || CustomDistance != null, nameof(CustomDistance), "null", "must be set when Metric is Custom");
             Check(Metric == UmapMetric.Custom || CustomDistance == null, nameof(CustomDistance), "a function", $"is only used with Metric = Custom (Metric is {Metric})");

@@ -1,0 +1,193 @@
+using System;
+using MathNet.Numerics.LinearAlgebra;
+using Microsoft.ML.Umap.Core.Numerics;
+
+namespace Microsoft.ML.Umap.Core.Initialization
+{
+    /// <summary>
+    /// Principal-component layout: the rows' scores on their top principal directions, by a randomised SVD
+    /// (Halko, Martinsson &amp; Tropp, 2011) that touches the data only through products with thin matrices, so
+    /// neither a d × d covariance nor a dense copy of sparse data is ever formed.
+    /// </summary>
+    internal static class PcaInitializer
+    {
+        // Extra directions sampled beyond those wanted, and power iterations: the usual choices for accuracy.
+        private const int Oversampling = 10;
+        private const int PowerIterations = 2;
+
+        /// <summary>The n × <paramref name="dim"/> principal-component scores of <paramref name="data"/> (row-major).</summary>
+        public static double[] Layout(VectorSet data, int dim, ulong seed, int threads)
+        {
+            int n = data.Count, d = data.Dimension;
+            int l = Math.Min(Math.Min(n, d), dim + Oversampling);
+            var mean = Mean(data);
+
+            // Y = (X − 1 μᵀ) Ω for a Gaussian d × l matrix Ω.
+            var rng = FastRandom.ForStream(seed, 0x50434100 /* "PCA" */);
+            var omega = new double[d * l];
+            for (int i = 0; i < omega.Length; i++)
+                omega[i] = rng.NextGaussian();
+            var y = TimesRight(data, mean, omega, l, threads);
+
+            for (int iteration = 0; iteration < PowerIterations; iteration++)
+            {
+                var q = Orthonormal(y, n, l);
+                var z = TransposeTimes(data, mean, q, l, threads);   // d × l
+                var qz = Orthonormal(z, d, l);
+                y = TimesRight(data, mean, qz, l, threads);
+            }
+
+            var basis = Orthonormal(y, n, l);                       // Q, n × l
+            var b = TransposeTimes(data, mean, basis, l, threads);  // Bᵀ = (X − μ)ᵀ Q, d × l
+            // B Bᵀ = U S² Uᵀ (l × l), and the scores (X − μ) V = Q U S.
+            var bMatrix = Matrix<double>.Build.Dense(d, l, (i, j) => b[i * l + j]);
+            var gram = bMatrix.TransposeThisAndMultiply(bMatrix);
+            var evd = gram.Evd(Symmetricity.Symmetric);
+            var scores = new double[n * dim];
+            for (int c = 0; c < dim && c < l; c++)
+            {
+                int source = l - 1 - c; // eigenvalues ascending: the largest last
+                double singular = Math.Sqrt(Math.Max(0, evd.EigenValues[source].Real));
+                var u = evd.EigenVectors.Column(source);
+                for (int i = 0; i < n; i++)
+                {
+                    double sum = 0;
+                    for (int j = 0; j < l; j++)
+                        sum += basis[i * l + j] * u[j];
+                    scores[i * dim + c] = sum * singular;
+                }
+            }
+            FixSigns(scores, n, dim);
+            return scores;
+        }
+
+        private static double[] Mean(VectorSet data)
+        {
+            var mean = new double[data.Dimension];
+            for (int i = 0; i < data.Count; i++)
+            {
+                var row = data[i];
+                for (int p = 0; p < row.Values.Length; p++)
+                    mean[row.IsSparse ? row.Indices[p] : p] += row.Values[p];
+            }
+            for (int j = 0; j < mean.Length; j++)
+                mean[j] /= Math.Max(1, data.Count);
+            return mean;
+        }
+
+        /// <summary>(X − 1 μᵀ) M for a d × l matrix M (row-major): n × l.</summary>
+        private static double[] TimesRight(VectorSet data, double[] mean, double[] m, int l, int threads)
+        {
+            int n = data.Count, d = data.Dimension;
+            var meanTimes = new double[l];
+            for (int j = 0; j < d; j++)
+            {
+                for (int c = 0; c < l; c++)
+                    meanTimes[c] += mean[j] * m[j * l + c];
+            }
+            var result = new double[n * l];
+            ParallelRange.For(n, 256, threads, (start, end) =>
+            {
+                for (int i = start; i < end; i++)
+                {
+                    var row = data[i];
+                    var output = result.AsSpan(i * l, l);
+                    for (int p = 0; p < row.Values.Length; p++)
+                    {
+                        int j = row.IsSparse ? row.Indices[p] : p;
+                        double v = row.Values[p];
+                        if (v == 0)
+                            continue;
+                        for (int c = 0; c < l; c++)
+                            output[c] += v * m[j * l + c];
+                    }
+                    for (int c = 0; c < l; c++)
+                        output[c] -= meanTimes[c];
+                }
+            });
+            return result;
+        }
+
+        // Fixed row blocks for the transposed product: their partial sums are added in block order, so the result
+        // does not depend on the thread count.
+        private const int TransposeBlocks = 16;
+
+        /// <summary>(X − 1 μᵀ)ᵀ M for an n × l matrix M: d × l.</summary>
+        private static double[] TransposeTimes(VectorSet data, double[] mean, double[] m, int l, int threads)
+        {
+            int n = data.Count, d = data.Dimension;
+            int blockRows = Math.Max(1, (n + TransposeBlocks - 1) / TransposeBlocks);
+            int blocks = (n + blockRows - 1) / blockRows;
+            var partials = new double[blocks][];
+            ParallelRange.For(n, blockRows, threads, (start, end) =>
+            {
+                var partial = new double[d * l + l]; // the last l values: column sums of M over the block
+                for (int i = start; i < end; i++)
+                {
+                    var row = data[i];
+                    for (int p = 0; p < row.Values.Length; p++)
+                    {
+                        int j = row.IsSparse ? row.Indices[p] : p;
+                        double v = row.Values[p];
+                        if (v == 0)
+                            continue;
+                        for (int c = 0; c < l; c++)
+                            partial[j * l + c] += v * m[i * l + c];
+                    }
+                    for (int c = 0; c < l; c++)
+                        partial[d * l + c] += m[i * l + c];
+                }
+                partials[start / blockRows] = partial;
+            });
+
+            var result = new double[d * l];
+            var columnSums = new double[l];
+            foreach (var partial in partials)
+            {
+                for (int k = 0; k < result.Length; k++)
+                    result[k] += partial[k];
+                for (int c = 0; c < l; c++)
+                    columnSums[c] += partial[d * l + c];
+            }
+            for (int j = 0; j < d; j++)
+            {
+                for (int c = 0; c < l; c++)
+                    result[j * l + c] -= mean[j] * columnSums[c];
+            }
+            return result;
+        }
+
+        /// <summary>An orthonormal basis of the columns of a rows × l matrix (thin QR).</summary>
+        private static double[] Orthonormal(double[] matrix, int rows, int l)
+        {
+            var m = Matrix<double>.Build.Dense(rows, l, (i, j) => matrix[i * l + j]);
+            var q = m.QR(MathNet.Numerics.LinearAlgebra.Factorization.QRMethod.Thin).Q;
+            var result = new double[rows * l];
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < l; j++)
+                    result[i * l + j] = q[i, j];
+            }
+            return result;
+        }
+
+        /// <summary>Each component's sign chosen so its largest-magnitude score is positive (the result is then unique).</summary>
+        private static void FixSigns(double[] scores, int n, int dim)
+        {
+            for (int c = 0; c < dim; c++)
+            {
+                double extreme = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    if (Math.Abs(scores[i * dim + c]) > Math.Abs(extreme))
+                        extreme = scores[i * dim + c];
+                }
+                if (extreme < 0)
+                {
+                    for (int i = 0; i < n; i++)
+                        scores[i * dim + c] = -scores[i * dim + c];
+                }
+            }
+        }
+    }
+}
