@@ -100,6 +100,11 @@ namespace Microsoft.ML.Umap.Tests.MlNet
         [InlineData(nameof(UmapEstimator.Options.Initialization), 99)]
         [InlineData(nameof(UmapEstimator.Options.Metric), 99)]
         [InlineData(nameof(UmapEstimator.Options.NumberOfThreads), 0)]
+        [InlineData(nameof(UmapEstimator.Options.MinkowskiP), 0)]
+        [InlineData(nameof(UmapEstimator.Options.TargetWeight), -0.1)]
+        [InlineData(nameof(UmapEstimator.Options.TargetNumberOfNeighbors), 1)]
+        [InlineData(nameof(UmapEstimator.Options.NumberOfTransformEpochs), -1)]
+        [InlineData(nameof(UmapEstimator.Options.NeighborSearch), 99)]
         public void InvalidOptionsAreRejectedByName(string option, double value)
         {
             var options = new UmapEstimator.Options();

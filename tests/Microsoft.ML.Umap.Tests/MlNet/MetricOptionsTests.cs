@@ -1,0 +1,117 @@
+using System;
+using System.IO;
+using System.Linq;
+using Microsoft.ML;
+using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Neighbors;
+using Microsoft.ML.Umap.Core.Numerics;
+using Microsoft.ML.Umap.Tests.Helpers;
+using Xunit;
+
+namespace Microsoft.ML.Umap.Tests.MlNet
+{
+    public class MetricOptionsTests
+    {
+        public static TheoryData<UmapMetric> NamedMetrics()
+        {
+            var data = new TheoryData<UmapMetric>();
+            foreach (var metric in Enum.GetValues<UmapMetric>().Where(m => m != UmapMetric.Custom))
+                data.Add(metric);
+            return data;
+        }
+
+        [Theory]
+        [MemberData(nameof(NamedMetrics))]
+        public void EveryMetricFitsWithApproximateSearchAndSeparatesBlobs(UmapMetric metric)
+        {
+            // Non-negative blobs (Hellinger and Jaccard need meaningful non-negative / sparse-ish values).
+            var (data, labels) = TestMatrices.Blobs(3, 150, 8, 6, seed: 44);
+            for (int i = 0; i < data.Values.Length; i++)
+                data.Values[i] = Math.Max(0, data.Values[i] + 1.5f) * (((i / 8) % 3 == (i % 8) % 3) ? 3 : 1);
+            var ml = new MLContext(seed: 1);
+            var model = ml.Transforms.Umap(new UmapEstimator.Options
+            {
+                Metric = metric,
+                MinkowskiP = 3,
+                NeighborSearch = UmapNeighborSearch.Approximate,
+                NumberOfEpochs = 100,
+            }).Fit(MlNetData.Load(ml, data, labels));
+            var embedding = model.GetTrainingEmbedding();
+            Assert.All(embedding.SelectMany(r => r), v => Assert.True(float.IsFinite(v)));
+            Assert.Equal(UmapNeighborSearch.Approximate, model.Parameters.NeighborSearch);
+            Assert.Equal(metric, model.Parameters.Metric);
+        }
+
+        [Fact]
+        public void ACustomDistanceIsUsedAndItsModelsCannotBeSaved()
+        {
+            int calls = 0;
+            UmapDistanceFunction manhattan = (x, y) =>
+            {
+                System.Threading.Interlocked.Increment(ref calls);
+                float sum = 0;
+                for (int i = 0; i < x.Length; i++)
+                    sum += Math.Abs(x[i] - y[i]);
+                return sum;
+            };
+            var ml = new MLContext(seed: 1);
+            var (data, labels) = TestMatrices.Blobs(2, 60, 4, 8, seed: 45);
+            var custom = ml.Transforms.Umap(new UmapEstimator.Options { Metric = UmapMetric.Custom, CustomDistance = manhattan, NumberOfEpochs = 50 }).Fit(MlNetData.Load(ml, data, labels));
+            Assert.True(calls > 0);
+            var named = ml.Transforms.Umap(new UmapEstimator.Options { Metric = UmapMetric.Manhattan, NumberOfEpochs = 50 }).Fit(MlNetData.Load(ml, data, labels));
+            // Same distance, same neighbours (the embeddings differ in the last bits: the sums run in another order).
+            Assert.Equal(named.Model.Neighbors.Indices, custom.Model.Neighbors.Indices);
+
+            var e = Assert.Throws<NotSupportedException>(() => custom.Save(new MemoryStream()));
+            Assert.Contains("custom distance", e.Message);
+
+            Assert.Equal("CustomDistance", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Umap(new UmapEstimator.Options { Metric = UmapMetric.Custom })).ParamName);
+            Assert.Equal("CustomDistance", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Umap(new UmapEstimator.Options { CustomDistance = manhattan })).ParamName);
+        }
+
+        [Fact]
+        public void BoundedMetricsDisconnectNeighboursAtTheirMaximum()
+        {
+            // Binary fingerprints: rows 0..9 share bits; rows 10..11 share no bit with anything (Jaccard distance 1).
+            var rows = Enumerable.Range(0, 12).Select(i =>
+            {
+                var row = new float[40];
+                if (i < 10)
+                {
+                    for (int b = 0; b < 5; b++)
+                        row[(i + b) % 10] = 1;
+                }
+                else
+                {
+                    row[20 + (i - 10) * 5] = 1;
+                }
+                return row;
+            }).ToArray();
+            var data = new DenseVectorSet(new RowMatrix(rows.SelectMany(r => r).ToArray(), 12, 40));
+            var warnings = new System.Collections.Generic.List<string>();
+            var result = UmapFitter.Fit(data, new UmapParameters { Metric = UmapMetric.Jaccard, NumberOfNeighbors = 4, NumberOfEpochs = 20 }, new FitMonitor(warning: warnings.Add));
+            Assert.Contains(warnings, w => w.Contains("disconnected", StringComparison.Ordinal));
+            for (int i = 0; i < 12; i++)
+            {
+                var indices = result.Neighbors.RowIndices(i);
+                var distances = result.Neighbors.RowDistances(i);
+                for (int j = 1; j < indices.Length; j++)
+                    Assert.True(indices[j] < 0 || distances[j] < 1f);
+            }
+            Assert.All(result.Embedding.Values, v => Assert.True(float.IsFinite(v)));
+        }
+
+        [Fact]
+        public void AngularTreesSplitByDirectionOnly()
+        {
+            // Rows that are positive multiples of one another always land in the same leaf of an angular tree.
+            var rng = new Random(46);
+            var baseRows = Enumerable.Range(0, 50).Select(_ => Enumerable.Range(0, 5).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray()).ToArray();
+            var values = baseRows.SelectMany(r => r).Concat(baseRows.SelectMany(r => r.Select(v => v * 7))).ToArray();
+            var data = new RowMatrix(values, 100, 5);
+            var tree = RandomProjectionTree.Build(data, 4, 1, keepHyperplanes: true, angular: true);
+            for (int i = 0; i < 50; i++)
+                Assert.Equal(tree.FindLeaf(data.ReadOnlyRow(i)), tree.FindLeaf(data.ReadOnlyRow(i + 50)));
+        }
+    }
+}
