@@ -7,6 +7,7 @@ using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Umap;
+using Microsoft.ML.Umap.Plotting;
 using Microsoft.ML.Umap.Samples;
 
 // Embeds the 10,000 MNIST test digits shipped in data/mnist with UMAP, writes mnist-umap.png (a scatter
@@ -58,7 +59,8 @@ Directory.CreateDirectory(options.OutputDirectory);
 string csvPath = Path.Combine(options.OutputDirectory, "mnist-umap.csv");
 string pngPath = Path.Combine(options.OutputDirectory, "mnist-umap.png");
 WriteCsv(csvPath, mnist.Labels, embedding);
-ScatterPlot.Save(pngPath, embedding, mnist.Labels, $"UMAP of {mnist.Rows:N0} MNIST test digits (kNN accuracy {knnAccuracy:F3}, trustworthiness {trustworthiness:F3})");
+EmbeddingPlot.Scatter(embedding, mnist.Labels, $"UMAP of {mnist.Rows:N0} MNIST test digits (kNN accuracy {knnAccuracy:F3}, trustworthiness {trustworthiness:F3})")
+    .SavePng(pngPath, 1000, 800);
 Console.WriteLine($"Wrote {Path.GetFullPath(csvPath)}");
 Console.WriteLine($"Wrote {Path.GetFullPath(pngPath)}");
 Console.WriteLine($"Total: {total.Elapsed.TotalSeconds:F2} s");

@@ -93,6 +93,20 @@ namespace Microsoft.ML.Umap
             return rows;
         }
 
+        /// <summary>
+        /// A copy of the training rows' nearest-neighbour graph: for each training row, the indices of its
+        /// <see cref="UmapModelParameters.NumberOfNeighbors"/> nearest training rows (itself first, then by
+        /// increasing distance; −1 where a neighbour was disconnected). Useful for connectivity plots and diagnostics.
+        /// </summary>
+        public int[][] GetNeighborIndices()
+        {
+            var graph = Model.Neighbors;
+            var rows = new int[graph.PointCount][];
+            for (int i = 0; i < rows.Length; i++)
+                rows[i] = graph.RowIndices(i).ToArray();
+            return rows;
+        }
+
         /// <summary>Always true: the embedding of a row depends only on that row.</summary>
         public bool IsRowToRowMapper => true;
 

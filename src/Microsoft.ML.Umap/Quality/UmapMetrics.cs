@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Neighbors;
@@ -50,6 +51,43 @@ namespace Microsoft.ML.Umap
         /// </summary>
         public static double KnnAccuracy(float[][] trainEmbedding, int[] trainLabels, float[][] testEmbedding, int[] testLabels, int neighbors = 10)
             => KnnAccuracy(ToMatrix(trainEmbedding, nameof(trainEmbedding)), trainLabels, ToMatrix(testEmbedding, nameof(testEmbedding)), testLabels, neighbors);
+
+        /// <summary>
+        /// The adjusted Rand index between two clusterings of the same rows (Hubert &amp; Arabie, 1985; scikit-learn's
+        /// <c>adjusted_rand_score</c>): 1 for identical partitions (whatever the cluster numbers), about 0 for
+        /// independent ones.
+        /// </summary>
+        /// <param name="labels">One clustering, a label per row.</param>
+        /// <param name="clusters">The other clustering.</param>
+        public static double AdjustedRandIndex(int[] labels, int[] clusters)
+        {
+            ArgumentNullException.ThrowIfNull(labels);
+            ArgumentNullException.ThrowIfNull(clusters);
+            if (labels.Length != clusters.Length)
+                throw new ArgumentException($"There are {labels.Length} labels and {clusters.Length} cluster assignments.", nameof(clusters));
+            int n = labels.Length;
+            var contingency = new Dictionary<(int, int), long>();
+            var rowSums = new Dictionary<int, long>();
+            var columnSums = new Dictionary<int, long>();
+            for (int i = 0; i < n; i++)
+            {
+                contingency[(labels[i], clusters[i])] = contingency.GetValueOrDefault((labels[i], clusters[i])) + 1;
+                rowSums[labels[i]] = rowSums.GetValueOrDefault(labels[i]) + 1;
+                columnSums[clusters[i]] = columnSums.GetValueOrDefault(clusters[i]) + 1;
+            }
+            static double Pairs(long count) => count * (count - 1) / 2.0;
+            double index = 0, rows = 0, columns = 0;
+            foreach (long c in contingency.Values)
+                index += Pairs(c);
+            foreach (long c in rowSums.Values)
+                rows += Pairs(c);
+            foreach (long c in columnSums.Values)
+                columns += Pairs(c);
+            double expected = rows * columns / Pairs(n);
+            double maximum = (rows + columns) / 2.0;
+            // Both clusterings trivial (one cluster, or all singletons): they agree perfectly.
+            return maximum == expected ? 1.0 : (index - expected) / (maximum - expected);
+        }
 
         internal static double Trustworthiness(RowMatrix input, RowMatrix embedding, int neighbors, int? sampleSize, int seed)
         {

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Packs Microsoft.ML.Umap and Microsoft.ML.Umap.Plotting, then installs them from that local folder into a
+# scratch console project outside the repository and runs a fit, a transform, a save/load and a plot, to prove
+# the packages install and work on their own.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+packages="$root/artifacts/packages"
+rm -rf "$packages"
+dotnet pack "$root/src/Microsoft.ML.Umap/Microsoft.ML.Umap.csproj" -c Release -o "$packages" --nologo
+dotnet pack "$root/src/Microsoft.ML.Umap.Plotting/Microsoft.ML.Umap.Plotting.csproj" -c Release -o "$packages" --nologo
+version=$(ls "$packages" | sed -n 's/^Microsoft\.ML\.Umap\.\([0-9][0-9.]*\)\.nupkg$/\1/p')
+
+# NuGet caches packages by version: drop stale copies so this build's packages are the ones installed.
+cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+rm -rf "$cache/microsoft.ml.umap" "$cache/microsoft.ml.umap.plotting"
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+cd "$scratch"
+cat > nuget.config <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <add key="local" value="$packages" />
+    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+  </packageSources>
+</configuration>
+XML
+cat > Smoke.csproj <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net8.0</TargetFramework>
+    <RollForward>Major</RollForward>
+    <ImplicitUsings>enable</ImplicitUsings>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="Microsoft.ML.Umap" Version="$version" />
+    <PackageReference Include="Microsoft.ML.Umap.Plotting" Version="$version" />
+  </ItemGroup>
+</Project>
+XML
+cat > Program.cs <<'CS'
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Umap;
+using Microsoft.ML.Umap.Plotting;
+
+var random = new Random(1);
+var rows = Enumerable.Range(0, 300).Select(i => new Row
+{
+    Features = Enumerable.Range(0, 10).Select(d => (float)(random.NextDouble() + (d == 0 ? 5 * (i % 3) : 0))).ToArray(),
+    Label = i % 3,
+}).ToList();
+var ml = new MLContext(seed: 1);
+var data = ml.Data.LoadFromEnumerable(rows);
+var model = ml.Transforms.Umap("Embedding", "Features").Fit(data);
+var embedding = model.GetTrainingEmbedding();
+double accuracy = UmapMetrics.KnnAccuracy(embedding, rows.Select(r => r.Label).ToArray(), 10, 5);
+
+var path = Path.Combine(Path.GetTempPath(), $"smoke-{Environment.ProcessId}.zip");
+ml.Model.Save(model, data.Schema, path);
+var loaded = new MLContext().Model.Load(path, out _);
+File.Delete(path);
+var placed = loaded.Transform(ml.Data.LoadFromEnumerable(rows.Take(5))).GetColumn<float[]>("Embedding").ToArray();
+var png = EmbeddingPlot.Scatter(embedding, rows.Select(r => r.Label).ToArray()).ToPng(200, 150);
+
+Console.WriteLine($"package smoke test: kNN accuracy {accuracy:F3}, reloaded rows {placed.Length}, plot {png.Length} bytes");
+if (accuracy < 0.9 || placed.Length != 5 || png.Length < 1000 || !placed[0].SequenceEqual(embedding[0]))
+    throw new Exception("The installed package did not behave as expected.");
+
+class Row
+{
+    [VectorType(10)] public float[] Features { get; set; } = Array.Empty<float>();
+    public int Label { get; set; }
+}
+CS
+dotnet run -c Release --nologo
