@@ -10,7 +10,7 @@ namespace Microsoft.ML.Umap.Benchmarks
 {
     /// <summary>
     /// Runs a job file: {"task": "fit" | "fit_transform", "x": "X.f32", "n": N, "d": D, "emb": "emb.f32",
-    /// "timing": "timing.json", "params": {"n_neighbors", "min_dist", "n_components", "metric", "n_epochs", "seed"},
+    /// "timing": "timing.json", "params": {"n_neighbors", "min_dist", "n_components", "metric", "n_epochs", "seed", "densmap"},
     /// "x_new": "...", "n_new": M, "emb_new": "..."}. Matrices are raw little-endian float32, row-major.
     /// </summary>
     internal static class JobFile
@@ -78,6 +78,7 @@ namespace Microsoft.ML.Umap.Benchmarks
             if (p["n_components"] is JsonNode nc) options.NumberOfComponents = (int)nc;
             if (p["n_epochs"] is JsonNode ne) options.NumberOfEpochs = (int)ne;
             if (p["seed"] is JsonNode s) options.Seed = (int)s;
+            if (p["densmap"] is JsonNode densMap) options.DensityRegularization = (bool)densMap;
             if (p["metric"] is JsonNode metric)
             {
                 options.Metric = Enum.TryParse<UmapMetric>((string)metric, ignoreCase: true, out var parsed)

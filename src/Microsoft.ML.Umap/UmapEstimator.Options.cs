@@ -27,6 +27,8 @@ namespace Microsoft.ML.Umap
         /// <item><term><see cref="Metric"/></term><description>metric</description></item>
         /// <item><term><see cref="LabelColumnName"/></term><description>y in fit(X, y)</description></item>
         /// <item><term><see cref="TargetMetric"/>, <see cref="TargetWeight"/>, <see cref="TargetNumberOfNeighbors"/></term><description>target_metric, target_weight, target_n_neighbors</description></item>
+        /// <item><term><see cref="DensityRegularization"/></term><description>densmap</description></item>
+        /// <item><term><see cref="DensityRegularizationStrength"/>, <see cref="DensityRegularizationFraction"/>, <see cref="DensityRegularizationVarianceShift"/></term><description>dens_lambda, dens_frac, dens_var_shift</description></item>
         /// <item><term><see cref="NeighborSearch"/></term><description>force_approximation_algorithm</description></item>
         /// <item><term><see cref="Seed"/></term><description>random_state</description></item>
         /// <item><term><see cref="NumberOfThreads"/></term><description>n_jobs</description></item>
@@ -157,6 +159,27 @@ namespace Microsoft.ML.Umap
             /// </summary>
             public int? NumberOfTransformEpochs { get; set; }
 
+            /// <summary>
+            /// Fits densMAP instead of plain UMAP [densmap]: an extra term keeps each point's local radius in the
+            /// embedding correlated with its local radius in the data, so dense clusters stay small and sparse ones
+            /// large. Default false. When <see cref="NumberOfEpochs"/> is null it runs 200 more epochs than UMAP, as
+            /// umap-learn does. A densMAP model embeds its training rows but cannot embed new ones (umap-learn
+            /// cannot either): transforming other rows throws <see cref="NotSupportedException"/>.
+            /// </summary>
+            public bool DensityRegularization { get; set; }
+
+            /// <summary>Weight of the densMAP term [dens_lambda]; 0 switches it off. Default 2.</summary>
+            public float DensityRegularizationStrength { get; set; } = Defaults.DensityRegularizationStrength;
+
+            /// <summary>Fraction of the epochs, at the end, in which the densMAP term acts [dens_frac]. Default 0.3.</summary>
+            public float DensityRegularizationFraction { get; set; } = Defaults.DensityRegularizationFraction;
+
+            /// <summary>
+            /// Added to the variance of the embedding's log radii, which keeps the densMAP term stable [dens_var_shift].
+            /// Default 0.1.
+            /// </summary>
+            public float DensityRegularizationVarianceShift { get; set; } = Defaults.DensityRegularizationVarianceShift;
+
             /// <summary>Threads to use [n_jobs]; null uses every core. The result does not depend on it.</summary>
             public int? NumberOfThreads { get; set; }
 
@@ -185,6 +208,9 @@ namespace Microsoft.ML.Umap
             public const float LocalConnectivity = 1.0f;
             public const float SetOperationMixRatio = 1.0f;
             public const float TargetWeight = 0.5f;
+            public const float DensityRegularizationStrength = 2.0f;
+            public const float DensityRegularizationFraction = 0.3f;
+            public const float DensityRegularizationVarianceShift = 0.1f;
         }
     }
 }

@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Layout;
 using Microsoft.ML.Umap.MlNet;
 
 namespace Microsoft.ML.Umap
@@ -50,6 +51,14 @@ namespace Microsoft.ML.Umap
             // The seed is drawn once, here, so fitting this estimator twice gives the same model, and an
             // MLContext created with a seed makes every fit reproducible.
             int seed = options.Seed ?? _host.Rand.Next();
+            // Checked even when densMAP is off, as umap-learn does, so a bad value never waits to surface.
+            var density = new DensitySettings
+            {
+                Strength = Exact(options.DensityRegularizationStrength),
+                Fraction = Exact(options.DensityRegularizationFraction),
+                VarianceShift = Exact(options.DensityRegularizationVarianceShift),
+            };
+            density.Validate();
             _parameters = new UmapParameters
             {
                 NumberOfComponents = options.NumberOfComponents,
@@ -73,6 +82,7 @@ namespace Microsoft.ML.Umap
                 NumberOfTransformEpochs = options.NumberOfTransformEpochs,
                 TargetWeight = Exact(options.TargetWeight),
                 TargetNumberOfNeighbors = options.TargetNumberOfNeighbors,
+                Density = options.DensityRegularization ? density : null,
                 Seed = unchecked((ulong)(uint)seed),
                 NumberOfThreads = options.NumberOfThreads ?? Environment.ProcessorCount,
             };

@@ -25,6 +25,10 @@ namespace Microsoft.ML.Umap
             Metric = p.Metric;
             Seed = (int)(uint)p.Seed;
             NumberOfTransformEpochs = model.TransformEpochs;
+            DensityRegularization = p.Density != null;
+            DensityRegularizationStrength = p.Density?.Strength ?? 0;
+            DensityRegularizationFraction = p.Density?.Fraction ?? 0;
+            DensityRegularizationVarianceShift = p.Density?.VarianceShift ?? 0;
             NeighborSearch = p.UsesExactSearch(model.TrainingData.Count) ? UmapNeighborSearch.Exact : UmapNeighborSearch.Approximate;
         }
 
@@ -75,6 +79,18 @@ namespace Microsoft.ML.Umap
 
         /// <summary>Optimisation epochs spent on each new row by <see cref="UmapTransformer.Transform"/>.</summary>
         public int NumberOfTransformEpochs { get; }
+
+        /// <summary>True for a densMAP fit (which cannot embed new rows).</summary>
+        public bool DensityRegularization { get; }
+
+        /// <summary>Weight of the densMAP term; 0 when <see cref="DensityRegularization"/> is false.</summary>
+        public double DensityRegularizationStrength { get; }
+
+        /// <summary>Fraction of the epochs in which the densMAP term acted; 0 when <see cref="DensityRegularization"/> is false.</summary>
+        public double DensityRegularizationFraction { get; }
+
+        /// <summary>Variance shift of the densMAP term; 0 when <see cref="DensityRegularization"/> is false.</summary>
+        public double DensityRegularizationVarianceShift { get; }
 
         /// <summary>The neighbour search the fit used and new rows use: <see cref="UmapNeighborSearch.Exact"/> or <see cref="UmapNeighborSearch.Approximate"/>.</summary>
         public UmapNeighborSearch NeighborSearch { get; }

@@ -68,7 +68,7 @@ namespace Microsoft.ML.Umap.Core
                         ? TargetGraph.IntersectCategorical(graph, target.Classes, parameters.TargetWeight)
                         : TargetGraph.IntersectNumeric(graph, target.Values, parameters.TargetNumberOfNeighbors ?? parameters.NumberOfNeighbors, parameters.TargetWeight, threads, monitor);
                 }
-                graph = EdgeSampling.Prune(graph, epochs, UmapParameters.DefaultEpochs(n));
+                graph = EdgeSampling.Prune(graph, epochs, parameters.DefaultEpochsFor(n));
                 monitor.Report(UmapStage.Graph, 1, 1);
             }
 
@@ -81,9 +81,10 @@ namespace Microsoft.ML.Umap.Core
                 monitor.Report(UmapStage.Initialization, 1, 1);
             }
 
-            using (monitor.Stage(UmapStage.Layout, $"Optimising the layout for {epochs} epochs"))
+            using (monitor.Stage(UmapStage.Layout, $"Optimising the layout for {epochs} epochs{(parameters.Density is null ? "" : " with densMAP")}"))
             {
                 monitor.Report(UmapStage.Layout, 0, epochs);
+                var density = parameters.Density is null ? null : DensityRegularization.Create(graph, knn, parameters.Density, a, b, threads);
                 var settings = new LayoutSettings
                 {
                     Epochs = epochs,
@@ -94,6 +95,7 @@ namespace Microsoft.ML.Umap.Core
                     NegativeSampleRate = parameters.NegativeSampleRate,
                     Seed = parameters.Seed,
                     Threads = threads,
+                    Density = density,
                 };
                 LayoutOptimizer.Optimize(embedding, graph, settings, monitor);
             }

@@ -70,6 +70,7 @@ namespace Microsoft.ML.Umap.Core
         /// <paramref name="destination"/>. A training row gets exactly its training embedding; any other row is
         /// placed against the training embedding, with a result that depends only on the row and the model.
         /// </summary>
+        /// <exception cref="NotSupportedException">The row is new and the model is a densMAP model.</exception>
         public void Embed(VectorView row, Span<float> destination)
         {
             ulong hash = RowHash.Compute(row);
@@ -79,6 +80,8 @@ namespace Microsoft.ML.Umap.Core
                 Embedding.ReadOnlyRow(match).CopyTo(destination);
                 return;
             }
+            if (Parameters.Density != null)
+                throw new NotSupportedException("This UMAP model was fitted with DensityRegularization (densMAP), which cannot place rows that were not in its training data (umap-learn cannot either). It still returns the embedding of its training rows; fit without DensityRegularization to embed new rows.");
             _embedder.Embed(row, hash, destination);
         }
 

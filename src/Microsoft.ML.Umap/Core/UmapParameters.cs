@@ -1,4 +1,5 @@
 using System;
+using Microsoft.ML.Umap.Core.Layout;
 using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core
@@ -65,11 +66,20 @@ namespace Microsoft.ML.Umap.Core
         /// <summary>Optimisation epochs for each new row; null: a third of the fit's epochs (as uwot does).</summary>
         public int? NumberOfTransformEpochs { get; init; }
 
+        /// <summary>The densMAP settings, or null for plain UMAP [densmap].</summary>
+        public DensitySettings Density { get; init; }
+
         /// <summary>Threads for every stage; results do not depend on it.</summary>
         public int NumberOfThreads { get; init; } = Environment.ProcessorCount;
 
         /// <summary>The epoch count used for <paramref name="rows"/> rows (umap-learn's default when not set).</summary>
-        public int EpochsFor(int rows) => NumberOfEpochs ?? DefaultEpochs(rows);
+        public int EpochsFor(int rows) => NumberOfEpochs ?? DefaultEpochsFor(rows);
+
+        /// <summary>umap-learn's default epoch count, which densMAP raises by 200.</summary>
+        public int DefaultEpochsFor(int rows) => DefaultEpochs(rows) + (Density is null ? 0 : DensityExtraEpochs);
+
+        /// <summary>umap-learn gives densMAP 200 more epochs than plain UMAP by default.</summary>
+        public const int DensityExtraEpochs = 200;
 
         /// <summary>Epochs spent on each new row by a model fitted for <paramref name="fitEpochs"/> epochs.</summary>
         public int TransformEpochsFor(int fitEpochs) => NumberOfTransformEpochs ?? fitEpochs / 3;
@@ -108,10 +118,12 @@ namespace Microsoft.ML.Umap.Core
             Check(MinkowskiP > 0 && double.IsFinite(MinkowskiP), nameof(MinkowskiP), MinkowskiP, "must be positive and finite");
             Check(Metric != UmapMetric.Custom || CustomDistance != null, nameof(CustomDistance), "null", "must be set when Metric is Custom");
             Check(Metric == UmapMetric.Custom || CustomDistance == null, nameof(CustomDistance), "a function", $"is only used with Metric = Custom (Metric is {Metric})");
+            Density?.Validate();
             Check(NumberOfThreads >= 1, nameof(NumberOfThreads), NumberOfThreads, "must be at least 1");
         }
 
-        private static void Check(bool condition, string name, object value, string rule)
+        /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for <paramref name="name"/> unless <paramref name="condition"/> holds.</summary>
+        internal static void Check(bool condition, string name, object value, string rule)
         {
             if (!condition)
                 throw new ArgumentOutOfRangeException(name, value, $"{name} {rule}; got {value ?? "null"}.");

@@ -4,6 +4,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Layout;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
 
@@ -18,7 +19,7 @@ namespace Microsoft.ML.Umap.Persistence
     /// <code>
     /// // *** Binary format (little-endian) ***
     /// // byte[8]   magic "UMAPMDL\0"
-    /// // int32     format version (1)
+    /// // int32     format version (2; version 1 lacks the densMAP fields and is still read)
     /// // int32     NumberOfComponents, NumberOfNeighbors        (the options as given)
     /// // float64   MinimumDistance, Spread
     /// // int32     NumberOfEpochs (−1: default)
@@ -28,6 +29,8 @@ namespace Microsoft.ML.Umap.Persistence
     /// // uint64    Seed
     /// // int32     NumberOfTransformEpochs (−1: default)
     /// // float64   MinkowskiP
+    /// // byte      densMAP (0 or 1)                              (version 2 on)
+    /// // float64   DensityRegularizationStrength, Fraction, VarianceShift (version 2 on)
     /// // float64   a, b                                         (what the fit used)
     /// // int32     epochs, neighbours used, initialisation used
     /// // int32     n (rows), d (features), k (neighbours per row)
@@ -45,7 +48,7 @@ namespace Microsoft.ML.Umap.Persistence
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("UMAPMDL\0");
 
         /// <summary>Version written; bump it (and keep reading older ones) whenever the layout changes.</summary>
-        public const int CurrentVersion = 1;
+        public const int CurrentVersion = 2;
 
         public static void Write(UmapModel model, Stream stream)
         {
@@ -73,6 +76,10 @@ namespace Microsoft.ML.Umap.Persistence
             writer.ULong(p.Seed);
             writer.Int(p.NumberOfTransformEpochs ?? -1);
             writer.Double(p.MinkowskiP);
+            writer.Bytes(new byte[] { p.Density is null ? (byte)0 : (byte)1 });
+            writer.Double(p.Density?.Strength ?? 0);
+            writer.Double(p.Density?.Fraction ?? 0);
+            writer.Double(p.Density?.VarianceShift ?? 0);
 
             writer.Double(model.A);
             writer.Double(model.B);
@@ -138,6 +145,7 @@ namespace Microsoft.ML.Umap.Persistence
                     Seed = reader.ULong(),
                     NumberOfTransformEpochs = Optional(reader.Int()),
                     MinkowskiP = reader.Double(),
+                    Density = version >= 2 ? ReadDensity(reader) : null,
                     NumberOfThreads = Math.Max(1, threads),
                 };
                 parameters.Validate();
@@ -170,6 +178,14 @@ namespace Microsoft.ML.Umap.Persistence
             return new UmapModel(
                 parameters, a, b, epochs, neighborsUsed, initializationUsed,
                 training, new RowMatrix(embedding, n, parameters.NumberOfComponents), new KnnGraph(indices, distances, n, k));
+        }
+
+        private static DensitySettings ReadDensity(HashingReader reader)
+        {
+            byte flag = reader.Bytes(1)[0];
+            var settings = new DensitySettings { Strength = reader.Double(), Fraction = reader.Double(), VarianceShift = reader.Double() };
+            Check(flag <= 1, "densMAP flag");
+            return flag == 1 ? settings : null;
         }
 
         private const byte DenseStorage = 0;

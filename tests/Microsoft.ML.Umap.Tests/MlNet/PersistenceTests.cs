@@ -169,6 +169,28 @@ namespace Microsoft.ML.Umap.Tests.MlNet
         }
 
         [Fact]
+        public void AVersionOneModelStillLoadsAndEmbedsAsItDid()
+        {
+            // Written by format version 1 (before densMAP): 200 digits, Seed 7, 30 epochs; the CSV holds what that
+            // release embedded for digits 200–204.
+            var ml = new MLContext();
+            using var stream = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Fixtures", "digits200-v1.umap"));
+            var model = UmapTransformer.Load(ml, stream);
+            Assert.False(model.Parameters.DensityRegularization);
+            Assert.Equal(30, model.Parameters.NumberOfEpochs);
+            Assert.Equal(7, model.Parameters.Seed);
+
+            var digits = Datasets.Digits();
+            var rows = Enumerable.Range(0, 205).Select(i => new FeatureRow { Features = digits.Row(i), Label = digits.Labels[i] }).ToList();
+            var training = MlNetData.Embedding(ml, model.Transform(MlNetData.Load(ml, rows.Take(200), 64)));
+            Assert.Equal(model.GetTrainingEmbedding(), training);
+            var expected = TestMatrices.Fixture("digits200-v1-new-rows.csv");
+            var embedded = MlNetData.Embedding(ml, model.Transform(MlNetData.Load(ml, rows.Skip(200), 64)));
+            for (int i = 0; i < expected.Rows; i++)
+                Assert.Equal(expected.ReadOnlyRow(i).ToArray(), embedded[i]);
+        }
+
+        [Fact]
         public void ATamperedRowCountCannotForceAHugeAllocation()
         {
             var bytes = SavedBytes();

@@ -105,6 +105,9 @@ namespace Microsoft.ML.Umap.Tests.MlNet
         [InlineData(nameof(UmapEstimator.Options.TargetNumberOfNeighbors), 1)]
         [InlineData(nameof(UmapEstimator.Options.NumberOfTransformEpochs), -1)]
         [InlineData(nameof(UmapEstimator.Options.NeighborSearch), 99)]
+        [InlineData(nameof(UmapEstimator.Options.DensityRegularizationStrength), -1)]
+        [InlineData(nameof(UmapEstimator.Options.DensityRegularizationFraction), 1.5)]
+        [InlineData(nameof(UmapEstimator.Options.DensityRegularizationVarianceShift), double.PositiveInfinity)]
         public void InvalidOptionsAreRejectedByName(string option, double value)
         {
             var options = new UmapEstimator.Options();

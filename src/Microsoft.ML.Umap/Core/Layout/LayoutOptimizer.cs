@@ -17,7 +17,8 @@ namespace Microsoft.ML.Umap.Core.Layout
     /// directions of an edge fire in the same epochs, the attraction a vertex receives as the other end in
     /// umap-learn is applied here as a second, equal step (the 2× below); negative samples move only the
     /// vertex itself, exactly as in umap-learn. Random streams are keyed by (seed, epoch, vertex), so the
-    /// result is bit-for-bit the same for a given seed whatever the number of threads.
+    /// result is bit-for-bit the same for a given seed whatever the number of threads. densMAP's term
+    /// (<see cref="DensityRegularization"/>) is symmetric in the two ends of an edge, so it rides on the same scheme.
     /// </remarks>
     internal static class LayoutOptimizer
     {
@@ -47,8 +48,14 @@ namespace Microsoft.ML.Umap.Core.Layout
                 Array.Copy(embedding.Values, snapshot, snapshot.Length);
                 int currentEpoch = epoch;
                 float currentAlpha = alpha;
+                DensityRegularization density = null;
+                if (settings.Density?.IsActive(epoch, epochs) == true)
+                {
+                    density = settings.Density;
+                    density.BeginEpoch(snapshot, dim, graph, settings.Threads);
+                }
                 ParallelRange.For(n, VertexChunk, settings.Threads, (start, end) =>
-                    StepVertices(start, end, embedding.Values, snapshot, graph, dim, in gradient, currentAlpha, currentEpoch, in sampler, settings.Seed),
+                    StepVertices(start, end, embedding.Values, snapshot, graph, dim, in gradient, currentAlpha, currentEpoch, in sampler, settings.Seed, density),
                     monitor.Cancellation);
 
                 // umap-learn decays the rate after each epoch from the epoch index, so the first two epochs share it.
@@ -64,7 +71,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// <summary>One epoch's updates of the vertices in [<paramref name="start"/>, <paramref name="end"/>).</summary>
         private static void StepVertices(
             int start, int end, float[] positions, float[] snapshot, CsrMatrix graph, int dim,
-            in UmapGradient gradient, float alpha, int epoch, in EdgeSampler sampler, ulong seed)
+            in UmapGradient gradient, float alpha, int epoch, in EdgeSampler sampler, ulong seed, DensityRegularization density)
         {
             int[] offsets = graph.RowOffsets;
             int[] columns = graph.ColumnIndices;
@@ -75,7 +82,7 @@ namespace Microsoft.ML.Umap.Core.Layout
                 int from = offsets[i], to = offsets[i + 1];
                 StepVertex(
                     positions.AsSpan(i * dim, dim), i, columns.AsSpan(from, to - from), from, snapshot, n, dim,
-                    in gradient, alpha, AttractionSteps, epoch, in sampler, ref rng);
+                    in gradient, alpha, AttractionSteps, epoch, in sampler, ref rng, density);
             }
         }
 
@@ -103,10 +110,12 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// <param name="epoch">Current epoch index.</param>
         /// <param name="sampler">The edges' sampling schedule.</param>
         /// <param name="rng">The vertex's random stream for this epoch.</param>
+        /// <param name="density">The densMAP term when it acts in this epoch (then <paramref name="self"/> is a vertex of its graph), else null.</param>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void StepVertex(
             Span<float> current, int self, ReadOnlySpan<int> tails, int firstEdge, float[] others, int tailCount, int dim,
-            in UmapGradient gradient, float alpha, float attractionSteps, int epoch, in EdgeSampler sampler, ref FastRandom rng)
+            in UmapGradient gradient, float alpha, float attractionSteps, int epoch, in EdgeSampler sampler, ref FastRandom rng,
+            DensityRegularization density = null)
         {
             Span<int> samples = stackalloc int[NegativeBatch];
             Span<float> push = stackalloc float[dim];
@@ -119,9 +128,23 @@ namespace Microsoft.ML.Umap.Core.Layout
                     continue;
 
                 var other = new ReadOnlySpan<float>(others, tails[e] * dim, dim);
-                float coefficient = gradient.Attraction(SquaredDistance(current, other));
-                for (int d = 0; d < dim; d++)
-                    current[d] += step * UmapGradient.ClipComponent(coefficient * (current[d] - other[d]));
+                float distanceSquared = SquaredDistance(current, other);
+                float coefficient = gradient.Attraction(distanceSquared);
+                if (density is null)
+                {
+                    for (int d = 0; d < dim; d++)
+                        current[d] += step * UmapGradient.ClipComponent(coefficient * (current[d] - other[d]));
+                }
+                else
+                {
+                    // umap-learn clips the density term on its own and adds it to the clipped attraction.
+                    float correction = density.Coefficient(self, tails[e], firstEdge + e, distanceSquared);
+                    for (int d = 0; d < dim; d++)
+                    {
+                        float difference = current[d] - other[d];
+                        current[d] += step * (UmapGradient.ClipComponent(coefficient * difference) + UmapGradient.ClipComponent(correction * difference));
+                    }
+                }
 
                 owed += sampler.NegativeSamples(firing);
                 while (owed >= NegativeBatch)

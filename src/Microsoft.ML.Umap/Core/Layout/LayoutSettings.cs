@@ -24,6 +24,9 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// <summary>Seed of every random stream of the optimisation.</summary>
         public ulong Seed { get; init; }
 
+        /// <summary>The densMAP term (built for the same graph), or null for plain UMAP.</summary>
+        public DensityRegularization Density { get; init; }
+
         /// <summary>Threads to use; the result does not depend on it.</summary>
         public int Threads { get; init; } = 1;
     }

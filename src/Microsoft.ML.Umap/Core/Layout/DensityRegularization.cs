@@ -1,0 +1,211 @@
+using System;
+using System.Runtime.CompilerServices;
+using Microsoft.ML.Umap.Core.Graph;
+using Microsoft.ML.Umap.Core.Neighbors;
+using Microsoft.ML.Umap.Core.Numerics;
+
+namespace Microsoft.ML.Umap.Core.Layout
+{
+    /// <summary>
+    /// densMAP (Narayan, Berger and Cho, 2021; umap-learn <c>densmap=True</c>): an extra term in the layout's
+    /// attraction that makes each point's local radius in the embedding correlate with its local radius in the
+    /// data, so dense regions stay small and sparse ones stay large.
+    /// </summary>
+    /// <remarks>
+    /// The local radius of a point is the membership-weighted mean squared distance to its graph neighbours, in
+    /// the data (fixed, from the k-NN distances) and in the embedding (recomputed at the start of each epoch with
+    /// the embedding similarity φ as the weight). The term maximises the Pearson correlation of their logarithms;
+    /// it is switched on for the last <see cref="DensitySettings.Fraction"/> of the epochs, as in umap-learn.
+    /// Unlike umap-learn, points left without edges are kept out of the statistics instead of turning them into NaN.
+    /// </remarks>
+    internal sealed class DensityRegularization
+    {
+        /// <summary>Keeps the logarithm finite for a point whose neighbours all coincide with it (umap-learn: 1e-8).</summary>
+        private const double Epsilon = 1e-8;
+
+        private readonly DensitySettings _settings;
+        private readonly float _a;
+        private readonly float _b;
+        private readonly float[] _edgeWeights;
+        private readonly int _vertexCount;
+        private readonly int _connectedCount;
+
+        /// <summary>Standardised log radii in the data (umap-learn R); 0 for points without edges.</summary>
+        private readonly float[] _dataRadii;
+
+        /// <summary>Σ of all edge weights over both directions (umap-learn mu_tot).</summary>
+        private readonly double _totalWeight;
+
+        // Per-epoch state, computed by BeginEpoch from the epoch's starting positions.
+        private readonly float[] _inverseRadius;
+        private readonly float[] _inverseSimilaritySum;
+        private readonly float[] _correlationWeight;
+        private float _scale;
+
+        private DensityRegularization(DensitySettings settings, double a, double b, float[] edgeWeights, float[] dataRadii, int connectedCount, double totalWeight)
+        {
+            _settings = settings;
+            _a = (float)a;
+            _b = (float)b;
+            _edgeWeights = edgeWeights;
+            _vertexCount = dataRadii.Length;
+            _dataRadii = dataRadii;
+            _connectedCount = connectedCount;
+            _totalWeight = totalWeight;
+            _inverseRadius = new float[_vertexCount];
+            _inverseSimilaritySum = new float[_vertexCount];
+            _correlationWeight = new float[_vertexCount];
+        }
+
+        /// <summary>
+        /// Prepares the term for the pruned, symmetric <paramref name="graph"/> built from <paramref name="neighbors"/>;
+        /// an edge that is not a k-NN pair (added by a supervised fit) counts as distance 0, as in umap-learn.
+        /// </summary>
+        public static DensityRegularization Create(CsrMatrix graph, KnnGraph neighbors, DensitySettings settings, double a, double b, int threads)
+        {
+            var logRadii = new double[graph.Rows];
+            var connected = new bool[graph.Rows];
+            ParallelRange.For(graph.Rows, 1024, threads, (start, end) =>
+            {
+                for (int i = start; i < end; i++)
+                {
+                    var columns = graph.RowColumns(i);
+                    var weights = graph.RowValues(i);
+                    double weighted = 0, total = 0;
+                    for (int p = 0; p < columns.Length; p++)
+                    {
+                        double distance = NeighborDistance(neighbors, i, columns[p]);
+                        weighted += weights[p] * distance * distance;
+                        total += weights[p];
+                    }
+                    connected[i] = total > 0;
+                    logRadii[i] = total > 0 ? Math.Log(Epsilon + weighted / total) : 0;
+                }
+            });
+
+            var (mean, deviation, count) = Moments(logRadii, connected);
+            var standardised = new float[graph.Rows];
+            for (int i = 0; i < standardised.Length; i++)
+                standardised[i] = connected[i] && deviation > 0 ? (float)((logRadii[i] - mean) / deviation) : 0f;
+
+            double totalWeight = 0;
+            foreach (float w in graph.Values)
+                totalWeight += w;
+            return new DensityRegularization(settings, a, b, graph.Values, standardised, count, totalWeight);
+        }
+
+        /// <summary>True when the term acts in <paramref name="epoch"/> of <paramref name="epochs"/> (umap-learn's densmap_flag).</summary>
+        public bool IsActive(int epoch, int epochs) =>
+            _settings.Strength > 0 && (epoch + 1) / (double)epochs > 1 - _settings.Fraction;
+
+        /// <summary>Computes the embedding's local radii and their correlation with the data's from <paramref name="positions"/>.</summary>
+        public void BeginEpoch(float[] positions, int dim, CsrMatrix graph, int threads)
+        {
+            var logRadii = new double[_vertexCount];
+            var connected = new bool[_vertexCount];
+            ParallelRange.For(_vertexCount, 1024, threads, (start, end) =>
+            {
+                for (int i = start; i < end; i++)
+                {
+                    var self = new ReadOnlySpan<float>(positions, i * dim, dim);
+                    var columns = graph.RowColumns(i);
+                    double weighted = 0, total = 0;
+                    for (int p = 0; p < columns.Length; p++)
+                    {
+                        float distanceSquared = SquaredDistance(self, new ReadOnlySpan<float>(positions, columns[p] * dim, dim));
+                        double similarity = 1.0 / (1.0 + _a * Math.Pow(distanceSquared, _b));
+                        weighted += similarity * distanceSquared;
+                        total += similarity;
+                    }
+                    connected[i] = total > 0;
+                    logRadii[i] = total > 0 ? Math.Log(Epsilon + weighted / total) : 0;
+                    // umap-learn counts every edge from both of its entries in the edge list, doubling this sum.
+                    _inverseSimilaritySum[i] = total > 0 ? (float)(0.5 / total) : 0f;
+                    _inverseRadius[i] = total > 0 ? (float)(1.0 / (Epsilon + weighted / total)) : 0f;
+                }
+            });
+
+            // umap-learn: std = sqrt(var + var_shift), cov = Σ re·R / (n − 1) with R standardised.
+            var (mean, deviation, _) = Moments(logRadii, connected);
+            double standardDeviation = Math.Sqrt(deviation * deviation + _settings.VarianceShift);
+            double covariance = 0;
+            for (int i = 0; i < _vertexCount; i++)
+            {
+                if (connected[i])
+                    covariance += logRadii[i] * _dataRadii[i];
+            }
+            covariance /= Math.Max(1, _connectedCount - 1);
+
+            double variance = standardDeviation * standardDeviation;
+            for (int i = 0; i < _vertexCount; i++)
+                _correlationWeight[i] = connected[i] ? (float)(_dataRadii[i] - covariance * (logRadii[i] - mean) / variance) : 0f;
+            _scale = (float)(_settings.Strength * _totalWeight / (standardDeviation * _vertexCount));
+        }
+
+        /// <summary>
+        /// Coefficient of (y_j − y_k) added to the attraction along edge <paramref name="edge"/> from
+        /// <paramref name="j"/> to <paramref name="k"/> at squared distance <paramref name="distanceSquared"/>
+        /// (umap-learn's 2·grad_cor_coeff, clipped by the caller like any gradient component).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Coefficient(int j, int k, int edge, float distanceSquared)
+        {
+            // At distance 0 the term's direction is undefined (umap-learn gets NaN there); it moves nothing.
+            if (!(distanceSquared > 0f))
+                return 0f;
+            float powB = MathF.Pow(distanceSquared, _b);
+            float similarity = 1f / (1f + _a * powB);
+            float similarityDerivative = _a * _b * (powB / distanceSquared) * similarity;
+            float shared = 1f - _b * (1f - similarity);
+            float towardsK = similarity * _inverseSimilaritySum[k] * (shared * _inverseRadius[k] + similarityDerivative);
+            float towardsJ = similarity * _inverseSimilaritySum[j] * (shared * _inverseRadius[j] + similarityDerivative);
+            return 2f * _scale * (_correlationWeight[k] * towardsK + _correlationWeight[j] * towardsJ) / _edgeWeights[edge];
+        }
+
+        /// <summary>The data distance between <paramref name="i"/> and <paramref name="j"/> if either is a k-NN of the other, else 0.</summary>
+        private static double NeighborDistance(KnnGraph neighbors, int i, int j)
+        {
+            int p = neighbors.RowIndices(i).IndexOf(j);
+            if (p >= 0)
+                return neighbors.RowDistances(i)[p];
+            p = neighbors.RowIndices(j).IndexOf(i);
+            return p >= 0 ? neighbors.RowDistances(j)[p] : 0.0;
+        }
+
+        /// <summary>Mean and population standard deviation of the values marked in <paramref name="include"/>.</summary>
+        private static (double Mean, double Deviation, int Count) Moments(double[] values, bool[] include)
+        {
+            double sum = 0;
+            int count = 0;
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (include[i])
+                {
+                    sum += values[i];
+                    count++;
+                }
+            }
+            if (count == 0)
+                return (0, 0, 0);
+            double mean = sum / count, squares = 0;
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (include[i])
+                    squares += (values[i] - mean) * (values[i] - mean);
+            }
+            return (mean, Math.Sqrt(squares / count), count);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float SquaredDistance(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+        {
+            float sum = 0f;
+            for (int d = 0; d < x.Length; d++)
+            {
+                float diff = x[d] - y[d];
+                sum += diff * diff;
+            }
+            return sum;
+        }
+    }
+}

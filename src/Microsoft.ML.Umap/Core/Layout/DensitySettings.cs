@@ -1,0 +1,23 @@
+namespace Microsoft.ML.Umap.Core.Layout
+{
+    /// <summary>The settings of <see cref="DensityRegularization"/> (densMAP), with umap-learn's defaults.</summary>
+    internal sealed class DensitySettings
+    {
+        /// <summary>Weight of the density term against the UMAP objective [dens_lambda].</summary>
+        public double Strength { get; init; } = 2.0;
+
+        /// <summary>Fraction of the epochs, at the end, in which the term acts [dens_frac].</summary>
+        public double Fraction { get; init; } = 0.3;
+
+        /// <summary>Added to the variance of the embedding's log radii to keep the term stable [dens_var_shift].</summary>
+        public double VarianceShift { get; init; } = 0.1;
+
+        /// <summary>Throws <see cref="System.ArgumentOutOfRangeException"/> naming the first invalid setting by its public option name.</summary>
+        public void Validate()
+        {
+            UmapParameters.Check(Strength >= 0 && double.IsFinite(Strength), "DensityRegularizationStrength", Strength, "must be non-negative and finite");
+            UmapParameters.Check(Fraction >= 0 && Fraction <= 1, "DensityRegularizationFraction", Fraction, "must be between 0 and 1");
+            UmapParameters.Check(VarianceShift >= 0 && double.IsFinite(VarianceShift), "DensityRegularizationVarianceShift", VarianceShift, "must be non-negative and finite");
+        }
+    }
+}
