@@ -23,15 +23,8 @@ var schema = SchemaDefinition.Create(typeof(Row));
 schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, columns);
 var transformed = model.Transform(ml.Data.LoadFromEnumerable(rows, schema));
 using var output = File.Create(args[3]);
-var column = transformed.Schema["Embedding"];
-using var cursor = transformed.GetRowCursor(new[] { column });
-var getter = cursor.GetGetter<VBuffer<float>>(column);
-VBuffer<float> buffer = default;
-while (cursor.MoveNext())
-{
-    getter(ref buffer);
-    output.Write(MemoryMarshal.AsBytes(buffer.DenseValues().ToArray().AsSpan()));
-}
+foreach (var embedding in transformed.GetColumn<float[]>("Embedding"))
+    output.Write(MemoryMarshal.AsBytes(embedding.AsSpan()));
 Console.WriteLine($"Loaded {model.GetType().Name}; transformed {values.Length / columns} rows.");
 return 0;
 

@@ -43,20 +43,8 @@ namespace Microsoft.ML.Umap.Tests.Helpers
         }
 
         /// <summary>The embedding column of transformed data, row by row.</summary>
-        public static float[][] Embedding(MLContext ml, IDataView transformed, string column = "Embedding")
-        {
-            var col = transformed.Schema[column];
-            var result = new List<float[]>();
-            using var cursor = transformed.GetRowCursor(new[] { col });
-            var getter = cursor.GetGetter<VBuffer<float>>(col);
-            VBuffer<float> buffer = default;
-            while (cursor.MoveNext())
-            {
-                getter(ref buffer);
-                result.Add(buffer.DenseValues().ToArray());
-            }
-            return result.ToArray();
-        }
+        public static float[][] Embedding(MLContext ml, IDataView transformed, string column = "Embedding") =>
+            transformed.GetColumn<float[]>(column).ToArray();
     }
 }
 

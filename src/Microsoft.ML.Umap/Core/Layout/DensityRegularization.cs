@@ -112,7 +112,7 @@ namespace Microsoft.ML.Umap.Core.Layout
                     double weighted = 0, total = 0;
                     for (int p = 0; p < columns.Length; p++)
                     {
-                        float distanceSquared = SquaredDistance(self, new ReadOnlySpan<float>(positions, columns[p] * dim, dim));
+                        float distanceSquared = LayoutOptimizer.SquaredDistance(self, new ReadOnlySpan<float>(positions, columns[p] * dim, dim));
                         double similarity = 1.0 / (1.0 + _a * Math.Pow(distanceSquared, _b));
                         weighted += similarity * distanceSquared;
                         total += similarity;
@@ -194,18 +194,6 @@ namespace Microsoft.ML.Umap.Core.Layout
                     squares += (values[i] - mean) * (values[i] - mean);
             }
             return (mean, Math.Sqrt(squares / count), count);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float SquaredDistance(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
-        {
-            float sum = 0f;
-            for (int d = 0; d < x.Length; d++)
-            {
-                float diff = x[d] - y[d];
-                sum += diff * diff;
-            }
-            return sum;
         }
     }
 }

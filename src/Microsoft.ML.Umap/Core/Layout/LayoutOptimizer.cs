@@ -167,8 +167,9 @@ namespace Microsoft.ML.Umap.Core.Layout
                 current[d] += alpha * push[d];
         }
 
+        /// <summary>Squared Euclidean distance between two embedded points (a handful of coordinates: a plain loop wins).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float SquaredDistance(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+        internal static float SquaredDistance(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
         {
             float sum = 0f;
             for (int d = 0; d < x.Length; d++)
