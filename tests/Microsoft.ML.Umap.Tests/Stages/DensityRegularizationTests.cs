@@ -101,7 +101,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
             var neighbors = new KnnGraph(new[] { 0, 1, 1, 0, 2, 3, 3, 2 }, new[] { 0f, 1f, 0f, 1f, 0f, 2f, 0f, 2f }, 4, 2);
             var term = DensityRegularization.Create(graph, neighbors, new DensitySettings(), 1.577, 0.895, 1);
             var positions = new float[] { 0, 0, 1, 0, 10, 0, 11, 0 };
-            term.BeginEpoch(positions, 2, graph, 1);
+            term.BeginEpoch(positions, 2, 1);
             Assert.True(term.Coefficient(0, 1, 0, 1f) < 0, "the pair that is dense in the data is pulled together");
             Assert.True(term.Coefficient(2, 3, 2, 1f) > 0, "the pair that is sparse in the data is pushed apart");
             Assert.Equal(term.Coefficient(0, 1, 0, 1f), term.Coefficient(1, 0, 1, 1f));

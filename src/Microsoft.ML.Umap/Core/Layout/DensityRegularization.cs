@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Neighbors;
@@ -24,10 +25,12 @@ namespace Microsoft.ML.Umap.Core.Layout
         private const double Epsilon = 1e-8;
 
         private readonly DensitySettings _settings;
+        private readonly CsrMatrix _graph;
         private readonly float _a;
         private readonly float _b;
-        private readonly float[] _edgeWeights;
-        private readonly int _vertexCount;
+
+        /// <summary>Points with at least one edge; the others take no part in the statistics.</summary>
+        private readonly bool[] _connected;
         private readonly int _connectedCount;
 
         /// <summary>Standardised log radii in the data (umap-learn R); 0 for points without edges.</summary>
@@ -37,24 +40,28 @@ namespace Microsoft.ML.Umap.Core.Layout
         private readonly double _totalWeight;
 
         // Per-epoch state, computed by BeginEpoch from the epoch's starting positions.
+        private readonly double[] _embeddedLogRadii;
         private readonly float[] _inverseRadius;
         private readonly float[] _inverseSimilaritySum;
         private readonly float[] _correlationWeight;
         private float _scale;
 
-        private DensityRegularization(DensitySettings settings, double a, double b, float[] edgeWeights, float[] dataRadii, int connectedCount, double totalWeight)
+        private DensityRegularization(DensitySettings settings, CsrMatrix graph, double a, double b, bool[] connected, float[] dataRadii)
         {
+            int n = graph.Rows;
             _settings = settings;
+            _graph = graph;
             _a = (float)a;
             _b = (float)b;
-            _edgeWeights = edgeWeights;
-            _vertexCount = dataRadii.Length;
+            _connected = connected;
+            _connectedCount = connected.Count(c => c);
             _dataRadii = dataRadii;
-            _connectedCount = connectedCount;
-            _totalWeight = totalWeight;
-            _inverseRadius = new float[_vertexCount];
-            _inverseSimilaritySum = new float[_vertexCount];
-            _correlationWeight = new float[_vertexCount];
+            foreach (float w in graph.Values)
+                _totalWeight += w;
+            _embeddedLogRadii = new double[n];
+            _inverseRadius = new float[n];
+            _inverseSimilaritySum = new float[n];
+            _correlationWeight = new float[n];
         }
 
         /// <summary>
@@ -83,15 +90,11 @@ namespace Microsoft.ML.Umap.Core.Layout
                 }
             });
 
-            var (mean, deviation, count) = Moments(logRadii, connected);
+            var (mean, deviation) = Moments(logRadii, connected);
             var standardised = new float[graph.Rows];
             for (int i = 0; i < standardised.Length; i++)
                 standardised[i] = connected[i] && deviation > 0 ? (float)((logRadii[i] - mean) / deviation) : 0f;
-
-            double totalWeight = 0;
-            foreach (float w in graph.Values)
-                totalWeight += w;
-            return new DensityRegularization(settings, a, b, graph.Values, standardised, count, totalWeight);
+            return new DensityRegularization(settings, graph, a, b, connected, standardised);
         }
 
         /// <summary>True when the term acts in <paramref name="epoch"/> of <paramref name="epochs"/> (umap-learn's densmap_flag).</summary>
@@ -99,16 +102,16 @@ namespace Microsoft.ML.Umap.Core.Layout
             _settings.Strength > 0 && (epoch + 1) / (double)epochs > 1 - _settings.Fraction;
 
         /// <summary>Computes the embedding's local radii and their correlation with the data's from <paramref name="positions"/>.</summary>
-        public void BeginEpoch(float[] positions, int dim, CsrMatrix graph, int threads)
+        public void BeginEpoch(float[] positions, int dim, int threads)
         {
-            var logRadii = new double[_vertexCount];
-            var connected = new bool[_vertexCount];
-            ParallelRange.For(_vertexCount, 1024, threads, (start, end) =>
+            ParallelRange.For(_graph.Rows, 1024, threads, (start, end) =>
             {
                 for (int i = start; i < end; i++)
                 {
+                    if (!_connected[i])
+                        continue;
                     var self = new ReadOnlySpan<float>(positions, i * dim, dim);
-                    var columns = graph.RowColumns(i);
+                    var columns = _graph.RowColumns(i);
                     double weighted = 0, total = 0;
                     for (int p = 0; p < columns.Length; p++)
                     {
@@ -117,29 +120,28 @@ namespace Microsoft.ML.Umap.Core.Layout
                         weighted += similarity * distanceSquared;
                         total += similarity;
                     }
-                    connected[i] = total > 0;
-                    logRadii[i] = total > 0 ? Math.Log(Epsilon + weighted / total) : 0;
+                    double radius = Epsilon + weighted / total;
+                    _embeddedLogRadii[i] = Math.Log(radius);
+                    _inverseRadius[i] = (float)(1.0 / radius);
                     // umap-learn counts every edge from both of its entries in the edge list, doubling this sum.
-                    _inverseSimilaritySum[i] = total > 0 ? (float)(0.5 / total) : 0f;
-                    _inverseRadius[i] = total > 0 ? (float)(1.0 / (Epsilon + weighted / total)) : 0f;
+                    _inverseSimilaritySum[i] = (float)(0.5 / total);
                 }
             });
 
             // umap-learn: std = sqrt(var + var_shift), cov = Σ re·R / (n − 1) with R standardised.
-            var (mean, deviation, _) = Moments(logRadii, connected);
-            double standardDeviation = Math.Sqrt(deviation * deviation + _settings.VarianceShift);
+            var (mean, deviation) = Moments(_embeddedLogRadii, _connected);
+            double variance = deviation * deviation + _settings.VarianceShift;
             double covariance = 0;
-            for (int i = 0; i < _vertexCount; i++)
+            for (int i = 0; i < _graph.Rows; i++)
             {
-                if (connected[i])
-                    covariance += logRadii[i] * _dataRadii[i];
+                if (_connected[i])
+                    covariance += _embeddedLogRadii[i] * _dataRadii[i];
             }
             covariance /= Math.Max(1, _connectedCount - 1);
 
-            double variance = standardDeviation * standardDeviation;
-            for (int i = 0; i < _vertexCount; i++)
-                _correlationWeight[i] = connected[i] ? (float)(_dataRadii[i] - covariance * (logRadii[i] - mean) / variance) : 0f;
-            _scale = (float)(_settings.Strength * _totalWeight / (standardDeviation * _vertexCount));
+            for (int i = 0; i < _graph.Rows; i++)
+                _correlationWeight[i] = _connected[i] ? (float)(_dataRadii[i] - covariance * (_embeddedLogRadii[i] - mean) / variance) : 0f;
+            _scale = (float)(_settings.Strength * _totalWeight / (Math.Sqrt(variance) * _graph.Rows));
         }
 
         /// <summary>
@@ -159,7 +161,7 @@ namespace Microsoft.ML.Umap.Core.Layout
             float shared = 1f - _b * (1f - similarity);
             float towardsK = similarity * _inverseSimilaritySum[k] * (shared * _inverseRadius[k] + similarityDerivative);
             float towardsJ = similarity * _inverseSimilaritySum[j] * (shared * _inverseRadius[j] + similarityDerivative);
-            return 2f * _scale * (_correlationWeight[k] * towardsK + _correlationWeight[j] * towardsJ) / _edgeWeights[edge];
+            return 2f * _scale * (_correlationWeight[k] * towardsK + _correlationWeight[j] * towardsJ) / _graph.Values[edge];
         }
 
         /// <summary>The data distance between <paramref name="i"/> and <paramref name="j"/> if either is a k-NN of the other, else 0.</summary>
@@ -173,7 +175,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         }
 
         /// <summary>Mean and population standard deviation of the values marked in <paramref name="include"/>.</summary>
-        private static (double Mean, double Deviation, int Count) Moments(double[] values, bool[] include)
+        private static (double Mean, double Deviation) Moments(double[] values, bool[] include)
         {
             double sum = 0;
             int count = 0;
@@ -186,14 +188,14 @@ namespace Microsoft.ML.Umap.Core.Layout
                 }
             }
             if (count == 0)
-                return (0, 0, 0);
+                return (0, 0);
             double mean = sum / count, squares = 0;
             for (int i = 0; i < values.Length; i++)
             {
                 if (include[i])
                     squares += (values[i] - mean) * (values[i] - mean);
             }
-            return (mean, Math.Sqrt(squares / count), count);
+            return (mean, Math.Sqrt(squares / count));
         }
     }
 }

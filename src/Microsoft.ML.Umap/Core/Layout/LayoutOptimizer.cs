@@ -52,7 +52,7 @@ namespace Microsoft.ML.Umap.Core.Layout
                 if (settings.Density?.IsActive(epoch, epochs) == true)
                 {
                     density = settings.Density;
-                    density.BeginEpoch(snapshot, dim, graph, settings.Threads);
+                    density.BeginEpoch(snapshot, dim, settings.Threads);
                 }
                 ParallelRange.For(n, VertexChunk, settings.Threads, (start, end) =>
                     StepVertices(start, end, embedding.Values, snapshot, graph, dim, in gradient, currentAlpha, currentEpoch, in sampler, settings.Seed, density),
