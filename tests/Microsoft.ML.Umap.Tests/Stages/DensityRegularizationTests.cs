@@ -7,6 +7,7 @@ using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Layout;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
+using Microsoft.ML.Umap.Samples;
 using Microsoft.ML.Umap.Tests.Helpers;
 using Xunit;
 using Xunit.Abstractions;
@@ -90,6 +91,34 @@ namespace Microsoft.ML.Umap.Tests.Stages
             Assert.Equal(new[] { 7, 8, 9 }, Enumerable.Range(0, 10).Where(e => term.IsActive(e, 10)));
             var off = DensityRegularization.Create(graph, neighbors, new DensitySettings { Strength = 0 }, 1.577, 0.895, 1);
             Assert.DoesNotContain(Enumerable.Range(0, 10), e => off.IsActive(e, 10));
+        }
+
+        [Fact]
+        public void TheTermMatchesUmapLearnsFormulasEdgeByEdge()
+        {
+            // Fixtures: umap-learn's own graph and densMAP formulas (see Fixtures/README.md) on the first 200 digits
+            // with this library's exact neighbours, at fixed positions; every 40th edge of the pruned graph.
+            var digits = Datasets.Digits();
+            var data = new RowMatrix(digits.Features.AsSpan(0, 200 * 64).ToArray(), 200, 64);
+            var fit = UmapFitter.Fit(data, new UmapParameters { Seed = 1, NumberOfEpochs = 0 }, new FitMonitor());
+            var graph = EdgeSampling.Prune(fit.FuzzySet.Graph, 700, 700);
+            var term = DensityRegularization.Create(graph, fit.Neighbors, new DensitySettings(), fit.A, fit.B, 1);
+            var positions = TestMatrices.Fixture("densmap-positions.csv");
+            term.BeginEpoch(positions.Values, 2, 1);
+
+            var expected = TestMatrices.Fixture("densmap-coefficients.csv");
+            Assert.Equal(85, expected.Rows);
+            for (int r = 0; r < expected.Rows; r++)
+            {
+                int i = (int)expected.ReadOnlyRow(r)[0], j = (int)expected.ReadOnlyRow(r)[1];
+                int p = graph.RowColumns(i).IndexOf(j);
+                Assert.True(p >= 0, $"edge ({i}, {j}) is missing");
+                float distanceSquared = LayoutOptimizer.SquaredDistance(positions.ReadOnlyRow(i), positions.ReadOnlyRow(j));
+                float actual = term.Coefficient(i, j, graph.RowOffsets[i] + p, distanceSquared);
+                float reference = expected.ReadOnlyRow(r)[2];
+                // float32 per-vertex statistics against float64 in the reference; small coefficients come from cancellation.
+                Assert.True(Math.Abs(actual - reference) <= 1e-4 * Math.Abs(reference) + 1e-5, $"edge ({i}, {j}): {actual} vs umap-learn {reference}");
+            }
         }
 
         [Fact]
