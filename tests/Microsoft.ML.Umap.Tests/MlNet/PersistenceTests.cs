@@ -171,8 +171,8 @@ namespace Microsoft.ML.Umap.Tests.MlNet
         [Fact]
         public void AVersionOneModelStillLoadsAndEmbedsAsItDid()
         {
-            // Written by format version 1 (before densMAP): 200 digits, Seed 7, 30 epochs; the CSV holds what that
-            // release embedded for digits 200–204.
+            // Written by format version 1 (before densMAP): 200 digits, Seed 7, 30 epochs; the CSV holds what the
+            // current placement of new rows (sequential negative samples) gives digits 200–204 from it.
             var ml = new MLContext();
             using var stream = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Fixtures", "digits200-v1.umap"));
             var model = UmapTransformer.Load(ml, stream);

@@ -109,37 +109,39 @@ namespace Microsoft.ML.Umap.Tests.Stages
         [InlineData(2, 64)]
         [InlineData(3, 29)]
         [InlineData(1, 8)]
-        public void BatchedRepulsionEqualsTheSumOfSingleSamples(int dim, int count)
+        public void NegativeSamplesRepelOneAfterTheOtherFromWhereThePreviousLeftThePoint(int dim, int count)
         {
             var rng = new Random(dim * 100 + count);
             var others = Enumerable.Range(0, 50 * dim).Select(_ => (float)(rng.NextDouble() * 10)).ToArray();
-            var position = Enumerable.Range(0, dim).Select(_ => (float)(rng.NextDouble() * 10)).ToArray();
-            Array.Copy(position, 0, others, 7 * dim, dim); // sample 7 coincides with the position
+            var start = Enumerable.Range(0, dim).Select(_ => (float)(rng.NextDouble() * 10)).ToArray();
+            Array.Copy(start, 0, others, 7 * dim, dim); // sample 7 coincides with the starting position
             var samples = Enumerable.Range(0, count).Select(i => i % 3 == 0 ? 7 : rng.Next(50)).ToArray();
             var gradient = new UmapGradient(A, B, 1.0);
+            const double Alpha = 0.5;
 
-            var expected = new double[dim];
+            // umap-learn's negative-sample loop, in double precision.
+            var expected = start.Select(v => (double)v).ToArray();
             foreach (int k in samples)
             {
                 double d2 = 0;
                 for (int d = 0; d < dim; d++)
-                    d2 += Math.Pow(position[d] - others[k * dim + d], 2);
+                    d2 += Math.Pow(expected[d] - others[k * dim + d], 2);
+                double coefficient = 2.0 * B / ((0.001 + d2) * (A * Math.Pow(d2, B) + 1));
                 for (int d = 0; d < dim; d++)
-                {
-                    double coefficient = 2.0 * B / ((0.001 + d2) * (A * Math.Pow(d2, B) + 1));
-                    expected[d] += d2 > 0 ? Math.Clamp(coefficient * (position[d] - others[k * dim + d]), -4, 4) : 4;
-                }
+                    expected[d] += Alpha * (d2 > 0 ? Math.Clamp(coefficient * (expected[d] - others[k * dim + d]), -4, 4) : 4);
             }
 
-            var push = new float[dim];
-            NegativeSampling.AccumulateRepulsion(position, -1, samples, others, dim, in gradient, push);
+            var position = (float[])start.Clone();
+            foreach (int k in samples)
+                NegativeSampling.Repel(position, -1, k, others, dim, in gradient, (float)Alpha);
             for (int d = 0; d < dim; d++)
-                Assert.Equal(expected[d], push[d], Math.Max(1e-3, Math.Abs(expected[d]) * 1e-4));
+                Assert.Equal(expected[d], position[d], Math.Max(1e-3, Math.Abs(expected[d]) * 1e-4));
 
             // The point itself, when sampled, does not push.
-            Array.Clear(push);
-            NegativeSampling.AccumulateRepulsion(position, 7, Enumerable.Repeat(7, count).ToArray(), others, dim, in gradient, push);
-            Assert.All(push, p => Assert.Equal(0f, p));
+            position = (float[])start.Clone();
+            for (int i = 0; i < count; i++)
+                NegativeSampling.Repel(position, 7, 7, others, dim, in gradient, (float)Alpha);
+            Assert.Equal(start, position);
         }
 
         [Fact]

@@ -16,7 +16,7 @@ namespace Microsoft.ML.Umap.Core.Layout
     /// from both ends), against the other vertices' positions at the start of the epoch. Because both
     /// directions of an edge fire in the same epochs, the attraction a vertex receives as the other end in
     /// umap-learn is applied here as a second, equal step (the 2× below); negative samples move only the
-    /// vertex itself, exactly as in umap-learn. Random streams are keyed by (seed, epoch, vertex), so the
+    /// vertex itself, one after the other, exactly as in umap-learn. Random streams are keyed by (seed, epoch, vertex), so the
     /// result is bit-for-bit the same for a given seed whatever the number of threads. densMAP's term
     /// (<see cref="DensityRegularization"/>) is symmetric in the two ends of an edge, so it rides on the same scheme.
     /// </remarks>
@@ -68,6 +68,23 @@ namespace Microsoft.ML.Umap.Core.Layout
             }
         }
 
+        /// <summary>Vertices whose moves are replayed side by side (see <see cref="MoveSchedule"/>).</summary>
+        private const int Lanes = 8;
+
+        /// <summary>Each worker thread's move lists, reused from epoch to epoch.</summary>
+        [ThreadStatic]
+        private static int[][] t_moves;
+
+        private static int[][] MoveBuffers() => t_moves ??= CreateMoveBuffers();
+
+        private static int[][] CreateMoveBuffers()
+        {
+            var buffers = new int[Lanes][];
+            for (int l = 0; l < Lanes; l++)
+                buffers[l] = new int[256];
+            return buffers;
+        }
+
         /// <summary>One epoch's updates of the vertices in [<paramref name="start"/>, <paramref name="end"/>).</summary>
         private static void StepVertices(
             int start, int end, float[] positions, float[] snapshot, CsrMatrix graph, int dim,
@@ -76,25 +93,41 @@ namespace Microsoft.ML.Umap.Core.Layout
             int[] offsets = graph.RowOffsets;
             int[] columns = graph.ColumnIndices;
             int n = graph.Rows;
-            for (int i = start; i < end; i++)
+            float attractionStep = AttractionSteps * alpha;
+            var moves = MoveBuffers();
+            Span<int> counts = stackalloc int[Lanes];
+            for (int first = start; first < end; first += Lanes)
             {
-                var rng = FastRandom.ForStream(seed, (ulong)epoch, (ulong)i);
-                int from = offsets[i], to = offsets[i + 1];
-                StepVertex(
-                    positions.AsSpan(i * dim, dim), i, columns.AsSpan(from, to - from), from, snapshot, n, dim,
-                    in gradient, alpha, AttractionSteps, epoch, in sampler, ref rng, density);
+                int lanes = Math.Min(Lanes, end - first);
+                int longest = 0;
+                for (int l = 0; l < lanes; l++)
+                {
+                    int v = first + l;
+                    var rng = FastRandom.ForStream(seed, (ulong)epoch, (ulong)v);
+                    counts[l] = MoveSchedule.Build(offsets[v + 1] - offsets[v], offsets[v], n, epoch, in sampler, ref rng, ref moves[l]);
+                    longest = Math.Max(longest, counts[l]);
+                }
+                for (int s = 0; s < longest; s++)
+                {
+                    for (int l = 0; l < lanes; l++)
+                    {
+                        if (s >= counts[l])
+                            continue;
+                        int v = first + l;
+                        MoveSchedule.Apply(
+                            moves[l][s], positions.AsSpan(v * dim, dim), v, columns.AsSpan(offsets[v], offsets[v + 1] - offsets[v]), offsets[v],
+                            snapshot, dim, in gradient, attractionStep, alpha, density);
+                    }
+                }
             }
         }
 
         /// <summary>Attraction is applied twice per sampled edge end: once for each direction of the edge (see remarks).</summary>
         private const float AttractionSteps = 2f;
 
-        /// <summary>Negative samples gathered before their repulsion is applied together (see <see cref="NegativeSampling"/>).</summary>
-        private const int NegativeBatch = 64;
-
         /// <summary>
-        /// Applies every edge of one vertex due in <paramref name="epoch"/>: attraction towards the other end, one
-        /// edge after the other, then the repulsion of the negative samples those edges owe, moving only
+        /// Applies every edge of one vertex due in <paramref name="epoch"/>, one after the other as umap-learn does:
+        /// attraction towards the other end, then the repulsion of the negative samples the edge owes, moving only
         /// <paramref name="current"/>.
         /// </summary>
         /// <param name="current">The vertex's coordinates, updated in place.</param>
@@ -110,61 +143,14 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// <param name="epoch">Current epoch index.</param>
         /// <param name="sampler">The edges' sampling schedule.</param>
         /// <param name="rng">The vertex's random stream for this epoch.</param>
-        /// <param name="density">The densMAP term when it acts in this epoch (then <paramref name="self"/> is a vertex of its graph), else null.</param>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void StepVertex(
             Span<float> current, int self, ReadOnlySpan<int> tails, int firstEdge, float[] others, int tailCount, int dim,
-            in UmapGradient gradient, float alpha, float attractionSteps, int epoch, in EdgeSampler sampler, ref FastRandom rng,
-            DensityRegularization density = null)
+            in UmapGradient gradient, float alpha, float attractionSteps, int epoch, in EdgeSampler sampler, ref FastRandom rng)
         {
-            Span<int> samples = stackalloc int[NegativeBatch];
-            Span<float> push = stackalloc float[dim];
-            int owed = 0;
-            float step = attractionSteps * alpha;
-            for (int e = 0; e < tails.Length; e++)
-            {
-                int firing = sampler.Firing(firstEdge + e, epoch);
-                if (firing == 0)
-                    continue;
-
-                var other = new ReadOnlySpan<float>(others, tails[e] * dim, dim);
-                float distanceSquared = SquaredDistance(current, other);
-                float coefficient = gradient.Attraction(distanceSquared);
-                if (density is null)
-                {
-                    for (int d = 0; d < dim; d++)
-                        current[d] += step * UmapGradient.ClipComponent(coefficient * (current[d] - other[d]));
-                }
-                else
-                {
-                    // umap-learn clips the density term on its own and adds it to the clipped attraction.
-                    float correction = density.Coefficient(self, tails[e], firstEdge + e, distanceSquared);
-                    for (int d = 0; d < dim; d++)
-                    {
-                        float difference = current[d] - other[d];
-                        current[d] += step * (UmapGradient.ClipComponent(coefficient * difference) + UmapGradient.ClipComponent(correction * difference));
-                    }
-                }
-
-                owed += sampler.NegativeSamples(firing);
-                while (owed >= NegativeBatch)
-                {
-                    Repel(current, self, samples, others, tailCount, dim, in gradient, alpha, push, ref rng);
-                    owed -= NegativeBatch;
-                }
-            }
-            if (owed > 0)
-                Repel(current, self, samples.Slice(0, owed), others, tailCount, dim, in gradient, alpha, push, ref rng);
-        }
-
-        /// <summary>Draws <paramref name="samples"/>.Length negative samples and applies their summed repulsion.</summary>
-        private static void Repel(Span<float> current, int self, Span<int> samples, float[] others, int tailCount, int dim, in UmapGradient gradient, float alpha, Span<float> push, ref FastRandom rng)
-        {
-            rng.FillInts(samples, tailCount);
-            push.Clear();
-            NegativeSampling.AccumulateRepulsion(current, self, samples, others, dim, in gradient, push);
-            for (int d = 0; d < dim; d++)
-                current[d] += alpha * push[d];
+            ref int[] moves = ref MoveBuffers()[0];
+            int count = MoveSchedule.Build(tails.Length, firstEdge, tailCount, epoch, in sampler, ref rng, ref moves);
+            for (int s = 0; s < count; s++)
+                MoveSchedule.Apply(moves[s], current, self, tails, firstEdge, others, dim, in gradient, attractionSteps * alpha, alpha, null);
         }
 
         /// <summary>Squared Euclidean distance between two embedded points (a handful of coordinates: a plain loop wins).</summary>
