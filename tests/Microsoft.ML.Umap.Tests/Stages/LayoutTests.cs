@@ -144,6 +144,48 @@ namespace Microsoft.ML.Umap.Tests.Stages
             Assert.Equal(start, position);
         }
 
+#if NET9_0_OR_GREATER
+        [Theory]
+        [InlineData(2, 8)]
+        [InlineData(3, 5)]
+        public void VectorizedReplayMovesEachVertexAsTheScalarReplayDoes(int dim, int groupSize)
+        {
+            if (!VectorizedMoveReplay.IsSupported)
+                return;
+            // 40 vertices with 6 random out-edges each, every edge due, 5 negative samples per firing.
+            const int N = 40, Degree = 6;
+            var random = new Random(dim);
+            var offsets = Enumerable.Range(0, N + 1).Select(i => i * Degree).ToArray();
+            var columns = Enumerable.Range(0, N * Degree).Select(_ => random.Next(N)).ToArray();
+            var snapshot = Enumerable.Range(0, N * dim).Select(_ => (float)(random.NextDouble() * 10)).ToArray();
+            Array.Copy(snapshot, 5 * dim, snapshot, 2 * dim, dim); // vertices 2 and 5 coincide
+            var sampler = new EdgeSampler(Enumerable.Repeat(1f, N * Degree).ToArray(), 5.0);
+            var gradient = new UmapGradient(A, B, 1.0);
+            var group = Enumerable.Range(0, groupSize).Select(i => (i * 7) % N).ToArray();
+
+            var moves = new int[16];
+            var starts = new int[N + 1];
+            for (int v = 0; v < N; v++)
+            {
+                var rng = FastRandom.ForStream(9, 3, (ulong)v);
+                starts[v + 1] = MoveSchedule.Build(Degree, offsets[v], N, 3, in sampler, ref rng, ref moves, starts[v]);
+            }
+
+            var scalar = (float[])snapshot.Clone();
+            foreach (int v in group)
+            {
+                for (int m = starts[v]; m < starts[v + 1]; m++)
+                    MoveSchedule.Apply(moves[m], scalar.AsSpan(v * dim, dim), v, columns.AsSpan(offsets[v], Degree), offsets[v], snapshot, dim, in gradient, 1.0f, 0.5f, null);
+            }
+            var vectorized = (float[])snapshot.Clone();
+            VectorizedMoveReplay.Replay(0, group, moves, starts, vectorized, snapshot, offsets, columns, dim, in gradient, 1.0f, 0.5f);
+
+            Assert.NotEqual(snapshot, vectorized);
+            for (int i = 0; i < N * dim; i++)
+                Assert.Equal(scalar[i], vectorized[i], 1e-4f);
+        }
+#endif
+
         [Fact]
         public void SeededLayoutIsBitIdenticalForAnyThreadCountAndDiffersBetweenSeeds()
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Numerics;
 
@@ -71,19 +72,27 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// <summary>Vertices whose moves are replayed side by side (see <see cref="MoveSchedule"/>).</summary>
         private const int Lanes = 8;
 
-        /// <summary>Each worker thread's move lists, reused from epoch to epoch.</summary>
-        [ThreadStatic]
-        private static int[][] t_moves;
-
-        private static int[][] MoveBuffers() => t_moves ??= CreateMoveBuffers();
-
-        private static int[][] CreateMoveBuffers()
+        /// <summary>A worker thread's scratch, reused from epoch to epoch: a chunk's move lists and replay order.</summary>
+        private sealed class ChunkMoves
         {
-            var buffers = new int[Lanes][];
-            for (int l = 0; l < Lanes; l++)
-                buffers[l] = new int[256];
-            return buffers;
+            public int[] Moves = new int[1 << 15];
+            public int[] Starts = new int[VertexChunk + 1];
+            public int[] Order = new int[VertexChunk];
+            public int[] Keys = new int[VertexChunk];
+
+            public void Reserve(int vertices)
+            {
+                if (Order.Length < vertices)
+                {
+                    Starts = new int[vertices + 1];
+                    Order = new int[vertices];
+                    Keys = new int[vertices];
+                }
+            }
         }
+
+        [ThreadStatic]
+        private static ChunkMoves t_chunk;
 
         /// <summary>One epoch's updates of the vertices in [<paramref name="start"/>, <paramref name="end"/>).</summary>
         private static void StepVertices(
@@ -93,31 +102,62 @@ namespace Microsoft.ML.Umap.Core.Layout
             int[] offsets = graph.RowOffsets;
             int[] columns = graph.ColumnIndices;
             int n = graph.Rows;
-            float attractionStep = AttractionSteps * alpha;
-            var moves = MoveBuffers();
-            Span<int> counts = stackalloc int[Lanes];
-            for (int first = start; first < end; first += Lanes)
+            int count = end - start;
+            var chunk = t_chunk ??= new ChunkMoves();
+            chunk.Reserve(count);
+            int total = 0;
+            for (int i = 0; i < count; i++)
             {
-                int lanes = Math.Min(Lanes, end - first);
-                int longest = 0;
-                for (int l = 0; l < lanes; l++)
+                int v = start + i;
+                var rng = FastRandom.ForStream(seed, (ulong)epoch, (ulong)v);
+                chunk.Starts[i] = total;
+                total = MoveSchedule.Build(offsets[v + 1] - offsets[v], offsets[v], n, epoch, in sampler, ref rng, ref chunk.Moves, total);
+                chunk.Order[i] = i;
+                chunk.Keys[i] = chunk.Starts[i] - total;
+            }
+            chunk.Starts[count] = total;
+
+            // Lanes run in step, so vertices with similar numbers of moves are grouped (longest first); a vertex's
+            // result does not depend on its group.
+            Array.Sort(chunk.Keys, chunk.Order, 0, count);
+            float attractionStep = AttractionSteps * alpha;
+            for (int g = 0; g < count; g += Lanes)
+            {
+                var group = new ReadOnlySpan<int>(chunk.Order, g, Math.Min(Lanes, count - g));
+#if NET9_0_OR_GREATER
+                // Without densMAP the lists go through AVX2 when the machine has it; the choice is the same for every
+                // vertex of a fit, so results still do not depend on the thread count.
+                if (density is null && VectorizedMoveReplay.IsSupported)
                 {
-                    int v = first + l;
-                    var rng = FastRandom.ForStream(seed, (ulong)epoch, (ulong)v);
-                    counts[l] = MoveSchedule.Build(offsets[v + 1] - offsets[v], offsets[v], n, epoch, in sampler, ref rng, ref moves[l]);
-                    longest = Math.Max(longest, counts[l]);
+                    VectorizedMoveReplay.Replay(start, group, chunk.Moves, chunk.Starts, positions, snapshot, offsets, columns, dim, in gradient, attractionStep, alpha);
+                    continue;
                 }
-                for (int s = 0; s < longest; s++)
+#endif
+                ReplayInterleaved(start, group, chunk.Moves, chunk.Starts, positions, snapshot, offsets, columns, dim, in gradient, attractionStep, alpha, density);
+            }
+        }
+
+        /// <summary>
+        /// Replays the move lists of the <paramref name="group"/> of vertices (indices from <paramref name="start"/>)
+        /// one step of each in turn, so the CPU overlaps their independent chains.
+        /// </summary>
+        private static void ReplayInterleaved(
+            int start, ReadOnlySpan<int> group, int[] moves, int[] starts, float[] positions, float[] snapshot, int[] offsets, int[] columns, int dim,
+            in UmapGradient gradient, float attractionStep, float alpha, DensityRegularization density)
+        {
+            int longest = 0;
+            foreach (int i in group)
+                longest = Math.Max(longest, starts[i + 1] - starts[i]);
+            for (int s = 0; s < longest; s++)
+            {
+                foreach (int i in group)
                 {
-                    for (int l = 0; l < lanes; l++)
-                    {
-                        if (s >= counts[l])
-                            continue;
-                        int v = first + l;
-                        MoveSchedule.Apply(
-                            moves[l][s], positions.AsSpan(v * dim, dim), v, columns.AsSpan(offsets[v], offsets[v + 1] - offsets[v]), offsets[v],
-                            snapshot, dim, in gradient, attractionStep, alpha, density);
-                    }
+                    if (starts[i] + s >= starts[i + 1])
+                        continue;
+                    int v = start + i;
+                    MoveSchedule.Apply(
+                        moves[starts[i] + s], positions.AsSpan(v * dim, dim), v, columns.AsSpan(offsets[v], offsets[v + 1] - offsets[v]), offsets[v],
+                        snapshot, dim, in gradient, attractionStep, alpha, density);
                 }
             }
         }
@@ -147,10 +187,37 @@ namespace Microsoft.ML.Umap.Core.Layout
             Span<float> current, int self, ReadOnlySpan<int> tails, int firstEdge, float[] others, int tailCount, int dim,
             in UmapGradient gradient, float alpha, float attractionSteps, int epoch, in EdgeSampler sampler, ref FastRandom rng)
         {
-            ref int[] moves = ref MoveBuffers()[0];
+            ref int[] moves = ref (t_chunk ??= new ChunkMoves()).Moves;
             int count = MoveSchedule.Build(tails.Length, firstEdge, tailCount, epoch, in sampler, ref rng, ref moves);
-            for (int s = 0; s < count; s++)
-                MoveSchedule.Apply(moves[s], current, self, tails, firstEdge, others, dim, in gradient, attractionSteps * alpha, alpha, null);
+            Prefetch(moves.AsSpan(0, count), tails, others, dim);
+            float attractionStep = attractionSteps * alpha;
+            // A literal 2 lets the JIT unroll the inlined coordinate loops for the common 2-D case.
+            if (dim == 2)
+            {
+                for (int s = 0; s < count; s++)
+                    MoveSchedule.Apply(moves[s], current, self, tails, firstEdge, others, 2, in gradient, attractionStep, alpha, null);
+            }
+            else
+            {
+                for (int s = 0; s < count; s++)
+                    MoveSchedule.Apply(moves[s], current, self, tails, firstEdge, others, dim, in gradient, attractionStep, alpha, null);
+            }
+        }
+
+        /// <summary>
+        /// Asks for the coordinates every move will read before the moves start: a lone vertex (a new row being
+        /// placed) runs one dependent chain, so without this each sample that left the cache (the neighbour search
+        /// just swept the training data through it) would stall the chain for a whole memory round trip.
+        /// </summary>
+        private static unsafe void Prefetch(ReadOnlySpan<int> moves, ReadOnlySpan<int> tails, float[] others, int dim)
+        {
+            if (!Sse.IsSupported)
+                return;
+            fixed (float* basePointer = others)
+            {
+                foreach (int move in moves)
+                    Sse.Prefetch0(basePointer + (move >= 0 ? tails[move] : ~move) * dim);
+            }
         }
 
         /// <summary>Squared Euclidean distance between two embedded points (a handful of coordinates: a plain loop wins).</summary>

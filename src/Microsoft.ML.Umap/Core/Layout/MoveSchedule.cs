@@ -19,12 +19,13 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// <summary>
         /// Writes the moves of a vertex whose <paramref name="edgeCount"/> edges start at
         /// <paramref name="firstEdge"/> in the schedule of <paramref name="sampler"/> into <paramref name="moves"/>
-        /// (grown when needed) and returns how many there are. A move e ≥ 0 is the attraction along the vertex's
-        /// e-th edge; a move ~k &lt; 0 is a negative sample of vertex k, drawn from <paramref name="tailCount"/>.
+        /// from position <paramref name="start"/> on (growing the array when needed) and returns the position after
+        /// the last. A move e ≥ 0 is the attraction along the vertex's e-th edge; a move ~k &lt; 0 is a negative
+        /// sample of vertex k, drawn from <paramref name="tailCount"/>.
         /// </summary>
-        public static int Build(int edgeCount, int firstEdge, int tailCount, int epoch, in EdgeSampler sampler, ref FastRandom rng, ref int[] moves)
+        public static int Build(int edgeCount, int firstEdge, int tailCount, int epoch, in EdgeSampler sampler, ref FastRandom rng, ref int[] moves, int start = 0)
         {
-            int count = 0;
+            int count = start;
             for (int e = 0; e < edgeCount; e++)
             {
                 int firing = sampler.Firing(firstEdge + e, epoch);
