@@ -186,8 +186,12 @@ namespace Microsoft.ML.Umap.Tests.MlNet
             Assert.Equal(model.GetTrainingEmbedding(), training);
             var expected = TestMatrices.Fixture("digits200-v1-new-rows.csv");
             var embedded = MlNetData.Embedding(ml, model.Transform(MlNetData.Load(ml, rows.Skip(200), 64)));
+            // Up to rounding: the recorded values outlive changes to the last bits of the gradient's arithmetic.
             for (int i = 0; i < expected.Rows; i++)
-                Assert.Equal(expected.ReadOnlyRow(i).ToArray(), embedded[i]);
+            {
+                for (int d = 0; d < 2; d++)
+                    Assert.Equal(expected.ReadOnlyRow(i)[d], embedded[i][d], 1e-3f);
+            }
         }
 
         [Fact]

@@ -1,13 +1,15 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Layout
 {
     /// <summary>
     /// The gradient coefficients of UMAP's cross-entropy for the low-dimensional similarity
     /// q = 1 / (1 + a·d^(2b)), as functions of the squared distance d² (umap-learn <c>layouts.py</c>).
-    /// Constants are folded once; d²^(b−1) is computed as d²^b / d² to save a <c>pow</c>.
+    /// Constants are folded once; d²^(b−1) is computed as d²^b / d² to save a power, and the power itself by
+    /// <see cref="FixedPower"/>, which the chain of sequential moves waits on.
     /// </summary>
     internal readonly struct UmapGradient
     {
@@ -21,6 +23,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         private readonly float _b;
         private readonly float _minusTwoAB;
         private readonly float _twoGammaB;
+        private readonly FixedPower _powerB;
 
         public UmapGradient(double a, double b, double repulsionStrength)
         {
@@ -28,6 +31,7 @@ namespace Microsoft.ML.Umap.Core.Layout
             _b = (float)b;
             _minusTwoAB = (float)(-2.0 * a * b);
             _twoGammaB = (float)(2.0 * repulsionStrength * b);
+            _powerB = new FixedPower(b);
         }
 
         /// <summary>Coefficient of (y_i − y_j) in the attractive gradient; 0 for coincident points.</summary>
@@ -36,7 +40,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         {
             if (!(distanceSquared > 0f))
                 return 0f;
-            float powB = MathF.Pow(distanceSquared, _b);
+            float powB = _powerB.Of(distanceSquared);
             return _minusTwoAB * (powB / distanceSquared) / (_a * powB + 1f);
         }
 
@@ -44,7 +48,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float Repulsion(float distanceSquared)
         {
-            float powB = MathF.Pow(distanceSquared, _b);
+            float powB = _powerB.Of(distanceSquared);
             return _twoGammaB / ((RepulsionEpsilon + distanceSquared) * (_a * powB + 1f));
         }
 

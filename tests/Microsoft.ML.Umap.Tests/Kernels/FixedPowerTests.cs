@@ -1,0 +1,38 @@
+using System;
+using Microsoft.ML.Umap.Core.Numerics;
+using Xunit;
+
+namespace Microsoft.ML.Umap.Tests.Kernels
+{
+    public class FixedPowerTests
+    {
+        [Theory]
+        [InlineData(0.895)]   // b for min_dist 0.1, spread 1
+        [InlineData(0.79)]
+        [InlineData(1.93)]
+        [InlineData(0.5)]
+        public void MatchesMathPowToAFewUlpsOverTheWholeRange(double exponent)
+        {
+            var power = new FixedPower(exponent);
+            var random = new Random(1);
+            double worst = 0;
+            for (int i = 0; i < 100_000; i++)
+            {
+                float x = (float)Math.Exp(random.NextDouble() * 80 - 40); // 4e-18 to 2e17
+                double expected = Math.Pow(x, exponent);
+                worst = Math.Max(worst, Math.Abs(power.Of(x) - expected) / expected);
+            }
+            Assert.True(worst < 1e-6, $"worst relative error {worst:E2}");
+        }
+
+        [Fact]
+        public void ExactPowersOfTwoAndSubnormalsAreRight()
+        {
+            var power = new FixedPower(0.895);
+            Assert.Equal(Math.Pow(2, 0.895 * 10), power.Of(1024f), 3);
+            Assert.Equal(1f, power.Of(1f), 6);
+            float subnormal = 1e-40f;
+            Assert.Equal(MathF.Pow(subnormal, 0.895f), power.Of(subnormal));
+        }
+    }
+}
