@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.ML.Umap.Core;
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Layout;
+using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
 using Microsoft.ML.Umap.Tests.Helpers;
 using Xunit;
@@ -146,9 +147,10 @@ namespace Microsoft.ML.Umap.Tests.Stages
 
 #if NET9_0_OR_GREATER
         [Theory]
-        [InlineData(2, 8)]
-        [InlineData(3, 5)]
-        public void VectorizedReplayMovesEachVertexAsTheScalarReplayDoes(int dim, int groupSize)
+        [InlineData(2, 8, false)]
+        [InlineData(3, 5, false)]
+        [InlineData(2, 8, true)]
+        public void VectorizedReplayMovesEachVertexAsTheScalarReplayDoes(int dim, int groupSize, bool densMap)
         {
             if (!VectorizedMoveReplay.IsSupported)
                 return;
@@ -171,14 +173,23 @@ namespace Microsoft.ML.Umap.Tests.Stages
                 starts[v + 1] = MoveSchedule.Build(Degree, offsets[v], N, 3, in sampler, ref rng, ref moves, starts[v]);
             }
 
+            DensityRegularization density = null;
+            if (densMap)
+            {
+                var graph = new CsrMatrix(N, N, offsets, columns, Enumerable.Range(0, N * Degree).Select(_ => (float)(0.05 + random.NextDouble())).ToArray());
+                var neighbors = new KnnGraph(columns, Enumerable.Range(0, N * Degree).Select(_ => (float)(1 + random.NextDouble())).ToArray(), N, Degree);
+                density = DensityRegularization.Create(graph, neighbors, new DensitySettings(), A, B, 1);
+                density.BeginEpoch(snapshot, dim, 1);
+            }
+
             var scalar = (float[])snapshot.Clone();
             foreach (int v in group)
             {
                 for (int m = starts[v]; m < starts[v + 1]; m++)
-                    MoveSchedule.Apply(moves[m], scalar.AsSpan(v * dim, dim), v, columns.AsSpan(offsets[v], Degree), offsets[v], snapshot, dim, in gradient, 1.0f, 0.5f, null);
+                    MoveSchedule.Apply(moves[m], scalar.AsSpan(v * dim, dim), v, columns.AsSpan(offsets[v], Degree), offsets[v], snapshot, dim, in gradient, 1.0f, 0.5f, density);
             }
             var vectorized = (float[])snapshot.Clone();
-            VectorizedMoveReplay.Replay(0, group, moves, starts, vectorized, snapshot, offsets, columns, dim, in gradient, 1.0f, 0.5f);
+            VectorizedMoveReplay.Replay(0, group, moves, starts, vectorized, snapshot, offsets, columns, dim, in gradient, 1.0f, 0.5f, density);
 
             Assert.NotEqual(snapshot, vectorized);
             for (int i = 0; i < N * dim; i++)

@@ -1,6 +1,8 @@
 using System;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
@@ -28,6 +30,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         private readonly CsrMatrix _graph;
         private readonly float _a;
         private readonly float _b;
+        private readonly FixedPower _powerB;
 
         /// <summary>Points with at least one edge; the others take no part in the statistics.</summary>
         private readonly bool[] _connected;
@@ -53,6 +56,7 @@ namespace Microsoft.ML.Umap.Core.Layout
             _graph = graph;
             _a = (float)a;
             _b = (float)b;
+            _powerB = new FixedPower(b);
             _connected = connected;
             _connectedCount = connected.Count(c => c);
             _dataRadii = dataRadii;
@@ -116,7 +120,7 @@ namespace Microsoft.ML.Umap.Core.Layout
                     for (int p = 0; p < columns.Length; p++)
                     {
                         float distanceSquared = LayoutOptimizer.SquaredDistance(self, new ReadOnlySpan<float>(positions, columns[p] * dim, dim));
-                        double similarity = 1.0 / (1.0 + _a * Math.Pow(distanceSquared, _b));
+                        double similarity = distanceSquared > 0f ? 1.0 / (1.0 + _a * _powerB.Of(distanceSquared)) : 1.0;
                         weighted += similarity * distanceSquared;
                         total += similarity;
                     }
@@ -163,6 +167,41 @@ namespace Microsoft.ML.Umap.Core.Layout
             float towardsJ = similarity * _inverseSimilaritySum[j] * (shared * _inverseRadius[j] + similarityDerivative);
             return 2f * _scale * (_correlationWeight[k] * towardsK + _correlationWeight[j] * towardsJ) / _graph.Values[edge];
         }
+
+#if NET9_0_OR_GREATER
+        /// <summary>
+        /// <see cref="Coefficient(int, int, int, float)"/> for eight edges at once, in the lanes set in
+        /// <paramref name="lanes"/> (0 elsewhere): from vertices <paramref name="j"/> to <paramref name="k"/> along
+        /// graph edges <paramref name="edge"/>.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public unsafe Vector256<float> Coefficient(Vector256<int> j, Vector256<int> k, Vector256<int> edge, Vector256<float> distanceSquared, Vector256<int> lanes)
+        {
+            var mask = (lanes & Vector256.GreaterThan(distanceSquared, Vector256<float>.Zero).AsInt32()).AsSingle();
+            var one = Vector256<float>.One;
+            var a = Vector256.Create(_a);
+            var b = Vector256.Create(_b);
+            var powB = Vector256.Exp(b * Vector256.Log(distanceSquared));
+            var similarity = one / (one + a * powB);
+            var similarityDerivative = a * b * (powB / distanceSquared) * similarity;
+            var shared = one - b * (one - similarity);
+            fixed (float* inverseSimilaritySum = _inverseSimilaritySum)
+            fixed (float* inverseRadius = _inverseRadius)
+            fixed (float* correlationWeight = _correlationWeight)
+            fixed (float* edgeWeights = _graph.Values)
+            {
+                var zero = Vector256<float>.Zero;
+                var towardsK = similarity * Avx2.GatherMaskVector256(zero, inverseSimilaritySum, k, mask, sizeof(float))
+                    * (shared * Avx2.GatherMaskVector256(zero, inverseRadius, k, mask, sizeof(float)) + similarityDerivative);
+                var towardsJ = similarity * Avx2.GatherMaskVector256(zero, inverseSimilaritySum, j, mask, sizeof(float))
+                    * (shared * Avx2.GatherMaskVector256(zero, inverseRadius, j, mask, sizeof(float)) + similarityDerivative);
+                var sum = Avx2.GatherMaskVector256(zero, correlationWeight, k, mask, sizeof(float)) * towardsK
+                    + Avx2.GatherMaskVector256(zero, correlationWeight, j, mask, sizeof(float)) * towardsJ;
+                // Masked lanes divide by 0 and are cleared by the mask.
+                return Vector256.Create(2f * _scale) * sum / Avx2.GatherMaskVector256(zero, edgeWeights, edge, mask, sizeof(float)) & mask;
+            }
+        }
+#endif
 
         /// <summary>The data distance between <paramref name="i"/> and <paramref name="j"/> if either is a k-NN of the other, else 0.</summary>
         private static double NeighborDistance(KnnGraph neighbors, int i, int j)

@@ -125,11 +125,11 @@ namespace Microsoft.ML.Umap.Core.Layout
             {
                 var group = new ReadOnlySpan<int>(chunk.Order, g, Math.Min(Lanes, count - g));
 #if NET9_0_OR_GREATER
-                // Without densMAP the lists go through AVX2 when the machine has it; the choice is the same for every
-                // vertex of a fit, so results still do not depend on the thread count.
-                if (density is null && VectorizedMoveReplay.IsSupported)
+                // The lists go through AVX2 when the machine has it; the choice is the same for every vertex of a fit,
+                // so results still do not depend on the thread count.
+                if (VectorizedMoveReplay.IsSupported)
                 {
-                    VectorizedMoveReplay.Replay(start, group, chunk.Moves, chunk.Starts, positions, snapshot, offsets, columns, dim, in gradient, attractionStep, alpha);
+                    VectorizedMoveReplay.Replay(start, group, chunk.Moves, chunk.Starts, positions, snapshot, offsets, columns, dim, in gradient, attractionStep, alpha, density);
                     continue;
                 }
 #endif

@@ -8,7 +8,8 @@ namespace Microsoft.ML.Umap.Core.Layout
 {
     /// <summary>
     /// Replays the move lists of eight vertices (see <see cref="MoveSchedule"/>) in the eight lanes of AVX2
-    /// registers: each step applies every lane's next move, attraction or negative sample, branch-free, with the
+    /// registers: each step applies every lane's next move, attraction (with densMAP's term when it acts) or
+    /// negative sample, branch-free, with the
     /// lanes' coordinates kept in registers. The arithmetic of a lane does not depend on the other lanes, so a
     /// vertex's result is the same whichever vertices share its group.
     /// </summary>
@@ -31,7 +32,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static unsafe void Replay(
             int start, ReadOnlySpan<int> group, int[] moves, int[] starts, float[] positions, float[] snapshot,
-            int[] offsets, int[] columns, int dim, in UmapGradient gradient, float attractionStep, float alpha)
+            int[] offsets, int[] columns, int dim, in UmapGradient gradient, float attractionStep, float alpha, DensityRegularization density)
         {
             // Lane-interleaved copy of the lists so that each step is one load; lanes past the group's end repeat
             // its first vertex, never move and are never written back.
@@ -101,9 +102,12 @@ namespace Microsoft.ML.Umap.Core.Layout
                     // umap-learn: a distinct sample at exactly the same place pushes +4 along every axis.
                     var coincident = (~attraction & Vector256.Equals(distanceSquared, Vector256<float>.Zero).AsInt32() & ~Vector256.Equals(other, self)).AsSingle();
                     var moving = active.AsSingle();
+                    // densMAP's term rides on the attraction, clipped on its own as in umap-learn.
+                    var correction = density is null ? Vector256<float>.Zero : density.Coefficient(self, other, firstEdge + move, distanceSquared, attraction);
                     for (int d = 0; d < dim; d++)
                     {
-                        var step = Vector256.ConditionalSelect(coincident, clip, Vector256.Clamp(coefficient * difference[d], -clip, clip));
+                        var clipped = Vector256.Clamp(coefficient * difference[d], -clip, clip) + Vector256.Clamp(correction * difference[d], -clip, clip);
+                        var step = Vector256.ConditionalSelect(coincident, clip, clipped);
                         position[d] = Vector256.ConditionalSelect(moving, position[d] + rate * step, position[d]);
                     }
                 }
