@@ -106,7 +106,9 @@ namespace Microsoft.ML.Umap.Core.Layout
                     var correction = density is null ? Vector256<float>.Zero : density.Coefficient(self, other, firstEdge + move, distanceSquared, attraction);
                     for (int d = 0; d < dim; d++)
                     {
-                        var clipped = Vector256.Clamp(coefficient * difference[d], -clip, clip) + Vector256.Clamp(correction * difference[d], -clip, clip);
+                        var clipped = Vector256.Clamp(coefficient * difference[d], -clip, clip);
+                        if (density != null)
+                            clipped += Vector256.Clamp(correction * difference[d], -clip, clip);
                         var step = Vector256.ConditionalSelect(coincident, clip, clipped);
                         position[d] = Vector256.ConditionalSelect(moving, position[d] + rate * step, position[d]);
                     }
