@@ -69,7 +69,7 @@ namespace Microsoft.ML.Umap.Core.Layout
             }
         }
 
-        /// <summary>Vertices whose moves are replayed side by side (see <see cref="MoveSchedule"/>).</summary>
+        /// <summary>Vertices whose moves are replayed side by side (see <see cref="MoveSchedule"/>): the AVX2 replay's eight lanes.</summary>
         private const int Lanes = 8;
 
         /// <summary>A worker thread's scratch, reused from epoch to epoch: a chunk's move lists and replay order.</summary>
@@ -191,17 +191,8 @@ namespace Microsoft.ML.Umap.Core.Layout
             int count = MoveSchedule.Build(tails.Length, firstEdge, tailCount, epoch, in sampler, ref rng, ref moves);
             Prefetch(moves.AsSpan(0, count), tails, others, dim);
             float attractionStep = attractionSteps * alpha;
-            // A literal 2 lets the JIT unroll the inlined coordinate loops for the common 2-D case.
-            if (dim == 2)
-            {
-                for (int s = 0; s < count; s++)
-                    MoveSchedule.Apply(moves[s], current, self, tails, firstEdge, others, 2, in gradient, attractionStep, alpha, null);
-            }
-            else
-            {
-                for (int s = 0; s < count; s++)
-                    MoveSchedule.Apply(moves[s], current, self, tails, firstEdge, others, dim, in gradient, attractionStep, alpha, null);
-            }
+            for (int s = 0; s < count; s++)
+                MoveSchedule.Apply(moves[s], current, self, tails, firstEdge, others, dim, in gradient, attractionStep, alpha, null);
         }
 
         /// <summary>
