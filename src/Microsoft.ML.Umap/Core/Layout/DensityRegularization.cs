@@ -172,16 +172,16 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// <summary>
         /// <see cref="Coefficient(int, int, int, float)"/> for eight edges at once, in the lanes set in
         /// <paramref name="lanes"/> (0 elsewhere): from vertices <paramref name="j"/> to <paramref name="k"/> along
-        /// graph edges <paramref name="edge"/>.
+        /// graph edges <paramref name="edge"/>, with <paramref name="powB"/> = d²^b from the gradient's own computation.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public unsafe Vector256<float> Coefficient(Vector256<int> j, Vector256<int> k, Vector256<int> edge, Vector256<float> distanceSquared, Vector256<int> lanes)
+        public unsafe Vector256<float> Coefficient(
+            Vector256<int> j, Vector256<int> k, Vector256<int> edge, Vector256<float> distanceSquared, Vector256<float> powB, Vector256<int> lanes)
         {
             var mask = (lanes & Vector256.GreaterThan(distanceSquared, Vector256<float>.Zero).AsInt32()).AsSingle();
             var one = Vector256<float>.One;
             var a = Vector256.Create(_a);
             var b = Vector256.Create(_b);
-            var powB = Vector256.Exp(b * Vector256.Log(distanceSquared));
             var similarity = one / (one + a * powB);
             var similarityDerivative = a * b * (powB / distanceSquared) * similarity;
             var shared = one - b * (one - similarity);

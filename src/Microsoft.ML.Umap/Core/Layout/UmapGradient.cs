@@ -53,15 +53,18 @@ namespace Microsoft.ML.Umap.Core.Layout
         }
 
 #if NET9_0_OR_GREATER
+        /// <summary>d²^b for eight squared distances, computed as exp(b·ln d²); shared by the gradient and densMAP's term.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<float> PowerB(Vector256<float> distanceSquared) =>
+            Vector256.Exp(Vector256.Create(_b) * Vector256.Log(distanceSquared));
+
         /// <summary>
-        /// For eight squared distances at once, <see cref="Attraction(float)"/> in the lanes set in
-        /// <paramref name="attraction"/> and <see cref="Repulsion(float)"/> in the others, sharing one d²^b
-        /// (computed as exp(b·ln d²)).
+        /// For eight squared distances at once (with their <paramref name="powB"/> = d²^b), <see cref="Attraction(float)"/>
+        /// in the lanes set in <paramref name="attraction"/> and <see cref="Repulsion(float)"/> in the others.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector256<float> Coefficient(Vector256<float> distanceSquared, Vector256<float> attraction)
+        public Vector256<float> Coefficient(Vector256<float> distanceSquared, Vector256<float> powB, Vector256<float> attraction)
         {
-            var powB = Vector256.Exp(Vector256.Create(_b) * Vector256.Log(distanceSquared));
             var denominator = Vector256.Create(_a) * powB + Vector256<float>.One;
             var attractive = Vector256.Create(_minusTwoAB) * (powB / distanceSquared) / denominator;
             var repulsive = Vector256.Create(_twoGammaB) / ((Vector256.Create(RepulsionEpsilon) + distanceSquared) * denominator);

@@ -97,13 +97,14 @@ namespace Microsoft.ML.Umap.Core.Layout
                     }
 
                     var isAttraction = attraction.AsSingle();
-                    var coefficient = gradient.Coefficient(distanceSquared, isAttraction);
+                    var powB = gradient.PowerB(distanceSquared);
+                    var coefficient = gradient.Coefficient(distanceSquared, powB, isAttraction);
                     var rate = Vector256.ConditionalSelect(isAttraction, attractionRate, repulsionRate);
                     // umap-learn: a distinct sample at exactly the same place pushes +4 along every axis.
                     var coincident = (~attraction & Vector256.Equals(distanceSquared, Vector256<float>.Zero).AsInt32() & ~Vector256.Equals(other, self)).AsSingle();
                     var moving = active.AsSingle();
                     // densMAP's term rides on the attraction, clipped on its own as in umap-learn.
-                    var correction = density is null ? Vector256<float>.Zero : density.Coefficient(self, other, firstEdge + move, distanceSquared, attraction);
+                    var correction = density is null ? Vector256<float>.Zero : density.Coefficient(self, other, firstEdge + move, distanceSquared, powB, attraction);
                     for (int d = 0; d < dim; d++)
                     {
                         var clipped = Vector256.Clamp(coefficient * difference[d], -clip, clip);
