@@ -23,14 +23,6 @@ namespace Microsoft.ML.Umap.Core.Layout
         [ThreadStatic]
         private static int[] t_interleaved;
 
-        /// <summary>Positions in the interleaved lists of the attraction moves, whose steps the other ends take back.</summary>
-        [ThreadStatic]
-        private static int[] t_pulls;
-
-        /// <summary>Every step's eight lanes' steps, per axis, kept for the other ends.</summary>
-        [ThreadStatic]
-        private static float[] t_steps;
-
         public static bool IsSupported => Avx2.IsSupported;
 
         /// <summary>
@@ -59,34 +51,12 @@ namespace Microsoft.ML.Umap.Core.Layout
             var interleaved = t_interleaved;
             if (interleaved is null || interleaved.Length < length)
                 t_interleaved = interleaved = new int[Math.Max(length, 4096)];
-            int[] pulls = null;
-            float[] stepLog = null;
-            if (otherEnd != null)
-            {
-                pulls = t_pulls;
-                stepLog = t_steps;
-                if (pulls is null || pulls.Length < length || stepLog.Length < length * dim)
-                {
-                    t_pulls = pulls = new int[Math.Max(length, 4096)];
-                    t_steps = stepLog = new float[Math.Max(length, 4096) * dim];
-                }
-            }
-            int pullCount = 0;
             for (int l = 0; l < Lanes; l++)
             {
                 int i = group[l < lanes ? l : 0];
                 int count = l < lanes ? starts[i + 1] - starts[i] : 0;
                 for (int s = 0; s < count; s++)
-                {
-                    int move = moves[starts[i] + s];
-                    interleaved[s * Lanes + l] = move;
-                    if (otherEnd != null)
-                    {
-                        // Branch-free append: the slot is overwritten unless the move is an attraction.
-                        pulls[pullCount] = s * Lanes + l;
-                        pullCount += move >= 0 ? 1 : 0;
-                    }
-                }
+                    interleaved[s * Lanes + l] = moves[starts[i] + s];
                 for (int s = count; s < longest; s++)
                     interleaved[s * Lanes + l] = Finished;
             }
@@ -98,12 +68,12 @@ namespace Microsoft.ML.Umap.Core.Layout
             var rate = Vector256.Create(alpha);
             Span<Vector256<float>> position = stackalloc Vector256<float>[dim];
             Span<Vector256<float>> difference = stackalloc Vector256<float>[dim];
+            Span<Vector256<float>> steps = stackalloc Vector256<float>[dim];
 
             fixed (float* positionBase = positions)
             fixed (float* snapshotBase = snapshot)
             fixed (int* columnBase = columns)
             fixed (int* moveBase = interleaved)
-            fixed (float* stepBase = stepLog)
             {
                 var rowStart = self * dim;
                 for (int d = 0; d < dim; d++)
@@ -140,20 +110,22 @@ namespace Microsoft.ML.Umap.Core.Layout
                         if (density != null)
                             clipped += Vector256.Clamp(correction * difference[d], -clip, clip);
                         var step = Vector256.ConditionalSelect(coincident, clip, clipped);
-                        if (stepBase != null)
-                            Vector256.Store(step, stepBase + (s * dim + d) * Lanes);
+                        steps[d] = step;
                         position[d] = Vector256.ConditionalSelect(moving, position[d] + rate * step, position[d]);
                     }
-                }
 
-                // The other ends of the attractions get the same steps back, tallied for after the epoch.
-                for (int p = 0; p < pullCount; p++)
-                {
-                    int at = pulls[p];
-                    int l = at % Lanes;
-                    int other = columnBase[edges[l] + moveBase[at]];
-                    for (int d = 0; d < dim; d++)
-                        otherEnd.Add(other, d, stepBase[((at / Lanes) * dim + d) * Lanes + l]);
+                    if (otherEnd != null)
+                    {
+                        // The other ends of this step's attractions get the same steps, tallied for after the epoch.
+                        uint pulled = (attraction & active).ExtractMostSignificantBits();
+                        while (pulled != 0)
+                        {
+                            int l = System.Numerics.BitOperations.TrailingZeroCount(pulled);
+                            pulled &= pulled - 1;
+                            for (int d = 0; d < dim; d++)
+                                otherEnd.Add(other.GetElement(l), d, steps[d].GetElement(l));
+                        }
+                    }
                 }
 
                 for (int l = 0; l < lanes; l++)
