@@ -32,7 +32,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static unsafe void Replay(
             int start, ReadOnlySpan<int> group, int[] moves, int[] starts, float[] positions, float[] snapshot,
-            int[] offsets, int[] columns, int dim, in UmapGradient gradient, float alpha, DensityRegularization density, OtherEndAttraction.Tally otherEnd)
+            int[] offsets, int[] columns, int dim, in UmapGradient gradient, float attractionStep, float alpha, DensityRegularization density)
         {
             // Lane-interleaved copy of the lists so that each step is one load; lanes past the group's end repeat
             // its first vertex, never move and are never written back.
@@ -65,10 +65,10 @@ namespace Microsoft.ML.Umap.Core.Layout
             var firstEdge = Vector256.Create<int>(edges);
             var finished = Vector256.Create(Finished);
             var clip = Vector256.Create(UmapGradient.Clip);
-            var rate = Vector256.Create(alpha);
+            var attractionRate = Vector256.Create(attractionStep);
+            var repulsionRate = Vector256.Create(alpha);
             Span<Vector256<float>> position = stackalloc Vector256<float>[dim];
             Span<Vector256<float>> difference = stackalloc Vector256<float>[dim];
-            Span<Vector256<float>> steps = stackalloc Vector256<float>[dim];
 
             fixed (float* positionBase = positions)
             fixed (float* snapshotBase = snapshot)
@@ -99,6 +99,7 @@ namespace Microsoft.ML.Umap.Core.Layout
                     var isAttraction = attraction.AsSingle();
                     var powB = gradient.PowerB(distanceSquared);
                     var coefficient = gradient.Coefficient(distanceSquared, powB, isAttraction);
+                    var rate = Vector256.ConditionalSelect(isAttraction, attractionRate, repulsionRate);
                     // umap-learn: a distinct sample at exactly the same place pushes +4 along every axis.
                     var coincident = (~attraction & Vector256.Equals(distanceSquared, Vector256<float>.Zero).AsInt32() & ~Vector256.Equals(other, self)).AsSingle();
                     var moving = active.AsSingle();
@@ -110,21 +111,7 @@ namespace Microsoft.ML.Umap.Core.Layout
                         if (density != null)
                             clipped += Vector256.Clamp(correction * difference[d], -clip, clip);
                         var step = Vector256.ConditionalSelect(coincident, clip, clipped);
-                        steps[d] = step;
                         position[d] = Vector256.ConditionalSelect(moving, position[d] + rate * step, position[d]);
-                    }
-
-                    if (otherEnd != null)
-                    {
-                        // The other ends of this step's attractions get the same steps, tallied for after the epoch.
-                        uint pulled = (attraction & active).ExtractMostSignificantBits();
-                        while (pulled != 0)
-                        {
-                            int l = System.Numerics.BitOperations.TrailingZeroCount(pulled);
-                            pulled &= pulled - 1;
-                            for (int d = 0; d < dim; d++)
-                                otherEnd.Add(other.GetElement(l), d, steps[d].GetElement(l));
-                        }
                     }
                 }
 
