@@ -33,10 +33,10 @@ namespace Microsoft.ML.Umap.Tests.MlNet
 
         private static LabelledData Digits => Datasets.Digits();
 
-        private static float[][] Fit(MLContext ml, LabelledRow[] rows, string label, UmapTargetMetric metric = UmapTargetMetric.Categorical, int seed = 1)
+        private static float[][] Fit(MLContext ml, LabelledRow[] rows, string label, UmapTargetMetric metric = UmapTargetMetric.Categorical)
         {
             var data = ml.Data.LoadFromEnumerable(rows);
-            IEstimator<ITransformer> pipeline = ml.Transforms.Umap(new UmapEstimator.Options { LabelColumnName = label, TargetMetric = metric, Seed = seed });
+            IEstimator<ITransformer> pipeline = ml.Transforms.Umap(new UmapEstimator.Options { LabelColumnName = label, TargetMetric = metric, Seed = 1 });
             if (label == "Key")
                 pipeline = ml.Transforms.Conversion.MapValueToKey("Key", "Label").Append(pipeline);
             return MlNetData.Embedding(ml, pipeline.Fit(data).Transform(data));
@@ -71,25 +71,16 @@ namespace Microsoft.ML.Umap.Tests.MlNet
             var labelled = all.Where(i => i % 2 == 0).ToArray();
             var hidden = all.Where(i => i % 2 == 1).ToArray();
 
-            // Medians over three seeds: a single fit can leave a few points of a class in a small island elsewhere
-            // (here 1 seed in 30 puts six 9s next to the 1s), which says nothing about the method.
-            var labelledAccuracies = new double[3];
-            var hiddenAccuracies = new double[3];
-            var unsupervisedHidden = new double[3];
-            for (int seed = 1; seed <= 3; seed++)
-            {
-                var unsupervised = Fit(new MLContext(seed: seed), Rows(i => labels[i]), null, seed: seed);
-                var semi = Fit(new MLContext(seed: seed), Rows(i => i % 2 == 0 ? labels[i] : float.NaN), "Label", seed: seed);
-                labelledAccuracies[seed - 1] = Accuracy(semi, labels, labelled);
-                hiddenAccuracies[seed - 1] = Accuracy(semi, labels, hidden);
-                unsupervisedHidden[seed - 1] = Accuracy(unsupervised, labels, hidden);
-            }
-            double Median(double[] values) => values.OrderBy(v => v).ElementAt(1);
-            _output.WriteLine($"labelled {string.Join(" ", labelledAccuracies.Select(a => a.ToString("F4")))}, hidden {string.Join(" ", hiddenAccuracies.Select(a => a.ToString("F4")))}, unsupervised hidden {string.Join(" ", unsupervisedHidden.Select(a => a.ToString("F4")))}");
+            var unsupervised = Fit(new MLContext(seed: 1), Rows(i => labels[i]), null);
+            var semi = Fit(new MLContext(seed: 1), Rows(i => i % 2 == 0 ? labels[i] : float.NaN), "Label");
+            double labelledAccuracy = Accuracy(semi, labels, labelled);
+            double hiddenAccuracy = Accuracy(semi, labels, hidden);
+            double unsupervisedHidden = Accuracy(unsupervised, labels, hidden);
+            _output.WriteLine($"labelled {labelledAccuracy:F4}, hidden {hiddenAccuracy:F4}, unsupervised hidden {unsupervisedHidden:F4}");
 
             // umap-learn reaches 0.992–0.993 on the labelled half with this protocol; we match it.
-            Assert.True(Median(labelledAccuracies) >= 0.99, $"labelled half {Median(labelledAccuracies):F4}");
-            Assert.True(Median(hiddenAccuracies) >= Median(unsupervisedHidden) - 0.005, $"hidden half {Median(hiddenAccuracies):F4} vs unsupervised {Median(unsupervisedHidden):F4}");
+            Assert.True(labelledAccuracy >= 0.99, $"labelled half {labelledAccuracy:F4}");
+            Assert.True(hiddenAccuracy >= unsupervisedHidden - 0.005, $"hidden half {hiddenAccuracy:F4} vs unsupervised {unsupervisedHidden:F4}");
         }
 
         [Fact]
