@@ -27,13 +27,14 @@ namespace Microsoft.ML.Umap.Benchmarks
             var labelled = all.Where(i => i % 2 == 0).ToArray();
             var hidden = all.Where(i => i % 2 == 1).ToArray();
             ReportStrandedPoints(digits, labelled);
+            float HalfLabelled(int i) => i % 2 == 0 ? labels[i] : float.NaN;
 
             Console.WriteLine("seed  unsupervised hidden | semi tw 0.5: labelled  hidden | semi tw 1.0: labelled  hidden | supervised");
             foreach (int seed in new[] { 1, 2, 3 })
             {
                 var unsupervised = Fit(digits, seed, null, 0.5f);
-                var semi = Fit(digits, seed, i => i % 2 == 0 ? labels[i] : float.NaN, 0.5f);
-                var semiFull = Fit(digits, seed, i => i % 2 == 0 ? labels[i] : float.NaN, 1f);
+                var semi = Fit(digits, seed, HalfLabelled, 0.5f);
+                var semiFull = Fit(digits, seed, HalfLabelled, 1f);
                 var supervised = Fit(digits, seed, i => labels[i], 0.5f);
                 Console.WriteLine(
                     $"{seed,4}  {Accuracy(unsupervised, labels, hidden),19:F4} | {Accuracy(semi, labels, labelled),21:F4}  {Accuracy(semi, labels, hidden),6:F4} | " +
@@ -43,8 +44,9 @@ namespace Microsoft.ML.Umap.Benchmarks
         }
 
         /// <summary>
-        /// Labelled points none of whose data neighbours carries their label: the categorical intersection only
-        /// reweights the neighbour graph, so nothing pulls such a point towards its class.
+        /// Counts the labelled points with no labelled neighbour of their class, and those with no neighbour of their
+        /// class at all, among their data neighbours: the categorical intersection only reweights the neighbour graph,
+        /// so nothing pulls such a point towards its class.
         /// </summary>
         private static void ReportStrandedPoints(LabelledData digits, int[] labelled)
         {
