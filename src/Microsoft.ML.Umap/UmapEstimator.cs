@@ -44,6 +44,8 @@ namespace Microsoft.ML.Umap
                 throw new ArgumentException("LabelColumnName must name a column, or be null for unsupervised UMAP.", nameof(options));
             if (!Enum.IsDefined(options.TargetMetric))
                 throw new ArgumentOutOfRangeException(nameof(Options.TargetMetric), options.TargetMetric, "TargetMetric is not a known target metric.");
+            if (options.NeighborsWithinLabel && (options.LabelColumnName is null || options.TargetMetric != UmapTargetMetric.Categorical))
+                throw new ArgumentException($"NeighborsWithinLabel needs a categorical label column: set LabelColumnName and TargetMetric = Categorical (TargetMetric is {options.TargetMetric}; LabelColumnName is {(options.LabelColumnName is null ? "not set" : $"'{options.LabelColumnName}'")}).", nameof(options));
             if (options.NumberOfThreads is int threads && threads < 1)
                 throw new ArgumentOutOfRangeException(nameof(Options.NumberOfThreads), threads, "NumberOfThreads must be at least 1 (or null for all cores).");
 
@@ -82,6 +84,7 @@ namespace Microsoft.ML.Umap
                 NumberOfTransformEpochs = options.NumberOfTransformEpochs,
                 TargetWeight = Exact(options.TargetWeight),
                 TargetNumberOfNeighbors = options.TargetNumberOfNeighbors,
+                NeighborsWithinLabel = options.NeighborsWithinLabel,
                 Density = options.DensityRegularization ? density : null,
                 Seed = unchecked((ulong)(uint)seed),
                 NumberOfThreads = options.NumberOfThreads ?? Environment.ProcessorCount,

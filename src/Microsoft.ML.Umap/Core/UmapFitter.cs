@@ -51,6 +51,21 @@ namespace Microsoft.ML.Umap.Core
                 Disconnect(knn, search.DisconnectionDistance, monitor);
             }
 
+            if (target != null && target.Count != n)
+                throw new ArgumentException($"There are {target.Count} labels for {n} rows.", nameof(target));
+            // The graph is built from these; the model keeps the unconstrained ones, which new rows are searched in.
+            KnnGraph graphNeighbors = knn;
+            if (parameters.NeighborsWithinLabel)
+            {
+                if (target?.Classes is null)
+                    throw new ArgumentException("NeighborsWithinLabel needs categorical labels.", nameof(target));
+                using (monitor.Stage(UmapStage.Neighbors, "Finding each labelled row's nearest neighbours within its label"))
+                {
+                    graphNeighbors = SameLabelNeighbors.Restrict(data, knn, target.Classes, parameters, monitor);
+                    Disconnect(graphNeighbors, search.DisconnectionDistance, monitor);
+                }
+            }
+
             FuzzySimplicialSet fuzzy;
             CsrMatrix graph;
             int epochs = parameters.EpochsFor(n);
@@ -58,12 +73,10 @@ namespace Microsoft.ML.Umap.Core
             {
                 monitor.Report(UmapStage.Graph, 0, 1);
                 monitor.ThrowIfCancellationRequested();
-                fuzzy = FuzzySimplicialSet.Build(knn, parameters.LocalConnectivity, parameters.SetOperationMixRatio, threads);
+                fuzzy = FuzzySimplicialSet.Build(graphNeighbors, parameters.LocalConnectivity, parameters.SetOperationMixRatio, threads);
                 graph = fuzzy.Graph;
                 if (target != null)
                 {
-                    if (target.Count != n)
-                        throw new ArgumentException($"There are {target.Count} labels for {n} rows.", nameof(target));
                     graph = target.Classes != null
                         ? TargetGraph.IntersectCategorical(graph, target.Classes, parameters.TargetWeight)
                         : TargetGraph.IntersectNumeric(graph, target.Values, parameters.TargetNumberOfNeighbors ?? parameters.NumberOfNeighbors, parameters.TargetWeight, threads, monitor);
@@ -84,7 +97,7 @@ namespace Microsoft.ML.Umap.Core
             using (monitor.Stage(UmapStage.Layout, $"Optimising the layout for {epochs} epochs{(parameters.Density is null ? "" : " with densMAP")}"))
             {
                 monitor.Report(UmapStage.Layout, 0, epochs);
-                var density = parameters.Density is null ? null : DensityRegularization.Create(graph, knn, parameters.Density, a, b, threads);
+                var density = parameters.Density is null ? null : DensityRegularization.Create(graph, graphNeighbors, parameters.Density, a, b, threads);
                 var settings = new LayoutSettings
                 {
                     Epochs = epochs,

@@ -63,6 +63,9 @@ namespace Microsoft.ML.Umap.Core
         /// <summary>Neighbours in the target graph of numeric labels; null: NumberOfNeighbors.</summary>
         public int? TargetNumberOfNeighbors { get; init; }
 
+        /// <summary>Labelled rows take their neighbours among rows of their own class (see <see cref="Neighbors.SameLabelNeighbors"/>).</summary>
+        public bool NeighborsWithinLabel { get; init; }
+
         /// <summary>Optimisation epochs for each new row; null: a third of the fit's epochs (as uwot does).</summary>
         public int? NumberOfTransformEpochs { get; init; }
 

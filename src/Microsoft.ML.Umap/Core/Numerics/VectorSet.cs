@@ -21,6 +21,9 @@ namespace Microsoft.ML.Umap.Core.Numerics
 
         /// <summary>Bytes of vector data held (what a saved model must store).</summary>
         public abstract long StoredBytes { get; }
+
+        /// <summary>A copy of the rows listed in <paramref name="rows"/>, in that order, stored alike.</summary>
+        public abstract VectorSet Subset(ReadOnlySpan<int> rows);
     }
 
     /// <summary>Dense rows in one row-major matrix.</summary>
@@ -39,6 +42,14 @@ namespace Microsoft.ML.Umap.Core.Numerics
         public override VectorView this[int row] => VectorView.Dense(Matrix.ReadOnlyRow(row));
 
         public override long StoredBytes => (long)Matrix.Values.Length * sizeof(float);
+
+        public override VectorSet Subset(ReadOnlySpan<int> rows)
+        {
+            var copy = new RowMatrix(rows.Length, Matrix.Columns);
+            for (int i = 0; i < rows.Length; i++)
+                Matrix.ReadOnlyRow(rows[i]).CopyTo(copy.Row(i));
+            return new DenseVectorSet(copy);
+        }
     }
 
     /// <summary>Sparse rows in compressed-sparse-row form (positions strictly increasing within a row, no zeros).</summary>
@@ -78,5 +89,21 @@ namespace Microsoft.ML.Umap.Core.Numerics
         }
 
         public override long StoredBytes => (long)Values.Length * (sizeof(float) + sizeof(int)) + (long)RowOffsets.Length * sizeof(int);
+
+        public override VectorSet Subset(ReadOnlySpan<int> rows)
+        {
+            var offsets = new int[rows.Length + 1];
+            for (int i = 0; i < rows.Length; i++)
+                offsets[i + 1] = offsets[i] + RowOffsets[rows[i] + 1] - RowOffsets[rows[i]];
+            var indices = new int[offsets[^1]];
+            var values = new float[offsets[^1]];
+            for (int i = 0; i < rows.Length; i++)
+            {
+                int start = RowOffsets[rows[i]], length = offsets[i + 1] - offsets[i];
+                Indices.AsSpan(start, length).CopyTo(indices.AsSpan(offsets[i]));
+                Values.AsSpan(start, length).CopyTo(values.AsSpan(offsets[i]));
+            }
+            return new SparseVectorSet(offsets, indices, values, _dimension);
+        }
     }
 }
