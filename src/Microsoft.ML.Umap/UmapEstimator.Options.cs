@@ -64,7 +64,8 @@ namespace Microsoft.ML.Umap
             /// labelled row whose nearest neighbours all carry other labels stays among them. Turn it on when every
             /// labelled row must land with its class. In a semi-supervised fit of the digits with every second label
             /// hidden, it takes the labelled half's kNN accuracy from 0.992 to 1.000 over three seeds, and the
-            /// hidden half's is 0.982-0.987 (unsupervised: 0.982-0.986). When every row is labelled, each class becomes its own connected component. The
+            /// hidden half's is 0.982-0.987 (unsupervised: 0.982-0.986). No edge then joins two rows of different labels, so <see cref="TargetWeight"/> has no
+            /// effect. When every row is labelled, each class becomes its own connected component. The
             /// spectral layout then places the classes by their centroids. Costs one more neighbour search over the
             /// labelled rows. Requires <see cref="LabelColumnName"/> with <see cref="UmapTargetMetric.Categorical"/>.
             /// </summary>
@@ -149,9 +150,18 @@ namespace Microsoft.ML.Umap
 
             /// <summary>
             /// The distance used when <see cref="Metric"/> is <see cref="UmapMetric.Custom"/>. Models fitted with it
-            /// can transform new rows but cannot be saved (a function cannot be written to a file).
+            /// can transform new rows, and can be saved only if <see cref="CustomDistanceName"/> is also set (a
+            /// function cannot be written to a file).
             /// </summary>
             public UmapDistanceFunction CustomDistance { get; set; }
+
+            /// <summary>
+            /// The name of the custom distance, registered with <see cref="UmapCustomDistances.Register"/>: a model
+            /// fitted with it stores the name, so it can be saved and loaded wherever the name is registered. When
+            /// <see cref="CustomDistance"/> is null, the function is looked up by this name. Requires
+            /// <see cref="Metric"/> = <see cref="UmapMetric.Custom"/>.
+            /// </summary>
+            public string CustomDistanceName { get; set; }
 
             /// <summary>
             /// How nearest neighbours are found. Default <see cref="UmapNeighborSearch.Auto"/>: exact below 4,096

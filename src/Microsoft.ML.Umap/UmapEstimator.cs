@@ -44,6 +44,12 @@ namespace Microsoft.ML.Umap
                 throw new ArgumentException("LabelColumnName must name a column, or be null for unsupervised UMAP.", nameof(options));
             if (!Enum.IsDefined(options.TargetMetric))
                 throw new ArgumentOutOfRangeException(nameof(Options.TargetMetric), options.TargetMetric, "TargetMetric is not a known target metric.");
+            if (options.CustomDistanceName != null)
+            {
+                UmapCustomDistances.CheckName(options.CustomDistanceName, nameof(Options.CustomDistanceName));
+                if (options.Metric != UmapMetric.Custom)
+                    throw new ArgumentOutOfRangeException(nameof(Options.CustomDistanceName), options.CustomDistanceName, $"CustomDistanceName is only used with Metric = Custom (Metric is {options.Metric}).");
+            }
             if (options.NeighborsWithinLabel && (options.LabelColumnName is null || options.TargetMetric != UmapTargetMetric.Categorical))
                 throw new ArgumentException($"NeighborsWithinLabel needs a categorical label column: set LabelColumnName and TargetMetric = Categorical (TargetMetric is {options.TargetMetric}; LabelColumnName is {(options.LabelColumnName is null ? "not set" : $"'{options.LabelColumnName}'")}).", nameof(options));
             if (options.NumberOfThreads is int threads && threads < 1)
@@ -79,7 +85,8 @@ namespace Microsoft.ML.Umap
                 InitialCoordinates = options.InitialCoordinates is null ? null : CoordinatesMatrix(options.InitialCoordinates, options.NumberOfComponents),
                 Metric = options.Metric,
                 MinkowskiP = options.MinkowskiP,
-                CustomDistance = options.CustomDistance,
+                CustomDistance = options.CustomDistance ?? (options.CustomDistanceName is null ? null : UmapCustomDistances.Get(options.CustomDistanceName, "CustomDistanceName")),
+                CustomDistanceName = options.CustomDistanceName,
                 NeighborSearch = options.NeighborSearch,
                 NumberOfTransformEpochs = options.NumberOfTransformEpochs,
                 TargetWeight = Exact(options.TargetWeight),

@@ -23,6 +23,7 @@ namespace Microsoft.ML.Umap
             B = model.B;
             Initialization = model.InitializationUsed;
             Metric = p.Metric;
+            CustomDistanceName = p.CustomDistanceName;
             Seed = (int)(uint)p.Seed;
             NumberOfTransformEpochs = model.TransformEpochs;
             DensityRegularization = p.Density != null;
@@ -73,6 +74,9 @@ namespace Microsoft.ML.Umap
 
         /// <summary>Input distance.</summary>
         public UmapMetric Metric { get; }
+
+        /// <summary>The name of the custom distance (<see cref="UmapCustomDistances"/>); null if the metric is not custom or the function has no name.</summary>
+        public string CustomDistanceName { get; }
 
         /// <summary>The seed used (drawn from the MLContext when not given).</summary>
         public int Seed { get; }

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Umap.Core
     /// Every setting of a fit, validated, with the public option names. Immutable: the estimator builds one
     /// from its options, and the fitted model keeps it as the record of what produced the embedding.
     /// </summary>
-    internal sealed class UmapParameters
+    internal sealed record UmapParameters
     {
         /// <summary>Below this many rows umap-learn and uwot search neighbours exactly.</summary>
         public const int ExactSearchRows = 4096;
@@ -52,6 +52,9 @@ namespace Microsoft.ML.Umap.Core
 
         /// <summary>The function of <see cref="UmapMetric.Custom"/>.</summary>
         public UmapDistanceFunction CustomDistance { get; init; }
+
+        /// <summary>The name <see cref="CustomDistance"/> is registered under, which a saved model stores; null if it has none.</summary>
+        public string CustomDistanceName { get; init; }
 
         public UmapNeighborSearch NeighborSearch { get; init; } = UmapNeighborSearch.Auto;
 

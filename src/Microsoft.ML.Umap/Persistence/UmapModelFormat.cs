@@ -19,7 +19,7 @@ namespace Microsoft.ML.Umap.Persistence
     /// <code>
     /// // *** Binary format (little-endian) ***
     /// // byte[8]   magic "UMAPMDL\0"
-    /// // int32     format version (2; version 1 lacks the densMAP fields and is still read)
+    /// // int32     format version (3; versions 1 and 2 are still read)
     /// // int32     NumberOfComponents, NumberOfNeighbors        (the options as given)
     /// // float64   MinimumDistance, Spread
     /// // int32     NumberOfEpochs (−1: default)
@@ -31,6 +31,7 @@ namespace Microsoft.ML.Umap.Persistence
     /// // float64   MinkowskiP
     /// // byte      densMAP (0 or 1)                              (version 2 on)
     /// // float64   DensityRegularizationStrength, Fraction, VarianceShift (version 2 on)
+    /// // int32     length, then UTF-8 bytes: CustomDistanceName (0: none) (version 3 on)
     /// // float64   a, b                                         (what the fit used)
     /// // int32     epochs, neighbours used, initialisation used
     /// // int32     n (rows), d (features), k (neighbours per row)
@@ -48,13 +49,13 @@ namespace Microsoft.ML.Umap.Persistence
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("UMAPMDL\0");
 
         /// <summary>Version written; bump it (and keep reading older ones) whenever the layout changes.</summary>
-        public const int CurrentVersion = 2;
+        public const int CurrentVersion = 3;
 
         public static void Write(UmapModel model, Stream stream)
         {
             var p = model.Parameters;
-            if (p.Metric == UmapMetric.Custom)
-                throw new NotSupportedException("A UMAP model fitted with a custom distance function cannot be saved: the function itself cannot be written to a file.");
+            if (p.Metric == UmapMetric.Custom && p.CustomDistanceName is null)
+                throw new NotSupportedException("A UMAP model fitted with a custom distance function cannot be saved unless the function has a name: the function itself cannot be written to a file. Register it with UmapCustomDistances.Register(name, function) and fit with CustomDistanceName = name.");
             using var writer = new HashingWriter(stream);
             writer.Bytes(Magic);
             writer.Int(CurrentVersion);
@@ -80,6 +81,9 @@ namespace Microsoft.ML.Umap.Persistence
             writer.Double(p.Density?.Strength ?? 0);
             writer.Double(p.Density?.Fraction ?? 0);
             writer.Double(p.Density?.VarianceShift ?? 0);
+            var name = Encoding.UTF8.GetBytes(p.CustomDistanceName ?? "");
+            writer.Int(name.Length);
+            writer.Bytes(name);
 
             writer.Double(model.A);
             writer.Double(model.B);
@@ -146,8 +150,14 @@ namespace Microsoft.ML.Umap.Persistence
                     NumberOfTransformEpochs = Optional(reader.Int()),
                     MinkowskiP = reader.Double(),
                     Density = version >= 2 ? ReadDensity(reader) : null,
+                    CustomDistanceName = version >= 3 ? ReadName(reader) : null,
                     NumberOfThreads = Math.Max(1, threads),
                 };
+                if (parameters.Metric == UmapMetric.Custom)
+                {
+                    Check(parameters.CustomDistanceName != null, "custom distance name");
+                    parameters = parameters with { CustomDistance = UmapCustomDistances.Get(parameters.CustomDistanceName, "Loading this UMAP model") };
+                }
                 parameters.Validate();
             }
             catch (ArgumentOutOfRangeException e)
@@ -186,6 +196,13 @@ namespace Microsoft.ML.Umap.Persistence
             var settings = new DensitySettings { Strength = reader.Double(), Fraction = reader.Double(), VarianceShift = reader.Double() };
             Check(flag <= 1, "densMAP flag");
             return flag == 1 ? settings : null;
+        }
+
+        private static string ReadName(HashingReader reader)
+        {
+            int length = reader.Int();
+            Check(length >= 0 && length <= 4 * UmapCustomDistances.MaximumNameLength, "custom distance name");
+            return length == 0 ? null : Encoding.UTF8.GetString(reader.Bytes(length));
         }
 
         private const byte DenseStorage = 0;

@@ -64,9 +64,68 @@ namespace Microsoft.ML.Umap.Tests.MlNet
 
             var e = Assert.Throws<NotSupportedException>(() => custom.Save(new MemoryStream()));
             Assert.Contains("custom distance", e.Message);
+            Assert.Contains("CustomDistanceName", e.Message);
 
             Assert.Equal("CustomDistance", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Umap(new UmapEstimator.Options { Metric = UmapMetric.Custom })).ParamName);
             Assert.Equal("CustomDistance", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Umap(new UmapEstimator.Options { CustomDistance = manhattan })).ParamName);
+        }
+
+        private static float Chessboard(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+        {
+            float max = 0;
+            for (int i = 0; i < x.Length; i++)
+                max = Math.Max(max, Math.Abs(x[i] - y[i]));
+            return max;
+        }
+
+        [Fact]
+        public void ANamedCustomDistanceIsSavedByNameAndLoadedWhereItIsRegistered()
+        {
+            string name = "tests/chessboard-" + Guid.NewGuid();
+            var ml = new MLContext(seed: 1);
+            var (data, labels) = TestMatrices.Blobs(2, 60, 4, 8, seed: 46);
+            var train = MlNetData.Load(ml, data, labels);
+            var options = new UmapEstimator.Options { Metric = UmapMetric.Custom, CustomDistanceName = name, NumberOfEpochs = 50 };
+
+            var unregistered = Assert.Throws<InvalidOperationException>(() => ml.Transforms.Umap(options));
+            Assert.Contains($"UmapCustomDistances.Register(\"{name}\"", unregistered.Message);
+
+            UmapCustomDistances.Register(name, Chessboard);
+            Assert.True(UmapCustomDistances.IsRegistered(name));
+            var model = ml.Transforms.Umap(options).Fit(train);
+            Assert.Equal(name, model.Parameters.CustomDistanceName);
+            // The function found by name is the one used: the same neighbours as the built-in Chebyshev metric.
+            var chebyshev = ml.Transforms.Umap(new UmapEstimator.Options { Metric = UmapMetric.Chebyshev, NumberOfEpochs = 50 }).Fit(train);
+            Assert.Equal(chebyshev.Model.Neighbors.Indices, model.Model.Neighbors.Indices);
+
+            var (unseen, _) = TestMatrices.Blobs(2, 5, 4, 8, seed: 47);
+            var expected = MlNetData.Embedding(ml, model.Transform(MlNetData.Load(ml, unseen)));
+            var file = new MemoryStream();
+            ml.Model.Save(model, train.Schema, file);
+            var own = new MemoryStream();
+            model.Save(own);
+
+            // Loading in a process where the name means the same function gives the same rows.
+            file.Position = 0;
+            var loaded = ml.Model.Load(file, out _);
+            Assert.Equal(expected, MlNetData.Embedding(ml, loaded.Transform(MlNetData.Load(ml, unseen))));
+            own.Position = 0;
+            Assert.Equal(expected, MlNetData.Embedding(ml, UmapTransformer.Load(ml, own).Transform(MlNetData.Load(ml, unseen))));
+
+            // Where it is not registered, loading says which name to register.
+            UmapCustomDistances.Unregister(name);
+            own.Position = 0;
+            var missing = Assert.Throws<InvalidOperationException>(() => UmapTransformer.Load(ml, own));
+            Assert.Contains(name, missing.Message);
+            file.Position = 0;
+            // ML.NET calls loaders by reflection and wraps what they throw in a TargetInvocationException.
+            var missingInContainer = Assert.ThrowsAny<Exception>(() => ml.Model.Load(file, out _)).GetBaseException();
+            Assert.IsType<InvalidOperationException>(missingInContainer);
+            Assert.Contains(name, missingInContainer.Message);
+
+            Assert.Equal("CustomDistanceName", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Umap(new UmapEstimator.Options { CustomDistanceName = name })).ParamName);
+            Assert.Equal("CustomDistanceName", Assert.Throws<ArgumentException>(() => ml.Transforms.Umap(new UmapEstimator.Options { Metric = UmapMetric.Custom, CustomDistanceName = " " })).ParamName);
+            Assert.Throws<ArgumentNullException>(() => UmapCustomDistances.Register(name, null));
         }
 
         [Fact]
