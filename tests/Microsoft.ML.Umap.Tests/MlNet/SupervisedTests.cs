@@ -104,6 +104,18 @@ namespace Microsoft.ML.Umap.Tests.MlNet
         }
 
         [Fact]
+        public void NeighborsWithinLabelCopesWithAOneRowClass()
+        {
+            var ml = new MLContext(seed: 1);
+            var digits = Digits;
+            // Row 5 is the only one of class 10; the other rows of the first 300 keep their digit or are unlabelled.
+            var rows = Rows(i => i == 5 ? 10 : i % 3 == 0 ? float.NaN : digits.Labels[i]).Take(300).ToArray();
+            var embedding = Fit(ml, rows, "Label", withinLabel: true);
+            Assert.Equal(300, embedding.Length);
+            Assert.All(embedding.SelectMany(r => r), v => Assert.True(float.IsFinite(v)));
+        }
+
+        [Fact]
         public void NeighborsWithinLabelNeedsACategoricalLabelColumn()
         {
             var ml = new MLContext(seed: 1);

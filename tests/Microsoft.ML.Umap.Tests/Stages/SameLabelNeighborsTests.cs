@@ -59,6 +59,21 @@ namespace Microsoft.ML.Umap.Tests.Stages
         }
 
         [Fact]
+        public void ASingleRowClassHasOnlyItselfAndNoLabelsChangeNothing()
+        {
+            var data = TestMatrices.Gaussian(40, 3, seed: 9);
+            var set = new DenseVectorSet(data);
+            var all = Exact(set, 5);
+            var classes = Enumerable.Range(0, 40).Select(i => i == 7 ? 3 : i % 2).ToArray();
+            var restricted = SameLabelNeighbors.Restrict(set, all, classes, new UmapParameters(), new FitMonitor());
+            Assert.Equal(new[] { 7, -1, -1, -1, -1 }, restricted.RowIndices(7).ToArray());
+
+            var unlabelled = SameLabelNeighbors.Restrict(set, all, Enumerable.Repeat(-1, 40).ToArray(), new UmapParameters(), new FitMonitor());
+            Assert.Equal(all.Indices, unlabelled.Indices);
+            Assert.Throws<ArgumentException>(() => SameLabelNeighbors.Restrict(set, all, new int[39], new UmapParameters(), new FitMonitor()));
+        }
+
+        [Fact]
         public void ApproximateSearchWithinEachClassFindsTheExactNeighbours()
         {
             var digits = Datasets.Digits();
