@@ -83,7 +83,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
             var others = new float[] { 3f, 4f };
             var sampler = new EdgeSampler(new[] { 1f }, 0.0);
             var rng = new FastRandom(1);
-            LayoutOptimizer.StepVertex(current, -1, new[] { 0 }, 0, others, 1, 2, new UmapGradient(A, B, 1.0), 0.5f, 1f, 1, in sampler, ref rng);
+            LayoutOptimizer.StepNewVertex(current, new[] { 0 }, 0, others, 1, 2, new UmapGradient(A, B, 1.0), 0.5f, 1, in sampler, ref rng);
             double before = 5, after = Math.Sqrt(Math.Pow(3 - current[0], 2) + Math.Pow(4 - current[1], 2));
             Assert.True(after < before);
             // Direction of the move is along the edge.
@@ -98,7 +98,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
             // The edge to vertex 0 fires with 20 negative samples, all drawn from {0, 1}.
             var sampler = new EdgeSampler(new[] { 1f }, 20.0);
             var rng = new FastRandom(3);
-            LayoutOptimizer.StepVertex(current, -1, new[] { 0 }, 0, others, 2, 2, new UmapGradient(A, B, 1.0), 0.1f, 1f, 10, in sampler, ref rng);
+            LayoutOptimizer.StepNewVertex(current, new[] { 0 }, 0, others, 2, 2, new UmapGradient(A, B, 1.0), 0.1f, 10, in sampler, ref rng);
             // Coincident vertex 0 pushes +4 along both axes; vertex 1 at x = 1.5 pushes back along x only.
             Assert.True(current[1] > 1f);
             Assert.True(current[0] - 1f < current[1] - 1f);
@@ -182,20 +182,86 @@ namespace Microsoft.ML.Umap.Tests.Stages
                 density.BeginEpoch(snapshot, dim, 1);
             }
 
+            var otherEnds = new OtherEndAttraction(N, dim);
             var scalar = (float[])snapshot.Clone();
+            var scalarTally = otherEnds.Rent();
             foreach (int v in group)
             {
                 for (int m = starts[v]; m < starts[v + 1]; m++)
-                    MoveSchedule.Apply(moves[m], scalar.AsSpan(v * dim, dim), v, columns.AsSpan(offsets[v], Degree), offsets[v], snapshot, dim, in gradient, 1.0f, 0.5f, density);
+                    MoveSchedule.Apply(moves[m], scalar.AsSpan(v * dim, dim), v, columns.AsSpan(offsets[v], Degree), offsets[v], snapshot, dim, in gradient, 0.5f, density, scalarTally);
             }
             var vectorized = (float[])snapshot.Clone();
-            VectorizedMoveReplay.Replay(0, group, moves, starts, vectorized, snapshot, offsets, columns, dim, in gradient, 1.0f, 0.5f, density);
+            var vectorTally = otherEnds.Rent();
+            VectorizedMoveReplay.Replay(0, group, moves, starts, vectorized, snapshot, offsets, columns, dim, in gradient, 0.5f, density, vectorTally);
 
             Assert.NotEqual(snapshot, vectorized);
             for (int i = 0; i < N * dim; i++)
                 Assert.Equal(scalar[i], vectorized[i], 1e-4f);
+            // The steps tallied for the other ends agree too (fixed point, 2^-32 units).
+            Assert.Contains(scalarTally.Values, t => t != 0);
+            for (int i = 0; i < N * dim; i++)
+                Assert.Equal(scalarTally.Values[i] / 4294967296.0, vectorTally.Values[i] / 4294967296.0, 1e-3);
         }
 #endif
+
+        [Fact]
+        public void TheOtherEndOfAnEdgeTakesTheSameStepBackAfterTheEpochWhateverTheOrderOfTallies()
+        {
+            var otherEnds = new OtherEndAttraction(3, 2);
+            var first = otherEnds.Rent();
+            var second = otherEnds.Rent();
+            Assert.NotSame(first, second);
+            first.Add(1, 0, 0.75f);
+            second.Add(1, 0, -4f);
+            first.Add(1, 1, 1e-3f);
+            second.Add(2, 1, 2.5f);
+            otherEnds.Return(first);
+            otherEnds.Return(second);
+            Assert.Contains(otherEnds.Rent(), new[] { first, second }); // tallies are reused, not reallocated
+
+            var positions = new float[] { 1, 1, 1, 1, 1, 1 };
+            var snapshot = new float[6];
+            otherEnds.Apply(0, 3, positions, snapshot, 0.5f);
+            var expected = new float[] { 1, 1, 1 - 0.5f * (0.75f - 4f), 1 - 0.5f * 1e-3f, 1, 1 - 0.5f * 2.5f };
+            for (int i = 0; i < expected.Length; i++)
+                Assert.Equal(expected[i], positions[i], 6);
+            Assert.Equal(positions, snapshot);
+            // Tallies are cleared for the next block.
+            otherEnds.Apply(0, 3, positions, snapshot, 0.5f);
+            Assert.Equal(1 - 0.5f * 2.5f, positions[5], 6);
+        }
+
+        [Fact]
+        public void AnEdgeFiringPullsBothEndsTogetherAsUmapLearnDoes()
+        {
+            // One edge stored in both directions, firing in epoch 1 with no negative samples: umap-learn moves i by
+            // +step and j by −step, first for (0, 1) and then for (1, 0).
+            var graph = new CsrMatrix(2, 2, new[] { 0, 1, 2 }, new[] { 1, 0 }, new[] { 1f, 1f });
+            var embedding = new RowMatrix(new float[] { 0, 0, 3, 4 }, 2, 2);
+            var settings = new LayoutSettings { Epochs = 2, A = A, B = B, NegativeSampleRate = 0, LearningRate = 1, Seed = 1 };
+            LayoutOptimizer.Optimize(embedding, graph, settings, new FitMonitor());
+
+            // Epoch 0 fires nothing; epoch 1 runs at rate 1 − 0/2 = 1. The two vertices fall in different blocks, so
+            // the order is umap-learn's exactly: (0, 1) moves 0 and pulls 1 back, then (1, 0) from where both now are.
+            var gradient = new UmapGradient(A, B, 1.0);
+            var expected = new float[] { 0, 0, 3, 4 };
+            foreach (var (i, j) in new[] { (0, 1), (1, 0) })
+            {
+                float dx = expected[2 * i] - expected[2 * j], dy = expected[2 * i + 1] - expected[2 * j + 1];
+                float coefficient = gradient.Attraction(dx * dx + dy * dy);
+                float stepX = UmapGradient.ClipComponent(coefficient * dx), stepY = UmapGradient.ClipComponent(coefficient * dy);
+                expected[2 * i] += stepX;
+                expected[2 * i + 1] += stepY;
+                expected[2 * j] -= stepX;
+                expected[2 * j + 1] -= stepY;
+            }
+            for (int p = 0; p < 4; p++)
+                Assert.Equal(expected[p], embedding.Values[p], 5);
+            Assert.True(Distance(embedding, 0, 1) < 5.0);
+        }
+
+        private static double Distance(RowMatrix embedding, int i, int j) =>
+            Math.Sqrt(Math.Pow(embedding.Values[2 * i] - embedding.Values[2 * j], 2) + Math.Pow(embedding.Values[2 * i + 1] - embedding.Values[2 * j + 1], 2));
 
         [Fact]
         public void SeededLayoutIsBitIdenticalForAnyThreadCountAndDiffersBetweenSeeds()

@@ -6,7 +6,8 @@ namespace Microsoft.ML.Umap.Core.Layout
 {
     /// <summary>
     /// The moves of one vertex in one epoch, in umap-learn's order: for each due edge, the attraction along it,
-    /// then the negative samples it owes, each measured from where the previous move left the vertex.
+    /// then the negative samples it owes, each measured from where the previous move left the vertex. (The pull the
+    /// edge's other end gets in umap-learn is handled by <see cref="OtherEndAttraction"/>.)
     /// </summary>
     /// <remarks>
     /// The moves of a vertex form one long chain of dependent steps (distance, power, clip, move), so running one
@@ -53,13 +54,13 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// <param name="others">Positions of all tail vertices, row-major, read-only here.</param>
         /// <param name="dim">Embedding dimension.</param>
         /// <param name="gradient">The gradient coefficients.</param>
-        /// <param name="attractionStep">Learning rate times the attraction's multiplier.</param>
         /// <param name="alpha">Learning rate of this epoch.</param>
         /// <param name="density">The densMAP term when it acts in this epoch, else null.</param>
+        /// <param name="otherEnd">Tallies the attraction steps for the edges' other ends, or null (new rows).</param>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Apply(
             int move, Span<float> current, int self, ReadOnlySpan<int> tails, int firstEdge, float[] others, int dim,
-            in UmapGradient gradient, float attractionStep, float alpha, DensityRegularization density)
+            in UmapGradient gradient, float alpha, DensityRegularization density, OtherEndAttraction.Tally otherEnd)
         {
             if (move >= 0)
             {
@@ -67,20 +68,16 @@ namespace Microsoft.ML.Umap.Core.Layout
                 var other = new ReadOnlySpan<float>(others, k * dim, dim);
                 float distanceSquared = LayoutOptimizer.SquaredDistance(current, other);
                 float coefficient = gradient.Attraction(distanceSquared);
-                if (density is null)
+                float correction = density?.Coefficient(self, k, firstEdge + move, distanceSquared) ?? 0f;
+                for (int d = 0; d < dim; d++)
                 {
-                    for (int d = 0; d < dim; d++)
-                        current[d] += attractionStep * UmapGradient.ClipComponent(coefficient * (current[d] - other[d]));
-                }
-                else
-                {
+                    float difference = current[d] - other[d];
+                    float step = UmapGradient.ClipComponent(coefficient * difference);
                     // umap-learn clips the density term on its own and adds it to the clipped attraction.
-                    float correction = density.Coefficient(self, k, firstEdge + move, distanceSquared);
-                    for (int d = 0; d < dim; d++)
-                    {
-                        float difference = current[d] - other[d];
-                        current[d] += attractionStep * (UmapGradient.ClipComponent(coefficient * difference) + UmapGradient.ClipComponent(correction * difference));
-                    }
+                    if (density != null)
+                        step += UmapGradient.ClipComponent(correction * difference);
+                    current[d] += alpha * step;
+                    otherEnd?.Add(k, d, step);
                 }
             }
             else

@@ -23,6 +23,14 @@ namespace Microsoft.ML.Umap.Core.Layout
         [ThreadStatic]
         private static int[] t_interleaved;
 
+        /// <summary>Positions in the interleaved lists of the attraction moves, whose steps the other ends take back.</summary>
+        [ThreadStatic]
+        private static int[] t_pulls;
+
+        /// <summary>Every step's eight lanes' steps, per axis, kept for the other ends.</summary>
+        [ThreadStatic]
+        private static float[] t_steps;
+
         public static bool IsSupported => Avx2.IsSupported;
 
         /// <summary>
@@ -32,7 +40,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static unsafe void Replay(
             int start, ReadOnlySpan<int> group, int[] moves, int[] starts, float[] positions, float[] snapshot,
-            int[] offsets, int[] columns, int dim, in UmapGradient gradient, float attractionStep, float alpha, DensityRegularization density)
+            int[] offsets, int[] columns, int dim, in UmapGradient gradient, float alpha, DensityRegularization density, OtherEndAttraction.Tally otherEnd)
         {
             // Lane-interleaved copy of the lists so that each step is one load; lanes past the group's end repeat
             // its first vertex, never move and are never written back.
@@ -51,12 +59,34 @@ namespace Microsoft.ML.Umap.Core.Layout
             var interleaved = t_interleaved;
             if (interleaved is null || interleaved.Length < length)
                 t_interleaved = interleaved = new int[Math.Max(length, 4096)];
+            int[] pulls = null;
+            float[] stepLog = null;
+            if (otherEnd != null)
+            {
+                pulls = t_pulls;
+                stepLog = t_steps;
+                if (pulls is null || pulls.Length < length || stepLog.Length < length * dim)
+                {
+                    t_pulls = pulls = new int[Math.Max(length, 4096)];
+                    t_steps = stepLog = new float[Math.Max(length, 4096) * dim];
+                }
+            }
+            int pullCount = 0;
             for (int l = 0; l < Lanes; l++)
             {
                 int i = group[l < lanes ? l : 0];
                 int count = l < lanes ? starts[i + 1] - starts[i] : 0;
                 for (int s = 0; s < count; s++)
-                    interleaved[s * Lanes + l] = moves[starts[i] + s];
+                {
+                    int move = moves[starts[i] + s];
+                    interleaved[s * Lanes + l] = move;
+                    if (otherEnd != null)
+                    {
+                        // Branch-free append: the slot is overwritten unless the move is an attraction.
+                        pulls[pullCount] = s * Lanes + l;
+                        pullCount += move >= 0 ? 1 : 0;
+                    }
+                }
                 for (int s = count; s < longest; s++)
                     interleaved[s * Lanes + l] = Finished;
             }
@@ -65,8 +95,7 @@ namespace Microsoft.ML.Umap.Core.Layout
             var firstEdge = Vector256.Create<int>(edges);
             var finished = Vector256.Create(Finished);
             var clip = Vector256.Create(UmapGradient.Clip);
-            var attractionRate = Vector256.Create(attractionStep);
-            var repulsionRate = Vector256.Create(alpha);
+            var rate = Vector256.Create(alpha);
             Span<Vector256<float>> position = stackalloc Vector256<float>[dim];
             Span<Vector256<float>> difference = stackalloc Vector256<float>[dim];
 
@@ -74,6 +103,7 @@ namespace Microsoft.ML.Umap.Core.Layout
             fixed (float* snapshotBase = snapshot)
             fixed (int* columnBase = columns)
             fixed (int* moveBase = interleaved)
+            fixed (float* stepBase = stepLog)
             {
                 var rowStart = self * dim;
                 for (int d = 0; d < dim; d++)
@@ -99,7 +129,6 @@ namespace Microsoft.ML.Umap.Core.Layout
                     var isAttraction = attraction.AsSingle();
                     var powB = gradient.PowerB(distanceSquared);
                     var coefficient = gradient.Coefficient(distanceSquared, powB, isAttraction);
-                    var rate = Vector256.ConditionalSelect(isAttraction, attractionRate, repulsionRate);
                     // umap-learn: a distinct sample at exactly the same place pushes +4 along every axis.
                     var coincident = (~attraction & Vector256.Equals(distanceSquared, Vector256<float>.Zero).AsInt32() & ~Vector256.Equals(other, self)).AsSingle();
                     var moving = active.AsSingle();
@@ -111,8 +140,20 @@ namespace Microsoft.ML.Umap.Core.Layout
                         if (density != null)
                             clipped += Vector256.Clamp(correction * difference[d], -clip, clip);
                         var step = Vector256.ConditionalSelect(coincident, clip, clipped);
+                        if (stepBase != null)
+                            Vector256.Store(step, stepBase + (s * dim + d) * Lanes);
                         position[d] = Vector256.ConditionalSelect(moving, position[d] + rate * step, position[d]);
                     }
+                }
+
+                // The other ends of the attractions get the same steps back, tallied for after the epoch.
+                for (int p = 0; p < pullCount; p++)
+                {
+                    int at = pulls[p];
+                    int l = at % Lanes;
+                    int other = columnBase[edges[l] + moveBase[at]];
+                    for (int d = 0; d < dim; d++)
+                        otherEnd.Add(other, d, stepBase[((at / Lanes) * dim + d) * Lanes + l]);
                 }
 
                 for (int l = 0; l < lanes; l++)

@@ -108,7 +108,7 @@ namespace Microsoft.ML.Umap.Core.Transform
             for (int epoch = 0; epoch < _epochs; epoch++)
             {
                 var rng = FastRandom.ForStream(_seed, (ulong)epoch, rowKey);
-                LayoutOptimizer.StepVertex(destination, -1, tails.AsSpan(0, kept), 0, others, _embedding.Rows, dim, in _gradient, alpha, 1f, epoch, in sampler, ref rng);
+                LayoutOptimizer.StepNewVertex(destination, tails.AsSpan(0, kept), 0, others, _embedding.Rows, dim, in _gradient, alpha, epoch, in sampler, ref rng);
                 alpha = (float)(_learningRate * (1.0 - (double)epoch / _epochs));
             }
         }
