@@ -205,7 +205,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
 #endif
 
         [Fact]
-        public void TheOtherEndOfAnEdgeTakesTheSameStepBackAfterTheEpochWhateverTheOrderOfTallies()
+        public void TheOtherEndOfAnEdgeTakesTheSameStepBackAfterTheBlockWhateverTheOrderOfTallies()
         {
             var otherEnds = new OtherEndAttraction(3, 2);
             var first = otherEnds.Rent();
@@ -229,6 +229,34 @@ namespace Microsoft.ML.Umap.Tests.Stages
             // Tallies are cleared for the next block.
             otherEnds.Apply(0, 3, positions, snapshot, 0.5f);
             Assert.Equal(1 - 0.5f * 2.5f, positions[5], 6);
+        }
+
+        [Fact]
+        public void TalliesLandTheSameWhetherVectorisedOrNot()
+        {
+            // 19 vertices x 3 axes: two full eight-value vectors and a scalar tail, with three workers' tallies.
+            const int vertices = 19, dim = 3;
+            var otherEnds = new OtherEndAttraction(vertices, dim);
+            var tallies = new[] { otherEnds.Rent(), otherEnds.Rent(), otherEnds.Rent() };
+            var rng = FastRandom.ForStream(5, 0, 0);
+            var expectedSums = new long[vertices * dim];
+            for (int t = 0; t < 200; t++)
+            {
+                int vertex = rng.NextInt(vertices), d = rng.NextInt(dim);
+                float step = (float)(rng.NextDouble() * 8 - 4);
+                tallies[t % 3].Add(vertex, d, step);
+                expectedSums[vertex * dim + d] += (long)(step * 4294967296.0);
+            }
+            foreach (var tally in tallies)
+                otherEnds.Return(tally);
+
+            var positions = Enumerable.Range(0, vertices * dim).Select(i => 0.25f * i - 3f).ToArray();
+            var expected = positions.Select((p, i) => p - 0.7f * (float)(expectedSums[i] / 4294967296.0)).ToArray();
+            var snapshot = new float[positions.Length];
+            otherEnds.Apply(0, vertices, positions, snapshot, 0.7f);
+            Assert.Equal(expected, positions);
+            Assert.Equal(expected, snapshot);
+            Assert.All(tallies, tally => Assert.All(tally.Values, v => Assert.Equal(0L, v)));
         }
 
         [Fact]
