@@ -14,7 +14,7 @@ namespace Microsoft.ML.Umap.Core.Layout
     /// The step is the one i computed from where i stood at that moment, which is what makes this match umap-learn:
     /// folding the other end's pull into a second step that j computes itself, from its own position, spread MNIST
     /// 10k over a root-mean-square radius of 7.3 units against 5.8 for umap-learn's order from the same graph and
-    /// start. Tallies landing once per epoch give 6.5, and once per eighth of an epoch 6.0. Each worker adds into a
+    /// start. Tallies landing once per epoch give 6.4, and once per quarter epoch (as shipped) 6.0. Each worker adds into a
     /// tally of its own (no atomics), in fixed point (2⁻³² units): integer sums do not depend on which worker
     /// added what, or in which order, so neither does the result.
     /// </remarks>

@@ -146,7 +146,7 @@ namespace Microsoft.ML.Umap.Core.Layout
                     }
                 }
 
-                // The other ends of the attractions get the same steps back, tallied for after the epoch.
+                // The other ends of the attractions get the same steps back, tallied to land when the block ends.
                 for (int p = 0; p < pullCount; p++)
                 {
                     int at = pulls[p];
