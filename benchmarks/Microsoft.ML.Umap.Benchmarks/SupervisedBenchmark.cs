@@ -23,9 +23,7 @@ namespace Microsoft.ML.Umap.Benchmarks
             Console.WriteLine($"Machine: {Measure.Machine()}");
             var digits = Datasets.Digits();
             var labels = digits.Labels;
-            var all = Enumerable.Range(0, digits.Rows).ToArray();
-            var labelled = all.Where(i => i % 2 == 0).ToArray();
-            var hidden = all.Where(i => i % 2 == 1).ToArray();
+            var (labelled, hidden) = Halves(digits.Rows);
             ReportStrandedPoints(digits, labelled);
             float HalfLabelled(int i) => i % 2 == 0 ? labels[i] : float.NaN;
 
@@ -57,9 +55,7 @@ namespace Microsoft.ML.Umap.Benchmarks
             Console.WriteLine($"Machine: {Measure.Machine()}");
             var mnist = Measure.Mnist70k();
             var labels = mnist.Labels;
-            var all = Enumerable.Range(0, mnist.Rows).ToArray();
-            var labelled = all.Where(i => i % 2 == 0).ToArray();
-            var hidden = all.Where(i => i % 2 == 1).ToArray();
+            var (labelled, hidden) = Halves(mnist.Rows);
             Console.WriteLine("MNIST 70k, every second label hidden, seed 42.");
             Console.WriteLine("NeighborsWithinLabel  fit (s)  neighbours (s)  labelled  hidden");
             foreach (bool within in new[] { false, true })
@@ -76,6 +72,13 @@ namespace Microsoft.ML.Umap.Benchmarks
             }
             Console.WriteLine($"Peak working set over both fits: {Measure.PeakWorkingSetMegabytes():F0} MB");
             return 0;
+        }
+
+        /// <summary>The rows that keep their label (even) and those whose label is hidden (odd).</summary>
+        private static (int[] Labelled, int[] Hidden) Halves(int rows)
+        {
+            var all = Enumerable.Range(0, rows).ToArray();
+            return (all.Where(i => i % 2 == 0).ToArray(), all.Where(i => i % 2 == 1).ToArray());
         }
 
         private sealed class MnistRow
