@@ -69,6 +69,23 @@ namespace Microsoft.ML.Umap.Tests.MlNet
         }
 
         [Fact]
+        public void SparseRowsCanTakeTheirNeighboursWithinTheirLabel()
+        {
+            var ml = new MLContext(seed: 1);
+            var docs = Documents(1000, 3);
+            var data = ml.Data.LoadFromEnumerable(docs);
+            var options = new UmapEstimator.Options
+            {
+                Metric = UmapMetric.Cosine, NeighborSearch = UmapNeighborSearch.Approximate, NumberOfEpochs = 100,
+                LabelColumnName = nameof(Document.Label), NeighborsWithinLabel = true,
+            };
+            var model = ml.Transforms.Umap(options).Fit(data);
+            Assert.IsType<SparseVectorSet>(model.Model.TrainingData);
+            double accuracy = UmapMetrics.KnnAccuracy(model.GetTrainingEmbedding(), docs.Select(d => d.Label).ToArray(), 10, 5);
+            Assert.True(accuracy >= 0.99, $"kNN accuracy of topics {accuracy:F4}");
+        }
+
+        [Fact]
         public void SparseModelsRoundTripThroughSaveAndLoad()
         {
             var ml = new MLContext(seed: 1);
