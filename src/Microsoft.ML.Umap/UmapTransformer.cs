@@ -136,9 +136,11 @@ namespace Microsoft.ML.Umap
         /// Writes the model (column names, settings, training rows, their neighbour graph and embedding) to
         /// <paramref name="stream"/> without ML.NET's model container; read it back with <see cref="Load"/>.
         /// </summary>
+        /// <exception cref="NotSupportedException">The model uses a custom distance without a <see cref="UmapEstimator.Options.CustomDistanceName"/>; nothing is written.</exception>
         public void Save(Stream stream)
         {
             ArgumentNullException.ThrowIfNull(stream);
+            UmapModelFormat.ThrowIfNotSaveable(Model);
             using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
             {
                 writer.Write(StreamMagic);
@@ -150,6 +152,7 @@ namespace Microsoft.ML.Umap
 
         /// <summary>Reads a model written by <see cref="Save(Stream)"/>.</summary>
         /// <exception cref="InvalidDataException">The stream is not a UMAP model, or it is truncated or corrupt.</exception>
+        /// <exception cref="InvalidOperationException">The model uses a custom distance whose name is not registered with <see cref="UmapCustomDistances"/>.</exception>
         public static UmapTransformer Load(MLContext mlContext, Stream stream)
         {
             ArgumentNullException.ThrowIfNull(mlContext);
@@ -204,6 +207,7 @@ namespace Microsoft.ML.Umap
         void ICanSaveModel.Save(ModelSaveContext ctx)
         {
             ArgumentNullException.ThrowIfNull(ctx);
+            UmapModelFormat.ThrowIfNotSaveable(Model);
             ctx.CheckAtModel();
             ctx.SetVersionInfo(GetVersionInfo());
             ctx.SaveNonEmptyString(FeatureColumnName);

@@ -51,11 +51,17 @@ namespace Microsoft.ML.Umap.Persistence
         /// <summary>Version written; bump it (and keep reading older ones) whenever the layout changes.</summary>
         public const int CurrentVersion = 3;
 
+        /// <summary>Throws <see cref="NotSupportedException"/> if the model cannot be written (a custom distance without a name).</summary>
+        public static void ThrowIfNotSaveable(UmapModel model)
+        {
+            if (model.Parameters.Metric == UmapMetric.Custom && model.Parameters.CustomDistanceName is null)
+                throw new NotSupportedException("A UMAP model fitted with a custom distance function cannot be saved unless the function has a name: the function itself cannot be written to a file. Register it with UmapCustomDistances.Register(name, function) and fit with CustomDistanceName = name.");
+        }
+
         public static void Write(UmapModel model, Stream stream)
         {
+            ThrowIfNotSaveable(model);
             var p = model.Parameters;
-            if (p.Metric == UmapMetric.Custom && p.CustomDistanceName is null)
-                throw new NotSupportedException("A UMAP model fitted with a custom distance function cannot be saved unless the function has a name: the function itself cannot be written to a file. Register it with UmapCustomDistances.Register(name, function) and fit with CustomDistanceName = name.");
             using var writer = new HashingWriter(stream);
             writer.Bytes(Magic);
             writer.Int(CurrentVersion);

@@ -62,9 +62,11 @@ namespace Microsoft.ML.Umap.Tests.MlNet
             // Same distance, same neighbours (the embeddings differ in the last bits: the sums run in another order).
             Assert.Equal(named.Model.Neighbors.Indices, custom.Model.Neighbors.Indices);
 
-            var e = Assert.Throws<NotSupportedException>(() => custom.Save(new MemoryStream()));
+            var stream = new MemoryStream();
+            var e = Assert.Throws<NotSupportedException>(() => custom.Save(stream));
             Assert.Contains("custom distance", e.Message);
             Assert.Contains("CustomDistanceName", e.Message);
+            Assert.Equal(0, stream.Length); // nothing half-written
 
             Assert.Equal("CustomDistance", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Umap(new UmapEstimator.Options { Metric = UmapMetric.Custom })).ParamName);
             Assert.Equal("CustomDistance", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Umap(new UmapEstimator.Options { CustomDistance = manhattan })).ParamName);
