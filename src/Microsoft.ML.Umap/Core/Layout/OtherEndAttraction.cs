@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Threading;
 
 namespace Microsoft.ML.Umap.Core.Layout
 {
@@ -23,7 +23,9 @@ namespace Microsoft.ML.Umap.Core.Layout
         private const double Scale = 4294967296.0;
 
         private readonly int _length;
-        private readonly List<Tally> _all = new List<Tally>();
+        private readonly object _gate = new object();
+        // Every tally ever rented; replaced (not mutated) when one is added, so Apply reads it without copying.
+        private Tally[] _all = System.Array.Empty<Tally>();
         private readonly ConcurrentBag<Tally> _free = new ConcurrentBag<Tally>();
 
         public OtherEndAttraction(int vertices, int dim)
@@ -40,8 +42,8 @@ namespace Microsoft.ML.Umap.Core.Layout
             if (_free.TryTake(out var tally))
                 return tally;
             tally = new Tally(new long[_length], Dim);
-            lock (_all)
-                _all.Add(tally);
+            lock (_gate)
+                _all = [.. _all, tally];
             return tally;
         }
 
@@ -54,9 +56,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// </summary>
         public void Apply(int start, int end, float[] positions, float[] snapshot, float alpha)
         {
-            Tally[] tallies;
-            lock (_all)
-                tallies = _all.ToArray();
+            var tallies = Volatile.Read(ref _all);
             int p = start * Dim, stop = end * Dim;
             if (Vector256.IsHardwareAccelerated)
             {
