@@ -57,40 +57,55 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             var points = new int[n];
             for (int i = 0; i < n; i++)
                 points[i] = i;
-            var leafStarts = new int[n / Math.Max(1, leafSize / 2) + 2];
+            // Splits can be uneven (one point against the rest, with heavy-tailed row norms), so leaves may hold
+            // anything from 1 to leafSize points: the arrays grow as leaves and nodes appear.
+            var leafStarts = new int[Math.Max(2, n / Math.Max(1, leafSize / 2) + 2)];
             int leafCount = 0;
             var rng = FastRandom.ForStream(seed, 0x52505452 /* "RPTR" */);
             var normal = new float[dim];
             var sides = new bool[n];
 
             // Internal nodes, recorded only for queries; a child is a node index, or ~leaf for a leaf.
-            int nodeCapacity = keepHyperplanes ? Math.Max(1, leafStarts.Length) : 0;
-            var hyperplanes = keepHyperplanes ? new float[nodeCapacity * dim] : null;
+            int nodeCapacity = keepHyperplanes ? leafStarts.Length : 0;
+            var hyperplanes = keepHyperplanes ? new float[(long)nodeCapacity * dim] : null;
             var offsets = keepHyperplanes ? new float[nodeCapacity] : null;
             var children = keepHyperplanes ? new int[nodeCapacity * 2] : null;
             int nodeCount = 0;
 
             // Iterative depth-first split with an explicit stack; leaves come out left to right.
-            var stack = new (int Start, int End, int Parent, int Side)[64];
+            var stack = new (int Start, int End, int Parent, int Side, int Depth)[64];
             int top = 0;
-            stack[top++] = (0, n, -1, 0);
+            stack[top++] = (0, n, -1, 0, 0);
             while (top > 0)
             {
-                var (start, end, parent, side) = stack[--top];
+                var (start, end, parent, side, depth) = stack[--top];
                 if (end - start <= leafSize)
                 {
                     if (parent >= 0)
                         children[parent * 2 + side] = ~leafCount;
+                    if (leafCount + 1 >= leafStarts.Length)
+                        Array.Resize(ref leafStarts, leafStarts.Length * 2);
                     leafStarts[leafCount++] = start;
                     continue;
                 }
 
-                var (mid, offset) = Split(data, points.AsSpan(start, end - start), normal, sides, angular, ref rng);
+                // Past MaximumDepth the hyperplanes keep peeling off a few points at a time (heavy tails, near
+                // duplicates): halve at random instead, which bounds the depth and the work.
+                var (mid, offset) = depth < MaximumDepth
+                    ? Split(data, points.AsSpan(start, end - start), normal, sides, angular, ref rng)
+                    : RandomHalves(points.AsSpan(start, end - start), normal, sides, ref rng);
                 int node = -1;
                 if (keepHyperplanes)
                 {
+                    if (nodeCount == nodeCapacity)
+                    {
+                        nodeCapacity *= 2;
+                        Array.Resize(ref hyperplanes, checked(nodeCapacity * dim));
+                        Array.Resize(ref offsets, nodeCapacity);
+                        Array.Resize(ref children, nodeCapacity * 2);
+                    }
                     node = nodeCount++;
-                    normal.CopyTo(hyperplanes, node * dim);
+                    normal.CopyTo(hyperplanes, (long)node * dim);
                     offsets[node] = offset;
                     if (parent >= 0)
                         children[parent * 2 + side] = node;
@@ -98,13 +113,44 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 if (top + 2 > stack.Length)
                     Array.Resize(ref stack, stack.Length * 2);
                 // Right half pushed first so the left half is processed (and emitted) first.
-                stack[top++] = (start + mid, end, node, 1);
-                stack[top++] = (start, start + mid, node, 0);
+                stack[top++] = (start + mid, end, node, 1, depth + 1);
+                stack[top++] = (start, start + mid, node, 0, depth + 1);
             }
 
             Array.Resize(ref leafStarts, leafCount + 1);
             leafStarts[leafCount] = n;
             return new RandomProjectionTree(points, leafStarts, leafCount, hyperplanes, offsets, children, dim);
+        }
+
+        /// <summary>
+        /// Depth after which nodes are halved at random rather than by a hyperplane (pynndescent stops splitting at
+        /// depth 100 and leaves an oversized leaf instead, which costs quadratic time in NN-descent).
+        /// </summary>
+        private const int MaximumDepth = 100;
+
+        /// <summary>
+        /// Sends a random half of <paramref name="points"/> left. The node keeps a zero hyperplane, so a query
+        /// routed through it always goes left.
+        /// </summary>
+        private static (int LeftCount, float Offset) RandomHalves(Span<int> points, float[] normal, bool[] sides, ref FastRandom rng)
+        {
+            Array.Clear(normal);
+            // A partial Fisher–Yates shuffle picks the left half; the partition below keeps both halves in order.
+            int count = points.Length, half = count / 2;
+            var chosen = ArrayPool<int>.Shared.Rent(count);
+            for (int i = 0; i < count; i++)
+                chosen[i] = i;
+            for (int i = 0; i < half; i++)
+            {
+                int j = i + rng.NextInt(count - i);
+                (chosen[i], chosen[j]) = (chosen[j], chosen[i]);
+            }
+            Array.Clear(sides, 0, count);
+            for (int i = 0; i < half; i++)
+                sides[chosen[i]] = true;
+            ArrayPool<int>.Shared.Return(chosen);
+            Partition(points, sides, half);
+            return (half, 0f);
         }
 
         /// <summary>The leaf a point falls in, following the kept hyperplanes (ties go left).</summary>
@@ -184,14 +230,20 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 }
             }
 
-            // Stable partition: left points first, in their original order.
+            Partition(points, sides, leftCount);
+            return (leftCount, (float)offset);
+        }
+
+        /// <summary>Stable partition: the points marked in <paramref name="sides"/> first, each side in its original order.</summary>
+        private static void Partition(Span<int> points, bool[] sides, int leftCount)
+        {
+            int count = points.Length;
             var buffer = ArrayPool<int>.Shared.Rent(count);
             int l = 0, r = leftCount;
             for (int i = 0; i < count; i++)
                 buffer[sides[i] ? l++ : r++] = points[i];
             buffer.AsSpan(0, count).CopyTo(points);
             ArrayPool<int>.Shared.Return(buffer);
-            return (leftCount, (float)offset);
         }
 
         private static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y) =>

@@ -33,21 +33,35 @@ namespace Microsoft.ML.Umap.Core.Numerics
                 return;
             }
 
+            // A failing chunk stops the chunks after it from starting; the chunks before it still run, so the
+            // exception the caller sees is always the one of the first failing chunk, whatever the scheduling.
             var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation };
-            try
+            int firstFailure = int.MaxValue;
+            Exception failure = null;
+            var gate = new object();
+            Parallel.For(0, chunks, options, c =>
             {
-                Parallel.For(0, chunks, options, c =>
+                if (c > Volatile.Read(ref firstFailure))
+                    return;
+                try
                 {
                     int start = c * chunkSize;
                     body(start, Math.Min(count, start + chunkSize));
-                });
-            }
-            catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-            {
-                // Surface the worker's exception itself, as a sequential loop would.
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-                throw;
-            }
+                }
+                catch (Exception e)
+                {
+                    lock (gate)
+                    {
+                        if (c < firstFailure)
+                        {
+                            failure = e;
+                            Volatile.Write(ref firstFailure, c);
+                        }
+                    }
+                }
+            });
+            if (failure != null)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         }
 
         /// <summary>The effective thread count for an optional user setting (null or 0: all cores).</summary>
