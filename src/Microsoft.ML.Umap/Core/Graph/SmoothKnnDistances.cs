@@ -101,6 +101,8 @@ namespace Microsoft.ML.Umap.Core.Graph
                 end++;
             var nonZero = distances.Slice(firstNonZero, end - firstNonZero);
 
+            if (nonZero.Length == 0)
+                return 0.0; // duplicates only (or no neighbour at all): umap-learn would index an empty array here
             if (nonZero.Length >= localConnectivity)
             {
                 int index = (int)Math.Floor(localConnectivity);
@@ -114,7 +116,7 @@ namespace Microsoft.ML.Umap.Core.Graph
                 }
                 return interpolation * nonZero[0];
             }
-            return nonZero.Length > 0 ? nonZero[^1] : 0.0;
+            return nonZero[^1];
         }
 
         private static double MeanFinite(ReadOnlySpan<float> values)
