@@ -94,7 +94,7 @@ namespace Microsoft.ML.Umap
                 NeighborsWithinLabel = options.NeighborsWithinLabel,
                 Density = options.DensityRegularization ? density : null,
                 Seed = unchecked((ulong)(uint)seed),
-                NumberOfThreads = options.NumberOfThreads ?? Environment.ProcessorCount,
+                NumberOfThreads = options.NumberOfThreads ?? UmapParameters.DefaultThreads,
             };
             _parameters.Validate();
         }
@@ -147,7 +147,7 @@ namespace Microsoft.ML.Umap
 
             Core.Numerics.VectorSet data;
             using (monitor.Stage(UmapStage.ReadingData, $"Reading column '{FeatureColumnName}'"))
-                data = FeatureColumnReader.Read(input, FeatureColumnName, monitor);
+                data = FeatureColumnReader.Read(input, FeatureColumnName, _parameters.Domain, monitor);
             if (data.Count == 0)
                 throw new InvalidOperationException($"UMAP needs at least one row to fit; column '{FeatureColumnName}' has none.");
             channel.Info(MessageSensitivity.None, $"Fitting UMAP to {data.Count} {(data.IsSparse ? "sparse" : "dense")} rows of {data.Dimension} features (seed {_parameters.Seed}).");

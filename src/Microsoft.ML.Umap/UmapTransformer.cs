@@ -163,7 +163,7 @@ namespace Microsoft.ML.Umap
                 throw new InvalidDataException("This is not a UMAP transformer: the stream does not start with its signature.");
             string input = ReadName(reader);
             string output = ReadName(reader);
-            var model = UmapModelFormat.Read(stream, Environment.ProcessorCount);
+            var model = UmapModelFormat.Read(stream, UmapParameters.DefaultThreads);
             IHostEnvironment env = mlContext;
             return new UmapTransformer(env.Register(nameof(UmapTransformer)), model, input, output, null);
         }
@@ -223,7 +223,7 @@ namespace Microsoft.ML.Umap
             string input = ctx.LoadNonEmptyString();
             string output = ctx.LoadNonEmptyString();
             UmapModel model = null;
-            if (!ctx.TryLoadBinaryStream(ModelEntry, reader => model = UmapModelFormat.Read(reader.BaseStream, Environment.ProcessorCount)))
+            if (!ctx.TryLoadBinaryStream(ModelEntry, reader => model = UmapModelFormat.Read(reader.BaseStream, UmapParameters.DefaultThreads)))
                 throw new InvalidDataException($"The UMAP transformer's model entry '{ModelEntry}' is missing from the ML.NET model file.");
             return new UmapTransformer(env.Register(nameof(UmapTransformer)), model, input, output, null);
         }

@@ -76,7 +76,13 @@ namespace Microsoft.ML.Umap.Core
         public DensitySettings Density { get; init; }
 
         /// <summary>Threads for every stage; results do not depend on it.</summary>
-        public int NumberOfThreads { get; init; } = Environment.ProcessorCount;
+        public int NumberOfThreads { get; init; } = DefaultThreads;
+
+        /// <summary>Every core, up to <see cref="UmapLimits.MaximumThreads"/>.</summary>
+        public static int DefaultThreads => Math.Min(Environment.ProcessorCount, UmapLimits.MaximumThreads);
+
+        /// <summary>The rows the configured metric can measure.</summary>
+        public Distances.MetricDomain Domain => new Distances.MetricDomain(Metric, MinkowskiP);
 
         /// <summary>The epoch count used for <paramref name="rows"/> rows (umap-learn's default when not set).</summary>
         public int EpochsFor(int rows) => NumberOfEpochs ?? DefaultEpochsFor(rows);
@@ -100,33 +106,39 @@ namespace Microsoft.ML.Umap.Core
         /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
         public void Validate()
         {
-            Check(NumberOfComponents >= 1, nameof(NumberOfComponents), NumberOfComponents, "must be at least 1");
-            Check(NumberOfNeighbors >= 2, nameof(NumberOfNeighbors), NumberOfNeighbors, "must be at least 2 (the point itself and one neighbour)");
-            Check(Spread > 0 && double.IsFinite(Spread), nameof(Spread), Spread, "must be positive and finite");
+            Check(NumberOfComponents >= 1 && NumberOfComponents <= UmapLimits.MaximumComponents, nameof(NumberOfComponents), NumberOfComponents, $"must be between 1 and {UmapLimits.MaximumComponents}");
+            Check(NumberOfNeighbors >= 2 && NumberOfNeighbors <= UmapLimits.MaximumNeighbors, nameof(NumberOfNeighbors), NumberOfNeighbors, $"must be between 2 (the point itself and one neighbour) and {UmapLimits.MaximumNeighbors}");
+            Check(Spread >= UmapLimits.MinimumSpread && Spread <= UmapLimits.MaximumSpread, nameof(Spread), Spread, $"must be between {UmapLimits.MinimumSpread} and {UmapLimits.MaximumSpread}");
             Check(MinimumDistance >= 0 && double.IsFinite(MinimumDistance), nameof(MinimumDistance), MinimumDistance, "must be non-negative and finite");
             Check(MinimumDistance <= Spread, nameof(MinimumDistance), MinimumDistance, $"must not exceed Spread ({Spread})");
-            Check(NumberOfEpochs is null || NumberOfEpochs >= 0, nameof(NumberOfEpochs), NumberOfEpochs, "must be non-negative (or null for the default)");
-            Check(NumberOfTransformEpochs is null || NumberOfTransformEpochs >= 0, nameof(NumberOfTransformEpochs), NumberOfTransformEpochs, "must be non-negative (or null for a third of the fit's epochs)");
-            Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive and finite");
-            Check(NegativeSampleRate >= 0 && double.IsFinite(NegativeSampleRate), nameof(NegativeSampleRate), NegativeSampleRate, "must be non-negative and finite");
-            Check(RepulsionStrength >= 0 && double.IsFinite(RepulsionStrength), nameof(RepulsionStrength), RepulsionStrength, "must be non-negative and finite");
-            Check(LocalConnectivity >= 0 && double.IsFinite(LocalConnectivity), nameof(LocalConnectivity), LocalConnectivity, "must be non-negative and finite");
+            Check(NumberOfEpochs is null || (NumberOfEpochs >= 0 && NumberOfEpochs <= UmapLimits.MaximumEpochs), nameof(NumberOfEpochs), NumberOfEpochs, $"must be between 0 and {UmapLimits.MaximumEpochs} (or null for the default)");
+            Check(NumberOfTransformEpochs is null || (NumberOfTransformEpochs >= 0 && NumberOfTransformEpochs <= UmapLimits.MaximumEpochs), nameof(NumberOfTransformEpochs), NumberOfTransformEpochs, $"must be between 0 and {UmapLimits.MaximumEpochs} (or null for a third of the fit's epochs)");
+            Check(LearningRate > 0 && LearningRate <= UmapLimits.MaximumLearningRate, nameof(LearningRate), LearningRate, $"must be positive and at most {UmapLimits.MaximumLearningRate}");
+            Check(NegativeSampleRate >= 0 && NegativeSampleRate <= UmapLimits.MaximumNegativeSampleRate, nameof(NegativeSampleRate), NegativeSampleRate, $"must be between 0 and {UmapLimits.MaximumNegativeSampleRate}");
+            Check(RepulsionStrength >= 0 && RepulsionStrength <= UmapLimits.MaximumRepulsionStrength, nameof(RepulsionStrength), RepulsionStrength, $"must be between 0 and {UmapLimits.MaximumRepulsionStrength}");
+            Check(LocalConnectivity >= 0 && LocalConnectivity <= UmapLimits.MaximumLocalConnectivity, nameof(LocalConnectivity), LocalConnectivity, $"must be between 0 and {UmapLimits.MaximumLocalConnectivity}");
             Check(SetOperationMixRatio >= 0 && SetOperationMixRatio <= 1, nameof(SetOperationMixRatio), SetOperationMixRatio, "must be between 0 and 1");
-            Check(A is null || (A > 0 && double.IsFinite(A.Value)), nameof(A), A, "must be positive and finite (or null to fit it)");
-            Check(B is null || (B > 0 && double.IsFinite(B.Value)), nameof(B), B, "must be positive and finite (or null to fit it)");
+            Check(A is null || IsCurveA(A.Value), nameof(A), A, $"must be positive and at most {UmapLimits.MaximumA:G} (or null to fit it)");
+            Check(B is null || IsCurveB(B.Value), nameof(B), B, $"must be positive and at most {UmapLimits.MaximumB} (or null to fit it)");
             Check(Enum.IsDefined(Initialization), nameof(Initialization), Initialization, "is not a known initialisation");
             Check(InitialCoordinates is null || Initialization == UmapInitialization.Custom, nameof(InitialCoordinates), "coordinates", $"are only used with Initialization = Custom (Initialization is {Initialization})");
             Check(InitialCoordinates is null || InitialCoordinates.Columns == NumberOfComponents, nameof(InitialCoordinates), InitialCoordinates?.Columns, $"must have NumberOfComponents ({NumberOfComponents}) values per row");
             Check(Enum.IsDefined(Metric), nameof(Metric), Metric, "is not a known metric");
             Check(Enum.IsDefined(NeighborSearch), nameof(NeighborSearch), NeighborSearch, "is not a known neighbour search");
             Check(TargetWeight >= 0 && TargetWeight <= 1, nameof(TargetWeight), TargetWeight, "must be between 0 and 1");
-            Check(TargetNumberOfNeighbors is null || TargetNumberOfNeighbors >= 2, nameof(TargetNumberOfNeighbors), TargetNumberOfNeighbors, "must be at least 2 (or null for NumberOfNeighbors)");
-            Check(MinkowskiP > 0 && double.IsFinite(MinkowskiP), nameof(MinkowskiP), MinkowskiP, "must be positive and finite");
+            Check(TargetNumberOfNeighbors is null || (TargetNumberOfNeighbors >= 2 && TargetNumberOfNeighbors <= UmapLimits.MaximumNeighbors), nameof(TargetNumberOfNeighbors), TargetNumberOfNeighbors, $"must be between 2 and {UmapLimits.MaximumNeighbors} (or null for NumberOfNeighbors)");
+            Check(MinkowskiP >= UmapLimits.MinimumMinkowskiP && MinkowskiP <= UmapLimits.MaximumMinkowskiP, nameof(MinkowskiP), MinkowskiP, $"must be between {UmapLimits.MinimumMinkowskiP} and {UmapLimits.MaximumMinkowskiP}");
             Check(Metric != UmapMetric.Custom || CustomDistance != null, nameof(CustomDistance), "null", "must be set when Metric is Custom");
             Check(Metric == UmapMetric.Custom || CustomDistance == null, nameof(CustomDistance), "a function", $"is only used with Metric = Custom (Metric is {Metric})");
             Density?.Validate();
-            Check(NumberOfThreads >= 1, nameof(NumberOfThreads), NumberOfThreads, "must be at least 1");
+            Check(NumberOfThreads >= 1 && NumberOfThreads <= UmapLimits.MaximumThreads, nameof(NumberOfThreads), NumberOfThreads, $"must be between 1 and {UmapLimits.MaximumThreads}");
         }
+
+        /// <summary>True for a usable curve parameter a, given or fitted.</summary>
+        public static bool IsCurveA(double a) => a > 0 && a <= UmapLimits.MaximumA;
+
+        /// <summary>True for a usable curve parameter b, given or fitted.</summary>
+        public static bool IsCurveB(double b) => b > 0 && b <= UmapLimits.MaximumB;
 
         /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for <paramref name="name"/> unless <paramref name="condition"/> holds.</summary>
         internal static void Check(bool condition, string name, object value, string rule)

@@ -15,9 +15,9 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// <summary>Throws <see cref="System.ArgumentOutOfRangeException"/> naming the first invalid setting by its public option name.</summary>
         public void Validate()
         {
-            UmapParameters.Check(Strength >= 0 && double.IsFinite(Strength), "DensityRegularizationStrength", Strength, "must be non-negative and finite");
+            UmapParameters.Check(Strength >= 0 && Strength <= UmapLimits.MaximumDensitySetting, "DensityRegularizationStrength", Strength, $"must be between 0 and {UmapLimits.MaximumDensitySetting}");
             UmapParameters.Check(Fraction >= 0 && Fraction <= 1, "DensityRegularizationFraction", Fraction, "must be between 0 and 1");
-            UmapParameters.Check(VarianceShift >= 0 && double.IsFinite(VarianceShift), "DensityRegularizationVarianceShift", VarianceShift, "must be non-negative and finite");
+            UmapParameters.Check(VarianceShift >= 0 && VarianceShift <= UmapLimits.MaximumDensitySetting, "DensityRegularizationVarianceShift", VarianceShift, $"must be between 0 and {UmapLimits.MaximumDensitySetting}");
         }
     }
 }

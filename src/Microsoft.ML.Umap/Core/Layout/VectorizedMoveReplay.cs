@@ -31,6 +31,9 @@ namespace Microsoft.ML.Umap.Core.Layout
         [ThreadStatic]
         private static float[] t_steps;
 
+        [ThreadStatic]
+        private static Vector256<float>[] t_axes;
+
         public static bool IsSupported => Avx2.IsSupported;
 
         /// <summary>
@@ -96,8 +99,13 @@ namespace Microsoft.ML.Umap.Core.Layout
             var finished = Vector256.Create(Finished);
             var clip = Vector256.Create(UmapGradient.Clip);
             var rate = Vector256.Create(alpha);
-            Span<Vector256<float>> position = stackalloc Vector256<float>[dim];
-            Span<Vector256<float>> difference = stackalloc Vector256<float>[dim];
+            // Per axis, the lanes' coordinates and their differences to the other ends: on the heap, since the
+            // embedding's dimension is the user's to choose.
+            var axes = t_axes;
+            if (axes is null || axes.Length < 2 * dim)
+                t_axes = axes = new Vector256<float>[Math.Max(2 * dim, 32)];
+            var position = axes.AsSpan(0, dim);
+            var difference = axes.AsSpan(dim, dim);
 
             fixed (float* positionBase = positions)
             fixed (float* snapshotBase = snapshot)

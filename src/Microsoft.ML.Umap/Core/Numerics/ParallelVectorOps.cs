@@ -112,8 +112,9 @@ namespace Microsoft.ML.Umap.Core.Numerics
             int n = basis[0].Length;
             ParallelRange.For(n, ChunkSize, _threads, (start, end) =>
             {
-                Span<double> row = stackalloc double[inputs];
-                Span<double> result = stackalloc double[outputs];
+                // One pair of buffers per chunk: their sizes follow the basis, which grows with the embedding dimension.
+                var row = new double[inputs];
+                var result = new double[outputs];
                 for (int r = start; r < end; r++)
                 {
                     for (int j = 0; j < inputs; j++)
