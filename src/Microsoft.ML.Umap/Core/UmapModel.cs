@@ -37,6 +37,9 @@ namespace Microsoft.ML.Umap.Core
 
         public UmapParameters Parameters { get; }
 
+        /// <summary>The rows this model's metric can measure.</summary>
+        public Distances.MetricDomain Domain => Parameters.Domain;
+
         public double A { get; }
 
         public double B { get; }
@@ -83,6 +86,7 @@ namespace Microsoft.ML.Umap.Core
             if (Parameters.Density != null)
                 throw new NotSupportedException("This UMAP model was fitted with DensityRegularization (densMAP), which cannot place rows that were not in its training data (umap-learn cannot either). It still returns the embedding of its training rows; fit without DensityRegularization to embed new rows.");
             _embedder.Embed(row, hash, destination);
+            FiniteLayout.CheckNewRow(destination);
         }
 
         private static double MeanFiniteDistance(KnnGraph graph)

@@ -67,10 +67,17 @@ namespace Microsoft.ML.Umap.MlNet
                 getFeatures(ref features);
                 long row = input.Position;
                 FeatureColumnReader.CheckLength(name, row, features.Length, model.FeatureCount);
-                FeatureColumnReader.CheckFinite(name, row, features.GetValues(), features.IsDense ? default : features.GetIndices());
+                FeatureColumnReader.CheckValues(name, row, features, model.Domain);
                 var view = FeatureColumnReader.ToView(features, sparse, ref dense, ref indices, ref values);
                 var editor = VBufferEditor.Create(ref destination, model.ComponentCount);
-                model.Embed(view, editor.Values);
+                try
+                {
+                    model.Embed(view, editor.Values);
+                }
+                catch (InvalidOperationException e)
+                {
+                    throw new InvalidOperationException($"Column '{name}', row index {row}: {e.Message}", e);
+                }
                 destination = editor.Commit();
             };
         }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Microsoft.ML.Data;
+using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.MlNet
@@ -40,7 +41,7 @@ namespace Microsoft.ML.Umap.MlNet
         /// Reads every row of the column, reporting progress and honouring cancellation. A column that delivers
         /// sparse vectors is stored sparsely (never densified into an n × d matrix); a dense one densely.
         /// </summary>
-        public static VectorSet Read(IDataView data, string name, Core.FitMonitor monitor)
+        public static VectorSet Read(IDataView data, string name, MetricDomain domain, Core.FitMonitor monitor)
         {
             var column = Check(data.Schema, name);
             int declaredSize = ((VectorDataViewType)column.Type).Size;
@@ -65,7 +66,7 @@ namespace Microsoft.ML.Umap.MlNet
                     CheckLength(name, rows, buffer.Length, width, declaredSize);
                     if (width == 0)
                         throw new InvalidOperationException($"Column '{name}' holds empty vectors; UMAP needs at least one feature.");
-                    CheckFinite(name, rows, buffer.GetValues(), buffer.IsDense ? default : buffer.GetIndices());
+                    CheckValues(name, rows, buffer, domain);
                     collector.Add(buffer, width);
                     rows++;
                 }
@@ -119,10 +120,25 @@ namespace Microsoft.ML.Umap.MlNet
         {
             if (length == width)
                 return;
-            string where = row >= 0 ? $", row index {row}," : "";
             string expected = declaredSize > 0 ? $"the column's declared size {declaredSize}" : $"the {width} values of the earlier rows";
-            throw new InvalidOperationException($"Column '{name}'{where} has a vector of {length} values, but UMAP needs every row to have the same length ({expected}).");
+            throw new InvalidOperationException($"Column '{name}'{Where(row)} has a vector of {length} values, but UMAP needs every row to have the same length ({expected}).");
         }
+
+        /// <summary>
+        /// Throws if a row holds NaN or an infinity, or values the metric cannot measure (see <see cref="MetricDomain"/>),
+        /// naming the column, the row and the value.
+        /// </summary>
+        public static void CheckValues(string name, long row, in VBuffer<float> buffer, MetricDomain domain)
+        {
+            var values = buffer.GetValues();
+            var indices = buffer.IsDense ? default : buffer.GetIndices();
+            CheckFinite(name, row, values, indices);
+            string violation = domain.Violation(values, indices);
+            if (violation != null)
+                throw new InvalidOperationException($"Column '{name}'{Where(row)} {violation}.");
+        }
+
+        private static string Where(long row) => row >= 0 ? $", row index {row}," : "";
 
         /// <summary>Throws if a row holds NaN or an infinity, naming the first one (by its slot for sparse rows).</summary>
         public static void CheckFinite(string name, long row, ReadOnlySpan<float> values, ReadOnlySpan<int> indices = default)
@@ -131,10 +147,9 @@ namespace Microsoft.ML.Umap.MlNet
             {
                 if (!float.IsFinite(values[i]))
                 {
-                    string where = row >= 0 ? $", row index {row}," : "";
                     int slot = indices.IsEmpty ? i : indices[i];
                     throw new InvalidOperationException(
-                        $"Column '{name}'{where} holds {values[i]} at slot {slot}; UMAP needs finite values. Remove or impute missing values first (for example with mlContext.Transforms.ReplaceMissingValues).");
+                        $"Column '{name}'{Where(row)} holds {values[i]} at slot {slot}; UMAP needs finite values. Remove or impute missing values first (for example with mlContext.Transforms.ReplaceMissingValues).");
                 }
             }
         }

@@ -4,6 +4,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Layout;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
@@ -175,21 +176,28 @@ namespace Microsoft.ML.Umap.Persistence
             int epochs = reader.Int(), neighborsUsed = reader.Int();
             var initializationUsed = (UmapInitialization)reader.Int();
             int n = reader.Int(), d = reader.Int(), k = reader.Int();
-            Check(double.IsFinite(a) && a > 0 && double.IsFinite(b) && b > 0, "curve parameters a and b");
-            Check(epochs >= 0 && Enum.IsDefined(initializationUsed), "fit summary");
-            Check(n >= 1 && d >= 1 && k >= 1 && k <= n && neighborsUsed == k, "matrix sizes");
-            Check((long)n * d <= Array.MaxLength && (long)n * k <= Array.MaxLength && (long)n * parameters.NumberOfComponents <= Array.MaxLength, "matrix sizes");
+            Check(UmapParameters.IsCurveA(a) && UmapParameters.IsCurveB(b), "curve parameters a and b");
+            Check(epochs >= 0 && epochs <= UmapLimits.MaximumEpochs && Enum.IsDefined(initializationUsed), "fit summary");
+            Check(n >= 1 && d >= 1 && k >= 1 && k <= n && k <= UmapLimits.MaximumNeighbors && neighborsUsed == k, "matrix sizes");
+            Check((long)n * k <= Array.MaxLength && (long)n * parameters.NumberOfComponents <= Array.MaxLength, "matrix sizes");
 
-            var training = ReadTrainingRows(reader, n, d);
+            var rows = ReadTrainingRows(reader, n, d);
             var embedding = reader.Floats((long)n * parameters.NumberOfComponents);
             var indices = reader.Ints((long)n * k);
             var distances = reader.Floats((long)n * k);
             reader.VerifyChecksum();
 
+            // Everything below is checked after the checksum, but a hostile file can carry a valid one: nothing read
+            // is trusted until it has been checked here.
+            var training = rows.Validate(n, d, parameters.Domain);
             foreach (float v in embedding)
                 Check(float.IsFinite(v), "embedding");
-            foreach (int i in indices)
-                Check(i >= -1 && i < n, "neighbour graph");
+            for (int p = 0; p < indices.Length; p++)
+            {
+                int i = indices[p];
+                float distance = distances[p];
+                Check(i == -1 ? float.IsPositiveInfinity(distance) : i >= 0 && i < n && distance >= 0 && float.IsFinite(distance), "neighbour graph");
+            }
 
             return new UmapModel(
                 parameters, a, b, epochs, neighborsUsed, initializationUsed,
@@ -201,6 +209,7 @@ namespace Microsoft.ML.Umap.Persistence
             byte flag = reader.Bytes(1)[0];
             var settings = new DensitySettings { Strength = reader.Double(), Fraction = reader.Double(), VarianceShift = reader.Double() };
             Check(flag <= 1, "densMAP flag");
+            settings.Validate(); // stored (as zeros) even when densMAP is off; a forged value is refused either way
             return flag == 1 ? settings : null;
         }
 
@@ -214,30 +223,71 @@ namespace Microsoft.ML.Umap.Persistence
         private const byte DenseStorage = 0;
         private const byte SparseStorage = 1;
 
-        private static VectorSet ReadTrainingRows(HashingReader reader, int n, int d)
+        /// <summary>The training rows as read, before any of their values has been checked.</summary>
+        private readonly struct StoredRows
+        {
+            public StoredRows(float[] dense, int[] offsets, int[] positions, float[] values)
+            {
+                Dense = dense;
+                Offsets = offsets;
+                Positions = positions;
+                Values = values;
+            }
+
+            public float[] Dense { get; }
+
+            public int[] Offsets { get; }
+
+            public int[] Positions { get; }
+
+            public float[] Values { get; }
+
+            /// <summary>The rows, once every offset, position and value is known to be valid for the metric.</summary>
+            public VectorSet Validate(int n, int d, MetricDomain domain)
+            {
+                if (Dense != null)
+                {
+                    for (int i = 0; i < n; i++)
+                        CheckRow(new ReadOnlySpan<float>(Dense, i * d, d), default, domain);
+                    return new DenseVectorSet(new RowMatrix(Dense, n, d));
+                }
+
+                int nnz = Values.Length;
+                Check(Offsets[0] == 0 && Offsets[n] == nnz, "sparse row offsets");
+                for (int i = 0; i < n; i++)
+                {
+                    int start = Offsets[i], end = Offsets[i + 1];
+                    Check(start <= end && end <= nnz, "sparse row offsets");
+                    for (int p = start; p < end; p++)
+                        Check(Positions[p] >= 0 && Positions[p] < d && (p == start || Positions[p] > Positions[p - 1]) && Values[p] != 0f, "sparse rows");
+                    CheckRow(Values.AsSpan(start, end - start), Positions.AsSpan(start, end - start), domain);
+                }
+                return new SparseVectorSet(Offsets, Positions, Values, d);
+            }
+
+            private static void CheckRow(ReadOnlySpan<float> values, ReadOnlySpan<int> positions, MetricDomain domain)
+            {
+                foreach (float v in values)
+                    Check(float.IsFinite(v), "training rows");
+                Check(domain.Violation(values, positions) is null, "training rows (values outside the metric's range)");
+            }
+        }
+
+        private static StoredRows ReadTrainingRows(HashingReader reader, int n, int d)
         {
             byte storage = reader.Bytes(1)[0];
             if (storage == DenseStorage)
             {
-                var values = reader.Floats((long)n * d);
-                foreach (float v in values)
-                    Check(float.IsFinite(v), "training rows");
-                return new DenseVectorSet(new RowMatrix(values, n, d));
+                Check((long)n * d <= Array.MaxLength, "matrix sizes");
+                return new StoredRows(reader.Floats((long)n * d), null, null, null);
             }
             Check(storage == SparseStorage, "storage kind");
             int nnz = reader.Int();
             Check(nnz >= 0 && nnz <= (long)n * d, "sparse row sizes");
             var offsets = reader.Ints(n + 1L);
             var positions = reader.Ints(nnz);
-            var nonZeros = reader.Floats(nnz);
-            Check(offsets[0] == 0 && offsets[n] == nnz, "sparse row offsets");
-            for (int i = 0; i < n; i++)
-            {
-                Check(offsets[i + 1] >= offsets[i], "sparse row offsets");
-                for (int p = offsets[i]; p < offsets[i + 1]; p++)
-                    Check(positions[p] >= 0 && positions[p] < d && (p == offsets[i] || positions[p] > positions[p - 1]) && float.IsFinite(nonZeros[p]), "sparse rows");
-            }
-            return new SparseVectorSet(offsets, positions, nonZeros, d);
+            var values = reader.Floats(nnz);
+            return new StoredRows(null, offsets, positions, values);
         }
 
         private static int? Optional(int value) => value < 0 ? null : value;
