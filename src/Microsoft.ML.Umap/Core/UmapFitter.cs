@@ -91,6 +91,7 @@ namespace Microsoft.ML.Umap.Core
             {
                 monitor.Report(UmapStage.Initialization, 0, 1);
                 (embedding, initialization) = Initialize(data, graph, parameters, search, monitor);
+                FiniteLayout.Check(embedding, UmapStage.Initialization);
                 monitor.Report(UmapStage.Initialization, 1, 1);
             }
 
@@ -111,6 +112,7 @@ namespace Microsoft.ML.Umap.Core
                     Density = density,
                 };
                 LayoutOptimizer.Optimize(embedding, graph, settings, monitor);
+                FiniteLayout.Check(embedding, UmapStage.Layout);
             }
 
             var durations = new TimeSpan[Enum.GetValues<UmapStage>().Length];
@@ -175,7 +177,7 @@ namespace Microsoft.ML.Umap.Core
                         break;
                     }
                     var spectral = new SpectralInitializer(dim, parameters.Seed, parameters.NumberOfThreads, monitor);
-                    var raw = spectral.Layout(graph, data, (x, y) => search.Measure(VectorView.Dense(x), VectorView.Dense(y)));
+                    var raw = spectral.Layout(graph, data, (x, y) => search.Measure(x, y));
                     if (raw != null)
                         layout = LayoutScaling.ExpandWithNoise(raw, n, dim, parameters.Seed);
                     break;

@@ -18,27 +18,24 @@ namespace Microsoft.ML.Umap.Core.Initialization
         /// <summary>The n × <paramref name="dim"/> principal-component scores of <paramref name="data"/> (row-major).</summary>
         public static double[] Layout(VectorSet data, int dim, ulong seed, int threads)
         {
-            int n = data.Count, d = data.Dimension;
+            // Columns no row uses are zero throughout and change nothing, so sparse rows are renumbered onto the
+            // columns they use: every d-long vector below then follows the non-zeros, not the declared width.
+            var (rows, columns) = UsedColumns(data);
+            int n = rows.Count, d = rows.Dimension;
             int l = Math.Min(Math.Min(n, d), dim + Oversampling);
-            var mean = Mean(data);
-
-            // Y = (X − 1 μᵀ) Ω for a Gaussian d × l matrix Ω.
-            var rng = FastRandom.ForStream(seed, 0x50434100 /* "PCA" */);
-            var omega = new double[d * l];
-            for (int i = 0; i < omega.Length; i++)
-                omega[i] = rng.NextGaussian();
-            var y = TimesRight(data, mean, omega, l, threads);
+            var mean = Mean(rows);
+            var y = TimesRight(rows, mean, Omega(columns, d, l, seed), l, threads);
 
             for (int iteration = 0; iteration < PowerIterations; iteration++)
             {
                 var q = Orthonormal(y, n, l);
-                var z = TransposeTimes(data, mean, q, l, threads);   // d × l
+                var z = TransposeTimes(rows, mean, q, l, threads);   // d × l
                 var qz = Orthonormal(z, d, l);
-                y = TimesRight(data, mean, qz, l, threads);
+                y = TimesRight(rows, mean, qz, l, threads);
             }
 
             var basis = Orthonormal(y, n, l);                       // Q, n × l
-            var b = TransposeTimes(data, mean, basis, l, threads);  // Bᵀ = (X − μ)ᵀ Q, d × l
+            var b = TransposeTimes(rows, mean, basis, l, threads);  // Bᵀ = (X − μ)ᵀ Q, d × l
             // B Bᵀ = U S² Uᵀ (l × l), and the scores (X − μ) V = Q U S.
             var bMatrix = Matrix<double>.Build.Dense(d, l, (i, j) => b[i * l + j]);
             var gram = bMatrix.TransposeThisAndMultiply(bMatrix);
@@ -59,6 +56,47 @@ namespace Microsoft.ML.Umap.Core.Initialization
             }
             FixSigns(scores, n, dim);
             return scores;
+        }
+
+        /// <summary>
+        /// The rows on the columns they use (sparse rows renumbered in column order), and the original column of each
+        /// (null when the rows are dense and kept as they are).
+        /// </summary>
+        private static (VectorSet Rows, int[] Columns) UsedColumns(VectorSet data)
+        {
+            if (data is not SparseVectorSet sparse)
+                return (data, null);
+            var columns = (int[])sparse.Indices.Clone();
+            Array.Sort(columns);
+            int used = 0;
+            for (int i = 0; i < columns.Length; i++)
+            {
+                if (i == 0 || columns[i] != columns[i - 1])
+                    columns[used++] = columns[i];
+            }
+            Array.Resize(ref columns, Math.Max(1, used)); // an all-zero matrix still has one (zero) column
+            var renumbered = new int[sparse.Indices.Length];
+            for (int p = 0; p < renumbered.Length; p++)
+                renumbered[p] = Array.BinarySearch(columns, 0, used, sparse.Indices[p]);
+            return (new SparseVectorSet(sparse.RowOffsets, renumbered, sparse.Values, columns.Length), columns);
+        }
+
+        /// <summary>
+        /// The Gaussian d × l matrix Ω, row j holding the l values the stream gives original column j (row j itself
+        /// when <paramref name="columns"/> is null), so renumbering the columns does not change the sketch.
+        /// </summary>
+        private static double[] Omega(int[] columns, int d, int l, ulong seed)
+        {
+            var stream = FastRandom.ForStream(seed, 0x50434100 /* "PCA" */);
+            var omega = new double[checked(d * l)];
+            for (int j = 0; j < d; j++)
+            {
+                var rng = stream;
+                rng.Skip(2 * (ulong)(columns?[j] ?? j) * (ulong)l); // two draws per Gaussian
+                for (int c = 0; c < l; c++)
+                    omega[j * l + c] = rng.NextGaussian();
+            }
+            return omega;
         }
 
         private static double[] Mean(VectorSet data)

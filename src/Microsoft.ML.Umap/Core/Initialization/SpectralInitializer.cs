@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Graph;
+using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Initialization
@@ -14,6 +16,15 @@ namespace Microsoft.ML.Umap.Core.Initialization
     /// </summary>
     internal sealed class SpectralInitializer
     {
+        /// <summary>The distance between two rows (component centroids here), in the metric of the data.</summary>
+        public delegate double RowDistance(VectorView x, VectorView y);
+
+        /// <summary>
+        /// Most components whose centroids get a spectral embedding (C² distances and a C × C affinity matrix). Beyond
+        /// it, where umap-learn runs out of memory, the centroids' principal components place them instead.
+        /// </summary>
+        public const int MaximumSpectralComponents = 2048;
+
         private readonly int _dim;
         private readonly ulong _seed;
         private readonly int _threads;
@@ -36,7 +47,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
         /// <param name="graph">Symmetric weighted graph.</param>
         /// <param name="data">The input rows, used for component centroids when the graph is disconnected.</param>
         /// <param name="centroidDistance">Distance between two centroids, in the metric of the data.</param>
-        public double[] Layout(CsrMatrix graph, VectorSet data, Func<float[], float[], double> centroidDistance)
+        public double[] Layout(CsrMatrix graph, VectorSet data, RowDistance centroidDistance)
         {
             int n = graph.Rows;
             var labels = ConnectedComponents.Label(graph, out int components);
@@ -86,7 +97,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
             return layout;
         }
 
-        private double[] MultiComponentLayout(CsrMatrix graph, VectorSet data, int[] labels, int components, Func<float[], float[], double> centroidDistance)
+        private double[] MultiComponentLayout(CsrMatrix graph, VectorSet data, int[] labels, int components, RowDistance centroidDistance)
         {
             int n = graph.Rows;
             var meta = components > 2 * _dim
@@ -99,13 +110,14 @@ namespace Microsoft.ML.Umap.Core.Initialization
             for (int i = 0; i < n; i++)
                 members[labels[i]].Add(i);
 
+            var halfDistances = HalfDistancesToNearest(meta, components);
             var result = new double[n * _dim];
             for (int c = 0; c < components; c++)
             {
                 _monitor.ThrowIfCancellationRequested();
                 var center = new double[_dim];
                 Array.Copy(meta, c * _dim, center, 0, _dim);
-                double dataRange = HalfDistanceToNearest(meta, c, components);
+                double dataRange = halfDistances[c];
                 var vertices = members[c];
                 double[] local = null;
                 if (vertices.Count >= 2 * _dim && vertices.Count > _dim + 1)
@@ -160,27 +172,13 @@ namespace Microsoft.ML.Umap.Core.Initialization
         /// Laplacian eigenmap of the component centroids with affinity exp(−d²), as umap-learn's
         /// <c>component_layout</c> (through scikit-learn's SpectralEmbedding), scaled so the largest coordinate is 1.
         /// </summary>
-        private double[] CentroidLayout(VectorSet data, int[] labels, int components, Func<float[], float[], double> centroidDistance)
+        private double[] CentroidLayout(VectorSet data, int[] labels, int components, RowDistance centroidDistance)
         {
-            int dims = data.Dimension;
-            var sums = new double[components][];
-            var counts = new int[components];
-            for (int c = 0; c < components; c++)
-                sums[c] = new double[dims];
-            for (int i = 0; i < data.Count; i++)
+            var centroids = Centroids(data, labels, components);
+            if (components > MaximumSpectralComponents)
             {
-                var row = data[i];
-                var sum = sums[labels[i]];
-                for (int p = 0; p < row.Values.Length; p++)
-                    sum[row.IsSparse ? row.Indices[p] : p] += row.Values[p];
-                counts[labels[i]]++;
-            }
-            var centroids = new float[components][];
-            for (int c = 0; c < components; c++)
-            {
-                centroids[c] = new float[dims];
-                for (int d = 0; d < dims; d++)
-                    centroids[c][d] = (float)(sums[c][d] / counts[c]);
+                _monitor.Info($"Placing the {components} components by the principal components of their centroids (a spectral embedding of more than {MaximumSpectralComponents} centroids would need their C² distances).");
+                return ScaledToUnit(PcaInitializer.Layout(centroids, _dim, _seed, _threads));
             }
 
             var distances = new double[components, components];
@@ -256,6 +254,119 @@ namespace Microsoft.ML.Umap.Core.Initialization
                     meta[i] /= max;
             }
             return meta;
+        }
+
+        /// <summary>
+        /// Each component's centroid, stored like the data: dense rows give a dense C × d matrix (no larger than the
+        /// data), sparse rows sparse centroids, so C components of a 2^22-wide text column cost their non-zeros only.
+        /// </summary>
+        private static VectorSet Centroids(VectorSet data, int[] labels, int components)
+        {
+            var counts = new int[components];
+            foreach (int label in labels)
+                counts[label]++;
+            if (data is DenseVectorSet)
+            {
+                int dims = data.Dimension;
+                var sums = new double[components][];
+                for (int c = 0; c < components; c++)
+                    sums[c] = new double[dims];
+                for (int i = 0; i < data.Count; i++)
+                {
+                    var row = data[i].Values;
+                    var sum = sums[labels[i]];
+                    for (int p = 0; p < row.Length; p++)
+                        sum[p] += row[p];
+                }
+                var matrix = new RowMatrix(components, dims);
+                for (int c = 0; c < components; c++)
+                {
+                    var centroid = matrix.Row(c);
+                    for (int d = 0; d < dims; d++)
+                        centroid[d] = (float)(sums[c][d] / counts[c]);
+                }
+                return new DenseVectorSet(matrix);
+            }
+
+            var sparseSums = new Dictionary<int, double>[components];
+            for (int c = 0; c < components; c++)
+                sparseSums[c] = new Dictionary<int, double>();
+            for (int i = 0; i < data.Count; i++)
+            {
+                var row = data[i];
+                var sum = sparseSums[labels[i]];
+                for (int p = 0; p < row.Values.Length; p++)
+                    sum[row.Indices[p]] = sum.GetValueOrDefault(row.Indices[p]) + row.Values[p];
+            }
+            var offsets = new int[components + 1];
+            var indices = new List<int>();
+            var values = new List<float>();
+            for (int c = 0; c < components; c++)
+            {
+                var columns = new List<int>(sparseSums[c].Keys);
+                columns.Sort();
+                foreach (int column in columns)
+                {
+                    float mean = (float)(sparseSums[c][column] / counts[c]);
+                    if (mean == 0f)
+                        continue; // sparse rows hold no zeros
+                    indices.Add(column);
+                    values.Add(mean);
+                }
+                offsets[c + 1] = indices.Count;
+            }
+            return new SparseVectorSet(offsets, indices.ToArray(), values.ToArray(), data.Dimension);
+        }
+
+        /// <summary>Scales a layout so its largest absolute coordinate is 1 (unchanged if all are 0).</summary>
+        private static double[] ScaledToUnit(double[] layout)
+        {
+            double max = 0;
+            foreach (double x in layout)
+                max = Math.Max(max, Math.Abs(x));
+            if (max > 0)
+            {
+                for (int i = 0; i < layout.Length; i++)
+                    layout[i] /= max;
+            }
+            return layout;
+        }
+
+        /// <summary>
+        /// For each component, half the distance from its place to the nearest other component's (0.5 when every
+        /// other is at the same place): the radius its own layout gets. Exact for up to
+        /// <see cref="MaximumSpectralComponents"/> components; beyond, among each one's approximate nearest places.
+        /// </summary>
+        private double[] HalfDistancesToNearest(double[] meta, int components)
+        {
+            var result = new double[components];
+            if (components <= MaximumSpectralComponents)
+            {
+                for (int c = 0; c < components; c++)
+                    result[c] = HalfDistanceToNearest(meta, c, components);
+                return result;
+            }
+
+            var places = new RowMatrix(components, _dim);
+            for (int i = 0; i < meta.Length; i++)
+                places.Values[i] = (float)meta[i];
+            int k = Math.Min(components, 16);
+            var nearest = new NNDescent<EuclideanDistance>(new DenseVectorSet(places), default, _threads, new NNDescentSettings { Seed = _seed })
+                .ComputeGraph(k, new FitMonitor(cancellation: _monitor.Cancellation));
+            for (int c = 0; c < components; c++)
+            {
+                result[c] = 0.5;
+                var row = nearest.RowDistances(c);
+                for (int j = 1; j < row.Length; j++)
+                {
+                    if (row[j] > 0 && float.IsFinite(row[j]))
+                    {
+                        result[c] = row[j] / 2.0;
+                        break;
+                    }
+                }
+            }
+            return result;
         }
 
         private double HalfDistanceToNearest(double[] meta, int c, int components)

@@ -42,7 +42,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             _distance = distance;
             _graph = SearchGraph.Build(knn);
             _sketch = RandomSketch.For(data, sketchDimension, seed);
-            var sketched = RandomSketch.Project(data, sketchDimension, seed, threads);
+            var sketched = _sketch?.Project(data, threads) ?? ((DenseVectorSet)data).Matrix;
             _trees = new RandomProjectionTree[Trees];
             ParallelRange.For(Trees, 1, threads, (start, end) =>
             {

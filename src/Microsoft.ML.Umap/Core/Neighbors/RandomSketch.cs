@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Numerics.Tensors;
 using Microsoft.ML.Umap.Core.Numerics;
 
@@ -10,27 +11,52 @@ namespace Microsoft.ML.Umap.Core.Neighbors
     /// on the sketch group the same points as trees on the data, at a fraction of the cost for wide data. The
     /// matrix is a pure function of (d, m, seed), so a saved model need not store it.
     /// </summary>
+    /// <remarks>
+    /// Entry (j, c) of the matrix is the (j·d + c)-th Gaussian of a counter-based stream, so any entry can be
+    /// computed on its own. Dense data keep the whole m × d matrix (small beside the n × d data). Sparse data keep
+    /// only the columns their rows use: a hashed text column declares 2^20 to 2^25 slots and uses a few thousand,
+    /// and memory must follow the non-zeros, not the declared width. Both give the same values.
+    /// </remarks>
     internal sealed class RandomSketch
     {
-        // Stored transposed (m rows of d) so each output value is one contiguous dot product.
-        private readonly float[] _projection;
         private readonly int _inputDimension;
+        private readonly FastRandom _stream;
+        private readonly float _scale;
 
-        private RandomSketch(int inputDimension, int outputDimension, ulong seed)
+        // Dense data: the matrix stored transposed (m rows of d), so each output value is one contiguous dot product.
+        private readonly float[] _projection;
+
+        // Sparse data: the m entries of each used column, contiguous, at the slot the dictionary gives.
+        private readonly Dictionary<int, int> _slots;
+        private readonly float[] _columns;
+
+        private RandomSketch(VectorSet data, int outputDimension, ulong seed)
         {
-            _inputDimension = inputDimension;
+            _inputDimension = data.Dimension;
             OutputDimension = outputDimension;
-            _projection = new float[outputDimension * inputDimension];
-            var rng = FastRandom.ForStream(seed, 0x534B4554 /* "SKET" */);
-            float scale = 1f / MathF.Sqrt(outputDimension);
+            _stream = FastRandom.ForStream(seed, 0x534B4554 /* "SKET" */);
+            _scale = 1f / MathF.Sqrt(outputDimension);
+            if (data is SparseVectorSet sparse)
+            {
+                _slots = new Dictionary<int, int>();
+                foreach (int column in sparse.Indices)
+                    _slots.TryAdd(column, _slots.Count);
+                _columns = new float[checked(_slots.Count * outputDimension)];
+                foreach (var (column, slot) in _slots)
+                    FillColumn(column, _columns.AsSpan(slot * outputDimension, outputDimension));
+                return;
+            }
+
+            _projection = new float[checked(outputDimension * _inputDimension)];
+            var rng = _stream;
             for (int i = 0; i < _projection.Length; i++)
-                _projection[i] = (float)rng.NextGaussian() * scale;
+                _projection[i] = (float)rng.NextGaussian() * _scale;
         }
 
-        /// <summary>Values per sketched vector.</summary>
+        /// <summary>Values per sketched vector (at most the requested sketch dimension, 64 by default).</summary>
         public int OutputDimension { get; }
 
-        /// <summary>Writes the sketch of <paramref name="vector"/> (dense or sparse) into <paramref name="destination"/>.</summary>
+        /// <summary>Writes the sketch of <paramref name="vector"/> (stored like the data the sketch was made for) into <paramref name="destination"/>.</summary>
         public void Project(VectorView vector, Span<float> destination)
         {
             if (!vector.IsSparse)
@@ -40,18 +66,32 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 return;
             }
 
-            // Sparse: only the non-zero positions contribute, nnz × m work.
-            destination.Slice(0, OutputDimension).Clear();
+            // Sparse: only the non-zero positions contribute, nnz × m work, each output summing its terms in
+            // position order. A column no training row used (a new row's) is computed on the spot.
             var indices = vector.Indices;
             var values = vector.Values;
-            for (int j = 0; j < OutputDimension; j++)
+            int m = OutputDimension;
+            var output = destination.Slice(0, m);
+            output.Clear();
+            Span<float> computed = stackalloc float[m];
+            for (int p = 0; p < indices.Length; p++)
             {
-                int row = j * _inputDimension;
-                float sum = 0f;
-                for (int p = 0; p < indices.Length; p++)
-                    sum += values[p] * _projection[row + indices[p]];
-                destination[j] = sum;
+                if (_slots.TryGetValue(indices[p], out int slot))
+                {
+                    Accumulate(values[p], new ReadOnlySpan<float>(_columns, slot * m, m), output);
+                }
+                else
+                {
+                    FillColumn(indices[p], computed);
+                    Accumulate(values[p], computed, output);
+                }
             }
+        }
+
+        private static void Accumulate(float value, ReadOnlySpan<float> column, Span<float> output)
+        {
+            for (int j = 0; j < output.Length; j++)
+                output[j] += value * column[j];
         }
 
         /// <summary>The sketch of every row of <paramref name="data"/>.</summary>
@@ -70,15 +110,22 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// The rows as a dense matrix the trees can split: the sketch for wide or sparse data, the rows themselves
         /// when they are dense and no wider than <paramref name="dimension"/>.
         /// </summary>
-        public static RowMatrix Project(VectorSet data, int dimension, ulong seed, int threads)
-        {
-            if (data is DenseVectorSet dense && data.Dimension <= dimension)
-                return dense.Matrix;
-            return new RandomSketch(data.Dimension, Math.Min(dimension, data.Dimension), seed).Project(data, threads);
-        }
+        public static RowMatrix Project(VectorSet data, int dimension, ulong seed, int threads) =>
+            For(data, dimension, seed)?.Project(data, threads) ?? ((DenseVectorSet)data).Matrix;
 
-        /// <summary>The sketch for vectors like <paramref name="data"/>'s, or null when <see cref="Project(VectorSet, int, ulong, int)"/> uses the rows as they are.</summary>
+        /// <summary>The sketch for vectors like <paramref name="data"/>'s, or null when the rows are used as they are (dense, at most <paramref name="dimension"/> wide).</summary>
         public static RandomSketch For(VectorSet data, int dimension, ulong seed) =>
-            data is DenseVectorSet && data.Dimension <= dimension ? null : new RandomSketch(data.Dimension, Math.Min(dimension, data.Dimension), seed);
+            data is DenseVectorSet && data.Dimension <= dimension ? null : new RandomSketch(data, Math.Min(dimension, data.Dimension), seed);
+
+        /// <summary>Entries (j, <paramref name="column"/>) for every j: the Gaussians the dense matrix holds at j·d + column.</summary>
+        private void FillColumn(int column, Span<float> destination)
+        {
+            for (int j = 0; j < destination.Length; j++)
+            {
+                var rng = _stream;
+                rng.Skip(2 * ((ulong)j * (ulong)_inputDimension + (ulong)column)); // two draws per Gaussian
+                destination[j] = (float)rng.NextGaussian() * _scale;
+            }
+        }
     }
 }

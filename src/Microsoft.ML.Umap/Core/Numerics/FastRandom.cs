@@ -46,6 +46,9 @@ namespace Microsoft.ML.Umap.Core.Numerics
             return Mix(_state);
         }
 
+        /// <summary>Moves the stream on by <paramref name="draws"/> 64-bit draws at once (the stream is counter-based).</summary>
+        public void Skip(ulong draws) => _state += unchecked(draws * GoldenGamma);
+
         /// <summary>Next 32 random bits.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public uint NextUInt32() => (uint)(NextUInt64() >> 32);
