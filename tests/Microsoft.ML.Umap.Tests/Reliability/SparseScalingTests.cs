@@ -1,0 +1,71 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Xunit;
+
+namespace Microsoft.ML.Umap.Tests.Reliability
+{
+    /// <summary>Measures allocations of the whole process, so nothing else may run beside these tests.</summary>
+    [CollectionDefinition(Name, DisableParallelization = true)]
+    public sealed class AllocationMeasurements
+    {
+        public const string Name = "Allocation measurements";
+    }
+
+    /// <summary>
+    /// Memory follows a sparse column's non-zeros, not its declared width (issue 12, defects 6 and 7): hashed text
+    /// features of 2^20 to 2^24 slots are ordinary ML.NET input. Each test fits the same rows declared at a narrow
+    /// and at a very wide width and compares what the two fits allocate.
+    /// </summary>
+    [Collection(AllocationMeasurements.Name)]
+    public class SparseScalingTests
+    {
+        private static long AllocatedByFit(IReadOnlyList<SparseRow> rows, UmapEstimator.Options options)
+        {
+            var ml = new MLContext(seed: 1);
+            var data = HostileData.LoadSparse(ml, rows);
+            var estimator = ml.Transforms.Umap(options);
+            GC.Collect();
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            var model = estimator.Fit(data);
+            var embedding = model.Transform(data).GetColumn<float[]>("Embedding").ToArray();
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            Assert.All(embedding.SelectMany(r => r), v => Assert.True(float.IsFinite(v)));
+            return allocated;
+        }
+
+        /// <summary>The same rows (positions below <paramref name="narrow"/>) spread over a declared width of <paramref name="wide"/>.</summary>
+        private static (List<SparseRow> Narrow, List<SparseRow> Wide) SameRows(List<SparseRow> rows, int wide) =>
+            (rows, rows.Select(r => new SparseRow(wide, r.Indices.Select(i => (int)((long)i * 4099 % wide)).OrderBy(i => i).ToArray(), r.Values)).ToList());
+
+        [Fact]
+        public void AWideSparseColumnAllocatesAboutWhatANarrowOneDoes()
+        {
+            var (narrow, wide) = SameRows(HostileData.RandomSparse(5000, 1 << 14, 30, seed: 21), 1 << 20);
+            var options = new UmapEstimator.Options { Seed = 1, NumberOfEpochs = 10, NeighborSearch = UmapNeighborSearch.Approximate, Metric = UmapMetric.Cosine };
+            long small = AllocatedByFit(narrow, options);
+            long large = AllocatedByFit(wide, options);
+            Assert.True(large < small * 1.5 + (16 << 20), $"2^14 slots: {small >> 20} MB; 2^20 slots: {large >> 20} MB");
+        }
+
+        [Fact]
+        public void ThousandsOfConnectedComponentsInAWideColumnStayCheap()
+        {
+            // 1,000 groups of 3 rows, each group on its own 4 slots: under cosine every other row is at the
+            // disconnection distance, so the graph has 1,000 connected components, laid out around their centroids.
+            var rows = new List<SparseRow>();
+            for (int g = 0; g < 1000; g++)
+            {
+                for (int r = 0; r < 3; r++)
+                    rows.Add(new SparseRow(1 << 14, Enumerable.Range(4 * g, 4).ToArray(), new[] { 1f + r, 2f, 3f - r * 0.5f, 1f }));
+            }
+            var (narrow, wide) = SameRows(rows, 1 << 22);
+            var options = new UmapEstimator.Options { Seed = 1, NumberOfEpochs = 10, NumberOfNeighbors = 3, Metric = UmapMetric.Cosine };
+            long small = AllocatedByFit(narrow, options);
+            long large = AllocatedByFit(wide, options);
+            Assert.True(large < small * 1.5 + (16 << 20), $"2^14 slots: {small >> 20} MB; 2^22 slots: {large >> 20} MB");
+        }
+    }
+}
