@@ -54,7 +54,7 @@ namespace Microsoft.ML.Umap
             /// <summary>Weight of the labels against the data, 0 to 1 [target_weight]. Default 0.5.</summary>
             public float TargetWeight { get; set; } = Defaults.TargetWeight;
 
-            /// <summary>Neighbours in the graph of Euclidean targets [target_n_neighbors]; null uses <see cref="NumberOfNeighbors"/>.</summary>
+            /// <summary>Neighbours in the graph of Euclidean targets [target_n_neighbors], 2 to 1,000; null uses <see cref="NumberOfNeighbors"/>.</summary>
             public int? TargetNumberOfNeighbors { get; set; }
 
             /// <summary>
@@ -74,12 +74,12 @@ namespace Microsoft.ML.Umap
             /// <summary>Name of the output column that receives the embedding. Default "Embedding".</summary>
             public string OutputColumnName { get; set; } = Defaults.OutputColumnName;
 
-            /// <summary>Dimension of the embedding [n_components]. Default 2.</summary>
+            /// <summary>Dimension of the embedding [n_components], 1 to 1,000. Default 2.</summary>
             public int NumberOfComponents { get; set; } = Defaults.NumberOfComponents;
 
             /// <summary>
             /// Size of the local neighbourhood, the point itself included [n_neighbors]: larger values keep more
-            /// global structure, smaller ones more local detail. At least 2. Default 15.
+            /// global structure, smaller ones more local detail. 2 to 1,000. Default 15.
             /// </summary>
             public int NumberOfNeighbors { get; set; } = Defaults.NumberOfNeighbors;
 
@@ -89,27 +89,27 @@ namespace Microsoft.ML.Umap
             /// </summary>
             public float MinimumDistance { get; set; } = Defaults.MinimumDistance;
 
-            /// <summary>Scale of the embedded points, with <see cref="MinimumDistance"/> [spread]. Default 1.</summary>
+            /// <summary>Scale of the embedded points, with <see cref="MinimumDistance"/> [spread]; 0.001 to 1,000. Default 1.</summary>
             public float Spread { get; set; } = Defaults.Spread;
 
             /// <summary>
             /// Optimisation epochs [n_epochs]; null picks umap-learn's default: 500 up to 10,000 rows, 200 above.
-            /// 0 returns the initial layout.
+            /// 0 returns the initial layout; at most 10,000.
             /// </summary>
             public int? NumberOfEpochs { get; set; }
 
-            /// <summary>Initial learning rate of the layout optimisation, decayed linearly to 0 [learning_rate]. Default 1.</summary>
+            /// <summary>Initial learning rate of the layout optimisation, decayed linearly to 0 [learning_rate]; above 0, up to 1,000. Default 1.</summary>
             public float LearningRate { get; set; } = Defaults.LearningRate;
 
-            /// <summary>Negative samples per positive edge sample [negative_sample_rate]. Default 5.</summary>
+            /// <summary>Negative samples per positive edge sample [negative_sample_rate], 0 to 100. Default 5.</summary>
             public int NegativeSampleRate { get; set; } = Defaults.NegativeSampleRate;
 
-            /// <summary>Weight of the repulsion between non-neighbours [repulsion_strength, gamma]. Default 1.</summary>
+            /// <summary>Weight of the repulsion between non-neighbours [repulsion_strength, gamma], 0 to 1,000. Default 1.</summary>
             public float RepulsionStrength { get; set; } = Defaults.RepulsionStrength;
 
             /// <summary>
             /// Number of nearest neighbours each point is assumed fully connected to [local_connectivity]; may be
-            /// fractional. Default 1.
+            /// fractional; 0 to 1,000. Default 1.
             /// </summary>
             public float LocalConnectivity { get; set; } = Defaults.LocalConnectivity;
 
@@ -121,11 +121,11 @@ namespace Microsoft.ML.Umap
 
             /// <summary>
             /// Parameter a of the embedding similarity 1 / (1 + a·d^(2b)); null fits it from
-            /// <see cref="MinimumDistance"/> and <see cref="Spread"/>.
+            /// <see cref="MinimumDistance"/> and <see cref="Spread"/>. Above 0, up to 1e12.
             /// </summary>
             public float? A { get; set; }
 
-            /// <summary>Parameter b of the embedding similarity; null fits it (see <see cref="A"/>).</summary>
+            /// <summary>Parameter b of the embedding similarity, above 0 and up to 5; null fits it (see <see cref="A"/>).</summary>
             public float? B { get; set; }
 
             /// <summary>How the layout starts [init]. Default <see cref="UmapInitialization.Spectral"/>.</summary>
@@ -145,13 +145,15 @@ namespace Microsoft.ML.Umap
             /// </summary>
             public UmapMetric Metric { get; set; } = UmapMetric.Euclidean;
 
-            /// <summary>The exponent p of <see cref="UmapMetric.Minkowski"/> [metric_kwds={"p": …}]. Default 2.</summary>
+            /// <summary>The exponent p of <see cref="UmapMetric.Minkowski"/> [metric_kwds={"p": …}], 0.1 to 100. Default 2.</summary>
             public double MinkowskiP { get; set; } = 2.0;
 
             /// <summary>
             /// The distance used when <see cref="Metric"/> is <see cref="UmapMetric.Custom"/>. Models fitted with it
             /// can transform new rows, and can be saved only if <see cref="CustomDistanceName"/> is also set (a
-            /// function cannot be written to a file).
+            /// function cannot be written to a file). It must return a non-negative finite number. It receives dense
+            /// vectors, so a sparse column is expanded to its full width for every distance: sparse columns wider than
+            /// 65,536 slots are refused.
             /// </summary>
             public UmapDistanceFunction CustomDistance { get; set; }
 
@@ -179,7 +181,7 @@ namespace Microsoft.ML.Umap
             /// <summary>
             /// Optimisation epochs spent on each row the model was not trained on when it is transformed; null uses a
             /// third of the fit's epochs (as uwot does; umap-learn uses a third of n_epochs when it is set, else 100
-            /// or 30 depending on the batch size). The result for a row never depends on the rest of its batch.
+            /// or 30 depending on the batch size); at most 10,000. The result for a row never depends on the rest of its batch.
             /// </summary>
             public int? NumberOfTransformEpochs { get; set; }
 
@@ -192,7 +194,7 @@ namespace Microsoft.ML.Umap
             /// </summary>
             public bool DensityRegularization { get; set; }
 
-            /// <summary>Weight of the densMAP term [dens_lambda]; 0 switches it off. Default 2.</summary>
+            /// <summary>Weight of the densMAP term [dens_lambda], 0 to 1,000; 0 switches it off. Default 2.</summary>
             public float DensityRegularizationStrength { get; set; } = Defaults.DensityRegularizationStrength;
 
             /// <summary>Fraction of the epochs, at the end, in which the densMAP term acts [dens_frac]. Default 0.3.</summary>
@@ -200,11 +202,11 @@ namespace Microsoft.ML.Umap
 
             /// <summary>
             /// Added to the variance of the embedding's log radii, which keeps the densMAP term stable [dens_var_shift].
-            /// Default 0.1.
+            /// 0 to 1,000. Default 0.1.
             /// </summary>
             public float DensityRegularizationVarianceShift { get; set; } = Defaults.DensityRegularizationVarianceShift;
 
-            /// <summary>Threads to use [n_jobs]; null uses every core. The result does not depend on it.</summary>
+            /// <summary>Threads to use [n_jobs], 1 to 1,024; null uses every core (up to 1,024). The result does not depend on it.</summary>
             public int? NumberOfThreads { get; set; }
 
             /// <summary>

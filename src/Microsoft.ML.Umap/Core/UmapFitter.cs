@@ -29,6 +29,8 @@ namespace Microsoft.ML.Umap.Core
             int threads = parameters.NumberOfThreads;
             if (n == 0)
                 throw new InvalidOperationException("UMAP needs at least one row to fit; the input has none.");
+            if (parameters.Metric == UmapMetric.Custom && data.IsSparse && data.Dimension > UmapLimits.MaximumCustomDistanceSparseWidth)
+                throw new NotSupportedException($"A custom distance takes dense vectors, so on this sparse column of {data.Dimension:N0} slots every distance would expand both rows to {data.Dimension:N0} values. Custom distances work on sparse columns of up to {UmapLimits.MaximumCustomDistanceSparseWidth:N0} slots; use a built-in metric (they read only the non-zeros) or reduce the column's width.");
 
             var (a, b) = parameters.A is double givenA && parameters.B is double givenB
                 ? (givenA, givenB)

@@ -49,6 +49,12 @@ namespace Microsoft.ML.Umap.Core
         /// <summary>Largest DensityRegularizationStrength and DensityRegularizationVarianceShift.</summary>
         public const double MaximumDensitySetting = 1000;
 
+        /// <summary>
+        /// Widest sparse column a custom distance is used on: the function takes dense vectors, so every distance
+        /// expands both rows to the column's full width (a hashed column of 2^22 slots would take hours).
+        /// </summary>
+        public const int MaximumCustomDistanceSparseWidth = 1 << 16;
+
         /// <summary>Largest NumberOfThreads.</summary>
         public const int MaximumThreads = 1024;
     }

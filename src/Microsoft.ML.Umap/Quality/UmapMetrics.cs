@@ -295,12 +295,22 @@ namespace Microsoft.ML.Umap
             if (rows.Length == 0)
                 throw new ArgumentException("There are no rows.", name);
             int d = rows[0]?.Length ?? throw new ArgumentException("Row 0 is null.", name);
-            var values = new float[checked(rows.Length * d)];
+            if ((long)rows.Length * d > Array.MaxLength)
+                throw new ArgumentException($"{rows.Length} rows of {d} values are more than one array can hold.", name);
+            var values = new float[rows.Length * d];
+            var domain = new MetricDomain(UmapMetric.Euclidean, 2);
             for (int i = 0; i < rows.Length; i++)
             {
                 var row = rows[i] ?? throw new ArgumentException($"Row {i} is null.", name);
                 if (row.Length != d)
                     throw new ArgumentException($"Row {i} has {row.Length} values; row 0 has {d}.", name);
+                for (int j = 0; j < d; j++)
+                {
+                    if (!float.IsFinite(row[j]))
+                        throw new ArgumentException($"Row {i} holds {row[j]} at position {j}; the metrics need finite values.", name);
+                }
+                if (domain.Violation(row) is string violation)
+                    throw new ArgumentException($"Row {i} {violation}.", name);
                 row.CopyTo(values, i * d);
             }
             return new RowMatrix(values, rows.Length, d);

@@ -230,5 +230,16 @@ namespace Microsoft.ML.Umap.Tests.Reliability
             var fresh = HostileData.LoadSparse(ml, HostileData.RandomSparse(5, 1 << 25, 10, seed: 9));
             AssertFinite(MlNetData.Embedding(ml, model.Transform(fresh)), 5);
         }
+
+        [Fact]
+        public void ACustomDistanceOnAVeryWideSparseColumnIsRefusedRatherThanRunForHours()
+        {
+            var ml = new MLContext(seed: 1);
+            var data = HostileData.LoadSparse(ml, HostileData.RandomSparse(50, 1 << 22, 5, seed: 3));
+            var options = Quick(metric: UmapMetric.Custom);
+            options.CustomDistance = (x, y) => 0f;
+            var e = Assert.Throws<NotSupportedException>(() => ml.Transforms.Umap(options).Fit(data));
+            Assert.Contains("custom distance", e.Message, StringComparison.OrdinalIgnoreCase);
+        }
     }
 }

@@ -34,9 +34,9 @@ namespace Microsoft.ML.Umap.Core.Distances
         public bool IsAngular => false;
 
         private static float Checked(float distance) =>
-            distance >= 0 && !float.IsNaN(distance)
+            distance >= 0 && float.IsFinite(distance)
                 ? distance
-                : throw new InvalidOperationException($"The custom distance function returned {distance}; distances must be non-negative numbers.");
+                : throw new InvalidOperationException($"The custom distance function returned {distance}; distances must be non-negative finite numbers.");
 
         private static Span<float> Buffer(ref float[] buffer, int dimension)
         {
