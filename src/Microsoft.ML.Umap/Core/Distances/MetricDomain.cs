@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Numerics.Tensors;
 
 namespace Microsoft.ML.Umap.Core.Distances
 {
@@ -37,6 +38,9 @@ namespace Microsoft.ML.Umap.Core.Distances
                 case UmapMetric.Cosine:
                 case UmapMetric.Correlation:
                 {
+                    // The SIMD float sum settles almost every row; only a large one (or an overflow) is redone exactly.
+                    if (TensorPrimitives.SumOfSquares(values) <= Ceiling / 2)
+                        return null;
                     double sum = 0;
                     foreach (float v in values)
                         sum += (double)v * v;
@@ -45,6 +49,8 @@ namespace Microsoft.ML.Umap.Core.Distances
                 case UmapMetric.Manhattan:
                 case UmapMetric.BrayCurtis:
                 {
+                    if (TensorPrimitives.SumOfMagnitudes(values) <= Ceiling / 2)
+                        return null;
                     double sum = 0;
                     foreach (float v in values)
                         sum += Math.Abs(v);
@@ -53,9 +59,7 @@ namespace Microsoft.ML.Umap.Core.Distances
                 case UmapMetric.Chebyshev:
                 case UmapMetric.Canberra:
                 {
-                    double max = 0;
-                    foreach (float v in values)
-                        max = Math.Max(max, Math.Abs(v));
+                    double max = values.IsEmpty ? 0 : Math.Abs(TensorPrimitives.MaxMagnitude(values));
                     return max <= Ceiling ? null : TooLarge($"the largest is {Format(max)}");
                 }
                 case UmapMetric.Minkowski:
