@@ -10,6 +10,7 @@ using Microsoft.ML.Umap.Benchmarks;
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- synthetic N D      Gaussian mixture
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- supervised         digits, (semi-)supervised quality
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- supervised mnist   MNIST 70k, semi-supervised
+//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- storage            dense rows vs NormalizeMinMax; dense vs sparse kernels
 //
 // MNIST is read from ../shared/data/mnist (or the folder in UMAP_MNIST_DIR); it is not shipped in the repository.
 
@@ -21,11 +22,13 @@ try
         return TransformBenchmark.Run();
     if (args[0] == "supervised")
         return args.Length > 1 && args[1] == "mnist" ? SupervisedBenchmark.RunMnist() : SupervisedBenchmark.Run();
+    if (args[0] == "storage")
+        return StorageBenchmark.Run();
     if (args[0] == "synthetic")
         return SyntheticBenchmark.Run(int.Parse(args[1]), int.Parse(args[2]));
     if (args[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(args[0]))
         return JobFile.Run(args[0]);
-    Console.Error.WriteLine($"Unknown arguments: {string.Join(' ', args)}. Expected nothing, 'mnist [rows]', 'transform', 'synthetic N D', 'supervised [mnist]' or a job.json path.");
+    Console.Error.WriteLine($"Unknown arguments: {string.Join(' ', args)}. Expected nothing, 'mnist [rows]', 'transform', 'synthetic N D', 'supervised [mnist]', 'storage' or a job.json path.");
     return 2;
 }
 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)

@@ -38,8 +38,9 @@ namespace Microsoft.ML.Umap.MlNet
         }
 
         /// <summary>
-        /// Reads every row of the column, reporting progress and honouring cancellation. A column that delivers
-        /// sparse vectors is stored sparsely (never densified into an n × d matrix); a dense one densely.
+        /// Reads every row of the column, reporting progress and honouring cancellation. The storage follows the data
+        /// (see <see cref="RowCollector.SparseBelowDensity"/>): a mostly-zero column that delivers sparse vectors is stored
+        /// sparsely (never densified into an n × d matrix), anything else densely.
         /// </summary>
         public static VectorSet Read(IDataView data, string name, MetricDomain domain, Core.FitMonitor monitor)
         {
@@ -75,7 +76,13 @@ namespace Microsoft.ML.Umap.MlNet
             if (rows > int.MaxValue)
                 throw new InvalidOperationException($"Column '{name}' has {rows} rows, more than UMAP can hold.");
             monitor.Report(UmapStage.ReadingData, rows, rows);
-            return collector.ToVectorSet(width);
+            var result = collector.ToVectorSet(width);
+            if (collector.ArrivedSparse)
+            {
+                monitor.Info($"Column '{name}' came partly or wholly as sparse buffers and is {collector.Density(width):P1} non-zero: stored " +
+                    (result.IsSparse ? $"sparse (columns under {RowCollector.SparseBelowDensity:P0} non-zero are)." : $"dense, as if it had come dense (sparse storage is for columns under {RowCollector.SparseBelowDensity:P0} non-zero)."));
+            }
+            return result;
         }
 
         /// <summary>

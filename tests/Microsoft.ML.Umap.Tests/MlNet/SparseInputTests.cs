@@ -134,5 +134,39 @@ namespace Microsoft.ML.Umap.Tests.MlNet
             var model = ml.Transforms.Umap(new UmapEstimator.Options { NumberOfEpochs = 10 }).Fit(MlNetData.Load(ml, TestMatrices.Gaussian(50, 4, seed: 1)));
             Assert.IsType<DenseVectorSet>(model.Model.TrainingData);
         }
+
+        [Fact]
+        public void AColumnNormalizeMinMaxHandsOverPartlySparseIsStoredDenseAndEmbedsAsTheDenseValuesDo()
+        {
+            // Issue 13: NormalizeMinMax leaves zeros implicit in some rows; the column used to be stored (and searched)
+            // sparsely, 4-10 times slower. The values are the same, so the embedding must be the same too.
+            var ml = new MLContext(seed: 1);
+            var digits = Samples.Datasets.Digits();
+            var raw = MlNetData.Load(ml, new RowMatrix(digits.Features, digits.Rows, digits.Columns));
+            var normalized = ml.Transforms.NormalizeMinMax("Features").Fit(raw).Transform(raw);
+            var values = normalized.GetColumn<float[]>("Features").ToArray();
+            Assert.Contains(normalized.GetColumn<VBuffer<float>>("Features"), row => !row.IsDense);
+            var dense = MlNetData.Load(ml, new RowMatrix(values.SelectMany(r => r).ToArray(), digits.Rows, digits.Columns));
+
+            var options = new UmapEstimator.Options { Seed = 3, NumberOfEpochs = 50 };
+            var fromNormalizer = ml.Transforms.Umap(options).Fit(normalized);
+            var fromDense = ml.Transforms.Umap(options).Fit(dense);
+            Assert.IsType<DenseVectorSet>(fromNormalizer.Model.TrainingData);
+            Assert.Equal(fromDense.GetTrainingEmbedding(), fromNormalizer.GetTrainingEmbedding());
+        }
+
+        [Fact]
+        public void SparseBuffersStaySparseOnlyBelowTheDensityThreshold()
+        {
+            var ml = new MLContext(seed: 1);
+            var options = new UmapEstimator.Options { Seed = 3, NumberOfEpochs = 5 };
+            // 4 non-zeros in 100 slots (4%): sparse; 6 in 100 (6%): dense.
+            foreach (var (nonZeros, sparse) in new[] { (4, true), (6, false) })
+            {
+                var rows = Reliability.HostileData.RandomSparse(80, 100, nonZeros, seed: 2);
+                var model = ml.Transforms.Umap(options).Fit(Reliability.HostileData.LoadSparse(ml, rows));
+                Assert.Equal(sparse, model.Model.TrainingData.IsSparse);
+            }
+        }
     }
 }
