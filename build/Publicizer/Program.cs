@@ -3,19 +3,24 @@ using System.IO;
 using System.Linq;
 using Mono.Cecil;
 
-// Usage: Publicizer <input.dll> <output.dll>
+// Usage: Publicizer <input.dll> <output.dll> [directory ...]
+// The directories (and the input's own) are searched for the assemblies the input references.
 // Makes every type, non-virtual method and field public. Virtual and abstract methods keep their accessibility
 // (widening them would break overriding), and fields named like a property or event of the same type are
 // skipped (compiler backing fields would otherwise clash with the member's name).
-if (args.Length != 2)
+if (args.Length < 2)
 {
-    Console.Error.WriteLine("Usage: Publicizer <input.dll> <output.dll>");
+    Console.Error.WriteLine("Usage: Publicizer <input.dll> <output.dll> [directory ...]");
     return 2;
 }
 
 var input = args[0];
 var output = args[1];
-using var assembly = AssemblyDefinition.ReadAssembly(input, new ReaderParameters { ReadingMode = ReadingMode.Immediate });
+using var resolver = new DefaultAssemblyResolver();
+resolver.AddSearchDirectory(Path.GetDirectoryName(Path.GetFullPath(input)));
+foreach (var directory in args.Skip(2))
+    resolver.AddSearchDirectory(directory);
+using var assembly = AssemblyDefinition.ReadAssembly(input, new ReaderParameters { ReadingMode = ReadingMode.Immediate, AssemblyResolver = resolver });
 int changed = 0;
 foreach (var type in assembly.MainModule.GetTypes())
 {

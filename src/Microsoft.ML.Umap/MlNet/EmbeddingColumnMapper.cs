@@ -30,6 +30,12 @@ namespace Microsoft.ML.Umap.MlNet
 
         public DataViewSchema InputSchema { get; }
 
+        /// <summary>The feature column's name.</summary>
+        public string InputColumnName => _transformer.FeatureColumnName;
+
+        /// <summary>The embedding column's name.</summary>
+        public string OutputColumnName => _transformer.OutputColumnName;
+
         /// <summary>Input schema followed by the embedding column (which hides an input column of the same name).</summary>
         public DataViewSchema OutputSchema { get; }
 

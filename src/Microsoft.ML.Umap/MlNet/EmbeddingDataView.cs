@@ -1,11 +1,17 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.ML.Model.OnnxConverter;
 
 namespace Microsoft.ML.Umap.MlNet
 {
     /// <summary>The lazily transformed data: the input's rows with the embedding column appended.</summary>
-    internal sealed class EmbeddingDataView : IDataView
+    /// <remarks>
+    /// It declares itself exportable to ONNX only to refuse the export: ML.NET's converter walks a pipeline back from
+    /// its end and takes the first step that cannot export itself as the graph's input, so a UMAP stage that stayed
+    /// silent would be exported as an input column passed through unchanged, a graph that lies about the model.
+    /// </remarks>
+    internal sealed class EmbeddingDataView : ITransformCanSaveOnnx
     {
         private readonly IDataView _input;
         private readonly EmbeddingColumnMapper _mapper;
@@ -17,6 +23,20 @@ namespace Microsoft.ML.Umap.MlNet
         }
 
         public DataViewSchema Schema => _mapper.OutputSchema;
+
+        /// <summary>The data this view transforms.</summary>
+        public IDataView Source => _input;
+
+        public bool CanSaveOnnx(OnnxContext ctx) => true;
+
+        public void SaveAsOnnx(OnnxContext ctx) => throw new NotSupportedException(
+            $"The UMAP stage (column '{_mapper.InputColumnName}' -> '{_mapper.OutputColumnName}') cannot be exported to ONNX: placing a row " +
+            "searches its nearest neighbours among the training rows and then optimises its position iteratively, which ONNX's " +
+            "operators cannot express. Export the steps before UMAP to ONNX and run UMAP with ML.NET, or save the whole model " +
+            "with mlContext.Model.Save.");
+
+        void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException(
+            "The data a UMAP transformer produces cannot be saved as a legacy data transform; save the transformer itself with mlContext.Model.Save.");
 
         public bool CanShuffle => _input.CanShuffle;
 
