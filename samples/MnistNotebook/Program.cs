@@ -29,7 +29,7 @@ IDataView data = mlContext.Data.LoadFromEnumerable(rows, schema);
 
 var pipeline = mlContext.Transforms.Umap(new UmapEstimator.Options
 {
-    FeatureColumnName = nameof(DigitRow.Pixels),
+    InputColumnName = nameof(DigitRow.Pixels),
     OutputColumnName = "Embedding",
     Progress = new Progress<UmapProgress>(p =>
     {

@@ -16,6 +16,7 @@ namespace Microsoft.ML
         /// <param name="numberOfComponents">Dimension of the embedding (umap-learn n_components).</param>
         /// <param name="numberOfNeighbors">Size of the local neighbourhood, the point itself included (n_neighbors).</param>
         /// <param name="minimumDistance">Smallest distance between embedded points (min_dist).</param>
+        /// <param name="seed">Seed of every random choice (random_state); null takes one from the <see cref="MLContext"/>, so a context created with a seed gives a reproducible fit.</param>
         /// <example>
         /// <code>
         /// var pipeline = mlContext.Transforms.NormalizeMinMax("Features")
@@ -30,14 +31,16 @@ namespace Microsoft.ML
             string inputColumnName = null,
             int numberOfComponents = UmapEstimator.Defaults.NumberOfComponents,
             int numberOfNeighbors = UmapEstimator.Defaults.NumberOfNeighbors,
-            float minimumDistance = UmapEstimator.Defaults.MinimumDistance)
+            float minimumDistance = UmapEstimator.Defaults.MinimumDistance,
+            int? seed = null)
             => catalog.Umap(new UmapEstimator.Options
             {
                 OutputColumnName = outputColumnName,
-                FeatureColumnName = inputColumnName ?? outputColumnName,
+                InputColumnName = inputColumnName ?? outputColumnName,
                 NumberOfComponents = numberOfComponents,
                 NumberOfNeighbors = numberOfNeighbors,
                 MinimumDistance = minimumDistance,
+                Seed = seed,
             });
 
         /// <summary>Creates a <see cref="UmapEstimator"/> with every setting given by <paramref name="options"/>.</summary>

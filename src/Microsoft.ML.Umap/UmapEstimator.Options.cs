@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Threading;
 
 namespace Microsoft.ML.Umap
@@ -38,7 +39,16 @@ namespace Microsoft.ML.Umap
         public sealed class Options
         {
             /// <summary>Name of the input column: a known- or variable-size vector of <see cref="float"/>. Default "Features".</summary>
-            public string FeatureColumnName { get; set; } = Defaults.FeatureColumnName;
+            public string InputColumnName { get; set; } = Defaults.InputColumnName;
+
+            /// <summary>The former name of <see cref="InputColumnName"/>.</summary>
+            [Obsolete("Use InputColumnName, the name ML.NET's transforms use.")]
+            [EditorBrowsable(EditorBrowsableState.Never)]
+            public string FeatureColumnName
+            {
+                get => InputColumnName;
+                set => InputColumnName = value;
+            }
 
             /// <summary>
             /// Name of a label column that makes the fit supervised [fit(X, y)]; null (default) for unsupervised UMAP.
@@ -222,7 +232,7 @@ namespace Microsoft.ML.Umap
         /// <summary>Defaults shared by <see cref="Options"/> and the catalog methods, written once.</summary>
         internal static class Defaults
         {
-            public const string FeatureColumnName = "Features";
+            public const string InputColumnName = "Features";
             public const string OutputColumnName = "Embedding";
             public const int NumberOfComponents = 2;
             public const int NumberOfNeighbors = 15;

@@ -15,7 +15,7 @@ namespace Microsoft.ML.Umap
     /// Fits UMAP (Uniform Manifold Approximation and Projection) to a feature-vector column: builds the fuzzy
     /// k-nearest-neighbour graph of the rows, initialises a low-dimensional layout spectrally and optimises it by
     /// stochastic gradient descent with negative sampling. Create it with
-    /// <see cref="UmapCatalog.Umap(TransformsCatalog, string, string, int, int, float)"/>.
+    /// <see cref="UmapCatalog.Umap(TransformsCatalog, string, string, int, int, float, int?)"/>.
     /// </summary>
     /// <remarks>
     /// <see cref="Fit(IDataView)"/> reads the whole column into memory (n × d floats) and returns a
@@ -34,8 +34,8 @@ namespace Microsoft.ML.Umap
             ArgumentNullException.ThrowIfNull(env);
             ArgumentNullException.ThrowIfNull(options);
             _host = env.Register(nameof(UmapEstimator));
-            if (string.IsNullOrWhiteSpace(options.FeatureColumnName))
-                throw new ArgumentException("FeatureColumnName must name a column.", nameof(options));
+            if (string.IsNullOrWhiteSpace(options.InputColumnName))
+                throw new ArgumentException("InputColumnName must name a column.", nameof(options));
             if (string.IsNullOrWhiteSpace(options.OutputColumnName))
                 throw new ArgumentException("OutputColumnName must name a column.", nameof(options));
             if (options.Initialization == UmapInitialization.Custom && options.InitialCoordinates is null)
@@ -89,6 +89,8 @@ namespace Microsoft.ML.Umap
                 CustomDistanceName = options.CustomDistanceName,
                 NeighborSearch = options.NeighborSearch,
                 NumberOfTransformEpochs = options.NumberOfTransformEpochs,
+                LabelColumnName = options.LabelColumnName,
+                TargetMetric = options.TargetMetric,
                 TargetWeight = Exact(options.TargetWeight),
                 TargetNumberOfNeighbors = options.TargetNumberOfNeighbors,
                 NeighborsWithinLabel = options.NeighborsWithinLabel,
@@ -100,7 +102,12 @@ namespace Microsoft.ML.Umap
         }
 
         /// <summary>The name of the input column.</summary>
-        public string FeatureColumnName => _options.FeatureColumnName;
+        public string InputColumnName => _options.InputColumnName;
+
+        /// <summary>The former name of <see cref="InputColumnName"/>.</summary>
+        [Obsolete("Use InputColumnName, the name ML.NET's transforms use.")]
+        [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+        public string FeatureColumnName => InputColumnName;
 
         /// <summary>The name of the output column.</summary>
         public string OutputColumnName => _options.OutputColumnName;
@@ -113,7 +120,7 @@ namespace Microsoft.ML.Umap
         public SchemaShape GetOutputSchema(SchemaShape inputSchema)
         {
             ArgumentNullException.ThrowIfNull(inputSchema);
-            FeatureColumnReader.Check(inputSchema, FeatureColumnName);
+            FeatureColumnReader.Check(inputSchema, InputColumnName);
             if (_options.LabelColumnName != null)
                 LabelColumnReader.Check(inputSchema, _options.LabelColumnName, _options.TargetMetric);
             var columns = new List<SchemaShape.Column>();
@@ -146,10 +153,10 @@ namespace Microsoft.ML.Umap
                 linked.Token);
 
             Core.Numerics.VectorSet data;
-            using (monitor.Stage(UmapStage.ReadingData, $"Reading column '{FeatureColumnName}'"))
-                data = FeatureColumnReader.Read(input, FeatureColumnName, _parameters.Domain, monitor);
+            using (monitor.Stage(UmapStage.ReadingData, $"Reading column '{InputColumnName}'"))
+                data = FeatureColumnReader.Read(input, InputColumnName, _parameters.Domain, monitor);
             if (data.Count == 0)
-                throw new InvalidOperationException($"UMAP needs at least one row to fit; column '{FeatureColumnName}' has none.");
+                throw new InvalidOperationException($"UMAP needs at least one row to fit; column '{InputColumnName}' has none.");
             channel.Info(MessageSensitivity.None, $"Fitting UMAP to {data.Count} {(data.IsSparse ? "sparse" : "dense")} rows of {data.Dimension} features (seed {_parameters.Seed}).");
 
             SupervisionTarget target = null;
@@ -162,7 +169,7 @@ namespace Microsoft.ML.Umap
 
             var result = UmapFitter.Fit(data, _parameters, monitor, target);
             var model = new UmapModel(_parameters, result.A, result.B, result.Epochs, result.NeighborsUsed, result.InitializationUsed, data, result.Embedding, result.Neighbors);
-            return new UmapTransformer(_host, model, FeatureColumnName, OutputColumnName, result.StageDurations);
+            return new UmapTransformer(_host, model, InputColumnName, OutputColumnName, result.StageDurations);
         }
 
         private static Core.Numerics.RowMatrix CoordinatesMatrix(float[][] rows, int components)

@@ -2,7 +2,8 @@ namespace Microsoft.ML.Umap
 {
     /// <summary>
     /// The settings a <see cref="UmapTransformer"/> was fitted with, as actually used: defaults resolved,
-    /// a and b fitted, the epoch count chosen, and the initialisation that ran.
+    /// a and b fitted, the epoch count chosen, and the initialisation that ran. Every setting that shapes the model is
+    /// here; only the thread count (which never changes the result) and the progress and cancellation hooks are not.
     /// </summary>
     public sealed class UmapModelParameters
     {
@@ -23,7 +24,13 @@ namespace Microsoft.ML.Umap
             B = model.B;
             Initialization = model.InitializationUsed;
             Metric = p.Metric;
+            MinkowskiP = p.MinkowskiP;
             CustomDistanceName = p.CustomDistanceName;
+            LabelColumnName = p.LabelColumnName;
+            TargetMetric = p.TargetMetric;
+            TargetWeight = p.TargetWeight;
+            TargetNumberOfNeighbors = p.LabelColumnName is null || p.TargetMetric != UmapTargetMetric.Euclidean ? 0 : p.TargetNumberOfNeighbors ?? p.NumberOfNeighbors;
+            NeighborsWithinLabel = p.NeighborsWithinLabel;
             Seed = (int)(uint)p.Seed;
             NumberOfTransformEpochs = model.TransformEpochs;
             DensityRegularization = p.Density != null;
@@ -52,7 +59,7 @@ namespace Microsoft.ML.Umap
         public double LearningRate { get; }
 
         /// <summary>Negative samples per positive sample.</summary>
-        public double NegativeSampleRate { get; }
+        public int NegativeSampleRate { get; }
 
         /// <summary>Weight of the repulsion.</summary>
         public double RepulsionStrength { get; }
@@ -74,6 +81,24 @@ namespace Microsoft.ML.Umap
 
         /// <summary>Input distance.</summary>
         public UmapMetric Metric { get; }
+
+        /// <summary>The exponent p of <see cref="UmapMetric.Minkowski"/> (recorded whatever the metric).</summary>
+        public double MinkowskiP { get; }
+
+        /// <summary>The label column a supervised fit was steered by; null for an unsupervised fit.</summary>
+        public string LabelColumnName { get; }
+
+        /// <summary>How labels were compared in a supervised fit (recorded whatever the fit).</summary>
+        public UmapTargetMetric TargetMetric { get; }
+
+        /// <summary>Weight of the labels against the data in a supervised fit (recorded whatever the fit).</summary>
+        public double TargetWeight { get; }
+
+        /// <summary>Neighbours in the graph of Euclidean targets; 0 unless the fit was supervised by Euclidean targets.</summary>
+        public int TargetNumberOfNeighbors { get; }
+
+        /// <summary>True when labelled rows took their neighbours among rows of their own label.</summary>
+        public bool NeighborsWithinLabel { get; }
 
         /// <summary>The name of the custom distance (<see cref="UmapCustomDistances"/>); null if the metric is not custom or the function has no name.</summary>
         public string CustomDistanceName { get; }

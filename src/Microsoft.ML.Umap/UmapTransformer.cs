@@ -39,11 +39,11 @@ namespace Microsoft.ML.Umap
         private readonly IHost _host;
         private readonly TimeSpan[] _stageDurations;
 
-        internal UmapTransformer(IHost host, UmapModel model, string featureColumnName, string outputColumnName, TimeSpan[] stageDurations)
+        internal UmapTransformer(IHost host, UmapModel model, string inputColumnName, string outputColumnName, TimeSpan[] stageDurations)
         {
             _host = host;
             Model = model;
-            FeatureColumnName = featureColumnName;
+            InputColumnName = inputColumnName;
             OutputColumnName = outputColumnName;
             _stageDurations = stageDurations;
             Parameters = new UmapModelParameters(model);
@@ -52,7 +52,12 @@ namespace Microsoft.ML.Umap
         internal UmapModel Model { get; }
 
         /// <summary>Name of the input column (a vector of <see cref="float"/>).</summary>
-        public string FeatureColumnName { get; }
+        public string InputColumnName { get; }
+
+        /// <summary>The former name of <see cref="InputColumnName"/>.</summary>
+        [Obsolete("Use InputColumnName, the name ML.NET's transforms use.")]
+        [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+        public string FeatureColumnName => InputColumnName;
 
         /// <summary>Name of the embedding column this transformer appends.</summary>
         public string OutputColumnName { get; }
@@ -144,7 +149,7 @@ namespace Microsoft.ML.Umap
             using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
             {
                 writer.Write(StreamMagic);
-                WriteName(writer, FeatureColumnName);
+                WriteName(writer, InputColumnName);
                 WriteName(writer, OutputColumnName);
             }
             UmapModelFormat.Write(Model, stream);
@@ -210,7 +215,7 @@ namespace Microsoft.ML.Umap
             UmapModelFormat.ThrowIfNotSaveable(Model);
             ctx.CheckAtModel();
             ctx.SetVersionInfo(GetVersionInfo());
-            ctx.SaveNonEmptyString(FeatureColumnName);
+            ctx.SaveNonEmptyString(InputColumnName);
             ctx.SaveNonEmptyString(OutputColumnName);
             ctx.SaveBinaryStream(ModelEntry, writer => UmapModelFormat.Write(Model, writer.BaseStream));
         }

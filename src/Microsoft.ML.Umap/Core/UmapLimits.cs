@@ -20,7 +20,7 @@ namespace Microsoft.ML.Umap.Core
         public const double MaximumLearningRate = 1000;
 
         /// <summary>Largest NegativeSampleRate (default 5).</summary>
-        public const double MaximumNegativeSampleRate = 100;
+        public const int MaximumNegativeSampleRate = 100;
 
         /// <summary>Largest RepulsionStrength (default 1).</summary>
         public const double MaximumRepulsionStrength = 1000;

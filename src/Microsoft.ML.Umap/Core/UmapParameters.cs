@@ -28,7 +28,7 @@ namespace Microsoft.ML.Umap.Core
 
         public double LearningRate { get; init; } = 1.0;
 
-        public double NegativeSampleRate { get; init; } = 5.0;
+        public int NegativeSampleRate { get; init; } = 5;
 
         public double RepulsionStrength { get; init; } = 1.0;
 
@@ -59,6 +59,12 @@ namespace Microsoft.ML.Umap.Core
         public UmapNeighborSearch NeighborSearch { get; init; } = UmapNeighborSearch.Auto;
 
         public ulong Seed { get; init; }
+
+        /// <summary>The label column of a supervised fit [y in fit(X, y)], or null for unsupervised UMAP.</summary>
+        public string LabelColumnName { get; init; }
+
+        /// <summary>How labels are compared in a supervised fit (umap-learn target_metric).</summary>
+        public UmapTargetMetric TargetMetric { get; init; } = UmapTargetMetric.Categorical;
 
         /// <summary>How much the labels weigh against the data in a supervised fit (umap-learn target_weight).</summary>
         public double TargetWeight { get; init; } = 0.5;
@@ -125,6 +131,7 @@ namespace Microsoft.ML.Umap.Core
             Check(InitialCoordinates is null || InitialCoordinates.Columns == NumberOfComponents, nameof(InitialCoordinates), InitialCoordinates?.Columns, $"must have NumberOfComponents ({NumberOfComponents}) values per row");
             Check(Enum.IsDefined(Metric), nameof(Metric), Metric, "is not a known metric");
             Check(Enum.IsDefined(NeighborSearch), nameof(NeighborSearch), NeighborSearch, "is not a known neighbour search");
+            Check(Enum.IsDefined(TargetMetric), nameof(TargetMetric), TargetMetric, "is not a known target metric");
             Check(TargetWeight >= 0 && TargetWeight <= 1, nameof(TargetWeight), TargetWeight, "must be between 0 and 1");
             Check(TargetNumberOfNeighbors is null || (TargetNumberOfNeighbors >= 2 && TargetNumberOfNeighbors <= UmapLimits.MaximumNeighbors), nameof(TargetNumberOfNeighbors), TargetNumberOfNeighbors, $"must be between 2 and {UmapLimits.MaximumNeighbors} (or null for NumberOfNeighbors)");
             Check(MinkowskiP >= UmapLimits.MinimumMinkowskiP && MinkowskiP <= UmapLimits.MaximumMinkowskiP, nameof(MinkowskiP), MinkowskiP, $"must be between {UmapLimits.MinimumMinkowskiP} and {UmapLimits.MaximumMinkowskiP}");

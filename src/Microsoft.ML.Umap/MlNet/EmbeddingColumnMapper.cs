@@ -15,11 +15,11 @@ namespace Microsoft.ML.Umap.MlNet
         {
             _transformer = transformer;
             InputSchema = inputSchema;
-            FeatureColumn = FeatureColumnReader.Check(inputSchema, transformer.FeatureColumnName);
+            FeatureColumn = FeatureColumnReader.Check(inputSchema, transformer.InputColumnName);
             if (FeatureColumn.Type is VectorDataViewType { Size: > 0 } known && known.Size != transformer.Model.FeatureCount)
             {
                 throw new ArgumentOutOfRangeException("inputSchema",
-                    $"Schema mismatch for input column '{transformer.FeatureColumnName}': expected a vector of {transformer.Model.FeatureCount} Single values (as in training), got {FeatureColumn.Type}.");
+                    $"Schema mismatch for input column '{transformer.InputColumnName}': expected a vector of {transformer.Model.FeatureCount} Single values (as in training), got {FeatureColumn.Type}.");
             }
 
             var builder = new DataViewSchema.Builder();
@@ -31,7 +31,7 @@ namespace Microsoft.ML.Umap.MlNet
         public DataViewSchema InputSchema { get; }
 
         /// <summary>The feature column's name.</summary>
-        public string InputColumnName => _transformer.FeatureColumnName;
+        public string InputColumnName => _transformer.InputColumnName;
 
         /// <summary>The embedding column's name.</summary>
         public string OutputColumnName => _transformer.OutputColumnName;
@@ -63,7 +63,7 @@ namespace Microsoft.ML.Umap.MlNet
         {
             var getFeatures = input.GetGetter<VBuffer<float>>(FeatureColumn);
             var model = _transformer.Model;
-            string name = _transformer.FeatureColumnName;
+            string name = _transformer.InputColumnName;
             bool sparse = model.TrainingData.IsSparse;
             var features = default(VBuffer<float>);
             float[] dense = null, values = null;

@@ -20,11 +20,11 @@ namespace Microsoft.ML.Umap.Persistence
     /// <code>
     /// // *** Binary format (little-endian) ***
     /// // byte[8]   magic "UMAPMDL\0"
-    /// // int32     format version (3; versions 1 and 2 are still read)
+    /// // int32     format version (4; versions 1 to 3 are still read)
     /// // int32     NumberOfComponents, NumberOfNeighbors        (the options as given)
     /// // float64   MinimumDistance, Spread
     /// // int32     NumberOfEpochs (−1: default)
-    /// // float64   LearningRate, NegativeSampleRate, RepulsionStrength, LocalConnectivity, SetOperationMixRatio
+    /// // float64   LearningRate, NegativeSampleRate (a whole number), RepulsionStrength, LocalConnectivity, SetOperationMixRatio
     /// // float64   A, B (NaN: fitted)
     /// // int32     Initialization, Metric, NeighborSearch
     /// // uint64    Seed
@@ -33,6 +33,8 @@ namespace Microsoft.ML.Umap.Persistence
     /// // byte      densMAP (0 or 1)                              (version 2 on)
     /// // float64   DensityRegularizationStrength, Fraction, VarianceShift (version 2 on)
     /// // int32     length, then UTF-8 bytes: CustomDistanceName (0: none) (version 3 on)
+    /// // int32     length, then UTF-8 bytes: LabelColumnName (0: unsupervised) (version 4 on; earlier: unsupervised)
+    /// // int32     TargetMetric; float64 TargetWeight; int32 TargetNumberOfNeighbors (−1: default); byte NeighborsWithinLabel (version 4 on)
     /// // float64   a, b                                         (what the fit used)
     /// // int32     epochs, neighbours used, initialisation used
     /// // int32     n (rows), d (features), k (neighbours per row)
@@ -50,7 +52,7 @@ namespace Microsoft.ML.Umap.Persistence
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("UMAPMDL\0");
 
         /// <summary>Version written; bump it (and keep reading older ones) whenever the layout changes.</summary>
-        public const int CurrentVersion = 3;
+        public const int CurrentVersion = 4;
 
         /// <summary>Throws <see cref="NotSupportedException"/> if the model cannot be written (a custom distance without a name).</summary>
         public static void ThrowIfNotSaveable(UmapModel model)
@@ -72,7 +74,7 @@ namespace Microsoft.ML.Umap.Persistence
             writer.Double(p.Spread);
             writer.Int(p.NumberOfEpochs ?? -1);
             writer.Double(p.LearningRate);
-            writer.Double(p.NegativeSampleRate);
+            writer.Double(p.NegativeSampleRate); // written as float64 since version 1
             writer.Double(p.RepulsionStrength);
             writer.Double(p.LocalConnectivity);
             writer.Double(p.SetOperationMixRatio);
@@ -88,9 +90,12 @@ namespace Microsoft.ML.Umap.Persistence
             writer.Double(p.Density?.Strength ?? 0);
             writer.Double(p.Density?.Fraction ?? 0);
             writer.Double(p.Density?.VarianceShift ?? 0);
-            var name = Encoding.UTF8.GetBytes(p.CustomDistanceName ?? "");
-            writer.Int(name.Length);
-            writer.Bytes(name);
+            WriteName(writer, p.CustomDistanceName);
+            WriteName(writer, p.LabelColumnName);
+            writer.Int((int)p.TargetMetric);
+            writer.Double(p.TargetWeight);
+            writer.Int(p.TargetNumberOfNeighbors ?? -1);
+            writer.Bytes(new byte[] { p.NeighborsWithinLabel ? (byte)1 : (byte)0 });
 
             writer.Double(model.A);
             writer.Double(model.B);
@@ -144,7 +149,7 @@ namespace Microsoft.ML.Umap.Persistence
                     Spread = reader.Double(),
                     NumberOfEpochs = Optional(reader.Int()),
                     LearningRate = reader.Double(),
-                    NegativeSampleRate = reader.Double(),
+                    NegativeSampleRate = WholeNumber(reader.Double(), "negative sample rate"),
                     RepulsionStrength = reader.Double(),
                     LocalConnectivity = reader.Double(),
                     SetOperationMixRatio = reader.Double(),
@@ -157,13 +162,25 @@ namespace Microsoft.ML.Umap.Persistence
                     NumberOfTransformEpochs = Optional(reader.Int()),
                     MinkowskiP = reader.Double(),
                     Density = version >= 2 ? ReadDensity(reader) : null,
-                    CustomDistanceName = version >= 3 ? ReadName(reader) : null,
-                    NumberOfThreads = Math.Max(1, threads),
+                    CustomDistanceName = version >= 3 ? ReadName(reader, UmapCustomDistances.MaximumNameLength) : null,
+                    NumberOfThreads = Math.Clamp(threads, 1, UmapLimits.MaximumThreads),
                 };
+                if (version >= 4)
+                {
+                    parameters = parameters with
+                    {
+                        LabelColumnName = ReadName(reader, MaximumColumnNameLength),
+                        TargetMetric = (UmapTargetMetric)reader.Int(),
+                        TargetWeight = reader.Double(),
+                        TargetNumberOfNeighbors = Optional(reader.Int()),
+                        NeighborsWithinLabel = ReadFlag(reader, "NeighborsWithinLabel flag"),
+                    };
+                }
                 if (parameters.Metric == UmapMetric.Custom)
                 {
+                    // Looked up once the checksum has been verified, so a damaged file is reported as damaged.
                     Check(parameters.CustomDistanceName != null, "custom distance name");
-                    parameters = parameters with { CustomDistance = UmapCustomDistances.Get(parameters.CustomDistanceName, "Loading this UMAP model") };
+                    parameters = parameters with { CustomDistance = NotYetResolved };
                 }
                 parameters.Validate();
             }
@@ -186,6 +203,8 @@ namespace Microsoft.ML.Umap.Persistence
             var indices = reader.Ints((long)n * k);
             var distances = reader.Floats((long)n * k);
             reader.VerifyChecksum();
+            if (parameters.Metric == UmapMetric.Custom)
+                parameters = parameters with { CustomDistance = UmapCustomDistances.Get(parameters.CustomDistanceName, "Loading this UMAP model") };
 
             // Everything below is checked after the checksum, but a hostile file can carry a valid one: nothing read
             // is trusted until it has been checked here.
@@ -213,11 +232,34 @@ namespace Microsoft.ML.Umap.Persistence
             return flag == 1 ? settings : null;
         }
 
-        private static string ReadName(HashingReader reader)
+        /// <summary>Longest label column name a file may hold (in characters); ML.NET's names are short.</summary>
+        private const int MaximumColumnNameLength = 1024;
+
+        private static void WriteName(HashingWriter writer, string name)
+        {
+            var bytes = Encoding.UTF8.GetBytes(name ?? "");
+            writer.Int(bytes.Length);
+            writer.Bytes(bytes);
+        }
+
+        private static string ReadName(HashingReader reader, int maximumCharacters)
         {
             int length = reader.Int();
-            Check(length >= 0 && length <= 4 * UmapCustomDistances.MaximumNameLength, "custom distance name");
+            Check(length >= 0 && length <= 4 * maximumCharacters, "name length");
             return length == 0 ? null : Encoding.UTF8.GetString(reader.Bytes(length));
+        }
+
+        private static bool ReadFlag(HashingReader reader, string what)
+        {
+            byte flag = reader.Bytes(1)[0];
+            Check(flag <= 1, what);
+            return flag == 1;
+        }
+
+        private static int WholeNumber(double value, string what)
+        {
+            Check(value >= 0 && value <= int.MaxValue && value == Math.Floor(value), what);
+            return (int)value;
         }
 
         private const byte DenseStorage = 0;
@@ -289,6 +331,9 @@ namespace Microsoft.ML.Umap.Persistence
             var values = reader.Floats(nnz);
             return new StoredRows(null, offsets, positions, values);
         }
+
+        private static float NotYetResolved(ReadOnlySpan<float> x, ReadOnlySpan<float> y) =>
+            throw new InvalidOperationException("The custom distance has not been looked up yet.");
 
         private static int? Optional(int value) => value < 0 ? null : value;
 

@@ -79,9 +79,51 @@ namespace Microsoft.ML.Umap.Tests.MlNet
             Assert.Equal(original.Parameters.Seed, loaded.Parameters.Seed);
             Assert.Equal(original.Parameters.NumberOfEpochs, loaded.Parameters.NumberOfEpochs);
             Assert.Equal(original.Parameters.NumberOfTransformEpochs, loaded.Parameters.NumberOfTransformEpochs);
-            Assert.Equal(original.FeatureColumnName, loaded.FeatureColumnName);
+            Assert.Equal(original.InputColumnName, loaded.InputColumnName);
             Assert.Equal(original.OutputColumnName, loaded.OutputColumnName);
             Assert.Equal(original.GetTrainingEmbedding(), loaded.GetTrainingEmbedding());
+        }
+
+        [Fact]
+        public void EverySettingThatShapesTheModelIsExposedAndSurvivesSaveAndLoad()
+        {
+            var ml = new MLContext(seed: 1);
+            var digits = Datasets.Digits();
+            var rows = Enumerable.Range(0, 300).Select(i => new FeatureRow { Features = digits.Row(i), Label = digits.Labels[i] }).ToList();
+            var data = MlNetData.Load(ml, rows, 64);
+            var options = new UmapEstimator.Options
+            {
+                Seed = 4, NumberOfEpochs = 20, NegativeSampleRate = 7, Metric = UmapMetric.Minkowski, MinkowskiP = 3,
+                LabelColumnName = "Label", TargetWeight = 0.8f, NeighborsWithinLabel = true,
+            };
+            var model = ml.Transforms.Umap(options).Fit(data);
+            using var stream = new MemoryStream();
+            model.Save(stream);
+            stream.Position = 0;
+            var loaded = UmapTransformer.Load(ml, stream);
+            foreach (var parameters in new[] { model.Parameters, loaded.Parameters })
+            {
+                Assert.Equal(7, parameters.NegativeSampleRate);
+                Assert.Equal(3.0, parameters.MinkowskiP);
+                Assert.Equal("Label", parameters.LabelColumnName);
+                Assert.Equal(UmapTargetMetric.Categorical, parameters.TargetMetric);
+                Assert.Equal(0.8, parameters.TargetWeight);
+                Assert.True(parameters.NeighborsWithinLabel);
+                Assert.Equal(0, parameters.TargetNumberOfNeighbors);
+            }
+            var unsupervised = UmapTransformer.Load(ml, File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Fixtures", "digits200-v1.umap")));
+            Assert.Null(unsupervised.Parameters.LabelColumnName);
+            Assert.False(unsupervised.Parameters.NeighborsWithinLabel);
+        }
+
+        [Fact]
+        public void TheFormerInputColumnNameStillWorks()
+        {
+#pragma warning disable CS0618 // the obsolete alias is what this test checks
+            var options = new UmapEstimator.Options { FeatureColumnName = "Pixels" };
+            Assert.Equal("Pixels", options.InputColumnName);
+            Assert.Equal("Pixels", new MLContext().Transforms.Umap(options).FeatureColumnName);
+#pragma warning restore CS0618
         }
 
         [Fact]

@@ -17,7 +17,7 @@ namespace Microsoft.ML.Umap.Tests.MlNet
 
         private static UmapEstimator.Options Quick(int? seed = 1) => new UmapEstimator.Options
         {
-            FeatureColumnName = "Features",
+            InputColumnName = "Features",
             OutputColumnName = "Embedding",
             NumberOfEpochs = 50,
             Seed = seed,
@@ -29,8 +29,8 @@ namespace Microsoft.ML.Umap.Tests.MlNet
             var ml = new MLContext(seed: 1);
             var estimator = ml.Transforms.Umap("Out", "In", numberOfComponents: 3, numberOfNeighbors: 7, minimumDistance: 0.2f);
             Assert.Equal("Out", estimator.OutputColumnName);
-            Assert.Equal("In", estimator.FeatureColumnName);
-            Assert.Equal("Features", ml.Transforms.Umap("Features").FeatureColumnName);
+            Assert.Equal("In", estimator.InputColumnName);
+            Assert.Equal("Features", ml.Transforms.Umap("Features").InputColumnName);
         }
 
         [Fact]
@@ -122,7 +122,7 @@ namespace Microsoft.ML.Umap.Tests.MlNet
         [Fact]
         public void MissingColumnNamesAreRejected()
         {
-            Assert.Throws<ArgumentException>(() => new MLContext().Transforms.Umap(new UmapEstimator.Options { FeatureColumnName = " " }));
+            Assert.Throws<ArgumentException>(() => new MLContext().Transforms.Umap(new UmapEstimator.Options { InputColumnName = " " }));
             Assert.Throws<ArgumentNullException>(() => new MLContext().Transforms.Umap((UmapEstimator.Options)null));
         }
 

@@ -6,7 +6,7 @@ using System.Text;
 namespace Microsoft.ML.Umap.Tests.Reliability
 {
     /// <summary>
-    /// A saved transformer (<see cref="UmapTransformer.Save(Stream)"/>, format version 3) as bytes a test can edit
+    /// A saved transformer (<see cref="UmapTransformer.Save(Stream)"/>, format version 4) as bytes a test can edit
     /// field by field, written independently of the library from the layout documented in UmapModelFormat, and
     /// re-signed with a valid checksum: a hostile file need not be a corrupt one.
     /// </summary>
@@ -18,9 +18,10 @@ namespace Microsoft.ML.Umap.Tests.Reliability
         {
             Bytes = bytes;
             Start = bytes.AsSpan().IndexOf(Magic);
-            if (Start < 0 || BitConverter.ToInt32(bytes, Start + 8) != 3)
-                throw new ArgumentException("Not a version-3 UMAP transformer.");
+            if (Start < 0 || BitConverter.ToInt32(bytes, Start + 8) != 4)
+                throw new ArgumentException("Not a version-4 UMAP transformer.");
             NameLength = BitConverter.ToInt32(bytes, Start + 153);
+            LabelNameLength = BitConverter.ToInt32(bytes, Start + 157 + NameLength);
         }
 
         public byte[] Bytes { get; }
@@ -30,14 +31,16 @@ namespace Microsoft.ML.Umap.Tests.Reliability
 
         public int NameLength { get; }
 
+        public int LabelNameLength { get; }
+
         // Offsets from Start, in the order UmapModelFormat writes them.
         public const int NumberOfComponents = 12, NumberOfNeighbors = 16, MinimumDistance = 20, Spread = 28, NumberOfEpochs = 36;
         public const int LearningRate = 40, NegativeSampleRate = 48, RepulsionStrength = 56, LocalConnectivity = 64, SetOperationMixRatio = 72;
         public const int A = 80, B = 88, Initialization = 96, Metric = 100, NeighborSearch = 104, Seed = 108, NumberOfTransformEpochs = 116;
         public const int MinkowskiP = 120, DensMap = 128, DensityStrength = 129, DensityFraction = 137, DensityVarianceShift = 145;
 
-        // Offsets after the custom distance name.
-        private int Tail => Start + 157 + NameLength;
+        // Offsets after the two names (custom distance, label column) and the supervision settings.
+        private int Tail => Start + 157 + NameLength + 4 + LabelNameLength + 17;
 
         public int FittedA => Tail - Start;
 
@@ -107,7 +110,7 @@ namespace Microsoft.ML.Umap.Tests.Reliability
             return BitConverter.GetBytes(hash);
         }
 
-        /// <summary>The reads of a version-3 model, in order, as (start, length) within its content.</summary>
+        /// <summary>The reads of a version-4 model, in order, as (start, length) within its content.</summary>
         private static System.Collections.Generic.List<(int Start, int Length)> Fields(ReadOnlySpan<byte> content)
         {
             var list = new System.Collections.Generic.List<(int, int)>();
@@ -143,7 +146,10 @@ namespace Microsoft.ML.Umap.Tests.Reliability
             int nameLength = ReadInt(content);
             if (!Take(4) || nameLength < 0 || !Take(nameLength))
                 return list;
-            foreach (int size in new[] { 8, 8, 4, 4, 4 })
+            int labelLength = ReadInt(content);
+            if (!Take(4) || labelLength < 0 || !Take(labelLength))
+                return list;
+            foreach (int size in new[] { 4, 8, 4, 1, 8, 8, 4, 4, 4 })
             {
                 if (!Take(size))
                     return list;

@@ -19,7 +19,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         public double LearningRate { get; init; } = 1.0;
 
         /// <summary>Negative samples per positive sample [negative_sample_rate].</summary>
-        public double NegativeSampleRate { get; init; } = 5.0;
+        public int NegativeSampleRate { get; init; } = 5;
 
         /// <summary>Seed of every random stream of the optimisation.</summary>
         public ulong Seed { get; init; }
