@@ -54,24 +54,51 @@ namespace Microsoft.ML.Umap.MlNet
                 return SupervisionTarget.Numeric(values.ToArray());
             }
 
-            var classes = new List<int>();
-            var ids = new Dictionary<string, int>();
+            return SupervisionTarget.Categorical(ClassIds(ClassKeys(cursor, column, monitor), new Dictionary<string, int>()));
+        }
+
+        /// <summary>
+        /// Each row's class as a key string (the value's identity: equal values, equal keys; null when unlabelled), for
+        /// a categorical label column.
+        /// </summary>
+        public static string[] ReadClassKeys(IDataView data, string name, Core.FitMonitor monitor)
+        {
+            var column = data.Schema.GetColumnOrNull(name) ?? throw new ArgumentOutOfRangeException("inputSchema", $"Label column '{name}' not found.");
+            if (!IsSupported(column.Type, column.Type is KeyDataViewType, UmapTargetMetric.Categorical))
+                throw Mismatch(name, column.Type.ToString(), UmapTargetMetric.Categorical);
+            using var cursor = data.GetRowCursor(new[] { column });
+            return ClassKeys(cursor, column, monitor);
+        }
+
+        /// <summary>Class ids 0, 1, … in order of first appearance (−1: unlabelled), numbering new keys in <paramref name="ids"/>.</summary>
+        public static int[] ClassIds(string[] keys, Dictionary<string, int> ids)
+        {
+            var classes = new int[keys.Length];
+            for (int i = 0; i < keys.Length; i++)
+            {
+                if (keys[i] is null)
+                {
+                    classes[i] = -1;
+                    continue;
+                }
+                if (!ids.TryGetValue(keys[i], out int id))
+                    ids[keys[i]] = id = ids.Count;
+                classes[i] = id;
+            }
+            return classes;
+        }
+
+        private static string[] ClassKeys(DataViewRowCursor cursor, DataViewSchema.Column column, Core.FitMonitor monitor)
+        {
+            var keys = new List<string>();
             var next = ClassGetter(cursor, column);
             while (cursor.MoveNext())
             {
-                string key = next();
-                if (key is null)
-                {
-                    classes.Add(-1);
-                    continue;
-                }
-                if (!ids.TryGetValue(key, out int id))
-                    ids[key] = id = ids.Count;
-                classes.Add(id);
-                if ((classes.Count & 4095) == 0)
+                keys.Add(next());
+                if ((keys.Count & 4095) == 0)
                     monitor.ThrowIfCancellationRequested();
             }
-            return SupervisionTarget.Categorical(classes.ToArray());
+            return keys.ToArray();
         }
 
         private static bool IsSupported(DataViewType type, bool isKey, UmapTargetMetric metric)

@@ -4,6 +4,7 @@ using System.Threading;
 using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
+using Microsoft.ML.Umap.MlNet;
 
 namespace Microsoft.ML.Umap
 {
@@ -88,6 +89,47 @@ namespace Microsoft.ML.Umap
             // Both clusterings trivial (one cluster, or all singletons): they agree perfectly.
             return maximum == expected ? 1.0 : (index - expected) / (maximum - expected);
         }
+
+        /// <summary>
+        /// <see cref="Trustworthiness(float[][], float[][], int, int?, int)"/> of the columns of a data view, for example the
+        /// output of a fitted pipeline: <paramref name="inputColumnName"/> holds the input vectors and
+        /// <paramref name="embeddingColumnName"/> their embedding (vectors of <see cref="float"/>, dense or sparse).
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">A column is missing or is not a vector of <see cref="float"/>.</exception>
+        /// <exception cref="InvalidOperationException">A row holds NaN, an infinity or values too large to measure (the message names the column and row).</exception>
+        /// <exception cref="ArgumentException">The data are empty, or k or the sample size is out of range.</exception>
+        public static double Trustworthiness(IDataView data, string inputColumnName, string embeddingColumnName, int neighbors = 15, int? sampleSize = null, int seed = 0)
+            => Trustworthiness(MetricColumns.Matrix(data, inputColumnName), MetricColumns.Matrix(data, embeddingColumnName), neighbors, sampleSize, seed);
+
+        /// <summary>
+        /// <see cref="KnnAccuracy(float[][], int[], int, int)"/> of a data view's columns: the embedding and each row's class
+        /// in <paramref name="labelColumnName"/> (a key, integer, floating-point, Boolean or text column; every row needs a
+        /// label).
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">A column is missing or of an unsupported type.</exception>
+        /// <exception cref="ArgumentException">A row has no label, or k or the number of folds is out of range.</exception>
+        public static double KnnAccuracy(IDataView data, string embeddingColumnName, string labelColumnName, int neighbors = 10, int folds = 5)
+            => KnnAccuracy(MetricColumns.Matrix(data, embeddingColumnName), MetricColumns.Classes(data, labelColumnName), neighbors, folds);
+
+        /// <summary>
+        /// <see cref="KnnAccuracy(float[][], int[], float[][], int[], int)"/> of two data views with the same columns: a
+        /// classifier on <paramref name="train"/>'s embedding, tested on <paramref name="test"/>'s. Labels are matched by value
+        /// (for key columns, by key index, so both views should come from the same pipeline).
+        /// </summary>
+        public static double KnnAccuracy(IDataView train, IDataView test, string embeddingColumnName, string labelColumnName, int neighbors = 10)
+        {
+            var ids = new Dictionary<string, int>();
+            var trainClasses = MetricColumns.Classes(train, labelColumnName, ids);
+            var testClasses = MetricColumns.Classes(test, labelColumnName, ids);
+            return KnnAccuracy(MetricColumns.Matrix(train, embeddingColumnName), trainClasses, MetricColumns.Matrix(test, embeddingColumnName), testClasses, neighbors);
+        }
+
+        /// <summary>
+        /// <see cref="AdjustedRandIndex(int[], int[])"/> of two columns of a data view, for example the known classes and the
+        /// <c>PredictedLabel</c> of a clustering trainer.
+        /// </summary>
+        public static double AdjustedRandIndex(IDataView data, string labelColumnName, string clusterColumnName)
+            => AdjustedRandIndex(MetricColumns.Classes(data, labelColumnName), MetricColumns.Classes(data, clusterColumnName));
 
         internal static double Trustworthiness(RowMatrix input, RowMatrix embedding, int neighbors, int? sampleSize, int seed)
         {

@@ -1,0 +1,76 @@
+using System;
+using System.Linq;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Umap.Samples;
+using Xunit;
+
+namespace Microsoft.ML.Umap.Tests.Quality
+{
+    /// <summary>The quality measures read a pipeline's output directly (issue 13): the same numbers as the array forms.</summary>
+    public class DataViewMetricsTests
+    {
+        public sealed class Digit
+        {
+            [VectorType(64)]
+            public float[] Features { get; set; }
+
+            public int Number { get; set; }
+
+            public float Real { get; set; }
+
+            public string Name { get; set; }
+        }
+
+        private static (MLContext Ml, IDataView Scored, float[][] Input, float[][] Embedding, int[] Labels) Pipeline()
+        {
+            var digits = Datasets.Digits().Take(600);
+            var ml = new MLContext(seed: 1);
+            var rows = Enumerable.Range(0, digits.Rows).Select(i => new Digit { Features = digits.Row(i), Number = digits.Labels[i], Real = digits.Labels[i], Name = "digit " + digits.Labels[i] }).ToList();
+            var data = ml.Data.LoadFromEnumerable(rows);
+            var model = ml.Transforms.Conversion.MapValueToKey("Key", nameof(Digit.Number))
+                .Append(ml.Transforms.Umap("Embedding", "Features", seed: 2))
+                .Append(ml.Clustering.Trainers.KMeans("Embedding", numberOfClusters: 10))
+                .Fit(data);
+            var scored = model.Transform(data);
+            return (ml, scored, digits.ToJagged(), scored.GetColumn<float[]>("Embedding").ToArray(), digits.Labels);
+        }
+
+        [Fact]
+        public void EachMeasureOverADataViewEqualsItsArrayForm()
+        {
+            var (_, scored, input, embedding, labels) = Pipeline();
+            Assert.Equal(UmapMetrics.Trustworthiness(input, embedding, 10), UmapMetrics.Trustworthiness(scored, "Features", "Embedding", 10));
+            double expected = UmapMetrics.KnnAccuracy(embedding, labels);
+            foreach (string column in new[] { "Number", "Real", "Name", "Key" })
+                Assert.Equal(expected, UmapMetrics.KnnAccuracy(scored, "Embedding", column));
+            var clusters = scored.GetColumn<uint>("PredictedLabel").Select(c => (int)c).ToArray();
+            Assert.Equal(UmapMetrics.AdjustedRandIndex(labels, clusters), UmapMetrics.AdjustedRandIndex(scored, "Number", "PredictedLabel"));
+        }
+
+        [Fact]
+        public void TrainAndTestViewsShareTheirClasses()
+        {
+            var (ml, scored, _, embedding, labels) = Pipeline();
+            var split = ml.Data.TrainTestSplit(scored, testFraction: 0.3, seed: 3);
+            var trainEmbedding = split.TrainSet.GetColumn<float[]>("Embedding").ToArray();
+            var testEmbedding = split.TestSet.GetColumn<float[]>("Embedding").ToArray();
+            var trainLabels = split.TrainSet.GetColumn<int>("Number").ToArray();
+            var testLabels = split.TestSet.GetColumn<int>("Number").ToArray();
+            Assert.Equal(
+                UmapMetrics.KnnAccuracy(trainEmbedding, trainLabels, testEmbedding, testLabels),
+                UmapMetrics.KnnAccuracy(split.TrainSet, split.TestSet, "Embedding", "Name"));
+        }
+
+        [Fact]
+        public void MissingColumnsAndLabelsAreNamed()
+        {
+            var (ml, scored, _, _, _) = Pipeline();
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => UmapMetrics.Trustworthiness(scored, "Nope", "Embedding"));
+            Assert.Contains("'Nope'", e.Message);
+            var withGap = ml.Data.LoadFromEnumerable(new[] { new Digit { Features = new float[64], Name = "a" }, new Digit { Features = new float[64], Name = "" } });
+            var e2 = Assert.Throws<ArgumentException>(() => UmapMetrics.KnnAccuracy(withGap, "Features", "Name", neighbors: 1, folds: 2));
+            Assert.Contains("row index 1", e2.Message);
+        }
+    }
+}
