@@ -9,6 +9,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Umap;
 using Microsoft.ML.Umap.Plotting;
 using Microsoft.ML.Umap.Samples;
+using Spectre.Console;
 
 // Embeds the 10,000 MNIST test digits shipped in data/mnist with UMAP, writes mnist-umap.png (a scatter
 // coloured by digit) and mnist-umap.csv (label,x,y), and prints the time per stage and two quality figures.
@@ -27,19 +28,21 @@ var schema = SchemaDefinition.Create(typeof(DigitRow));
 schema[nameof(DigitRow.Pixels)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, mnist.Columns);
 IDataView data = mlContext.Data.LoadFromEnumerable(rows, schema);
 
-var pipeline = mlContext.Transforms.Umap(new UmapEstimator.Options
-{
-    InputColumnName = nameof(DigitRow.Pixels),
-    OutputColumnName = "Embedding",
-    Progress = new Progress<UmapProgress>(p =>
-    {
-        if (p.Stage == UmapStage.Layout && p.Completed > 0)
-            Console.WriteLine($"  layout: epoch {p.Completed}/{p.Total}");
-    }),
-});
-
+// One progress bar per stage, fed by UMAP's progress reports (each stage runs from 0 to a known total).
+UmapTransformer model = null;
 var fitClock = Stopwatch.StartNew();
-var model = pipeline.Fit(data);
+AnsiConsole.Progress()
+    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+    .Start(bars =>
+    {
+        var progress = new StageBars(bars);
+        model = mlContext.Transforms.Umap(new UmapEstimator.Options
+        {
+            InputColumnName = nameof(DigitRow.Pixels),
+            OutputColumnName = "Embedding",
+            Progress = progress,
+        }).Fit(data);
+    });
 fitClock.Stop();
 Console.WriteLine($"Fit: {fitClock.Elapsed.TotalSeconds:F2} s");
 foreach (var (stage, duration) in model.StageDurations)
@@ -71,6 +74,26 @@ static void WriteCsv(string path, int[] labels, float[][] embedding)
     for (int i = 0; i < labels.Length; i++)
         text.Append(CultureInfo.InvariantCulture, $"{labels[i]},{embedding[i][0]:R},{embedding[i][1]:R}\n");
     File.WriteAllText(path, text.ToString());
+}
+
+/// <summary>Turns UMAP's progress reports into one console bar per stage.</summary>
+internal sealed class StageBars : IProgress<UmapProgress>
+{
+    private readonly System.Collections.Generic.Dictionary<UmapStage, ProgressTask> _bars;
+
+    public StageBars(ProgressContext context) =>
+        _bars = Enum.GetValues<UmapStage>().ToDictionary(stage => stage, stage => context.AddTask(stage.ToString(), autoStart: false, maxValue: 1));
+
+    public void Report(UmapProgress value)
+    {
+        var bar = _bars[value.Stage];
+        if (!bar.IsStarted)
+            bar.StartTask();
+        bar.MaxValue = Math.Max(1, value.Total);
+        bar.Value = value.Total == 0 ? 1 : value.Completed;
+        if (value.Fraction >= 1)
+            bar.StopTask();
+    }
 }
 
 /// <summary>One MNIST digit as ML.NET reads it.</summary>

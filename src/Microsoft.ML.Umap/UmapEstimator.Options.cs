@@ -220,8 +220,11 @@ namespace Microsoft.ML.Umap
             public int? NumberOfThreads { get; set; }
 
             /// <summary>
-            /// Receives progress by stage (reading, neighbours, graph, initialisation, and each tenth of the
-            /// epochs). Called on the fitting thread or a worker thread, never concurrently.
+            /// Receives progress by stage (reading, neighbours, graph, initialisation, and each tenth of the epochs), in
+            /// order: each stage starts at 0 of a total that does not change, its fraction only grows and it ends at
+            /// its total. Called on the fitting thread or a worker thread, never concurrently. A
+            /// <see cref="System.Progress{T}"/> made without a synchronisation context (a console program) posts each
+            /// report to the thread pool, where they may run out of order; Fit waits for them before it returns.
             /// </summary>
             public IProgress<UmapProgress> Progress { get; set; }
 

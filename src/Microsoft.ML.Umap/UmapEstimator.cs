@@ -146,18 +146,30 @@ namespace Microsoft.ML.Umap
             ArgumentNullException.ThrowIfNull(input);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _options.CancellationToken);
             using var channel = _host.Start("UMAP");
-            var monitor = new FitMonitor(
+            using var monitor = new FitMonitor(
                 _options.Progress,
                 message => channel.Info(MessageSensitivity.None, message),
                 message => channel.Warning(MessageSensitivity.None, message),
                 linked.Token);
+            try
+            {
+                return Fit(input, monitor, channel);
+            }
+            finally
+            {
+                // A Progress<T> delivers on the thread pool: let the last reports arrive before Fit returns.
+                monitor.WaitForDelivery(TimeSpan.FromSeconds(2));
+            }
+        }
 
+        private UmapTransformer Fit(IDataView input, FitMonitor monitor, IChannel channel)
+        {
             Core.Numerics.VectorSet data;
             using (monitor.Stage(UmapStage.ReadingData, $"Reading column '{InputColumnName}'"))
                 data = FeatureColumnReader.Read(input, InputColumnName, _parameters.Domain, monitor);
             if (data.Count == 0)
                 throw new InvalidOperationException($"UMAP needs at least one row to fit; column '{InputColumnName}' has none.");
-            channel.Info(MessageSensitivity.None, $"Fitting UMAP to {data.Count} {(data.IsSparse ? "sparse" : "dense")} rows of {data.Dimension} features (seed {_parameters.Seed}).");
+            channel.Info(MessageSensitivity.None, $"Fitting UMAP to {data.Count} rows of {data.Dimension} features, stored {(data.IsSparse ? "sparse" : "dense")} (seed {_parameters.Seed}).");
 
             SupervisionTarget target = null;
             if (_options.LabelColumnName != null)

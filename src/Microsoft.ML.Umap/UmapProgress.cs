@@ -44,7 +44,7 @@ namespace Microsoft.ML.Umap
         /// <summary>Units of work in this stage.</summary>
         public long Total { get; }
 
-        /// <summary>The completed fraction of this stage, in [0, 1].</summary>
+        /// <summary>The completed fraction of this stage, in [0, 1] (1 for a stage with nothing to do, reported as 0 of 0).</summary>
         public double Fraction => Total <= 0 ? 1.0 : (double)Completed / Total;
 
         /// <inheritdoc/>

@@ -48,9 +48,9 @@ namespace Microsoft.ML.Umap.Core
             string method = parameters.UsesExactSearch(n) ? "exact search" : "NN-descent";
             using (monitor.Stage(UmapStage.Neighbors, $"Finding the {k - 1} nearest neighbours of {n} rows ({method})"))
             {
-                monitor.Report(UmapStage.Neighbors, 0, 1);
                 knn = search.ComputeGraph(k, monitor);
                 Disconnect(knn, search.DisconnectionDistance, monitor);
+                monitor.Finish(UmapStage.Neighbors); // NN-descent may converge before its last round
             }
 
             if (target != null && target.Count != n)
@@ -84,7 +84,7 @@ namespace Microsoft.ML.Umap.Core
                         : TargetGraph.IntersectNumeric(graph, target.Values, parameters.TargetNumberOfNeighbors ?? parameters.NumberOfNeighbors, parameters.TargetWeight, threads, monitor);
                 }
                 graph = EdgeSampling.Prune(graph, epochs, parameters.DefaultEpochsFor(n));
-                monitor.Report(UmapStage.Graph, 1, 1);
+                monitor.Finish(UmapStage.Graph);
             }
 
             RowMatrix embedding;
@@ -94,7 +94,7 @@ namespace Microsoft.ML.Umap.Core
                 monitor.Report(UmapStage.Initialization, 0, 1);
                 (embedding, initialization) = Initialize(data, graph, parameters, search, monitor);
                 FiniteLayout.Check(embedding, UmapStage.Initialization);
-                monitor.Report(UmapStage.Initialization, 1, 1);
+                monitor.Finish(UmapStage.Initialization);
             }
 
             using (monitor.Stage(UmapStage.Layout, $"Optimising the layout for {epochs} epochs{(parameters.Density is null ? "" : " with densMAP")}"))
@@ -115,6 +115,7 @@ namespace Microsoft.ML.Umap.Core
                 };
                 LayoutOptimizer.Optimize(embedding, graph, settings, monitor);
                 FiniteLayout.Check(embedding, UmapStage.Layout);
+                monitor.Finish(UmapStage.Layout);
             }
 
             var durations = new TimeSpan[Enum.GetValues<UmapStage>().Length];

@@ -47,6 +47,8 @@ namespace Microsoft.ML.Umap.MlNet
             var column = Check(data.Schema, name);
             int declaredSize = ((VectorDataViewType)column.Type).Size;
             long? rowCount = data.GetRowCount();
+            // Progress needs the total up front; a view that does not know it is counted (no column is read).
+            long progressTotal = rowCount ?? (monitor.WantsProgress ? CountRows(data) : 0);
             int width = declaredSize;
             var collector = new RowCollector(rowCount);
             long rows = 0;
@@ -59,7 +61,7 @@ namespace Microsoft.ML.Umap.MlNet
                     if ((rows & 1023) == 0)
                     {
                         monitor.ThrowIfCancellationRequested();
-                        monitor.Report(UmapStage.ReadingData, rows, rowCount ?? 0);
+                        monitor.Report(UmapStage.ReadingData, rows, progressTotal);
                     }
                     getter(ref buffer);
                     if (rows == 0 && width == 0)
@@ -83,6 +85,15 @@ namespace Microsoft.ML.Umap.MlNet
                     (result.IsSparse ? $"sparse (columns under {RowCollector.SparseBelowDensity:P0} non-zero are)." : $"dense, as if it had come dense (sparse storage is for columns under {RowCollector.SparseBelowDensity:P0} non-zero)."));
             }
             return result;
+        }
+
+        private static long CountRows(IDataView data)
+        {
+            long count = 0;
+            using var cursor = data.GetRowCursor(Array.Empty<DataViewSchema.Column>());
+            while (cursor.MoveNext())
+                count++;
+            return count;
         }
 
         /// <summary>

@@ -49,6 +49,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             int candidateBlock = (int)Math.Max(8, CandidateBlockBytes / bytesPerRow);
             long blocksDone = 0;
             long blockCount = (n + QueryBlockRows - 1) / QueryBlockRows;
+            monitor.Report(UmapStage.Neighbors, 0, blockCount);
             var distance = _distance;
 
             ParallelRange.For(n, QueryBlockRows, _threads, (start, end) =>

@@ -103,6 +103,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             int trees = _settings.TreesFor(n);
             int iterations = _settings.IterationsFor(n);
             long totalSteps = trees + iterations;
+            monitor.Report(UmapStage.Neighbors, 0, totalSteps);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             InitializeFromForest(heapIndices, heapDistances, heapFlags, others, trees, monitor, totalSteps);
             monitor.Info($"NN-descent: {trees} random-projection trees searched in {clock.Elapsed.TotalSeconds:F2} s.");
