@@ -10,6 +10,17 @@ dotnet pack "$root/src/Microsoft.ML.Umap/Microsoft.ML.Umap.csproj" -c Release -o
 dotnet pack "$root/src/Microsoft.ML.Umap.Plotting/Microsoft.ML.Umap.Plotting.csproj" -c Release -o "$packages" --nologo
 version=$(ls "$packages" | sed -n 's/^Microsoft\.ML\.Umap\.\([0-9][0-9.]*\)\.nupkg$/\1/p')
 
+# Metadata of a real package: project and repository URLs, icon, release notes, a README of its own, XML docs.
+for id in Microsoft.ML.Umap Microsoft.ML.Umap.Plotting; do
+  nupkg="$packages/$id.$version.nupkg"
+  nuspec=$(unzip -p "$nupkg" "$id.nuspec")
+  for field in '<projectUrl>' '<repository ' '<icon>icon.png</icon>' '<readme>README.md</readme>' '<releaseNotes>' '<license type="expression">MIT</license>'; do
+    grep -qF "$field" <<<"$nuspec" || { echo "$id: nuspec lacks $field" >&2; exit 1; }
+  done
+  unzip -l "$nupkg" | grep -q "lib/net8.0/$id.xml" || { echo "$id: no XML documentation" >&2; exit 1; }
+  unzip -p "$nupkg" README.md | head -1 | grep -qx "# $id" || { echo "$id: the README is not its own" >&2; exit 1; }
+done
+
 # NuGet caches packages by version: drop stale copies so this build's packages are the ones installed.
 cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
 rm -rf "$cache/microsoft.ml.umap" "$cache/microsoft.ml.umap.plotting"
