@@ -3,23 +3,17 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Umap.Tests.Helpers;
 using Xunit;
 
 namespace Microsoft.ML.Umap.Tests.Reliability
 {
-    /// <summary>Measures allocations of the whole process, so nothing else may run beside these tests.</summary>
-    [CollectionDefinition(Name, DisableParallelization = true)]
-    public sealed class AllocationMeasurements
-    {
-        public const string Name = "Allocation measurements";
-    }
-
     /// <summary>
     /// Memory follows a sparse column's non-zeros, not its declared width (issue 12, defects 6 and 7): hashed text
     /// features of 2^20 to 2^24 slots are ordinary ML.NET input. Each test fits the same rows declared at a narrow
     /// and at a very wide width and compares what the two fits allocate.
     /// </summary>
-    [Collection(AllocationMeasurements.Name)]
+    [Collection(ProcessWideState.Name)]
     public class SparseScalingTests
     {
         private static long AllocatedByFit(IReadOnlyList<SparseRow> rows, UmapEstimator.Options options)
