@@ -74,7 +74,7 @@ namespace Microsoft.ML.Umap.Core
         /// placed against the training embedding, with a result that depends only on the row and the model.
         /// </summary>
         /// <exception cref="NotSupportedException">The row is new and the model is a densMAP model.</exception>
-        public void Embed(VectorView row, Span<float> destination)
+        public void Embed(VectorView row, Span<float> destination, NewPointEmbedder.Scratch scratch)
         {
             ulong hash = RowHash.Compute(row);
             int match = _trainingIndex.Find(row, hash);
@@ -85,7 +85,7 @@ namespace Microsoft.ML.Umap.Core
             }
             if (Parameters.Density != null)
                 throw new NotSupportedException("This UMAP model was fitted with DensityRegularization (densMAP), which cannot place rows that were not in its training data (umap-learn cannot either). It still returns the embedding of its training rows; fit without DensityRegularization to embed new rows.");
-            _embedder.Embed(row, hash, destination);
+            _embedder.Embed(row, hash, destination, scratch);
             FiniteLayout.CheckNewRow(destination);
         }
 

@@ -68,6 +68,7 @@ namespace Microsoft.ML.Umap.MlNet
             var features = default(VBuffer<float>);
             float[] dense = null, values = null;
             int[] indices = null;
+            var scratch = new Core.Transform.NewPointEmbedder.Scratch(); // this getter's own: cursors are single-threaded
             return (ref VBuffer<float> destination) =>
             {
                 getFeatures(ref features);
@@ -78,7 +79,7 @@ namespace Microsoft.ML.Umap.MlNet
                 var editor = VBufferEditor.Create(ref destination, model.ComponentCount);
                 try
                 {
-                    model.Embed(view, editor.Values);
+                    model.Embed(view, editor.Values, scratch);
                 }
                 catch (InvalidOperationException e)
                 {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 using Microsoft.ML.Umap.Core.Graph;
@@ -28,16 +29,17 @@ namespace Microsoft.ML.Umap.Core.Layout
         private const int VertexChunk = 512;
 
         /// <summary>
-        /// Vertices move in this many consecutive blocks per epoch, and the other ends' pulls land after each block.
-        /// Landing them only once per epoch left MNIST 10k about 10% wider than umap-learn's layout from the same graph
-        /// and start, and made densMAP's density term overshoot (kNN accuracy 0.89 against umap-learn's 0.92). Four
-        /// blocks close most of both gaps; eight close slightly more but cost more (each block is a pass over the
-        /// tallies and a synchronisation of the threads).
+        /// Vertices move in this many consecutive blocks per epoch, and the other ends' pulls land after each block:
+        /// the other end of an edge then feels its pull within a quarter of an epoch, close to umap-learn's immediate
+        /// move, at the cost of a synchronisation per block (docs/layout-scheme.md has the measurements).
         /// </summary>
         private const int Blocks = 4;
 
         /// <summary>Values per work item when the tallies land.</summary>
         private const int ApplyChunk = 8192;
+
+        /// <summary>Vertices whose moves are replayed side by side (see <see cref="MoveSchedule"/>): the AVX2 replay's eight lanes.</summary>
+        private const int Lanes = 8;
 
         /// <summary>
         /// Optimises <paramref name="embedding"/> (n × dim, updated in place) for the symmetric graph
@@ -45,42 +47,24 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// </summary>
         public static void Optimize(RowMatrix embedding, CsrMatrix graph, LayoutSettings settings, FitMonitor monitor)
         {
-            int n = embedding.Rows;
-            int dim = embedding.Columns;
-            if (graph.Rows != n)
+            if (graph.Rows != embedding.Rows)
                 throw new ArgumentException("The graph and the embedding must have the same number of vertices.");
 
-            var gradient = new UmapGradient(settings.A, settings.B, settings.RepulsionStrength);
-            var sampler = new EdgeSampler(EdgeSampling.FiringRates(graph.Values), settings.NegativeSampleRate);
-
-            var otherEnds = new OtherEndAttraction(n, dim);
-            // Where the other vertices stood when the current block started; every block's end brings it up to date.
-            var snapshot = (float[])embedding.Values.Clone();
+            var run = new Run(embedding, graph, settings, monitor);
             int epochs = settings.Epochs;
             float alpha = (float)settings.LearningRate;
             for (int epoch = 0; epoch < epochs; epoch++)
             {
                 monitor.ThrowIfCancellationRequested();
-                int currentEpoch = epoch;
-                float currentAlpha = alpha;
-                DensityRegularization density = null;
-                if (settings.Density?.IsActive(epoch, epochs) == true)
+                var density = settings.Density;
+                if (density?.IsActive(epoch, epochs) == true)
                 {
-                    density = settings.Density;
-                    density.BeginEpoch(snapshot, dim, settings.Threads);
+                    density.BeginEpoch(run.Snapshot, embedding.Columns, settings.Threads);
+                    run.Epoch(epoch, alpha, new WithDensity(density));
                 }
-                for (int block = 0; block < Blocks; block++)
+                else
                 {
-                    int first = (int)((long)n * block / Blocks), last = (int)((long)n * (block + 1) / Blocks);
-                    // Chunks only schedule the work (a vertex's moves do not depend on its chunk), so they may
-                    // follow the thread count: small enough that every thread gets a share of a block.
-                    int chunk = Math.Clamp((last - first) / (4 * settings.Threads), 32, VertexChunk);
-                    ParallelRange.For(last - first, chunk, settings.Threads, (start, end) =>
-                        StepVertices(first + start, first + end, embedding.Values, snapshot, graph, dim, in gradient, currentAlpha, currentEpoch, in sampler, settings.Seed, density, otherEnds),
-                        monitor.Cancellation);
-                    ParallelRange.For(n, ApplyChunk, settings.Threads, (start, end) =>
-                        otherEnds.Apply(start, end, embedding.Values, snapshot, currentAlpha),
-                        monitor.Cancellation);
+                    run.Epoch(epoch, alpha, default(WithoutDensity));
                 }
 
                 // umap-learn decays the rate after each epoch from the epoch index, so the first two epochs share it.
@@ -93,83 +77,105 @@ namespace Microsoft.ML.Umap.Core.Layout
             }
         }
 
-        /// <summary>Vertices whose moves are replayed side by side (see <see cref="MoveSchedule"/>): the AVX2 replay's eight lanes.</summary>
-        private const int Lanes = 8;
-
-        /// <summary>A worker thread's scratch, reused from epoch to epoch: a chunk's move lists and replay order.</summary>
-        private sealed class ChunkMoves
+        /// <summary>One optimisation: its context, the other ends' tallies and the workers that reuse their scratch.</summary>
+        private sealed class Run
         {
-            public int[] Moves = new int[1 << 15];
-            public int[] Starts = new int[VertexChunk + 1];
-            public int[] Order = new int[VertexChunk];
-            public int[] Keys = new int[VertexChunk];
+            private readonly LayoutContext _context;
+            private readonly OtherEndAttraction _otherEnds;
+            private readonly ConcurrentBag<LayoutWorker> _idle = new ConcurrentBag<LayoutWorker>();
+            private readonly int _threads;
+            private readonly FitMonitor _monitor;
 
-            public void Reserve(int vertices)
+            public Run(RowMatrix embedding, CsrMatrix graph, LayoutSettings settings, FitMonitor monitor)
             {
-                if (Order.Length < vertices)
+                // Where the other vertices stood when the current block started; every block's end brings it up to date.
+                Snapshot = (float[])embedding.Values.Clone();
+                var gradient = new UmapGradient(settings.A, settings.B, settings.RepulsionStrength);
+                var sampler = new EdgeSampler(EdgeSampling.FiringRates(graph.Values), settings.NegativeSampleRate);
+                _context = LayoutContext.ForFit(embedding.Values, Snapshot, graph, embedding.Columns, gradient, sampler, settings.Seed);
+                _otherEnds = new OtherEndAttraction(graph.Rows, embedding.Columns);
+                _threads = settings.Threads;
+                _monitor = monitor;
+            }
+
+            public float[] Snapshot { get; }
+
+            /// <summary>One epoch: each block's vertices move, then the steps owed to their edges' other ends land.</summary>
+            public void Epoch<TDensity>(int epoch, float alpha, TDensity density)
+                where TDensity : struct, IDensityTerm
+            {
+                var context = _context.ForEpoch(epoch, alpha);
+                int n = context.VertexCount;
+                for (int block = 0; block < Blocks; block++)
                 {
-                    Starts = new int[vertices + 1];
-                    Order = new int[vertices];
-                    Keys = new int[vertices];
+                    int first = (int)((long)n * block / Blocks), last = (int)((long)n * (block + 1) / Blocks);
+                    // Chunks only schedule the work (a vertex's moves do not depend on its chunk), so they may
+                    // follow the thread count: small enough that every thread gets a share of a block.
+                    int chunk = Math.Clamp((last - first) / (4 * _threads), 32, VertexChunk);
+                    ParallelRange.For(last - first, chunk, _threads, Rent, (start, end, worker) =>
+                        StepVertices(in context, first + start, first + end, worker, in density), _idle.Add, _monitor.Cancellation);
+                    ParallelRange.For(n, ApplyChunk, _threads, (start, end) =>
+                        _otherEnds.Apply(start, end, context.Positions, context.Snapshot, alpha), _monitor.Cancellation);
                 }
             }
+
+            private LayoutWorker Rent() => _idle.TryTake(out var worker) ? worker : new LayoutWorker(_otherEnds.CreateTally());
         }
 
-        [ThreadStatic]
-        private static ChunkMoves t_chunk;
-
-        /// <summary>One epoch's updates of the vertices in [<paramref name="start"/>, <paramref name="end"/>).</summary>
-        private static void StepVertices(
-            int start, int end, float[] positions, float[] snapshot, CsrMatrix graph, int dim,
-            in UmapGradient gradient, float alpha, int epoch, in EdgeSampler sampler, ulong seed, DensityRegularization density, OtherEndAttraction otherEnds)
+        /// <summary>One epoch's moves of the vertices in [<paramref name="start"/>, <paramref name="end"/>).</summary>
+        private static void StepVertices<TDensity>(in LayoutContext context, int start, int end, LayoutWorker worker, in TDensity density)
+            where TDensity : struct, IDensityTerm
         {
-            int[] offsets = graph.RowOffsets;
-            int[] columns = graph.ColumnIndices;
-            int n = graph.Rows;
             int count = end - start;
-            var chunk = t_chunk ??= new ChunkMoves();
-            chunk.Reserve(count);
-            int total = 0;
-            for (int i = 0; i < count; i++)
-            {
-                int v = start + i;
-                var rng = FastRandom.ForStream(seed, (ulong)epoch, (ulong)v);
-                chunk.Starts[i] = total;
-                total = MoveSchedule.Build(offsets[v + 1] - offsets[v], offsets[v], n, epoch, in sampler, ref rng, ref chunk.Moves, total);
-                chunk.Order[i] = i;
-                chunk.Keys[i] = chunk.Starts[i] - total;
-            }
-            chunk.Starts[count] = total;
+            BuildMoveLists(in context, start, count, worker);
 
             // Lanes run in step, so vertices with similar numbers of moves are grouped (longest first); a vertex's
             // result does not depend on its group.
-            Array.Sort(chunk.Keys, chunk.Order, 0, count);
-            var otherEnd = otherEnds.Rent();
+            Array.Sort(worker.Keys, worker.Order, 0, count);
             for (int g = 0; g < count; g += Lanes)
             {
-                var group = new ReadOnlySpan<int>(chunk.Order, g, Math.Min(Lanes, count - g));
+                var group = new ReadOnlySpan<int>(worker.Order, g, Math.Min(Lanes, count - g));
 #if NET9_0_OR_GREATER
                 // The lists go through AVX2 when the machine has it; the choice is the same for every vertex of a fit,
                 // so results still do not depend on the thread count.
                 if (VectorizedMoveReplay.IsSupported)
                 {
-                    VectorizedMoveReplay.Replay(start, group, chunk.Moves, chunk.Starts, positions, snapshot, offsets, columns, dim, in gradient, alpha, density, otherEnd);
+                    VectorizedMoveReplay.Replay(in context, start, group, worker, in density);
                     continue;
                 }
 #endif
-                ReplayInterleaved(start, group, chunk.Moves, chunk.Starts, positions, snapshot, offsets, columns, dim, in gradient, alpha, density, otherEnd);
+                ReplayInterleaved(in context, start, group, worker, in density);
             }
-            otherEnds.Return(otherEnd);
+        }
+
+        /// <summary>Writes the move lists of <paramref name="count"/> vertices from <paramref name="start"/> into the worker's scratch.</summary>
+        private static void BuildMoveLists(in LayoutContext context, int start, int count, LayoutWorker worker)
+        {
+            worker.Reserve(count);
+            int total = 0;
+            for (int i = 0; i < count; i++)
+            {
+                int v = start + i;
+                var rng = FastRandom.ForStream(context.Seed, (ulong)context.Epoch, (ulong)v);
+                worker.Starts[i] = total;
+                total = MoveSchedule.Build(in context, context.Offsets[v + 1] - context.Offsets[v], context.Offsets[v], ref rng, ref worker.Moves, total);
+                worker.Order[i] = i;
+                worker.Keys[i] = worker.Starts[i] - total;
+            }
+            worker.Starts[count] = total;
         }
 
         /// <summary>
         /// Replays the move lists of the <paramref name="group"/> of vertices (indices from <paramref name="start"/>)
         /// one step of each in turn, so the CPU overlaps their independent chains.
         /// </summary>
-        private static void ReplayInterleaved(
-            int start, ReadOnlySpan<int> group, int[] moves, int[] starts, float[] positions, float[] snapshot, int[] offsets, int[] columns, int dim,
-            in UmapGradient gradient, float alpha, DensityRegularization density, OtherEndAttraction.Tally otherEnd)
+        private static void ReplayInterleaved<TDensity>(in LayoutContext context, int start, ReadOnlySpan<int> group, LayoutWorker worker, in TDensity density)
+            where TDensity : struct, IDensityTerm
         {
+            var moves = worker.Moves;
+            var starts = worker.Starts;
+            var otherEnds = new TalliedOtherEnds(worker.Tally);
+            int dim = context.Dim;
             int longest = 0;
             foreach (int i in group)
                 longest = Math.Max(longest, starts[i + 1] - starts[i]);
@@ -180,38 +186,29 @@ namespace Microsoft.ML.Umap.Core.Layout
                     if (starts[i] + s >= starts[i + 1])
                         continue;
                     int v = start + i;
-                    MoveSchedule.Apply(
-                        moves[starts[i] + s], positions.AsSpan(v * dim, dim), v, columns.AsSpan(offsets[v], offsets[v + 1] - offsets[v]), offsets[v],
-                        snapshot, dim, in gradient, alpha, density, otherEnd);
+                    MoveSchedule.Apply(in context, moves[starts[i] + s], context.Positions.AsSpan(v * dim, dim), v, context.Tails(v), context.Offsets[v], in density, in otherEnds);
                 }
             }
         }
 
         /// <summary>
-        /// Applies every edge of a new row (outside the graph) due in <paramref name="epoch"/>, one after the other as
+        /// Applies every edge of a new row (outside the graph) due in the context's epoch, one after the other as
         /// umap-learn's transform does: attraction towards the training point, then the repulsion of the negative
         /// samples the edge owes, moving only <paramref name="current"/>.
         /// </summary>
-        /// <param name="current">The vertex's coordinates, updated in place.</param>
-        /// <param name="tails">The other ends of the vertex's edges.</param>
-        /// <param name="firstEdge">Position of the vertex's first edge in the schedule of <paramref name="sampler"/>.</param>
-        /// <param name="others">Positions of all tail vertices, row-major, read-only here.</param>
-        /// <param name="tailCount">Number of tail vertices (negative samples are drawn from them).</param>
-        /// <param name="dim">Embedding dimension.</param>
-        /// <param name="gradient">The gradient coefficients.</param>
-        /// <param name="alpha">Learning rate of this epoch.</param>
-        /// <param name="epoch">Current epoch index.</param>
-        /// <param name="sampler">The edges' sampling schedule.</param>
-        /// <param name="rng">The vertex's random stream for this epoch.</param>
-        internal static void StepNewVertex(
-            Span<float> current, ReadOnlySpan<int> tails, int firstEdge, float[] others, int tailCount, int dim,
-            in UmapGradient gradient, float alpha, int epoch, in EdgeSampler sampler, ref FastRandom rng)
+        /// <param name="context">A new-row context (<see cref="LayoutContext.ForNewRow"/>) in the current epoch.</param>
+        /// <param name="current">The row's coordinates, updated in place.</param>
+        /// <param name="tails">The training rows the row's edges lead to.</param>
+        /// <param name="rng">The row's random stream for this epoch.</param>
+        /// <param name="moves">Scratch for the epoch's moves, grown when needed.</param>
+        internal static void StepNewVertex(in LayoutContext context, Span<float> current, ReadOnlySpan<int> tails, ref FastRandom rng, ref int[] moves)
         {
-            ref int[] moves = ref (t_chunk ??= new ChunkMoves()).Moves;
-            int count = MoveSchedule.Build(tails.Length, firstEdge, tailCount, epoch, in sampler, ref rng, ref moves);
-            Prefetch(moves.AsSpan(0, count), tails, others, dim);
+            int count = MoveSchedule.Build(in context, tails.Length, 0, ref rng, ref moves);
+            Prefetch(moves.AsSpan(0, count), tails, context.Snapshot, context.Dim);
+            var density = default(WithoutDensity);
+            var otherEnds = default(FixedOtherEnds);
             for (int s = 0; s < count; s++)
-                MoveSchedule.Apply(moves[s], current, -1, tails, firstEdge, others, dim, in gradient, alpha, null, null);
+                MoveSchedule.Apply(in context, moves[s], current, -1, tails, 0, in density, in otherEnds);
         }
 
         /// <summary>

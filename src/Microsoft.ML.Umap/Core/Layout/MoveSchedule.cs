@@ -18,18 +18,19 @@ namespace Microsoft.ML.Umap.Core.Layout
     internal static class MoveSchedule
     {
         /// <summary>
-        /// Writes the moves of a vertex whose <paramref name="edgeCount"/> edges start at
-        /// <paramref name="firstEdge"/> in the schedule of <paramref name="sampler"/> into <paramref name="moves"/>
-        /// from position <paramref name="start"/> on (growing the array when needed) and returns the position after
-        /// the last. A move e ≥ 0 is the attraction along the vertex's e-th edge; a move ~k &lt; 0 is a negative
-        /// sample of vertex k, drawn from <paramref name="tailCount"/>.
+        /// Writes the moves of a vertex whose <paramref name="edgeCount"/> edges start at <paramref name="firstEdge"/>
+        /// in the context's edge schedule, in the context's epoch, into <paramref name="moves"/> from position
+        /// <paramref name="start"/> on (growing the array when needed) and returns the position after the last. A move
+        /// e ≥ 0 is the attraction along the vertex's e-th edge; a move ~k &lt; 0 is a negative sample of vertex k,
+        /// drawn from the context's vertices.
         /// </summary>
-        public static int Build(int edgeCount, int firstEdge, int tailCount, int epoch, in EdgeSampler sampler, ref FastRandom rng, ref int[] moves, int start = 0)
+        public static int Build(in LayoutContext context, int edgeCount, int firstEdge, ref FastRandom rng, ref int[] moves, int start = 0)
         {
+            ref readonly var sampler = ref context.Sampler;
             int count = start;
             for (int e = 0; e < edgeCount; e++)
             {
-                int firing = sampler.Firing(firstEdge + e, epoch);
+                int firing = sampler.Firing(firstEdge + e, context.Epoch);
                 if (firing == 0)
                     continue;
                 int owed = sampler.NegativeSamples(firing);
@@ -37,7 +38,7 @@ namespace Microsoft.ML.Umap.Core.Layout
                     Array.Resize(ref moves, Math.Max(2 * moves.Length, count + 1 + owed));
                 moves[count++] = e;
                 var samples = moves.AsSpan(count, owed);
-                rng.FillInts(samples, tailCount);
+                rng.FillInts(samples, context.VertexCount);
                 foreach (ref int k in samples)
                     k = ~k;
                 count += owed;
@@ -46,43 +47,41 @@ namespace Microsoft.ML.Umap.Core.Layout
         }
 
         /// <summary>Applies one move to <paramref name="current"/>, the coordinates of vertex <paramref name="self"/>.</summary>
+        /// <param name="context">The epoch: the other vertices' positions (its snapshot), the gradient and the rate.</param>
         /// <param name="move">The move, as written by <see cref="Build"/>.</param>
         /// <param name="current">The vertex's coordinates, updated in place.</param>
-        /// <param name="self">The vertex's index among the tails (never its own negative sample), or −1.</param>
+        /// <param name="self">The vertex's index among the context's vertices (never its own negative sample), or −1.</param>
         /// <param name="tails">The other ends of the vertex's edges.</param>
         /// <param name="firstEdge">Position of the vertex's first edge in the graph.</param>
-        /// <param name="others">Positions of all tail vertices, row-major, read-only here.</param>
-        /// <param name="dim">Embedding dimension.</param>
-        /// <param name="gradient">The gradient coefficients.</param>
-        /// <param name="alpha">Learning rate of this epoch.</param>
-        /// <param name="density">The densMAP term when it acts in this epoch, else null.</param>
-        /// <param name="otherEnd">Tallies the attraction steps for the edges' other ends, or null (new rows).</param>
+        /// <param name="density">densMAP's term, or <see cref="WithoutDensity"/>.</param>
+        /// <param name="otherEnds">Where the attraction's pull on the other end goes.</param>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Apply(
-            int move, Span<float> current, int self, ReadOnlySpan<int> tails, int firstEdge, float[] others, int dim,
-            in UmapGradient gradient, float alpha, DensityRegularization density, OtherEndAttraction.Tally otherEnd)
+        public static void Apply<TDensity, TOtherEnds>(
+            in LayoutContext context, int move, Span<float> current, int self, ReadOnlySpan<int> tails, int firstEdge, in TDensity density, in TOtherEnds otherEnds)
+            where TDensity : struct, IDensityTerm
+            where TOtherEnds : struct, IOtherEnds
         {
-            if (move >= 0)
+            int dim = context.Dim;
+            if (move < 0)
             {
-                int k = tails[move];
-                var other = new ReadOnlySpan<float>(others, k * dim, dim);
-                float distanceSquared = LayoutOptimizer.SquaredDistance(current, other);
-                float coefficient = gradient.Attraction(distanceSquared);
-                float correction = density?.Coefficient(self, k, firstEdge + move, distanceSquared) ?? 0f;
-                for (int d = 0; d < dim; d++)
-                {
-                    float difference = current[d] - other[d];
-                    float step = UmapGradient.ClipComponent(coefficient * difference);
-                    // umap-learn clips the density term on its own and adds it to the clipped attraction.
-                    if (density != null)
-                        step += UmapGradient.ClipComponent(correction * difference);
-                    current[d] += alpha * step;
-                    otherEnd?.Add(k, d, step);
-                }
+                NegativeSampling.Repel(current, self, ~move, context.Snapshot, dim, in context.Gradient, context.Alpha);
+                return;
             }
-            else
+
+            int k = tails[move];
+            var other = new ReadOnlySpan<float>(context.Snapshot, k * dim, dim);
+            float distanceSquared = LayoutOptimizer.SquaredDistance(current, other);
+            float coefficient = context.Gradient.Attraction(distanceSquared);
+            float correction = density.Coefficient(self, k, firstEdge + move, distanceSquared);
+            for (int d = 0; d < dim; d++)
             {
-                NegativeSampling.Repel(current, self, ~move, others, dim, in gradient, alpha);
+                float difference = current[d] - other[d];
+                float step = UmapGradient.ClipComponent(coefficient * difference);
+                // umap-learn clips the density term on its own and adds it to the clipped attraction.
+                if (density.Acts)
+                    step += UmapGradient.ClipComponent(correction * difference);
+                current[d] += context.Alpha * step;
+                otherEnds.Add(k, d, step);
             }
         }
     }

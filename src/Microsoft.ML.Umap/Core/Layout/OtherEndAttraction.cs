@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Threading;
@@ -24,9 +23,8 @@ namespace Microsoft.ML.Umap.Core.Layout
 
         private readonly int _length;
         private readonly object _gate = new object();
-        // Every tally ever rented; replaced (not mutated) when one is added, so Apply reads it without copying.
+        // Every tally made; replaced (not mutated) when one is added, so Apply reads it without copying.
         private Tally[] _all = System.Array.Empty<Tally>();
-        private readonly ConcurrentBag<Tally> _free = new ConcurrentBag<Tally>();
 
         public OtherEndAttraction(int vertices, int dim)
         {
@@ -36,23 +34,19 @@ namespace Microsoft.ML.Umap.Core.Layout
 
         public int Dim { get; }
 
-        /// <summary>A tally no other worker is using, until <see cref="Return"/>.</summary>
-        public Tally Rent()
+        /// <summary>A new tally, for one worker: every tally made is summed when the steps land.</summary>
+        public Tally CreateTally()
         {
-            if (_free.TryTake(out var tally))
-                return tally;
-            tally = new Tally(new long[_length], Dim);
+            var tally = new Tally(new long[_length], Dim);
             lock (_gate)
                 _all = [.. _all, tally];
             return tally;
         }
 
-        public void Return(Tally tally) => _free.Add(tally);
-
         /// <summary>
         /// Moves the vertices in [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="positions"/>
         /// back along the steps tallied for them, at learning rate <paramref name="alpha"/>, clears their tallies and
-        /// copies their new positions into <paramref name="snapshot"/>. Runs after every worker has returned its tally.
+        /// copies their new positions into <paramref name="snapshot"/>. Runs after every worker has finished its block.
         /// </summary>
         public void Apply(int start, int end, float[] positions, float[] snapshot, float alpha)
         {

@@ -9,9 +9,8 @@ namespace Microsoft.ML.Umap.Core.Layout
     /// <summary>
     /// Replays the move lists of eight vertices (see <see cref="MoveSchedule"/>) in the eight lanes of AVX2
     /// registers: each step applies every lane's next move, attraction (with densMAP's term when it acts) or
-    /// negative sample, branch-free, with the
-    /// lanes' coordinates kept in registers. The arithmetic of a lane does not depend on the other lanes, so a
-    /// vertex's result is the same whichever vertices share its group.
+    /// negative sample, branch-free, with the lanes' coordinates kept in registers. The arithmetic of a lane does not
+    /// depend on the other lanes, so a vertex's result is the same whichever vertices share its group.
     /// </summary>
     internal static class VectorizedMoveReplay
     {
@@ -20,98 +19,110 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// <summary>Marks the steps after a lane's last move.</summary>
         private const int Finished = int.MinValue;
 
-        [ThreadStatic]
-        private static int[] t_interleaved;
-
-        /// <summary>Positions in the interleaved lists of the attraction moves, whose steps the other ends take back.</summary>
-        [ThreadStatic]
-        private static int[] t_pulls;
-
-        /// <summary>Every step's eight lanes' steps, per axis, kept for the other ends.</summary>
-        [ThreadStatic]
-        private static float[] t_steps;
-
-        [ThreadStatic]
-        private static Vector256<float>[] t_axes;
-
         public static bool IsSupported => Avx2.IsSupported;
 
         /// <summary>
-        /// Applies the moves <paramref name="moves"/>[<paramref name="starts"/>[i] .. <paramref name="starts"/>[i + 1])
-        /// to vertex <paramref name="start"/> + i for each i of <paramref name="group"/> (at most eight).
+        /// Applies the moves <c>worker.Moves[worker.Starts[i] .. worker.Starts[i + 1]]</c> to vertex
+        /// <paramref name="start"/> + i for each i of <paramref name="group"/> (at most eight), tallying the steps the
+        /// attractions owe their other ends in the worker's tally.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe void Replay(
-            int start, ReadOnlySpan<int> group, int[] moves, int[] starts, float[] positions, float[] snapshot,
-            int[] offsets, int[] columns, int dim, in UmapGradient gradient, float alpha, DensityRegularization density, OtherEndAttraction.Tally otherEnd)
+        public static void Replay<TDensity>(in LayoutContext context, int start, ReadOnlySpan<int> group, LayoutWorker worker, in TDensity density)
+            where TDensity : struct, IDensityTerm
         {
-            // Lane-interleaved copy of the lists so that each step is one load; lanes past the group's end repeat
-            // its first vertex, never move and are never written back.
-            int lanes = group.Length;
             Span<int> vertices = stackalloc int[Lanes];
             Span<int> edges = stackalloc int[Lanes];
+            var (longest, pullCount) = Interleave(in context, start, group, worker, vertices, edges);
+            Reserve(worker, context.Dim, longest);
+            var axes = worker.Axes.AsSpan(0, 2 * context.Dim);
+            Run(in context, worker, vertices, edges, longest, axes, in density);
+            LandPulls(in context, worker, edges, pullCount);
+            for (int l = 0; l < group.Length; l++)
+            {
+                for (int d = 0; d < context.Dim; d++)
+                    context.Positions[vertices[l] * context.Dim + d] = axes[d].GetElement(l);
+            }
+        }
+
+        /// <summary>
+        /// Copies the lanes' move lists into one interleaved list (step s of lane l at s·8 + l), so that each step is one
+        /// load, and notes where the attractions are. Lanes past the group's end repeat its first vertex, never move and
+        /// are never written back. Returns the longest list's length and the number of attractions.
+        /// </summary>
+        private static (int Longest, int Pulls) Interleave(in LayoutContext context, int start, ReadOnlySpan<int> group, LayoutWorker worker, Span<int> vertices, Span<int> edges)
+        {
+            var starts = worker.Starts;
             int longest = 0;
             for (int l = 0; l < Lanes; l++)
             {
-                int i = group[l < lanes ? l : 0];
+                int i = group[l < group.Length ? l : 0];
                 vertices[l] = start + i;
-                edges[l] = offsets[start + i];
+                edges[l] = context.Offsets[start + i];
                 longest = Math.Max(longest, starts[i + 1] - starts[i]);
             }
             int length = longest * Lanes;
-            var interleaved = t_interleaved;
-            if (interleaved is null || interleaved.Length < length)
-                t_interleaved = interleaved = new int[Math.Max(length, 4096)];
-            int[] pulls = null;
-            float[] stepLog = null;
-            if (otherEnd != null)
+            if (worker.Interleaved.Length < length)
             {
-                pulls = t_pulls;
-                stepLog = t_steps;
-                if (pulls is null || pulls.Length < length || stepLog.Length < length * dim)
-                {
-                    t_pulls = pulls = new int[Math.Max(length, 4096)];
-                    t_steps = stepLog = new float[Math.Max(length, 4096) * dim];
-                }
+                worker.Interleaved = new int[Math.Max(length, 4096)];
+                worker.Pulls = new int[Math.Max(length, 4096)];
             }
+
+            var interleaved = worker.Interleaved;
+            var pulls = worker.Pulls;
             int pullCount = 0;
             for (int l = 0; l < Lanes; l++)
             {
-                int i = group[l < lanes ? l : 0];
-                int count = l < lanes ? starts[i + 1] - starts[i] : 0;
+                int i = group[l < group.Length ? l : 0];
+                int count = l < group.Length ? starts[i + 1] - starts[i] : 0;
                 for (int s = 0; s < count; s++)
                 {
-                    int move = moves[starts[i] + s];
+                    int move = worker.Moves[starts[i] + s];
                     interleaved[s * Lanes + l] = move;
-                    if (otherEnd != null)
-                    {
-                        // Branch-free append: the slot is overwritten unless the move is an attraction.
-                        pulls[pullCount] = s * Lanes + l;
-                        pullCount += move >= 0 ? 1 : 0;
-                    }
+                    // Branch-free append: the slot is overwritten unless the move is an attraction.
+                    pulls[pullCount] = s * Lanes + l;
+                    pullCount += move >= 0 ? 1 : 0;
                 }
                 for (int s = count; s < longest; s++)
                     interleaved[s * Lanes + l] = Finished;
             }
+            return (longest, pullCount);
+        }
 
+        /// <summary>Room in the worker's step log and axis registers for <paramref name="longest"/> steps of <paramref name="dim"/> axes.</summary>
+        private static void Reserve(LayoutWorker worker, int dim, int longest)
+        {
+            int steps = Math.Max(longest * Lanes, 4096) * dim;
+            if (worker.Steps.Length < longest * Lanes * dim)
+                worker.Steps = new float[steps];
+            // Heap, not stack: the embedding's dimension is the user's to choose.
+            if (worker.Axes.Length < 2 * dim)
+                worker.Axes = new Vector256<float>[Math.Max(2 * dim, 32)];
+        }
+
+        /// <summary>
+        /// Steps the eight lanes through their lists: per step, each lane's distance to its other end, the gradient
+        /// (attraction or repulsion, plus densMAP's term), the clipped step per axis, logged for the other ends.
+        /// <paramref name="axes"/> holds the lanes' coordinates (first <c>dim</c>) and differences (next <c>dim</c>).
+        /// </summary>
+        private static unsafe void Run<TDensity>(
+            in LayoutContext context, LayoutWorker worker, Span<int> vertices, Span<int> edges, int longest, Span<Vector256<float>> axes, in TDensity density)
+            where TDensity : struct, IDensityTerm
+        {
+            int dim = context.Dim;
+            var position = axes.Slice(0, dim);
+            var difference = axes.Slice(dim, dim);
             var self = Vector256.Create<int>(vertices);
             var firstEdge = Vector256.Create<int>(edges);
             var finished = Vector256.Create(Finished);
             var clip = Vector256.Create(UmapGradient.Clip);
-            var rate = Vector256.Create(alpha);
-            // Per axis, the lanes' coordinates and their differences to the other ends: on the heap, since the
-            // embedding's dimension is the user's to choose.
-            var axes = t_axes;
-            if (axes is null || axes.Length < 2 * dim)
-                t_axes = axes = new Vector256<float>[Math.Max(2 * dim, 32)];
-            var position = axes.AsSpan(0, dim);
-            var difference = axes.AsSpan(dim, dim);
+            var rate = Vector256.Create(context.Alpha);
+            ref readonly var gradient = ref context.Gradient;
 
-            fixed (float* positionBase = positions)
-            fixed (float* snapshotBase = snapshot)
-            fixed (int* columnBase = columns)
-            fixed (int* moveBase = interleaved)
-            fixed (float* stepBase = stepLog)
+            fixed (float* positionBase = context.Positions)
+            fixed (float* snapshotBase = context.Snapshot)
+            fixed (int* columnBase = context.Columns)
+            fixed (int* moveBase = worker.Interleaved)
+            fixed (float* stepBase = worker.Steps)
             {
                 var rowStart = self * dim;
                 for (int d = 0; d < dim; d++)
@@ -134,41 +145,41 @@ namespace Microsoft.ML.Umap.Core.Layout
                         distanceSquared += diff * diff;
                     }
 
-                    var isAttraction = attraction.AsSingle();
                     var powB = gradient.PowerB(distanceSquared);
-                    var coefficient = gradient.Coefficient(distanceSquared, powB, isAttraction);
+                    var coefficient = gradient.Coefficient(distanceSquared, powB, attraction.AsSingle());
                     // umap-learn: a distinct sample at exactly the same place pushes +4 along every axis.
                     var coincident = (~attraction & Vector256.Equals(distanceSquared, Vector256<float>.Zero).AsInt32() & ~Vector256.Equals(other, self)).AsSingle();
                     var moving = active.AsSingle();
                     // densMAP's term rides on the attraction, clipped on its own as in umap-learn.
-                    var correction = density is null ? Vector256<float>.Zero : density.Coefficient(self, other, firstEdge + move, distanceSquared, powB, attraction);
+                    var correction = density.Coefficient(self, other, firstEdge + move, distanceSquared, powB, attraction);
                     for (int d = 0; d < dim; d++)
                     {
                         var clipped = Vector256.Clamp(coefficient * difference[d], -clip, clip);
-                        if (density != null)
+                        if (density.Acts)
                             clipped += Vector256.Clamp(correction * difference[d], -clip, clip);
                         var step = Vector256.ConditionalSelect(coincident, clip, clipped);
-                        if (stepBase != null)
-                            Vector256.Store(step, stepBase + (s * dim + d) * Lanes);
+                        Vector256.Store(step, stepBase + (s * dim + d) * Lanes);
                         position[d] = Vector256.ConditionalSelect(moving, position[d] + rate * step, position[d]);
                     }
                 }
+            }
+        }
 
-                // The other ends of the attractions get the same steps back, tallied to land when the block ends.
-                for (int p = 0; p < pullCount; p++)
-                {
-                    int at = pulls[p];
-                    int l = at % Lanes;
-                    int other = columnBase[edges[l] + moveBase[at]];
-                    for (int d = 0; d < dim; d++)
-                        otherEnd.Add(other, d, stepBase[((at / Lanes) * dim + d) * Lanes + l]);
-                }
-
-                for (int l = 0; l < lanes; l++)
-                {
-                    for (int d = 0; d < dim; d++)
-                        positionBase[vertices[l] * dim + d] = position[d].GetElement(l);
-                }
+        /// <summary>The other ends of the attractions get the same steps back, tallied to land when the block ends.</summary>
+        private static void LandPulls(in LayoutContext context, LayoutWorker worker, Span<int> edges, int pullCount)
+        {
+            int dim = context.Dim;
+            var pulls = worker.Pulls;
+            var moves = worker.Interleaved;
+            var steps = worker.Steps;
+            var tally = worker.Tally;
+            for (int p = 0; p < pullCount; p++)
+            {
+                int at = pulls[p];
+                int l = at % Lanes;
+                int other = context.Columns[edges[l] + moves[at]];
+                for (int d = 0; d < dim; d++)
+                    tally.Add(other, d, steps[((at / Lanes) * dim + d) * Lanes + l]);
             }
         }
     }

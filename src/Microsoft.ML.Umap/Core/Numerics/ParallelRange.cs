@@ -16,7 +16,21 @@ namespace Microsoft.ML.Umap.Core.Numerics
         /// <paramref name="chunkSize"/> items, on at most <paramref name="threads"/> threads
         /// (inline when one thread or one chunk suffices).
         /// </summary>
-        public static void For(int count, int chunkSize, int threads, Action<int, int> body, CancellationToken cancellation = default)
+        public static void For(int count, int chunkSize, int threads, Action<int, int> body, CancellationToken cancellation = default) =>
+            For<object>(count, chunkSize, threads, static () => null, (start, end, _) => body(start, end), static _ => { }, cancellation);
+
+        /// <summary>
+        /// As <see cref="For(int, int, int, Action{int, int}, CancellationToken)"/>, handing each worker its own state:
+        /// <paramref name="rent"/> gives a worker its state when it starts, <paramref name="body"/> receives it with every
+        /// chunk the worker runs, and <paramref name="release"/> takes it back when the worker is done (so states can be
+        /// pooled and reused by later loops). The state is scratch: results must not depend on which worker ran a chunk.
+        /// </summary>
+        /// <remarks>
+        /// A failing chunk stops the chunks after it from starting; the chunks before it still run, so the exception the
+        /// caller sees is always the one of the first failing chunk, whatever the scheduling, and never an
+        /// <see cref="AggregateException"/>.
+        /// </remarks>
+        public static void For<TWorker>(int count, int chunkSize, int threads, Func<TWorker> rent, Action<int, int, TWorker> body, Action<TWorker> release, CancellationToken cancellation = default)
         {
             if (count <= 0)
                 return;
@@ -24,29 +38,35 @@ namespace Microsoft.ML.Umap.Core.Numerics
             int chunks = (int)(((long)count + chunkSize - 1) / chunkSize);
             if (threads <= 1 || chunks == 1)
             {
-                for (int c = 0; c < chunks; c++)
+                var worker = rent();
+                try
                 {
-                    cancellation.ThrowIfCancellationRequested();
-                    int start = c * chunkSize;
-                    body(start, Math.Min(count, start + chunkSize));
+                    for (int c = 0; c < chunks; c++)
+                    {
+                        cancellation.ThrowIfCancellationRequested();
+                        int start = c * chunkSize;
+                        body(start, Math.Min(count, start + chunkSize), worker);
+                    }
+                }
+                finally
+                {
+                    release(worker);
                 }
                 return;
             }
 
-            // A failing chunk stops the chunks after it from starting; the chunks before it still run, so the
-            // exception the caller sees is always the one of the first failing chunk, whatever the scheduling.
-            var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation };
             int firstFailure = int.MaxValue;
             Exception failure = null;
             var gate = new object();
-            Parallel.For(0, chunks, options, c =>
+            var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation };
+            Parallel.For(0, chunks, options, rent, (c, _, worker) =>
             {
                 if (c > Volatile.Read(ref firstFailure))
-                    return;
+                    return worker;
                 try
                 {
                     int start = c * chunkSize;
-                    body(start, Math.Min(count, start + chunkSize));
+                    body(start, Math.Min(count, start + chunkSize), worker);
                 }
                 catch (Exception e)
                 {
@@ -59,13 +79,10 @@ namespace Microsoft.ML.Umap.Core.Numerics
                         }
                     }
                 }
-            });
+                return worker;
+            }, release);
             if (failure != null)
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         }
-
-        /// <summary>The effective thread count for an optional user setting (null or 0: all cores).</summary>
-        public static int ResolveThreads(int? requested) =>
-            requested is int t && t > 0 ? t : Environment.ProcessorCount;
     }
 }

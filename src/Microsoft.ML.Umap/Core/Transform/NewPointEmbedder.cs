@@ -51,11 +51,18 @@ namespace Microsoft.ML.Umap.Core.Transform
         /// <summary>Epochs of optimisation per row.</summary>
         public int Epochs => _epochs;
 
+        /// <summary>Scratch for placing rows one after the other (one per cursor or prediction engine, never shared).</summary>
+        internal sealed class Scratch
+        {
+            /// <summary>An epoch's moves (see <see cref="MoveSchedule"/>), grown when needed.</summary>
+            public int[] Moves = new int[1 << 10];
+        }
+
         /// <summary>
         /// Writes the embedding of <paramref name="row"/> (finite values) into <paramref name="destination"/>;
         /// <paramref name="rowKey"/> (a hash of the row's values) keys its random stream.
         /// </summary>
-        public void Embed(VectorView row, ulong rowKey, Span<float> destination)
+        public void Embed(VectorView row, ulong rowKey, Span<float> destination, Scratch scratch)
         {
             int k = _neighbors;
             int dim = _embedding.Columns;
@@ -102,13 +109,12 @@ namespace Microsoft.ML.Umap.Core.Transform
                 }
             }
 
-            var sampler = new EdgeSampler(rates, _negativeSampleRate);
-            var others = _embedding.Values;
+            var context = LayoutContext.ForNewRow(_embedding.Values, dim, _gradient, new EdgeSampler(rates, _negativeSampleRate));
             float alpha = (float)_learningRate;
             for (int epoch = 0; epoch < _epochs; epoch++)
             {
                 var rng = FastRandom.ForStream(_seed, (ulong)epoch, rowKey);
-                LayoutOptimizer.StepNewVertex(destination, tails.AsSpan(0, kept), 0, others, _embedding.Rows, dim, in _gradient, alpha, epoch, in sampler, ref rng);
+                LayoutOptimizer.StepNewVertex(context.ForEpoch(epoch, alpha), destination, tails.AsSpan(0, kept), ref rng, ref scratch.Moves);
                 alpha = (float)(_learningRate * (1.0 - (double)epoch / _epochs));
             }
         }
