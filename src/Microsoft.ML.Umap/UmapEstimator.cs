@@ -179,9 +179,8 @@ namespace Microsoft.ML.Umap
                 channel.Info(MessageSensitivity.None, $"Supervised by column '{_options.LabelColumnName}' ({_options.TargetMetric}, weight {_parameters.TargetWeight}){(unlabelled > 0 ? $"; {unlabelled} rows unlabelled" : "")}.");
             }
 
-            var result = UmapFitter.Fit(data, _parameters, monitor, target);
-            var model = new UmapModel(_parameters, result.A, result.B, result.Epochs, result.NeighborsUsed, result.InitializationUsed, data, result.Embedding, result.Neighbors);
-            return new UmapTransformer(_host, model, InputColumnName, OutputColumnName, result.StageDurations);
+            var fit = UmapFitter.Fit(data, _parameters, monitor, target);
+            return new UmapTransformer(_host, fit.Model, InputColumnName, OutputColumnName, fit.StageDurations);
         }
 
         private static Core.Numerics.RowMatrix CoordinatesMatrix(float[][] rows, int components)

@@ -9,74 +9,107 @@ namespace Microsoft.ML.Umap.Core
 {
     /// <summary>
     /// Runs the UMAP stages on a matrix of finite values: nearest neighbours → fuzzy simplicial set →
-    /// initial layout → layout optimisation.
+    /// initial layout → layout optimisation, and returns the fitted model.
     /// </summary>
     internal static class UmapFitter
     {
         /// <summary>Embeds the rows of <paramref name="data"/>. Values must be finite (the caller validates them).</summary>
-        public static UmapFitResult Fit(RowMatrix data, UmapParameters parameters, FitMonitor monitor, SupervisionTarget target = null) =>
+        public static UmapFit Fit(RowMatrix data, UmapParameters parameters, FitMonitor monitor, SupervisionTarget target = null) =>
             Fit(new DenseVectorSet(data), parameters, monitor, target);
 
         /// <summary>
         /// Embeds the rows of <paramref name="data"/>, dense or sparse (values must be finite), steered by
         /// <paramref name="target"/> labels when given.
         /// </summary>
-        public static UmapFitResult Fit(VectorSet data, UmapParameters parameters, FitMonitor monitor, SupervisionTarget target = null)
+        public static UmapFit Fit(VectorSet data, UmapParameters parameters, FitMonitor monitor, SupervisionTarget target = null)
+        {
+            CheckInputs(data, parameters, target);
+            var (a, b) = parameters.A is double givenA && parameters.B is double givenB ? (givenA, givenB) : FitCurve(parameters);
+            int k = NeighborsUsed(data.Count, parameters, monitor);
+            int epochs = parameters.EpochsFor(data.Count);
+
+            var search = NeighborSearchFactory.Create(data, parameters);
+            var (knn, graphNeighbors) = FindNeighbors(data, parameters, search, k, target, monitor);
+            var (fuzzy, graph) = BuildGraph(data.Count, graphNeighbors, parameters, epochs, target, monitor);
+            var (embedding, initialization) = InitializeLayout(data, graph, parameters, search, monitor);
+            OptimizeLayout(embedding, graph, graphNeighbors, parameters, a, b, epochs, monitor);
+
+            var summary = new FitSummary(a, b, epochs, k, initialization);
+            var model = new UmapModel(parameters, summary, data, embedding, knn);
+            var durations = new TimeSpan[Enum.GetValues<UmapStage>().Length];
+            foreach (UmapStage stage in Enum.GetValues<UmapStage>())
+                durations[(int)stage] = monitor.Duration(stage);
+            return new UmapFit(model, fuzzy, durations);
+        }
+
+        /// <summary>(a, b) from MinimumDistance and Spread, unless both are given.</summary>
+        public static (double A, double B) FitCurve(UmapParameters parameters)
+        {
+            var (a, b) = CurveFit.FindAB(parameters.Spread, parameters.MinimumDistance);
+            return (parameters.A ?? a, parameters.B ?? b);
+        }
+
+        private static void CheckInputs(VectorSet data, UmapParameters parameters, SupervisionTarget target)
         {
             parameters.Validate();
-            int n = data.Count;
-            int dim = parameters.NumberOfComponents;
-            int threads = parameters.NumberOfThreads;
-            if (n == 0)
+            if (data.Count == 0)
                 throw new InvalidOperationException("UMAP needs at least one row to fit; the input has none.");
             if (parameters.Metric == UmapMetric.Custom && data.IsSparse && data.Dimension > UmapLimits.MaximumCustomDistanceSparseWidth)
                 throw new NotSupportedException($"A custom distance takes dense vectors, so on this sparse column of {data.Dimension:N0} slots every distance would expand both rows to {data.Dimension:N0} values. Custom distances work on sparse columns of up to {UmapLimits.MaximumCustomDistanceSparseWidth:N0} slots; use a built-in metric (they read only the non-zeros) or reduce the column's width.");
+            if (target != null && target.Count != data.Count)
+                throw new ArgumentException($"There are {target.Count} labels for {data.Count} rows.", nameof(target));
+            if (parameters.NeighborsWithinLabel && target?.Classes is null)
+                throw new ArgumentException("NeighborsWithinLabel needs categorical labels.", nameof(target));
+        }
 
-            var (a, b) = parameters.A is double givenA && parameters.B is double givenB
-                ? (givenA, givenB)
-                : FitCurve(parameters);
-
+        /// <summary>NumberOfNeighbors, or every row when there are fewer (with a warning).</summary>
+        private static int NeighborsUsed(int n, UmapParameters parameters, FitMonitor monitor)
+        {
             int k = parameters.NumberOfNeighbors;
-            if (n < k)
-            {
-                monitor.Warning($"NumberOfNeighbors ({k}) is larger than the number of rows ({n}); every row's neighbourhood is the whole data set (k = {n}).");
-                k = n;
-            }
+            if (n >= k)
+                return k;
+            monitor.Warning($"NumberOfNeighbors ({k}) is larger than the number of rows ({n}); every row's neighbourhood is the whole data set (k = {n}).");
+            return n;
+        }
 
-            KnnGraph knn;
-            INearestNeighborSearch search = NeighborSearchFactory.Create(data, parameters);
+        /// <summary>
+        /// Each row's k nearest neighbours (kept by the model, which searches new rows among them), and the neighbours
+        /// the graph is built from: the same, or within labels for <see cref="UmapParameters.NeighborsWithinLabel"/>.
+        /// </summary>
+        private static (KnnGraph Knn, KnnGraph GraphNeighbors) FindNeighbors(
+            VectorSet data, UmapParameters parameters, INearestNeighborSearch search, int k, SupervisionTarget target, FitMonitor monitor)
+        {
+            int n = data.Count;
             string method = parameters.UsesExactSearch(n) ? "exact search" : "NN-descent";
+            KnnGraph knn;
             using (monitor.Stage(UmapStage.Neighbors, $"Finding the {k - 1} nearest neighbours of {n} rows ({method})"))
             {
                 knn = search.ComputeGraph(k, monitor);
                 Disconnect(knn, search.DisconnectionDistance, monitor);
                 monitor.Finish(UmapStage.Neighbors); // NN-descent may converge before its last round
             }
+            if (!parameters.NeighborsWithinLabel)
+                return (knn, knn);
 
-            if (target != null && target.Count != n)
-                throw new ArgumentException($"There are {target.Count} labels for {n} rows.", nameof(target));
-            // The graph is built from these; the model keeps the unconstrained ones, which new rows are searched in.
-            KnnGraph graphNeighbors = knn;
-            if (parameters.NeighborsWithinLabel)
+            using (monitor.Stage(UmapStage.Neighbors, "Finding each labelled row's nearest neighbours within its label"))
             {
-                if (target?.Classes is null)
-                    throw new ArgumentException("NeighborsWithinLabel needs categorical labels.", nameof(target));
-                using (monitor.Stage(UmapStage.Neighbors, "Finding each labelled row's nearest neighbours within its label"))
-                {
-                    graphNeighbors = SameLabelNeighbors.Restrict(data, knn, target.Classes, parameters, monitor);
-                    Disconnect(graphNeighbors, search.DisconnectionDistance, monitor);
-                }
+                var within = SameLabelNeighbors.Restrict(data, knn, target.Classes, parameters, monitor);
+                Disconnect(within, search.DisconnectionDistance, monitor);
+                return (knn, within);
             }
+        }
 
-            FuzzySimplicialSet fuzzy;
-            CsrMatrix graph;
-            int epochs = parameters.EpochsFor(n);
+        /// <summary>The fuzzy simplicial set, intersected with the labels' graph when supervised, and pruned for the epochs.</summary>
+        private static (FuzzySimplicialSet Fuzzy, CsrMatrix Graph) BuildGraph(
+            int n, KnnGraph neighbors, UmapParameters parameters, int epochs, SupervisionTarget target, FitMonitor monitor)
+        {
             using (monitor.Stage(UmapStage.Graph, "Building the fuzzy simplicial set"))
             {
                 monitor.Report(UmapStage.Graph, 0, 1);
                 monitor.ThrowIfCancellationRequested();
-                fuzzy = FuzzySimplicialSet.Build(graphNeighbors, parameters.LocalConnectivity, parameters.SetOperationMixRatio, threads);
-                graph = fuzzy.Graph;
+                int threads = parameters.NumberOfThreads;
+                var fuzzy = FuzzySimplicialSet.Build(neighbors, parameters.LocalConnectivity, parameters.SetOperationMixRatio, threads);
+                var graph = fuzzy.Graph;
                 if (target != null)
                 {
                     graph = target.Classes != null
@@ -85,22 +118,29 @@ namespace Microsoft.ML.Umap.Core
                 }
                 graph = EdgeSampling.Prune(graph, epochs, parameters.DefaultEpochsFor(n));
                 monitor.Finish(UmapStage.Graph);
+                return (fuzzy, graph);
             }
+        }
 
-            RowMatrix embedding;
-            UmapInitialization initialization;
+        private static (RowMatrix Layout, UmapInitialization Used) InitializeLayout(
+            VectorSet data, CsrMatrix graph, UmapParameters parameters, INearestNeighborSearch search, FitMonitor monitor)
+        {
             using (monitor.Stage(UmapStage.Initialization, $"Initialising the layout ({parameters.Initialization})"))
             {
                 monitor.Report(UmapStage.Initialization, 0, 1);
-                (embedding, initialization) = Initialize(data, graph, parameters, search, monitor);
+                var (embedding, used) = Initialize(data, graph, parameters, search, monitor);
                 FiniteLayout.Check(embedding, UmapStage.Initialization);
                 monitor.Finish(UmapStage.Initialization);
+                return (embedding, used);
             }
+        }
 
+        private static void OptimizeLayout(
+            RowMatrix embedding, CsrMatrix graph, KnnGraph neighbors, UmapParameters parameters, double a, double b, int epochs, FitMonitor monitor)
+        {
             using (monitor.Stage(UmapStage.Layout, $"Optimising the layout for {epochs} epochs{(parameters.Density is null ? "" : " with densMAP")}"))
             {
                 monitor.Report(UmapStage.Layout, 0, epochs);
-                var density = parameters.Density is null ? null : DensityRegularization.Create(graph, graphNeighbors, parameters.Density, a, b, threads);
                 var settings = new LayoutSettings
                 {
                     Epochs = epochs,
@@ -110,36 +150,13 @@ namespace Microsoft.ML.Umap.Core
                     LearningRate = parameters.LearningRate,
                     NegativeSampleRate = parameters.NegativeSampleRate,
                     Seed = parameters.Seed,
-                    Threads = threads,
-                    Density = density,
+                    Threads = parameters.NumberOfThreads,
+                    Density = parameters.Density is null ? null : DensityRegularization.Create(graph, neighbors, parameters.Density, a, b, parameters.NumberOfThreads),
                 };
                 LayoutOptimizer.Optimize(embedding, graph, settings, monitor);
                 FiniteLayout.Check(embedding, UmapStage.Layout);
                 monitor.Finish(UmapStage.Layout);
             }
-
-            var durations = new TimeSpan[Enum.GetValues<UmapStage>().Length];
-            foreach (UmapStage stage in Enum.GetValues<UmapStage>())
-                durations[(int)stage] = monitor.Duration(stage);
-            return new UmapFitResult
-            {
-                Embedding = embedding,
-                A = a,
-                B = b,
-                Epochs = epochs,
-                NeighborsUsed = k,
-                InitializationUsed = initialization,
-                Neighbors = knn,
-                FuzzySet = fuzzy,
-                StageDurations = durations,
-            };
-        }
-
-        /// <summary>(a, b) from MinimumDistance and Spread, unless both are given.</summary>
-        public static (double A, double B) FitCurve(UmapParameters parameters)
-        {
-            var (a, b) = CurveFit.FindAB(parameters.Spread, parameters.MinimumDistance);
-            return (parameters.A ?? a, parameters.B ?? b);
         }
 
         /// <summary>
@@ -168,43 +185,46 @@ namespace Microsoft.ML.Umap.Core
         {
             int n = data.Count;
             int dim = parameters.NumberOfComponents;
-            RowMatrix layout = null;
-            var used = parameters.Initialization;
-            switch (used)
+            RowMatrix layout = parameters.Initialization switch
             {
-                case UmapInitialization.Spectral:
-                    // As umap-learn does for tiny components: too few points for dim non-trivial eigenvectors.
-                    if (n < 2 * dim || n <= dim + 1)
-                    {
-                        monitor.Info($"Too few rows ({n}) for a {dim}-dimensional spectral layout; using a random layout.");
-                        break;
-                    }
-                    var spectral = new SpectralInitializer(dim, parameters.Seed, parameters.NumberOfThreads, monitor);
-                    var raw = spectral.Layout(graph, data, (x, y) => search.Measure(x, y));
-                    if (raw != null)
-                        layout = LayoutScaling.ExpandWithNoise(raw, n, dim, parameters.Seed);
-                    break;
-                case UmapInitialization.Pca:
-                    layout = LayoutScaling.ExpandWithNoise(PcaInitializer.Layout(data, dim, parameters.Seed, parameters.NumberOfThreads), n, dim, parameters.Seed);
-                    break;
-                case UmapInitialization.Custom:
-                    if (parameters.InitialCoordinates is null)
-                        throw new ArgumentOutOfRangeException(nameof(UmapParameters.InitialCoordinates), "InitialCoordinates must be given when Initialization is Custom.");
-                    if (parameters.InitialCoordinates.Rows != n)
-                        throw new ArgumentException($"InitialCoordinates has {parameters.InitialCoordinates.Rows} rows but the data has {n}.", nameof(parameters));
-                    layout = CustomInitializer.Layout(parameters.InitialCoordinates, parameters.Seed, parameters.NumberOfThreads);
-                    break;
-            }
-
+                UmapInitialization.Spectral => SpectralLayout(data, graph, parameters, search, monitor),
+                UmapInitialization.Pca => LayoutScaling.ExpandWithNoise(PcaInitializer.Layout(data, dim, parameters.Seed, parameters.NumberOfThreads), n, dim, parameters.Seed),
+                UmapInitialization.Custom => CustomLayout(n, parameters),
+                _ => null,
+            };
+            var used = parameters.Initialization;
             if (layout is null)
             {
                 used = UmapInitialization.Random;
                 layout = RandomInitializer.Uniform(n, dim, parameters.Seed);
             }
-
             LayoutScaling.RescaleToBox(layout);
             return (layout, used);
         }
 
+        /// <summary>The spectral layout, or null (random) on too few rows or a failed eigensolve.</summary>
+        private static RowMatrix SpectralLayout(VectorSet data, CsrMatrix graph, UmapParameters parameters, INearestNeighborSearch search, FitMonitor monitor)
+        {
+            int n = data.Count;
+            int dim = parameters.NumberOfComponents;
+            // As umap-learn does for tiny components: too few points for dim non-trivial eigenvectors.
+            if (n < 2 * dim || n <= dim + 1)
+            {
+                monitor.Info($"Too few rows ({n}) for a {dim}-dimensional spectral layout; using a random layout.");
+                return null;
+            }
+            var spectral = new SpectralInitializer(dim, parameters.Seed, parameters.NumberOfThreads, monitor);
+            var raw = spectral.Layout(graph, data, (x, y) => search.Measure(x, y));
+            return raw is null ? null : LayoutScaling.ExpandWithNoise(raw, n, dim, parameters.Seed);
+        }
+
+        private static RowMatrix CustomLayout(int n, UmapParameters parameters)
+        {
+            if (parameters.InitialCoordinates is null)
+                throw new ArgumentOutOfRangeException(nameof(UmapParameters.InitialCoordinates), "InitialCoordinates must be given when Initialization is Custom.");
+            if (parameters.InitialCoordinates.Rows != n)
+                throw new ArgumentException($"InitialCoordinates has {parameters.InitialCoordinates.Rows} rows but the data has {n}.", nameof(parameters));
+            return CustomInitializer.Layout(parameters.InitialCoordinates, parameters.Seed, parameters.NumberOfThreads);
+        }
     }
 }

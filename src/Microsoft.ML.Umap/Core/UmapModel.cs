@@ -15,24 +15,20 @@ namespace Microsoft.ML.Umap.Core
         private readonly TrainingRowIndex _trainingIndex;
         private readonly NewPointEmbedder _embedder;
 
-        public UmapModel(UmapParameters parameters, double a, double b, int epochs, int neighborsUsed, UmapInitialization initializationUsed, VectorSet trainingData, RowMatrix embedding, KnnGraph neighbors)
+        public UmapModel(UmapParameters parameters, FitSummary summary, VectorSet trainingData, RowMatrix embedding, KnnGraph neighbors)
         {
             if (trainingData.Count != embedding.Rows || neighbors.PointCount != trainingData.Count)
                 throw new ArgumentException("The training data, its neighbour graph and the embedding must have the same number of rows.");
             if (embedding.Columns != parameters.NumberOfComponents)
                 throw new ArgumentException("The embedding must have NumberOfComponents columns.");
             Parameters = parameters;
-            A = a;
-            B = b;
-            Epochs = epochs;
-            NeighborsUsed = neighborsUsed;
-            InitializationUsed = initializationUsed;
+            Summary = summary;
             TrainingData = trainingData;
             Embedding = embedding;
             Neighbors = neighbors;
             _trainingIndex = new TrainingRowIndex(trainingData);
             var search = NeighborSearchFactory.Create(trainingData, parameters, neighbors);
-            _embedder = new NewPointEmbedder(search, embedding, parameters, a, b, neighborsUsed, parameters.TransformEpochsFor(epochs), MeanFiniteDistance(neighbors));
+            _embedder = new NewPointEmbedder(search, embedding, parameters, summary, MeanFiniteDistance(neighbors));
         }
 
         public UmapParameters Parameters { get; }
@@ -40,18 +36,21 @@ namespace Microsoft.ML.Umap.Core
         /// <summary>The rows this model's metric can measure.</summary>
         public Distances.MetricDomain Domain => Parameters.Domain;
 
-        public double A { get; }
+        /// <summary>What the fit settled: a, b, epochs, neighbours, initialisation.</summary>
+        public FitSummary Summary { get; }
 
-        public double B { get; }
+        public double A => Summary.A;
 
-        public int Epochs { get; }
+        public double B => Summary.B;
+
+        public int Epochs => Summary.Epochs;
 
         /// <summary>Optimisation epochs spent on each new row.</summary>
         public int TransformEpochs => _embedder.Epochs;
 
-        public int NeighborsUsed { get; }
+        public int NeighborsUsed => Summary.NeighborsUsed;
 
-        public UmapInitialization InitializationUsed { get; }
+        public UmapInitialization InitializationUsed => Summary.InitializationUsed;
 
         /// <summary>The training rows, n × d, dense or sparse.</summary>
         public VectorSet TrainingData { get; }

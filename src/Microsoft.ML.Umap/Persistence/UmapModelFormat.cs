@@ -219,7 +219,7 @@ namespace Microsoft.ML.Umap.Persistence
             }
 
             return new UmapModel(
-                parameters, a, b, epochs, neighborsUsed, initializationUsed,
+                parameters, new FitSummary(a, b, epochs, neighborsUsed, initializationUsed),
                 training, new RowMatrix(embedding, n, parameters.NumberOfComponents), new KnnGraph(indices, distances, n, k));
         }
 

@@ -154,12 +154,12 @@ namespace Microsoft.ML.Umap.Tests.MlNet
             Assert.Contains(warnings, w => w.Contains("disconnected", StringComparison.Ordinal));
             for (int i = 0; i < 12; i++)
             {
-                var indices = result.Neighbors.RowIndices(i);
-                var distances = result.Neighbors.RowDistances(i);
+                var indices = result.Model.Neighbors.RowIndices(i);
+                var distances = result.Model.Neighbors.RowDistances(i);
                 for (int j = 1; j < indices.Length; j++)
                     Assert.True(indices[j] < 0 || distances[j] < 1f);
             }
-            Assert.All(result.Embedding.Values, v => Assert.True(float.IsFinite(v)));
+            Assert.All(result.Model.Embedding.Values, v => Assert.True(float.IsFinite(v)));
         }
 
         [Fact]

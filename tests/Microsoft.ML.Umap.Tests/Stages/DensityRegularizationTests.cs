@@ -53,7 +53,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
             var (data, labels) = Blobs();
             (double Wide, double Middle) Ratios(DensitySettings density)
             {
-                var embedding = UmapFitter.Fit(data, new UmapParameters { Seed = 1, Density = density }, new FitMonitor()).Embedding;
+                var embedding = UmapFitter.Fit(data, new UmapParameters { Seed = 1, Density = density }, new FitMonitor()).Model.Embedding;
                 double narrow = Spread(embedding, labels, 1);
                 return (Spread(embedding, labels, 0) / narrow, Spread(embedding, labels, 2) / narrow);
             }
@@ -72,14 +72,14 @@ namespace Microsoft.ML.Umap.Tests.Stages
         public void DensMapIsBitIdenticalForAnyThreadCountAndRunsTwoHundredMoreEpochs()
         {
             var (data, _) = TestMatrices.Blobs(3, 100, 5, 6, seed: 21);
-            UmapFitResult Run(int threads) =>
-                UmapFitter.Fit(data, new UmapParameters { Seed = 4, NumberOfThreads = threads, Density = new DensitySettings() }, new FitMonitor());
+            UmapModel Run(int threads) =>
+                UmapFitter.Fit(data, new UmapParameters { Seed = 4, NumberOfThreads = threads, Density = new DensitySettings() }, new FitMonitor()).Model;
 
             var one = Run(1);
             Assert.Equal(700, one.Epochs);
             Assert.Equal(one.Embedding.Values, Run(2).Embedding.Values);
             Assert.All(one.Embedding.Values, v => Assert.True(float.IsFinite(v)));
-            Assert.NotEqual(one.Embedding.Values, UmapFitter.Fit(data, new UmapParameters { Seed = 4, NumberOfEpochs = 700 }, new FitMonitor()).Embedding.Values);
+            Assert.NotEqual(one.Embedding.Values, UmapFitter.Fit(data, new UmapParameters { Seed = 4, NumberOfEpochs = 700 }, new FitMonitor()).Model.Embedding.Values);
         }
 
         [Fact]
@@ -102,7 +102,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
             var data = new RowMatrix(digits.Features.AsSpan(0, 200 * 64).ToArray(), 200, 64);
             var fit = UmapFitter.Fit(data, new UmapParameters { Seed = 1, NumberOfEpochs = 0 }, new FitMonitor());
             var graph = EdgeSampling.Prune(fit.FuzzySet.Graph, 700, 700);
-            var term = DensityRegularization.Create(graph, fit.Neighbors, new DensitySettings(), fit.A, fit.B, 1);
+            var term = DensityRegularization.Create(graph, fit.Model.Neighbors, new DensitySettings(), fit.Model.A, fit.Model.B, 1);
             var positions = TestMatrices.Fixture("densmap-positions.csv");
             term.BeginEpoch(positions.Values, 2, 1);
 

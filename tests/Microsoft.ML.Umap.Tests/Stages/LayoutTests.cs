@@ -306,7 +306,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
         {
             var (data, _) = TestMatrices.Blobs(3, 100, 5, 6, seed: 21);
             float[] Run(int threads, ulong seed) =>
-                UmapFitter.Fit(data, new UmapParameters { Seed = seed, NumberOfThreads = threads, NumberOfEpochs = 60 }, new FitMonitor()).Embedding.Values;
+                UmapFitter.Fit(data, new UmapParameters { Seed = seed, NumberOfThreads = threads, NumberOfEpochs = 60 }, new FitMonitor()).Model.Embedding.Values;
 
             var one = Run(1, 7);
             Assert.Equal(one, Run(1, 7));
@@ -319,7 +319,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
         public void TwoClustersStayTwoClusters()
         {
             var (data, labels) = TestMatrices.Blobs(2, 150, 8, 10, seed: 22);
-            var embedding = UmapFitter.Fit(data, new UmapParameters { Seed = 3 }, new FitMonitor()).Embedding;
+            var embedding = UmapFitter.Fit(data, new UmapParameters { Seed = 3 }, new FitMonitor()).Model.Embedding;
             // Every point's nearest embedded neighbour is from its own cluster, and the clusters' bounding
             // boxes do not overlap on the axis that separates their centres.
             Assert.Equal(1.0, Microsoft.ML.Umap.UmapMetrics.KnnAccuracy(embedding, labels, 1, 5));

@@ -133,7 +133,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
                 if (local is null)
                 {
                     // Too small for an eigensolve (as in umap-learn) or the solve failed: uniform around the centre.
-                    var random = RandomInitializer.Uniform(vertices.Count, _dim, _seed ^ (ulong)(c + 1) * 0x9E3779B97F4A7C15UL, (float)dataRange, center);
+                    var random = RandomInitializer.Uniform(vertices.Count, _dim, _seed ^ (ulong)(c + 1) * FastRandom.GoldenGamma, (float)dataRange, center);
                     for (int v = 0; v < vertices.Count; v++)
                     {
                         for (int d = 0; d < _dim; d++)

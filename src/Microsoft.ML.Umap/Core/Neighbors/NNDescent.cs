@@ -55,9 +55,6 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
         public float Measure(VectorView x, VectorView y) => _distance.ToDistance(Distance.Reduced(in _distance, x, y));
 
-        /// <summary>Rounds of NN-descent run by the last <see cref="ComputeGraph"/> call.</summary>
-        public int IterationsRun { get; private set; }
-
         /// <summary>The graph the queries walk: from <see cref="ComputeGraph"/>, or given at construction.</summary>
         public KnnGraph Graph => _graph;
 
@@ -74,7 +71,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 {
                     if (_graph is null)
                         throw new InvalidOperationException("The neighbour graph has not been computed yet.");
-                    _query ??= new GraphSearch<TDistance>(_data, _distance, _graph, _settings.LeafSizeFor(_graph.NeighborCount), _settings.SketchDimension, _settings.Seed, _threads);
+                    _query ??= new GraphSearch<TDistance>(_data, _distance, _graph, NNDescentSettings.LeafSizeFor(_graph.NeighborCount), NNDescentSettings.SketchDimension, _settings.Seed, _threads);
                     search = _query;
                 }
             }
@@ -100,28 +97,26 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             var heapFlags = new byte[heapIndices.Length];
             NeighborHeap.Clear(heapDistances, heapIndices);
 
-            int trees = _settings.TreesFor(n);
-            int iterations = _settings.IterationsFor(n);
+            int trees = NNDescentSettings.TreesFor(n);
+            int iterations = NNDescentSettings.IterationsFor(n);
             long totalSteps = trees + iterations;
             monitor.Report(UmapStage.Neighbors, 0, totalSteps);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             InitializeFromForest(heapIndices, heapDistances, heapFlags, others, trees, monitor, totalSteps);
             monitor.Info($"NN-descent: {trees} random-projection trees searched in {clock.Elapsed.TotalSeconds:F2} s.");
 
-            int candidates = _settings.MaximumCandidates;
+            int candidates = NNDescentSettings.MaximumCandidates;
             var newCandidates = new int[checked(n * candidates)];
             var oldCandidates = new int[newCandidates.Length];
             var priorities = new float[newCandidates.Length];
-            IterationsRun = 0;
             for (int iteration = 0; iteration < iterations; iteration++)
             {
                 monitor.ThrowIfCancellationRequested();
                 BuildCandidates(heapIndices, heapFlags, others, iteration, newCandidates, oldCandidates, priorities, candidates);
                 long changes = JoinCandidates(heapIndices, heapDistances, heapFlags, others, newCandidates, oldCandidates, candidates, monitor);
-                IterationsRun++;
                 monitor.Report(UmapStage.Neighbors, trees + iteration + 1, totalSteps);
                 monitor.Info($"NN-descent: round {iteration + 1} changed {changes} neighbour entries ({clock.Elapsed.TotalSeconds:F2} s).");
-                if (changes <= _settings.Delta * n * neighborCount)
+                if (changes <= NNDescentSettings.Delta * n * neighborCount)
                     break;
             }
 
@@ -136,9 +131,9 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// </summary>
         private void InitializeFromForest(int[] heapIndices, float[] heapDistances, byte[] heapFlags, int others, int trees, FitMonitor monitor, long totalSteps)
         {
-            int leafSize = _settings.LeafSizeFor(others + 1);
+            int leafSize = NNDescentSettings.LeafSizeFor(others + 1);
             var distance = _distance;
-            var sketch = RandomSketch.Project(_data, _settings.SketchDimension, _settings.Seed, _threads);
+            var sketch = RandomSketch.Project(_data, NNDescentSettings.SketchDimension, _settings.Seed, _threads);
 
             // Trees are built a few at a time (one per thread), then merged into the heaps in tree order, so
             // only a handful of trees is ever in memory.
@@ -149,7 +144,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 ParallelRange.For(batch, 1, _threads, (start, end) =>
                 {
                     for (int t = start; t < end; t++)
-                        built[t] = RandomProjectionTree.Build(sketch, leafSize, FastRandom.Mix(_settings.Seed + (ulong)(first + t) * 0x9E3779B97F4A7C15UL), angular: distance.IsAngular);
+                        built[t] = RandomProjectionTree.Build(sketch, leafSize, FastRandom.Mix(_settings.Seed + (ulong)(first + t) * FastRandom.GoldenGamma), angular: distance.IsAngular);
                 }, monitor.Cancellation);
 
                 foreach (var tree in built)

@@ -11,7 +11,8 @@ namespace Microsoft.ML.Umap.Core.Numerics
     /// </summary>
     internal struct FastRandom
     {
-        private const ulong GoldenGamma = 0x9E3779B97F4A7C15UL;
+        /// <summary>2^64 / φ, odd: SplitMix64's increment, and the step that spreads consecutive keys across the 64-bit space.</summary>
+        public const ulong GoldenGamma = 0x9E3779B97F4A7C15UL;
         private ulong _state;
 
         /// <summary>Creates a generator from a raw 64-bit state.</summary>

@@ -19,7 +19,7 @@ namespace Microsoft.ML.Umap.Core.Numerics
                 if (v == 0f)
                     continue;
                 int position = vector.IsSparse ? vector.Indices[p] : p;
-                h = FastRandom.Mix(h ^ ((ulong)(uint)position << 32 | BitConverter.SingleToUInt32Bits(v))) + 0x9E3779B97F4A7C15UL;
+                h = FastRandom.Mix(h ^ ((ulong)(uint)position << 32 | BitConverter.SingleToUInt32Bits(v))) + FastRandom.GoldenGamma;
             }
             return h;
         }

@@ -34,15 +34,15 @@ namespace Microsoft.ML.Umap.Core.Transform
         private readonly double _negativeSampleRate;
         private readonly ulong _seed;
 
-        public NewPointEmbedder(INearestNeighborSearch search, RowMatrix embedding, UmapParameters parameters, double a, double b, int neighbors, int epochs, double meanNeighborDistance)
+        public NewPointEmbedder(INearestNeighborSearch search, RowMatrix embedding, UmapParameters parameters, FitSummary fit, double meanNeighborDistance)
         {
             _search = search;
             _embedding = embedding;
-            _gradient = new UmapGradient(a, b, parameters.RepulsionStrength);
-            _neighbors = Math.Min(neighbors, search.PointCount);
+            _gradient = new UmapGradient(fit.A, fit.B, parameters.RepulsionStrength);
+            _neighbors = Math.Min(fit.NeighborsUsed, search.PointCount);
             _localConnectivity = Math.Max(0.0, parameters.LocalConnectivity - 1.0);
             _meanNeighborDistance = meanNeighborDistance;
-            _epochs = epochs;
+            _epochs = parameters.TransformEpochsFor(fit.Epochs);
             _learningRate = parameters.LearningRate / 4.0;
             _negativeSampleRate = parameters.NegativeSampleRate;
             _seed = FastRandom.Mix(parameters.Seed ^ StreamSalt);
