@@ -1,4 +1,5 @@
 using Microsoft.ML.Umap;
+using Microsoft.ML.Umap.Core;
 using Microsoft.ML.Umap.MlNet;
 
 namespace Microsoft.ML
@@ -29,9 +30,9 @@ namespace Microsoft.ML
             this TransformsCatalog catalog,
             string outputColumnName,
             string inputColumnName = null,
-            int numberOfComponents = UmapEstimator.Defaults.NumberOfComponents,
-            int numberOfNeighbors = UmapEstimator.Defaults.NumberOfNeighbors,
-            float minimumDistance = UmapEstimator.Defaults.MinimumDistance,
+            int numberOfComponents = UmapDefaults.NumberOfComponents,
+            int numberOfNeighbors = UmapDefaults.NumberOfNeighbors,
+            float minimumDistance = (float)UmapDefaults.MinimumDistance,
             int? seed = null)
             => catalog.Umap(new UmapEstimator.Options
             {

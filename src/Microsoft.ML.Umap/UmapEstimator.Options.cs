@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Threading;
+using Microsoft.ML.Umap.Core;
 
 namespace Microsoft.ML.Umap
 {
@@ -39,7 +40,7 @@ namespace Microsoft.ML.Umap
         public sealed class Options
         {
             /// <summary>Name of the input column: a known- or variable-size vector of <see cref="float"/>. Default "Features".</summary>
-            public string InputColumnName { get; set; } = Defaults.InputColumnName;
+            public string InputColumnName { get; set; } = UmapDefaults.InputColumnName;
 
             /// <summary>The former name of <see cref="InputColumnName"/>.</summary>
             [Obsolete("Use InputColumnName, the name ML.NET's transforms use.")]
@@ -62,7 +63,7 @@ namespace Microsoft.ML.Umap
             public UmapTargetMetric TargetMetric { get; set; } = UmapTargetMetric.Categorical;
 
             /// <summary>Weight of the labels against the data, 0 to 1 [target_weight]. Default 0.5.</summary>
-            public float TargetWeight { get; set; } = Defaults.TargetWeight;
+            public float TargetWeight { get; set; } = (float)UmapDefaults.TargetWeight;
 
             /// <summary>Neighbours in the graph of Euclidean targets [target_n_neighbors], 2 to 1,000; null uses <see cref="NumberOfNeighbors"/>.</summary>
             public int? TargetNumberOfNeighbors { get; set; }
@@ -82,25 +83,25 @@ namespace Microsoft.ML.Umap
             public bool NeighborsWithinLabel { get; set; }
 
             /// <summary>Name of the output column that receives the embedding. Default "Embedding".</summary>
-            public string OutputColumnName { get; set; } = Defaults.OutputColumnName;
+            public string OutputColumnName { get; set; } = UmapDefaults.OutputColumnName;
 
             /// <summary>Dimension of the embedding [n_components], 1 to 1,000. Default 2.</summary>
-            public int NumberOfComponents { get; set; } = Defaults.NumberOfComponents;
+            public int NumberOfComponents { get; set; } = UmapDefaults.NumberOfComponents;
 
             /// <summary>
             /// Size of the local neighbourhood, the point itself included [n_neighbors]: larger values keep more
             /// global structure, smaller ones more local detail. 2 to 1,000. Default 15.
             /// </summary>
-            public int NumberOfNeighbors { get; set; } = Defaults.NumberOfNeighbors;
+            public int NumberOfNeighbors { get; set; } = UmapDefaults.NumberOfNeighbors;
 
             /// <summary>
             /// Smallest distance between embedded points [min_dist]: small values give tight clumps, large values an
             /// even spread. Between 0 and <see cref="Spread"/>. Default 0.1.
             /// </summary>
-            public float MinimumDistance { get; set; } = Defaults.MinimumDistance;
+            public float MinimumDistance { get; set; } = (float)UmapDefaults.MinimumDistance;
 
             /// <summary>Scale of the embedded points, with <see cref="MinimumDistance"/> [spread]; 0.001 to 1,000. Default 1.</summary>
-            public float Spread { get; set; } = Defaults.Spread;
+            public float Spread { get; set; } = (float)UmapDefaults.Spread;
 
             /// <summary>
             /// Optimisation epochs [n_epochs]; null picks umap-learn's default: 500 up to 10,000 rows, 200 above.
@@ -109,25 +110,25 @@ namespace Microsoft.ML.Umap
             public int? NumberOfEpochs { get; set; }
 
             /// <summary>Initial learning rate of the layout optimisation, decayed linearly to 0 [learning_rate]; above 0, up to 1,000. Default 1.</summary>
-            public float LearningRate { get; set; } = Defaults.LearningRate;
+            public float LearningRate { get; set; } = (float)UmapDefaults.LearningRate;
 
             /// <summary>Negative samples per positive edge sample [negative_sample_rate], 0 to 100. Default 5.</summary>
-            public int NegativeSampleRate { get; set; } = Defaults.NegativeSampleRate;
+            public int NegativeSampleRate { get; set; } = UmapDefaults.NegativeSampleRate;
 
             /// <summary>Weight of the repulsion between non-neighbours [repulsion_strength, gamma], 0 to 1,000. Default 1.</summary>
-            public float RepulsionStrength { get; set; } = Defaults.RepulsionStrength;
+            public float RepulsionStrength { get; set; } = (float)UmapDefaults.RepulsionStrength;
 
             /// <summary>
             /// Number of nearest neighbours each point is assumed fully connected to [local_connectivity]; may be
             /// fractional; 0 to 1,000. Default 1.
             /// </summary>
-            public float LocalConnectivity { get; set; } = Defaults.LocalConnectivity;
+            public float LocalConnectivity { get; set; } = (float)UmapDefaults.LocalConnectivity;
 
             /// <summary>
             /// How the two directed neighbour graphs are combined [set_op_mix_ratio]: 1 is the fuzzy union, 0 the
             /// fuzzy intersection. Default 1.
             /// </summary>
-            public float SetOperationMixRatio { get; set; } = Defaults.SetOperationMixRatio;
+            public float SetOperationMixRatio { get; set; } = (float)UmapDefaults.SetOperationMixRatio;
 
             /// <summary>
             /// Parameter a of the embedding similarity 1 / (1 + a·d^(2b)); null fits it from
@@ -156,7 +157,7 @@ namespace Microsoft.ML.Umap
             public UmapMetric Metric { get; set; } = UmapMetric.Euclidean;
 
             /// <summary>The exponent p of <see cref="UmapMetric.Minkowski"/> [metric_kwds={"p": …}], 0.1 to 100. Default 2.</summary>
-            public double MinkowskiP { get; set; } = 2.0;
+            public double MinkowskiP { get; set; } = UmapDefaults.MinkowskiP;
 
             /// <summary>
             /// The distance used when <see cref="Metric"/> is <see cref="UmapMetric.Custom"/>. Models fitted with it
@@ -205,16 +206,16 @@ namespace Microsoft.ML.Umap
             public bool DensityRegularization { get; set; }
 
             /// <summary>Weight of the densMAP term [dens_lambda], 0 to 1,000; 0 switches it off. Default 2.</summary>
-            public float DensityRegularizationStrength { get; set; } = Defaults.DensityRegularizationStrength;
+            public float DensityRegularizationStrength { get; set; } = (float)UmapDefaults.DensityRegularizationStrength;
 
             /// <summary>Fraction of the epochs, at the end, in which the densMAP term acts [dens_frac]. Default 0.3.</summary>
-            public float DensityRegularizationFraction { get; set; } = Defaults.DensityRegularizationFraction;
+            public float DensityRegularizationFraction { get; set; } = (float)UmapDefaults.DensityRegularizationFraction;
 
             /// <summary>
             /// Added to the variance of the embedding's log radii, which keeps the densMAP term stable [dens_var_shift].
             /// 0 to 1,000. Default 0.1.
             /// </summary>
-            public float DensityRegularizationVarianceShift { get; set; } = Defaults.DensityRegularizationVarianceShift;
+            public float DensityRegularizationVarianceShift { get; set; } = (float)UmapDefaults.DensityRegularizationVarianceShift;
 
             /// <summary>Threads to use [n_jobs], 1 to 1,024; null uses every core (up to 1,024). The result does not depend on it.</summary>
             public int? NumberOfThreads { get; set; }
@@ -230,26 +231,6 @@ namespace Microsoft.ML.Umap
 
             /// <summary>Cancels a running fit, which then throws <see cref="OperationCanceledException"/>.</summary>
             public CancellationToken CancellationToken { get; set; }
-        }
-
-        /// <summary>Defaults shared by <see cref="Options"/> and the catalog methods, written once.</summary>
-        internal static class Defaults
-        {
-            public const string InputColumnName = "Features";
-            public const string OutputColumnName = "Embedding";
-            public const int NumberOfComponents = 2;
-            public const int NumberOfNeighbors = 15;
-            public const float MinimumDistance = 0.1f;
-            public const float Spread = 1.0f;
-            public const float LearningRate = 1.0f;
-            public const int NegativeSampleRate = 5;
-            public const float RepulsionStrength = 1.0f;
-            public const float LocalConnectivity = 1.0f;
-            public const float SetOperationMixRatio = 1.0f;
-            public const float TargetWeight = 0.5f;
-            public const float DensityRegularizationStrength = 2.0f;
-            public const float DensityRegularizationFraction = 0.3f;
-            public const float DensityRegularizationVarianceShift = 0.1f;
         }
     }
 }

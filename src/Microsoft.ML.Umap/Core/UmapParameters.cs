@@ -10,31 +10,25 @@ namespace Microsoft.ML.Umap.Core
     /// </summary>
     internal sealed record UmapParameters
     {
-        /// <summary>Below this many rows umap-learn and uwot search neighbours exactly.</summary>
-        public const int ExactSearchRows = 4096;
+        public int NumberOfComponents { get; init; } = UmapDefaults.NumberOfComponents;
 
-        /// <summary>Below this many rows umap-learn uses 500 epochs by default, else 200.</summary>
-        public const int SmallDataRows = 10_000;
+        public int NumberOfNeighbors { get; init; } = UmapDefaults.NumberOfNeighbors;
 
-        public int NumberOfComponents { get; init; } = 2;
+        public double MinimumDistance { get; init; } = UmapDefaults.MinimumDistance;
 
-        public int NumberOfNeighbors { get; init; } = 15;
-
-        public double MinimumDistance { get; init; } = 0.1;
-
-        public double Spread { get; init; } = 1.0;
+        public double Spread { get; init; } = UmapDefaults.Spread;
 
         public int? NumberOfEpochs { get; init; }
 
-        public double LearningRate { get; init; } = 1.0;
+        public double LearningRate { get; init; } = UmapDefaults.LearningRate;
 
-        public int NegativeSampleRate { get; init; } = 5;
+        public int NegativeSampleRate { get; init; } = UmapDefaults.NegativeSampleRate;
 
-        public double RepulsionStrength { get; init; } = 1.0;
+        public double RepulsionStrength { get; init; } = UmapDefaults.RepulsionStrength;
 
-        public double LocalConnectivity { get; init; } = 1.0;
+        public double LocalConnectivity { get; init; } = UmapDefaults.LocalConnectivity;
 
-        public double SetOperationMixRatio { get; init; } = 1.0;
+        public double SetOperationMixRatio { get; init; } = UmapDefaults.SetOperationMixRatio;
 
         public double? A { get; init; }
 
@@ -48,7 +42,7 @@ namespace Microsoft.ML.Umap.Core
         public UmapMetric Metric { get; init; } = UmapMetric.Euclidean;
 
         /// <summary>The exponent p of <see cref="UmapMetric.Minkowski"/>.</summary>
-        public double MinkowskiP { get; init; } = 2.0;
+        public double MinkowskiP { get; init; } = UmapDefaults.MinkowskiP;
 
         /// <summary>The function of <see cref="UmapMetric.Custom"/>.</summary>
         public UmapDistanceFunction CustomDistance { get; init; }
@@ -67,7 +61,7 @@ namespace Microsoft.ML.Umap.Core
         public UmapTargetMetric TargetMetric { get; init; } = UmapTargetMetric.Categorical;
 
         /// <summary>How much the labels weigh against the data in a supervised fit (umap-learn target_weight).</summary>
-        public double TargetWeight { get; init; } = 0.5;
+        public double TargetWeight { get; init; } = UmapDefaults.TargetWeight;
 
         /// <summary>Neighbours in the target graph of numeric labels; null: NumberOfNeighbors.</summary>
         public int? TargetNumberOfNeighbors { get; init; }
@@ -94,20 +88,17 @@ namespace Microsoft.ML.Umap.Core
         public int EpochsFor(int rows) => NumberOfEpochs ?? DefaultEpochsFor(rows);
 
         /// <summary>umap-learn's default epoch count, which densMAP raises by 200.</summary>
-        public int DefaultEpochsFor(int rows) => DefaultEpochs(rows) + (Density is null ? 0 : DensityExtraEpochs);
-
-        /// <summary>umap-learn gives densMAP 200 more epochs than plain UMAP by default.</summary>
-        public const int DensityExtraEpochs = 200;
+        public int DefaultEpochsFor(int rows) => DefaultEpochs(rows) + (Density is null ? 0 : UmapDefaults.DensityExtraEpochs);
 
         /// <summary>Epochs spent on each new row by a model fitted for <paramref name="fitEpochs"/> epochs.</summary>
-        public int TransformEpochsFor(int fitEpochs) => NumberOfTransformEpochs ?? fitEpochs / 3;
+        public int TransformEpochsFor(int fitEpochs) => NumberOfTransformEpochs ?? fitEpochs / UmapDefaults.TransformEpochsDivisor;
 
         /// <summary>umap-learn's default: 500 epochs up to 10,000 rows, 200 above.</summary>
-        public static int DefaultEpochs(int rows) => rows <= SmallDataRows ? 500 : 200;
+        public static int DefaultEpochs(int rows) => rows <= UmapDefaults.SmallDataRows ? UmapDefaults.SmallDataEpochs : UmapDefaults.LargeDataEpochs;
 
         /// <summary>True when the neighbours of <paramref name="rows"/> rows are searched exactly.</summary>
         public bool UsesExactSearch(int rows) =>
-            NeighborSearch == UmapNeighborSearch.Exact || (NeighborSearch == UmapNeighborSearch.Auto && rows < ExactSearchRows);
+            NeighborSearch == UmapNeighborSearch.Exact || (NeighborSearch == UmapNeighborSearch.Auto && rows < UmapDefaults.ExactSearchRows);
 
         /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
         public void Validate()

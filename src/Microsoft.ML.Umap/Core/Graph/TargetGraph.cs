@@ -13,6 +13,18 @@ namespace Microsoft.ML.Umap.Core.Graph
         /// <summary>umap-learn's weight factor for an edge touching an unlabelled point: exp(−1).</summary>
         public const double UnknownDistance = 1.0;
 
+        /// <summary>umap-learn's far distance between classes is this over (1 − target weight)...</summary>
+        private const double FarDistanceScale = 2.5;
+
+        /// <summary>...and this at target weight 1, where the division would be by zero (the edge is cut).</summary>
+        private const double FarDistanceAtFullWeight = 1.0e12;
+
+        /// <summary>A missing edge counts as half the graph's smallest weight, but never below this (umap-learn: 1e-8)...</summary>
+        private const double SmallestMissingWeight = 1e-8;
+
+        /// <summary>...and in the labels' graph never above this (umap-learn: 1e-4).</summary>
+        private const double LargestMissingTargetWeight = 1e-4;
+
         /// <summary>
         /// Categorical labels (umap-learn <c>discrete_metric_simplicial_set_intersection</c>): an edge between
         /// different classes is scaled by exp(−far) with far = 2.5 / (1 − weight) (practically cut at weight 1),
@@ -20,7 +32,7 @@ namespace Microsoft.ML.Umap.Core.Graph
         /// </summary>
         public static CsrMatrix IntersectCategorical(CsrMatrix graph, int[] classes, double targetWeight)
         {
-            double farDistance = targetWeight < 1.0 ? 2.5 * (1.0 / (1.0 - targetWeight)) : 1.0e12;
+            double farDistance = targetWeight < 1.0 ? FarDistanceScale * (1.0 / (1.0 - targetWeight)) : FarDistanceAtFullWeight;
             float unknownFactor = (float)Math.Exp(-UnknownDistance);
             float farFactor = (float)Math.Exp(-farDistance);
             var values = (float[])graph.Values.Clone();
@@ -57,51 +69,32 @@ namespace Microsoft.ML.Umap.Core.Graph
         /// </summary>
         public static CsrMatrix Intersect(CsrMatrix left, CsrMatrix right, double weight)
         {
-            double leftMin = Math.Max(Min(left.Values) / 2.0, 1e-8);
-            double rightMin = Math.Min(Math.Max(Min(right.Values) / 2.0, 1e-8), 1e-4);
-            int n = left.Rows;
-            var offsets = new int[n + 1];
-            var columns = new System.Collections.Generic.List<int>(left.NonZeroCount + right.NonZeroCount);
-            var values = new System.Collections.Generic.List<float>(columns.Capacity);
-            for (int i = 0; i < n; i++)
+            double leftMin = Math.Max(Min(left.Values) / 2.0, SmallestMissingWeight);
+            double rightMin = Math.Min(Math.Max(Min(right.Values) / 2.0, SmallestMissingWeight), LargestMissingTargetWeight);
+            return RowMerge.Union(left, right, new WeightedIntersection(leftMin, rightMin, weight));
+        }
+
+        /// <summary>umap-learn's tilted product a·b^(w/(1−w)) (w below 0.5) or a^((1−w)/w)·b; kept when positive.</summary>
+        private readonly struct WeightedIntersection : IEdgeCombination
+        {
+            private readonly double _weight;
+
+            public WeightedIntersection(double missingLeft, double missingRight, double weight)
             {
-                var lc = left.RowColumns(i);
-                var lv = left.RowValues(i);
-                var rc = right.RowColumns(i);
-                var rv = right.RowValues(i);
-                int p = 0, q = 0;
-                while (p < lc.Length || q < rc.Length)
-                {
-                    int column;
-                    double a = leftMin, b = rightMin;
-                    if (q >= rc.Length || (p < lc.Length && lc[p] < rc[q]))
-                    {
-                        column = lc[p];
-                        a = lv[p++];
-                    }
-                    else if (p >= lc.Length || rc[q] < lc[p])
-                    {
-                        column = rc[q];
-                        b = rv[q++];
-                    }
-                    else
-                    {
-                        column = lc[p];
-                        a = lv[p++];
-                        b = rv[q++];
-                    }
-                    double value = weight < 0.5
-                        ? a * Math.Pow(b, weight / (1.0 - weight))
-                        : Math.Pow(a, (1.0 - weight) / weight) * b;
-                    if (value > 0)
-                    {
-                        columns.Add(column);
-                        values.Add((float)value);
-                    }
-                }
-                offsets[i + 1] = columns.Count;
+                MissingLeft = missingLeft;
+                MissingRight = missingRight;
+                _weight = weight;
             }
-            return new CsrMatrix(n, left.Columns, offsets, columns.ToArray(), values.ToArray());
+
+            public double MissingLeft { get; }
+
+            public double MissingRight { get; }
+
+            public double Combine(double a, double b) => _weight < 0.5
+                ? a * Math.Pow(b, _weight / (1.0 - _weight))
+                : Math.Pow(a, (1.0 - _weight) / _weight) * b;
+
+            public bool Keep(double combined) => combined > 0;
         }
 
         /// <summary>

@@ -4,13 +4,13 @@ namespace Microsoft.ML.Umap.Core.Layout
     internal sealed class DensitySettings
     {
         /// <summary>Weight of the density term against the UMAP objective [dens_lambda].</summary>
-        public double Strength { get; init; } = 2.0;
+        public double Strength { get; init; } = UmapDefaults.DensityRegularizationStrength;
 
         /// <summary>Fraction of the epochs, at the end, in which the term acts [dens_frac].</summary>
-        public double Fraction { get; init; } = 0.3;
+        public double Fraction { get; init; } = UmapDefaults.DensityRegularizationFraction;
 
         /// <summary>Added to the variance of the embedding's log radii to keep the term stable [dens_var_shift].</summary>
-        public double VarianceShift { get; init; } = 0.1;
+        public double VarianceShift { get; init; } = UmapDefaults.DensityRegularizationVarianceShift;
 
         /// <summary>Throws <see cref="System.ArgumentOutOfRangeException"/> naming the first invalid setting by its public option name.</summary>
         public void Validate()

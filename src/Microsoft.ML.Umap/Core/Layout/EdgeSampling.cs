@@ -11,13 +11,19 @@ namespace Microsoft.ML.Umap.Core.Layout
     internal static class EdgeSampling
     {
         /// <summary>
+        /// With this many epochs or fewer, umap-learn prunes by its default epoch count instead (a handful of epochs
+        /// would otherwise drop nearly every edge).
+        /// </summary>
+        private const int FewestEpochsToPruneBy = 10;
+
+        /// <summary>
         /// Drops edges with weight below max / <paramref name="epochs"/> (umap-learn uses its default epoch
-        /// count for this when fewer than 10 epochs are asked for). The graph stays symmetric.
+        /// count for this when few epochs are asked for). The graph stays symmetric.
         /// </summary>
         public static CsrMatrix Prune(CsrMatrix graph, int epochs, int defaultEpochs)
         {
             float max = MaxWeight(graph);
-            float threshold = max / (epochs > 10 ? epochs : defaultEpochs);
+            float threshold = max / (epochs > FewestEpochsToPruneBy ? epochs : defaultEpochs);
             var offsets = new int[graph.Rows + 1];
             int count = 0;
             foreach (float w in graph.Values)

@@ -13,13 +13,13 @@ namespace Microsoft.ML.Umap.Core.Layout
         public double B { get; init; }
 
         /// <summary>Weight of the repulsive term [repulsion_strength, gamma].</summary>
-        public double RepulsionStrength { get; init; } = 1.0;
+        public double RepulsionStrength { get; init; } = UmapDefaults.RepulsionStrength;
 
         /// <summary>Initial learning rate, decayed linearly to 0 [learning_rate, alpha].</summary>
-        public double LearningRate { get; init; } = 1.0;
+        public double LearningRate { get; init; } = UmapDefaults.LearningRate;
 
         /// <summary>Negative samples per positive sample [negative_sample_rate].</summary>
-        public int NegativeSampleRate { get; init; } = 5;
+        public int NegativeSampleRate { get; init; } = UmapDefaults.NegativeSampleRate;
 
         /// <summary>Seed of every random stream of the optimisation.</summary>
         public ulong Seed { get; init; }

@@ -23,6 +23,9 @@ namespace Microsoft.ML.Umap.Core.Transform
         // Keeps transform streams apart from the fit's (which are keyed by epoch and vertex index).
         private const ulong StreamSalt = 0x5452414E53464F52; // "TRANSFOR"
 
+        /// <summary>New rows move at this fraction of the fit's learning rate (umap-learn: initial_alpha / 4).</summary>
+        private const double LearningRateFraction = 0.25;
+
         private readonly INearestNeighborSearch _search;
         private readonly RowMatrix _embedding;
         private readonly UmapGradient _gradient;
@@ -43,7 +46,7 @@ namespace Microsoft.ML.Umap.Core.Transform
             _localConnectivity = Math.Max(0.0, parameters.LocalConnectivity - 1.0);
             _meanNeighborDistance = meanNeighborDistance;
             _epochs = parameters.TransformEpochsFor(fit.Epochs);
-            _learningRate = parameters.LearningRate / 4.0;
+            _learningRate = parameters.LearningRate * LearningRateFraction;
             _negativeSampleRate = parameters.NegativeSampleRate;
             _seed = FastRandom.Mix(parameters.Seed ^ StreamSalt);
         }
