@@ -141,6 +141,7 @@ namespace Microsoft.ML.Umap
 
             int[] queries = SampleRows(n, sampleSize, seed);
             var penalties = new long[queries.Length];
+            var embedded = Index(embedding);
             ParallelRange.For(queries.Length, 16, Environment.ProcessorCount, (start, end) =>
             {
                 var inputDistances = new float[n];
@@ -155,7 +156,7 @@ namespace Microsoft.ML.Umap
                     for (int j = 0; j < n; j++)
                         inputDistances[j] = j == i ? float.PositiveInfinity : DistanceKernels.SquaredEuclidean(row, input.ReadOnlyRow(j));
 
-                    NearestExcluding(embedding, i, embeddedDist, embeddedIdx);
+                    embedded.Query(VectorView.Dense(embedding.ReadOnlyRow(i)), embeddedIdx, embeddedDist, excluded: i);
                     // The k-th nearest input neighbour bounds the input neighbourhood.
                     NeighborHeap.Clear(inputDist, inputIdx);
                     for (int j = 0; j < n; j++)
@@ -201,29 +202,29 @@ namespace Microsoft.ML.Umap
             if (neighbors < 1 || neighbors > n - (n + folds - 1) / folds)
                 throw new ArgumentOutOfRangeException(nameof(neighbors), neighbors, "k must be at least 1 and at most the size of the training folds.");
 
+            // Each fold is classified by an index of the other folds' rows, in their original order (so ties break
+            // by row index, as a scan of all rows would).
             int correct = 0;
-            ParallelRange.For(n, 64, Environment.ProcessorCount, (start, end) =>
+            for (int fold = 0; fold < folds; fold++)
             {
-                var idx = new int[neighbors];
-                var dist = new float[neighbors];
-                int local = 0;
-                for (int i = start; i < end; i++)
+                var (training, trainingLabels) = OtherFolds(embedding, labels, fold, folds);
+                var index = Index(training);
+                int testRows = (n - fold + folds - 1) / folds;
+                ParallelRange.For(testRows, 64, Environment.ProcessorCount, (start, end) =>
                 {
-                    NeighborHeap.Clear(dist, idx);
-                    var row = embedding.ReadOnlyRow(i);
-                    for (int j = 0; j < n; j++)
+                    var idx = new int[neighbors];
+                    var dist = new float[neighbors];
+                    int local = 0;
+                    for (int t = start; t < end; t++)
                     {
-                        if (j % folds == i % folds)
-                            continue;
-                        float d = DistanceKernels.SquaredEuclidean(row, embedding.ReadOnlyRow(j));
-                        if (d <= dist[0])
-                            NeighborHeap.Push(dist, idx, d, j);
+                        int i = fold + t * folds;
+                        index.Query(VectorView.Dense(embedding.ReadOnlyRow(i)), idx, dist);
+                        if (Vote(idx, trainingLabels) == labels[i])
+                            local++;
                     }
-                    if (Vote(idx, labels) == labels[i])
-                        local++;
-                }
-                Interlocked.Add(ref correct, local);
-            });
+                    Interlocked.Add(ref correct, local);
+                });
+            }
             return (double)correct / n;
         }
 
@@ -238,6 +239,7 @@ namespace Microsoft.ML.Umap
             if (test.Rows == 0)
                 throw new ArgumentException("The test set is empty.", nameof(testLabels));
 
+            var index = Index(train);
             int correct = 0;
             ParallelRange.For(test.Rows, 64, Environment.ProcessorCount, (start, end) =>
             {
@@ -246,14 +248,7 @@ namespace Microsoft.ML.Umap
                 int local = 0;
                 for (int i = start; i < end; i++)
                 {
-                    NeighborHeap.Clear(dist, idx);
-                    var row = test.ReadOnlyRow(i);
-                    for (int j = 0; j < train.Rows; j++)
-                    {
-                        float d = DistanceKernels.SquaredEuclidean(row, train.ReadOnlyRow(j));
-                        if (d <= dist[0])
-                            NeighborHeap.Push(dist, idx, d, j);
-                    }
+                    index.Query(VectorView.Dense(test.ReadOnlyRow(i)), idx, dist);
                     if (Vote(idx, trainLabels) == testLabels[i])
                         local++;
                 }
@@ -284,19 +279,24 @@ namespace Microsoft.ML.Umap
             return best;
         }
 
-        /// <summary>The k nearest rows to row <paramref name="self"/> other than itself, by squared Euclidean distance.</summary>
-        private static void NearestExcluding(RowMatrix points, int self, float[] distances, int[] indices)
+        /// <summary>An exact squared-Euclidean neighbour index of the rows (the search the fit itself uses).</summary>
+        private static ExactNearestNeighbors<SquaredEuclideanDistance> Index(RowMatrix rows) =>
+            new ExactNearestNeighbors<SquaredEuclideanDistance>(new DenseVectorSet(rows), default, 1);
+
+        /// <summary>The rows (and their labels) outside fold <paramref name="fold"/>: rows i with i mod folds ≠ fold, in order.</summary>
+        private static (RowMatrix Rows, int[] Labels) OtherFolds(RowMatrix rows, int[] labels, int fold, int folds)
         {
-            NeighborHeap.Clear(distances, indices);
-            var row = points.ReadOnlyRow(self);
-            for (int j = 0; j < points.Rows; j++)
+            int count = rows.Rows - (rows.Rows - fold + folds - 1) / folds;
+            var matrix = new RowMatrix(count, rows.Columns);
+            var kept = new int[count];
+            for (int i = 0, r = 0; i < rows.Rows; i++)
             {
-                if (j == self)
+                if (i % folds == fold)
                     continue;
-                float d = DistanceKernels.SquaredEuclidean(row, points.ReadOnlyRow(j));
-                if (d <= distances[0])
-                    NeighborHeap.Push(distances, indices, d, j);
+                rows.ReadOnlyRow(i).CopyTo(matrix.Row(r));
+                kept[r++] = labels[i];
             }
+            return (matrix, kept);
         }
 
         private static int[] SampleRows(int n, int? sampleSize, int seed)

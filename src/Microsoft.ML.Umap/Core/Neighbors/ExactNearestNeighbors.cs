@@ -102,13 +102,18 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             return new KnnGraph(indices, distances, n, neighborCount);
         }
 
-        public void Query(VectorView query, Span<int> indices, Span<float> distances)
+        public void Query(VectorView query, Span<int> indices, Span<float> distances) => Query(query, indices, distances, excluded: -1);
+
+        /// <summary>The nearest indexed points to <paramref name="query"/> other than point <paramref name="excluded"/> (−1: none).</summary>
+        public void Query(VectorView query, Span<int> indices, Span<float> distances, int excluded)
         {
             if (query.Dimension != _data.Dimension)
                 throw new ArgumentException($"The query has {query.Dimension} values; the index holds vectors of {_data.Dimension}.", nameof(query));
             NeighborHeap.Clear(distances, indices);
             for (int c = 0; c < _data.Count; c++)
             {
+                if (c == excluded)
+                    continue;
                 float d = Distance.Reduced(in _distance, query, _data[c]);
                 if (d <= distances[0])
                     NeighborHeap.Push(distances, indices, d, c);
