@@ -131,17 +131,49 @@ namespace Microsoft.ML.Umap.Persistence
         public static UmapModel Read(Stream stream, int threads)
         {
             var reader = new HashingReader(stream);
+            int version = ReadVersion(reader);
+            var parameters = ReadParameters(reader, version, threads);
+            var (summary, n, d, k) = ReadFitSummary(reader, parameters);
+
+            var rows = ReadTrainingRows(reader, n, d);
+            var embedding = reader.Floats((long)n * parameters.NumberOfComponents);
+            var indices = reader.Ints((long)n * k);
+            var distances = reader.Floats((long)n * k);
+            reader.VerifyChecksum();
+            if (parameters.Metric == UmapMetric.Custom)
+                parameters = parameters with { CustomDistance = UmapCustomDistances.Get(parameters.CustomDistanceName, "Loading this UMAP model") };
+
+            // Everything below is checked after the checksum, but a hostile file can carry a valid one: nothing read
+            // is trusted until it has been checked here.
+            var training = rows.Validate(n, d, parameters.Domain);
+            foreach (float v in embedding)
+                Check(float.IsFinite(v), "embedding");
+            for (int p = 0; p < indices.Length; p++)
+            {
+                int i = indices[p];
+                float distance = distances[p];
+                Check(i == -1 ? float.IsPositiveInfinity(distance) : i >= 0 && i < n && distance >= 0 && float.IsFinite(distance), "neighbour graph");
+            }
+            return new UmapModel(parameters, summary, training, new RowMatrix(embedding, n, parameters.NumberOfComponents), new KnnGraph(indices, distances, n, k));
+        }
+
+        private static int ReadVersion(HashingReader reader)
+        {
             var magic = reader.Bytes(Magic.Length);
             if (!magic.AsSpan().SequenceEqual(Magic))
                 throw new InvalidDataException("This is not a UMAP model: the file does not start with the UMAP model signature.");
             int version = reader.Int();
             if (version < 1 || version > CurrentVersion)
                 throw new InvalidDataException($"The UMAP model has format version {version}; this library reads versions 1 to {CurrentVersion}. It was probably written by a newer version of Microsoft.ML.Umap.");
+            return version;
+        }
 
-            UmapParameters parameters;
+        /// <summary>The settings, each checked against its range (<see cref="UmapLimits"/>) as an option would be.</summary>
+        private static UmapParameters ReadParameters(HashingReader reader, int version, int threads)
+        {
             try
             {
-                parameters = new UmapParameters
+                var parameters = new UmapParameters
                 {
                     NumberOfComponents = reader.Int(),
                     NumberOfNeighbors = reader.Int(),
@@ -183,12 +215,17 @@ namespace Microsoft.ML.Umap.Persistence
                     parameters = parameters with { CustomDistance = NotYetResolved };
                 }
                 parameters.Validate();
+                return parameters;
             }
             catch (ArgumentOutOfRangeException e)
             {
                 throw new InvalidDataException($"The UMAP model is corrupt: {e.Message}", e);
             }
+        }
 
+        /// <summary>What the fit settled, and the sizes of the arrays that follow, all checked before anything is allocated.</summary>
+        private static (FitSummary Summary, int Rows, int Columns, int Neighbors) ReadFitSummary(HashingReader reader, UmapParameters parameters)
+        {
             double a = reader.Double(), b = reader.Double();
             int epochs = reader.Int(), neighborsUsed = reader.Int();
             var initializationUsed = (UmapInitialization)reader.Int();
@@ -197,30 +234,7 @@ namespace Microsoft.ML.Umap.Persistence
             Check(epochs >= 0 && epochs <= UmapLimits.MaximumEpochs && Enum.IsDefined(initializationUsed), "fit summary");
             Check(n >= 1 && d >= 1 && k >= 1 && k <= n && k <= UmapLimits.MaximumNeighbors && neighborsUsed == k, "matrix sizes");
             Check((long)n * k <= Array.MaxLength && (long)n * parameters.NumberOfComponents <= Array.MaxLength, "matrix sizes");
-
-            var rows = ReadTrainingRows(reader, n, d);
-            var embedding = reader.Floats((long)n * parameters.NumberOfComponents);
-            var indices = reader.Ints((long)n * k);
-            var distances = reader.Floats((long)n * k);
-            reader.VerifyChecksum();
-            if (parameters.Metric == UmapMetric.Custom)
-                parameters = parameters with { CustomDistance = UmapCustomDistances.Get(parameters.CustomDistanceName, "Loading this UMAP model") };
-
-            // Everything below is checked after the checksum, but a hostile file can carry a valid one: nothing read
-            // is trusted until it has been checked here.
-            var training = rows.Validate(n, d, parameters.Domain);
-            foreach (float v in embedding)
-                Check(float.IsFinite(v), "embedding");
-            for (int p = 0; p < indices.Length; p++)
-            {
-                int i = indices[p];
-                float distance = distances[p];
-                Check(i == -1 ? float.IsPositiveInfinity(distance) : i >= 0 && i < n && distance >= 0 && float.IsFinite(distance), "neighbour graph");
-            }
-
-            return new UmapModel(
-                parameters, new FitSummary(a, b, epochs, neighborsUsed, initializationUsed),
-                training, new RowMatrix(embedding, n, parameters.NumberOfComponents), new KnnGraph(indices, distances, n, k));
+            return (new FitSummary(a, b, epochs, neighborsUsed, initializationUsed), n, d, k);
         }
 
         private static DensitySettings ReadDensity(HashingReader reader)

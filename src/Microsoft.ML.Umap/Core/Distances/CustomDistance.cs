@@ -1,16 +1,11 @@
 using System;
+using System.Buffers;
 
 namespace Microsoft.ML.Umap.Core.Distances
 {
     /// <summary>A user's <see cref="UmapDistanceFunction"/> as a metric (reduced distance = distance).</summary>
     internal readonly struct CustomDistance : IDistance
     {
-        [ThreadStatic]
-        private static float[] t_left;
-
-        [ThreadStatic]
-        private static float[] t_right;
-
         private readonly UmapDistanceFunction _function;
 
         public CustomDistance(UmapDistanceFunction function) => _function = function ?? throw new ArgumentNullException(nameof(function));
@@ -19,12 +14,20 @@ namespace Microsoft.ML.Umap.Core.Distances
 
         public float Reduced(ReadOnlySpan<int> xIndices, ReadOnlySpan<float> xValues, ReadOnlySpan<int> yIndices, ReadOnlySpan<float> yValues, int dimension)
         {
-            // The function only understands dense vectors: expand both rows into per-thread buffers.
-            var left = Buffer(ref t_left, dimension);
-            var right = Buffer(ref t_right, dimension);
-            Expand(xIndices, xValues, left);
-            Expand(yIndices, yValues, right);
-            return Checked(_function(left, right));
+            // The function only understands dense vectors: both rows are expanded into pooled buffers for the call.
+            var left = ArrayPool<float>.Shared.Rent(dimension);
+            var right = ArrayPool<float>.Shared.Rent(dimension);
+            try
+            {
+                Expand(xIndices, xValues, left.AsSpan(0, dimension));
+                Expand(yIndices, yValues, right.AsSpan(0, dimension));
+                return Checked(_function(left.AsSpan(0, dimension), right.AsSpan(0, dimension)));
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(left);
+                ArrayPool<float>.Shared.Return(right);
+            }
         }
 
         public float ToDistance(float reduced) => reduced;
@@ -37,13 +40,6 @@ namespace Microsoft.ML.Umap.Core.Distances
             distance >= 0 && float.IsFinite(distance)
                 ? distance
                 : throw new InvalidOperationException($"The custom distance function returned {distance}; distances must be non-negative finite numbers.");
-
-        private static Span<float> Buffer(ref float[] buffer, int dimension)
-        {
-            if (buffer is null || buffer.Length < dimension)
-                buffer = new float[dimension];
-            return buffer.AsSpan(0, dimension);
-        }
 
         private static void Expand(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> dense)
         {

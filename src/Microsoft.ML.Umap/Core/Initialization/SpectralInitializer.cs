@@ -117,42 +117,49 @@ namespace Microsoft.ML.Umap.Core.Initialization
                 _monitor.ThrowIfCancellationRequested();
                 var center = new double[_dim];
                 Array.Copy(meta, c * _dim, center, 0, _dim);
-                double dataRange = halfDistances[c];
-                var vertices = members[c];
-                double[] local = null;
-                if (vertices.Count >= 2 * _dim && vertices.Count > _dim + 1)
-                {
-                    local = ComponentLayout(Subgraph(graph, vertices), out bool converged);
-                    if (!converged)
-                    {
-                        _monitor.Warning(FailureMessage + $" (connected component {c} of {components}, {vertices.Count} points)");
-                        local = null;
-                    }
-                }
+                PlaceComponent(graph, members[c], c, components, center, halfDistances[c], result);
+            }
+            return result;
+        }
 
-                if (local is null)
+        /// <summary>
+        /// Lays component <paramref name="c"/> out within <paramref name="range"/> of its <paramref name="center"/>: by its
+        /// own spectral layout, or uniformly at random when it is too small for an eigensolve (as in umap-learn) or the
+        /// solve failed.
+        /// </summary>
+        private void PlaceComponent(CsrMatrix graph, List<int> vertices, int c, int components, double[] center, double range, double[] result)
+        {
+            double[] local = null;
+            if (vertices.Count >= 2 * _dim && vertices.Count > _dim + 1)
+            {
+                local = ComponentLayout(Subgraph(graph, vertices), out bool converged);
+                if (!converged)
                 {
-                    // Too small for an eigensolve (as in umap-learn) or the solve failed: uniform around the centre.
-                    var random = RandomInitializer.Uniform(vertices.Count, _dim, _seed ^ (ulong)(c + 1) * FastRandom.GoldenGamma, (float)dataRange, center);
-                    for (int v = 0; v < vertices.Count; v++)
-                    {
-                        for (int d = 0; d < _dim; d++)
-                            result[vertices[v] * _dim + d] = random.Values[v * _dim + d];
-                    }
-                    continue;
+                    _monitor.Warning(FailureMessage + $" (connected component {c} of {components}, {vertices.Count} points)");
+                    local = null;
                 }
+            }
 
-                double maxAbs = 0;
-                foreach (double x in local)
-                    maxAbs = Math.Max(maxAbs, Math.Abs(x));
-                double expansion = maxAbs > 0 ? dataRange / maxAbs : 0;
+            if (local is null)
+            {
+                var random = RandomInitializer.Uniform(vertices.Count, _dim, _seed ^ (ulong)(c + 1) * FastRandom.GoldenGamma, (float)range, center);
                 for (int v = 0; v < vertices.Count; v++)
                 {
                     for (int d = 0; d < _dim; d++)
-                        result[vertices[v] * _dim + d] = local[v * _dim + d] * expansion + center[d];
+                        result[vertices[v] * _dim + d] = random.Values[v * _dim + d];
                 }
+                return;
             }
-            return result;
+
+            double maxAbs = 0;
+            foreach (double x in local)
+                maxAbs = Math.Max(maxAbs, Math.Abs(x));
+            double expansion = maxAbs > 0 ? range / maxAbs : 0;
+            for (int v = 0; v < vertices.Count; v++)
+            {
+                for (int d = 0; d < _dim; d++)
+                    result[vertices[v] * _dim + d] = local[v * _dim + d] * expansion + center[d];
+            }
         }
 
         /// <summary>umap-learn places up to 2·dim components at ±unit vectors: (1,0,…), (−1,0,…), (0,1,…), ….</summary>
@@ -180,22 +187,44 @@ namespace Microsoft.ML.Umap.Core.Initialization
                 _monitor.Info($"Placing the {components} components by the principal components of their centroids (a spectral embedding of more than {MaximumSpectralComponents} centroids would need their C² distances).");
                 return ScaledToUnit(PcaInitializer.Layout(centroids, _dim, _seed, _threads));
             }
+            var (affinity, sqrtDegree) = NormalizedAffinity(CentroidDistances(centroids, centroidDistance));
+            var trivial = (double[])sqrtDegree.Clone();
+            Normalize(trivial);
+            var settings = new LanczosEigensolver.Settings { Seed = _seed, Threads = 1, Tolerance = 1e-8 };
+            var eig = LanczosEigensolver.Largest(new DenseSymmetricOperator(affinity), _dim, new[] { trivial }, settings, _monitor.Cancellation);
+            return ScaledToLargest(EigenmapCoordinates(eig.Vectors, sqrtDegree));
+        }
 
+        /// <summary>The distances between every two centroids.</summary>
+        private static double[,] CentroidDistances(VectorSet centroids, RowDistance centroidDistance)
+        {
+            int components = centroids.Count;
             var distances = new double[components, components];
+            for (int i = 0; i < components; i++)
+            {
+                for (int j = i + 1; j < components; j++)
+                    distances[i, j] = distances[j, i] = centroidDistance(centroids[i], centroids[j]);
+            }
+            return distances;
+        }
+
+        /// <summary>
+        /// The affinity exp(−d²) of every two centroids, normalised to D^(−1/2) W D^(−1/2), and √D. Distances are taken in
+        /// units of their median when exp(−d²) would underflow to 0 for every pair (data on a large scale, such as pixel
+        /// values, would otherwise leave the centroid graph without edges).
+        /// </summary>
+        private static (double[,] Affinity, double[] SqrtDegree) NormalizedAffinity(double[,] distances)
+        {
+            int components = distances.GetLength(0);
             var positive = new List<double>();
             for (int i = 0; i < components; i++)
             {
                 for (int j = i + 1; j < components; j++)
                 {
-                    double dist = centroidDistance(centroids[i], centroids[j]);
-                    distances[i, j] = distances[j, i] = dist;
-                    if (dist > 0)
-                        positive.Add(dist);
+                    if (distances[i, j] > 0)
+                        positive.Add(distances[i, j]);
                 }
             }
-
-            // exp(−d²) underflows to 0 for data on a large scale (pixel values, say), which would leave the
-            // centroid graph with no edges; measure distances in units of their median in that case.
             double scale = 1.0;
             positive.Sort();
             if (positive.Count > 0 && Math.Exp(-positive[0] * positive[0]) == 0)
@@ -223,17 +252,17 @@ namespace Microsoft.ML.Umap.Core.Initialization
                 for (int j = 0; j < components; j++)
                     affinity[i, j] /= sqrtDegree[i] * sqrtDegree[j];
             }
+            return (affinity, sqrtDegree);
+        }
 
-            var trivial = (double[])sqrtDegree.Clone();
-            Normalize(trivial);
-            var settings = new LanczosEigensolver.Settings { Seed = _seed, Threads = 1, Tolerance = 1e-8 };
-            var eig = LanczosEigensolver.Largest(new DenseSymmetricOperator(affinity), _dim, new[] { trivial }, settings, _monitor.Cancellation);
-
-            // scikit-learn returns D^(-1/2)·eigenvector with a deterministic sign (largest |entry| positive).
+        /// <summary>scikit-learn's coordinates: D^(−1/2)·eigenvector, with a deterministic sign (largest |entry| positive).</summary>
+        private double[] EigenmapCoordinates(double[][] vectors, double[] sqrtDegree)
+        {
+            int components = sqrtDegree.Length;
             var meta = new double[components * _dim];
             for (int d = 0; d < _dim; d++)
             {
-                var v = eig.Vectors[d];
+                var v = vectors[d];
                 int argMax = 0;
                 for (int i = 1; i < components; i++)
                 {
@@ -244,16 +273,21 @@ namespace Microsoft.ML.Umap.Core.Initialization
                 for (int i = 0; i < components; i++)
                     meta[i * _dim + d] = sign * v[i] / sqrtDegree[i];
             }
+            return meta;
+        }
 
+        /// <summary>Scales a layout so its largest coordinate (signed) is 1, when it is positive.</summary>
+        private static double[] ScaledToLargest(double[] layout)
+        {
             double max = double.NegativeInfinity;
-            foreach (double x in meta)
+            foreach (double x in layout)
                 max = Math.Max(max, x);
             if (max > 0)
             {
-                for (int i = 0; i < meta.Length; i++)
-                    meta[i] /= max;
+                for (int i = 0; i < layout.Length; i++)
+                    layout[i] /= max;
             }
-            return meta;
+            return layout;
         }
 
         /// <summary>
