@@ -18,13 +18,14 @@ namespace Microsoft.ML.Umap.Benchmarks
         public static int Run(string path)
         {
             var job = JsonNode.Parse(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path} is empty.");
-            string baseDir = Path.GetDirectoryName(Path.GetFullPath(path));
-            string Resolve(string p) => Path.IsPathRooted(p) ? p : Path.Combine(baseDir, p);
-            string task = (string)job["task"] ?? "fit";
+            string baseDir = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+            string Resolve(string? p) => p is null ? throw new InvalidDataException($"{path} lacks a file name.") : Path.IsPathRooted(p) ? p : Path.Combine(baseDir, p);
+            int Int(string name) => (int?)job[name] ?? throw new InvalidDataException($"{path} lacks '{name}'.");
+            string task = (string?)job["task"] ?? "fit";
             if (task != "fit" && task != "fit_transform")
                 throw new InvalidDataException($"Unknown task '{task}'; expected 'fit' or 'fit_transform'.");
-            int n = (int)job["n"], d = (int)job["d"];
-            var x = ReadMatrix(Resolve((string)job["x"]), n, d);
+            int n = Int("n"), d = Int("d");
+            var x = ReadMatrix(Resolve((string?)job["x"]), n, d);
             var options = Options(job["params"] as JsonObject);
 
             var timing = new Dictionary<string, object>();
@@ -39,12 +40,12 @@ namespace Microsoft.ML.Umap.Benchmarks
             clock.Restart();
             ml.Transforms.Umap(options).Fit(data);
             timing["fit_seconds_warm"] = clock.Elapsed.TotalSeconds;
-            WriteMatrix(Resolve((string)job["emb"]), model.GetTrainingEmbedding());
+            WriteMatrix(Resolve((string?)job["emb"]), model.GetTrainingEmbedding());
 
             if (task == "fit_transform")
             {
-                int m = (int)job["n_new"];
-                var xNew = ReadMatrix(Resolve((string)job["x_new"]), m, d);
+                int m = Int("n_new");
+                var xNew = ReadMatrix(Resolve((string?)job["x_new"]), m, d);
                 clock.Restart();
                 var transformed = model.Transform(Measure.Load(ml, xNew, m, d));
                 var rows = new List<float[]>(m);
@@ -59,16 +60,16 @@ namespace Microsoft.ML.Umap.Benchmarks
                     }
                 }
                 timing["transform_seconds"] = clock.Elapsed.TotalSeconds;
-                WriteMatrix(Resolve((string)job["emb_new"]), rows.ToArray());
+                WriteMatrix(Resolve((string?)job["emb_new"]), rows.ToArray());
             }
 
             timing["peak_working_set_mb"] = Measure.PeakWorkingSetMegabytes();
-            File.WriteAllText(Resolve((string)job["timing"] ?? "timing.json"), JsonSerializer.Serialize(timing, new JsonSerializerOptions { WriteIndented = true }));
+            File.WriteAllText(Resolve((string?)job["timing"] ?? "timing.json"), JsonSerializer.Serialize(timing, new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine(JsonSerializer.Serialize(timing));
             return 0;
         }
 
-        private static UmapEstimator.Options Options(JsonObject p)
+        private static UmapEstimator.Options Options(JsonObject? p)
         {
             var options = new UmapEstimator.Options { Seed = 42 };
             if (p is null)
@@ -81,7 +82,7 @@ namespace Microsoft.ML.Umap.Benchmarks
             if (p["densmap"] is JsonNode densMap) options.DensityRegularization = (bool)densMap;
             if (p["metric"] is JsonNode metric)
             {
-                options.Metric = Enum.TryParse<UmapMetric>((string)metric, ignoreCase: true, out var parsed)
+                options.Metric = Enum.TryParse<UmapMetric>((string?)metric, ignoreCase: true, out var parsed)
                     ? parsed
                     : throw new InvalidDataException($"Unknown metric '{metric}'; this version knows {string.Join(", ", Enum.GetNames<UmapMetric>())}.");
             }

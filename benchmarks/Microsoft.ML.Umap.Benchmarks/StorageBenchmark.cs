@@ -40,7 +40,7 @@ namespace Microsoft.ML.Umap.Benchmarks
             var normalized = normalizer.Transform(raw);
             var values = normalized.GetColumn<float[]>("Features").SelectMany(r => r).ToArray();
             var dense = Measure.Load(ml, values, data.Rows, data.Columns);
-            float[][] fromDense = null, fromNormalizer = null;
+            float[][] fromDense = Array.Empty<float[]>(), fromNormalizer = Array.Empty<float[]>();
             foreach (var (label, view) in new[] { ("dense rows of the normalised values", dense), ("NormalizeMinMax's output", normalized) })
             {
                 double best = double.MaxValue, reading = 0;

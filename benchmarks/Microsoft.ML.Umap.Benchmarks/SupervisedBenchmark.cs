@@ -84,7 +84,7 @@ namespace Microsoft.ML.Umap.Benchmarks
         private sealed class MnistRow
         {
             [VectorType(784)]
-            public float[] Features { get; set; }
+            public float[] Features { get; set; } = Array.Empty<float>();
 
             public float Label { get; set; }
         }
@@ -116,12 +116,12 @@ namespace Microsoft.ML.Umap.Benchmarks
         private sealed class Row
         {
             [VectorType(64)]
-            public float[] Features { get; set; }
+            public float[] Features { get; set; } = Array.Empty<float>();
 
             public float Label { get; set; }
         }
 
-        private static float[][] Fit(LabelledData digits, int seed, Func<int, float> label, float targetWeight = 0.5f, bool withinLabel = false)
+        private static float[][] Fit(LabelledData digits, int seed, Func<int, float>? label, float targetWeight = 0.5f, bool withinLabel = false)
         {
             var ml = new MLContext(seed: seed);
             var rows = Enumerable.Range(0, digits.Rows).Select(i => new Row { Features = digits.Row(i), Label = label?.Invoke(i) ?? 0 });

@@ -105,12 +105,12 @@ namespace Microsoft.ML.Umap.Benchmarks
         private sealed class Row
         {
             [VectorType(784)]
-            public float[] Features { get; set; }
+            public float[] Features { get; set; } = Array.Empty<float>();
         }
 
         private sealed class Output
         {
-            public float[] Embedding { get; set; }
+            public float[] Embedding { get; set; } = Array.Empty<float>();
         }
     }
 }

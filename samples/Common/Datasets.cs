@@ -68,7 +68,7 @@ namespace Microsoft.ML.Umap.Samples
         }
 
         /// <summary>The UCI optical digits (scikit-learn's "digits"): 1,797 rows × 64 features, labels 0–9.</summary>
-        public static LabelledData Digits(string path = null)
+        public static LabelledData Digits(string? path = null)
         {
             path ??= Path.Combine(DataDirectory(), "optdigits", "digits.csv");
             var lines = File.ReadAllLines(path);
@@ -92,10 +92,10 @@ namespace Microsoft.ML.Umap.Samples
         /// "train") names one pair; several prefixes are read one after the other into a single matrix.
         /// <paramref name="directory"/> defaults to data/mnist.
         /// </summary>
-        public static LabelledData Mnist(string prefix = "t10k", string directory = null) => Mnist(directory, new[] { prefix });
+        public static LabelledData Mnist(string prefix = "t10k", string? directory = null) => Mnist(directory, new[] { prefix });
 
         /// <inheritdoc cref="Mnist(string, string)"/>
-        public static LabelledData Mnist(string directory, params string[] prefixes)
+        public static LabelledData Mnist(string? directory, params string[] prefixes)
         {
             directory ??= Path.Combine(DataDirectory("mnist"), "mnist");
             var labels = new System.Collections.Generic.List<int>();

@@ -29,7 +29,7 @@ schema[nameof(DigitRow.Pixels)].ColumnType = new VectorDataViewType(NumberDataVi
 IDataView data = mlContext.Data.LoadFromEnumerable(rows, schema);
 
 // One progress bar per stage, fed by UMAP's progress reports (each stage runs from 0 to a known total).
-UmapTransformer model = null;
+UmapTransformer? model = null;
 var fitClock = Stopwatch.StartNew();
 AnsiConsole.Progress()
     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -44,6 +44,8 @@ AnsiConsole.Progress()
         }).Fit(data);
     });
 fitClock.Stop();
+if (model is null)
+    throw new InvalidOperationException("The fit did not run.");
 Console.WriteLine($"Fit: {fitClock.Elapsed.TotalSeconds:F2} s");
 foreach (var (stage, duration) in model.StageDurations)
     Console.WriteLine($"  {stage,-15} {duration.TotalSeconds,7:F2} s");
@@ -99,7 +101,7 @@ internal sealed class StageBars : IProgress<UmapProgress>
 /// <summary>One MNIST digit as ML.NET reads it.</summary>
 internal sealed class DigitRow
 {
-    public float[] Pixels { get; set; }
+    public float[] Pixels { get; set; } = Array.Empty<float>();
 
     public int Label { get; set; }
 }
@@ -110,7 +112,7 @@ internal sealed class EmbeddedRow
     public int Label { get; set; }
 
     [VectorType(2)]
-    public float[] Embedding { get; set; }
+    public float[] Embedding { get; set; } = Array.Empty<float>();
 }
 
 /// <summary>Command-line options; every one has a default so the sample runs with no arguments.</summary>

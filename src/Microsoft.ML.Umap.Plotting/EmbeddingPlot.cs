@@ -24,7 +24,7 @@ namespace Microsoft.ML.Umap.Plotting
 
         private readonly IPalette _palette = new ScottPlot.Palettes.Category10();
 
-        private EmbeddingPlot(string title)
+        private EmbeddingPlot(string? title)
         {
             Plot = new Plot();
             if (!string.IsNullOrEmpty(title))
@@ -41,7 +41,7 @@ namespace Microsoft.ML.Umap.Plotting
         /// <param name="labels">The class of each point.</param>
         /// <param name="title">Optional title.</param>
         /// <param name="markerSize">Marker size in pixels.</param>
-        public static EmbeddingPlot Scatter(float[][] embedding, int[] labels, string title = null, float markerSize = 3)
+        public static EmbeddingPlot Scatter(float[][] embedding, int[] labels, string? title = null, float markerSize = 3)
         {
             var plot = new EmbeddingPlot(title);
             plot.AddClasses(embedding, labels, "", markerSize, MarkerShape.FilledCircle);
@@ -54,9 +54,10 @@ namespace Microsoft.ML.Umap.Plotting
         /// <param name="values">The value of each point.</param>
         /// <param name="title">Optional title.</param>
         /// <param name="markerSize">Marker size in pixels.</param>
-        public static EmbeddingPlot Scatter(float[][] embedding, float[] values, string title = null, float markerSize = 3)
+        public static EmbeddingPlot Scatter(float[][] embedding, float[] values, string? title = null, float markerSize = 3)
         {
-            Check(embedding, values?.Length, nameof(values));
+            ArgumentNullException.ThrowIfNull(values);
+            Check(embedding, values.Length, nameof(values));
             var plot = new EmbeddingPlot(title);
             var colormap = new ScottPlot.Colormaps.Viridis();
             float min = values.Min(), max = values.Max();
@@ -86,7 +87,7 @@ namespace Microsoft.ML.Umap.Plotting
         /// <param name="labels">Optional classes of the training rows, for colour.</param>
         /// <param name="title">Optional title.</param>
         /// <param name="maximumEdges">At most this many edges are drawn (evenly sampled), to keep the image light.</param>
-        public static EmbeddingPlot Connectivity(UmapTransformer model, int[] labels = null, string title = null, int maximumEdges = 20_000)
+        public static EmbeddingPlot Connectivity(UmapTransformer model, int[]? labels = null, string? title = null, int maximumEdges = 20_000)
         {
             ArgumentNullException.ThrowIfNull(model);
             var embedding = model.GetTrainingEmbedding();
@@ -179,7 +180,8 @@ namespace Microsoft.ML.Umap.Plotting
 
         private void AddClasses(float[][] embedding, int[] labels, string legendPrefix, float markerSize, MarkerShape shape)
         {
-            Check(embedding, labels?.Length, nameof(labels));
+            ArgumentNullException.ThrowIfNull(labels);
+            Check(embedding, labels.Length, nameof(labels));
             foreach (int label in labels.Distinct().OrderBy(l => l))
             {
                 var members = Enumerable.Range(0, labels.Length).Where(i => labels[i] == label).ToArray();

@@ -29,7 +29,7 @@ namespace Microsoft.ML
         public static UmapEstimator Umap(
             this TransformsCatalog catalog,
             string outputColumnName,
-            string inputColumnName = null,
+            string? inputColumnName = null,
             int numberOfComponents = UmapDefaults.NumberOfComponents,
             int numberOfNeighbors = UmapDefaults.NumberOfNeighbors,
             float minimumDistance = (float)UmapDefaults.MinimumDistance,

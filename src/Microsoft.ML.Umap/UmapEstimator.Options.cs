@@ -57,7 +57,7 @@ namespace Microsoft.ML.Umap
             /// unlabelled), Boolean or text (empty = unlabelled) column; rows without a label make the fit
             /// semi-supervised. Transforming new rows never reads it.
             /// </summary>
-            public string LabelColumnName { get; set; }
+            public string? LabelColumnName { get; set; }
 
             /// <summary>How labels are compared [target_metric]. Default <see cref="UmapTargetMetric.Categorical"/>.</summary>
             public UmapTargetMetric TargetMetric { get; set; } = UmapTargetMetric.Categorical;
@@ -147,7 +147,7 @@ namespace Microsoft.ML.Umap
             /// [init=array]: one array of <see cref="NumberOfComponents"/> finite values per training row, in row
             /// order. Rows that coincide are separated by a little noise, as umap-learn does.
             /// </summary>
-            public float[][] InitialCoordinates { get; set; }
+            public float[][]? InitialCoordinates { get; set; }
 
             /// <summary>
             /// Distance between input rows [metric]. Default <see cref="UmapMetric.Euclidean"/>. Every metric works
@@ -166,7 +166,7 @@ namespace Microsoft.ML.Umap
             /// vectors, so a sparse column is expanded to its full width for every distance: sparse columns wider than
             /// 65,536 slots are refused.
             /// </summary>
-            public UmapDistanceFunction CustomDistance { get; set; }
+            public UmapDistanceFunction? CustomDistance { get; set; }
 
             /// <summary>
             /// The name of the custom distance, registered with <see cref="UmapCustomDistances.Register"/>: a model
@@ -174,7 +174,7 @@ namespace Microsoft.ML.Umap
             /// <see cref="CustomDistance"/> is null, the function is looked up by this name. Requires
             /// <see cref="Metric"/> = <see cref="UmapMetric.Custom"/>.
             /// </summary>
-            public string CustomDistanceName { get; set; }
+            public string? CustomDistanceName { get; set; }
 
             /// <summary>
             /// How nearest neighbours are found. Default <see cref="UmapNeighborSearch.Auto"/>: exact below 4,096
@@ -227,7 +227,7 @@ namespace Microsoft.ML.Umap
             /// <see cref="System.Progress{T}"/> made without a synchronisation context (a console program) posts each
             /// report to the thread pool, where they may run out of order; Fit waits for them before it returns.
             /// </summary>
-            public IProgress<UmapProgress> Progress { get; set; }
+            public IProgress<UmapProgress>? Progress { get; set; }
 
             /// <summary>Cancels a running fit, which then throws <see cref="OperationCanceledException"/>.</summary>
             public CancellationToken CancellationToken { get; set; }

@@ -129,7 +129,7 @@ namespace Microsoft.ML.Umap
                 if (column.Name != OutputColumnName)
                     columns.Add(column);
             }
-            columns.Add(MlNetInternals.NewSchemaShapeColumn(OutputColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false, null));
+            columns.Add(MlNetInternals.NewSchemaShapeColumn(OutputColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false, null!));
             return new SchemaShape(columns);
         }
 
@@ -171,7 +171,7 @@ namespace Microsoft.ML.Umap
                 throw new InvalidOperationException($"UMAP needs at least one row to fit; column '{InputColumnName}' has none.");
             channel.Info(MessageSensitivity.None, $"Fitting UMAP to {data.Count} rows of {data.Dimension} features, stored {(data.IsSparse ? "sparse" : "dense")} (seed {_parameters.Seed}).");
 
-            SupervisionTarget target = null;
+            SupervisionTarget? target = null;
             if (_options.LabelColumnName != null)
             {
                 target = LabelColumnReader.Read(input, _options.LabelColumnName, _options.TargetMetric, monitor);

@@ -86,7 +86,7 @@ namespace Microsoft.ML.Umap
         public double MinkowskiP { get; }
 
         /// <summary>The label column a supervised fit was steered by; null for an unsupervised fit.</summary>
-        public string LabelColumnName { get; }
+        public string? LabelColumnName { get; }
 
         /// <summary>How labels were compared in a supervised fit (recorded whatever the fit).</summary>
         public UmapTargetMetric TargetMetric { get; }
@@ -101,7 +101,7 @@ namespace Microsoft.ML.Umap
         public bool NeighborsWithinLabel { get; }
 
         /// <summary>The name of the custom distance (<see cref="UmapCustomDistances"/>); null if the metric is not custom or the function has no name.</summary>
-        public string CustomDistanceName { get; }
+        public string? CustomDistanceName { get; }
 
         /// <summary>The seed used (drawn from the MLContext when not given).</summary>
         public int Seed { get; }

@@ -37,9 +37,9 @@ namespace Microsoft.ML.Umap
         private const int MaximumNameBytes = 4096;
 
         private readonly IHost _host;
-        private readonly TimeSpan[] _stageDurations;
+        private readonly TimeSpan[]? _stageDurations;
 
-        internal UmapTransformer(IHost host, UmapModel model, string inputColumnName, string outputColumnName, TimeSpan[] stageDurations)
+        internal UmapTransformer(IHost host, UmapModel model, string inputColumnName, string outputColumnName, TimeSpan[]? stageDurations)
         {
             _host = host;
             Model = model;
@@ -227,8 +227,8 @@ namespace Microsoft.ML.Umap
             ctx.CheckAtModel(GetVersionInfo());
             string input = ctx.LoadNonEmptyString();
             string output = ctx.LoadNonEmptyString();
-            UmapModel model = null;
-            if (!ctx.TryLoadBinaryStream(ModelEntry, reader => model = UmapModelFormat.Read(reader.BaseStream, UmapParameters.DefaultThreads)))
+            UmapModel? model = null;
+            if (!ctx.TryLoadBinaryStream(ModelEntry, reader => model = UmapModelFormat.Read(reader.BaseStream, UmapParameters.DefaultThreads)) || model is null)
                 throw new InvalidDataException($"The UMAP transformer's model entry '{ModelEntry}' is missing from the ML.NET model file.");
             return new UmapTransformer(env.Register(nameof(UmapTransformer)), model, input, output, null);
         }

@@ -30,5 +30,5 @@ return 0;
 
 internal sealed class Row
 {
-    public float[] Features { get; set; }
+    public float[] Features { get; set; } = Array.Empty<float>();
 }

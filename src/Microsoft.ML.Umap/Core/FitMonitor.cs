@@ -19,9 +19,9 @@ namespace Microsoft.ML.Umap.Core
     {
         private static readonly int StageCount = Enum.GetValues<UmapStage>().Length;
 
-        private readonly IProgress<UmapProgress> _progress;
-        private readonly Action<string> _info;
-        private readonly Action<string> _warning;
+        private readonly IProgress<UmapProgress>? _progress;
+        private readonly Action<string>? _info;
+        private readonly Action<string>? _warning;
         private readonly long[] _completed = new long[StageCount];
         private readonly long[] _totals = new long[StageCount];
         private readonly bool[] _started = new bool[StageCount];
@@ -30,11 +30,11 @@ namespace Microsoft.ML.Umap.Core
         private readonly TimeSpan[] _durations = new TimeSpan[StageCount];
 
         // Reports handed to a Progress<T> and reports it has delivered (its ProgressChanged event follows each).
-        private readonly Progress<UmapProgress> _posting;
+        private readonly Progress<UmapProgress>? _posting;
         private long _posted;
         private long _delivered;
 
-        public FitMonitor(IProgress<UmapProgress> progress = null, Action<string> info = null, Action<string> warning = null, CancellationToken cancellation = default)
+        public FitMonitor(IProgress<UmapProgress>? progress = null, Action<string>? info = null, Action<string>? warning = null, CancellationToken cancellation = default)
         {
             _progress = progress;
             _info = info;
@@ -109,7 +109,7 @@ namespace Microsoft.ML.Umap.Core
                 Thread.Sleep(1);
         }
 
-        private void OnDelivered(object sender, UmapProgress value) => Interlocked.Increment(ref _delivered);
+        private void OnDelivered(object? sender, UmapProgress value) => Interlocked.Increment(ref _delivered);
 
         public void Dispose()
         {

@@ -8,19 +8,19 @@ namespace Microsoft.ML.Umap.Core
     /// </summary>
     internal sealed class SupervisionTarget
     {
-        private SupervisionTarget(int[] classes, float[] values)
+        private SupervisionTarget(int[]? classes, float[]? values)
         {
             Classes = classes;
             Values = values;
         }
 
         /// <summary>Class of each row, or −1 where unknown; null for numeric targets.</summary>
-        public int[] Classes { get; }
+        public int[]? Classes { get; }
 
         /// <summary>Target value of each row; null for categorical targets.</summary>
-        public float[] Values { get; }
+        public float[]? Values { get; }
 
-        public int Count => Classes?.Length ?? Values.Length;
+        public int Count => Classes?.Length ?? Values!.Length;
 
         public static SupervisionTarget Categorical(int[] classes) => new SupervisionTarget(classes ?? throw new ArgumentNullException(nameof(classes)), null);
 

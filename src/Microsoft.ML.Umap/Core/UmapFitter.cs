@@ -14,14 +14,14 @@ namespace Microsoft.ML.Umap.Core
     internal static class UmapFitter
     {
         /// <summary>Embeds the rows of <paramref name="data"/>. Values must be finite (the caller validates them).</summary>
-        public static UmapFit Fit(RowMatrix data, UmapParameters parameters, FitMonitor monitor, SupervisionTarget target = null) =>
+        public static UmapFit Fit(RowMatrix data, UmapParameters parameters, FitMonitor monitor, SupervisionTarget? target = null) =>
             Fit(new DenseVectorSet(data), parameters, monitor, target);
 
         /// <summary>
         /// Embeds the rows of <paramref name="data"/>, dense or sparse (values must be finite), steered by
         /// <paramref name="target"/> labels when given.
         /// </summary>
-        public static UmapFit Fit(VectorSet data, UmapParameters parameters, FitMonitor monitor, SupervisionTarget target = null)
+        public static UmapFit Fit(VectorSet data, UmapParameters parameters, FitMonitor monitor, SupervisionTarget? target = null)
         {
             CheckInputs(data, parameters, target);
             var (a, b) = parameters.A is double givenA && parameters.B is double givenB ? (givenA, givenB) : FitCurve(parameters);
@@ -49,7 +49,7 @@ namespace Microsoft.ML.Umap.Core
             return (parameters.A ?? a, parameters.B ?? b);
         }
 
-        private static void CheckInputs(VectorSet data, UmapParameters parameters, SupervisionTarget target)
+        private static void CheckInputs(VectorSet data, UmapParameters parameters, SupervisionTarget? target)
         {
             parameters.Validate();
             if (data.Count == 0)
@@ -77,7 +77,7 @@ namespace Microsoft.ML.Umap.Core
         /// the graph is built from: the same, or within labels for <see cref="UmapParameters.NeighborsWithinLabel"/>.
         /// </summary>
         private static (KnnGraph Knn, KnnGraph GraphNeighbors) FindNeighbors(
-            VectorSet data, UmapParameters parameters, INearestNeighborSearch search, int k, SupervisionTarget target, FitMonitor monitor)
+            VectorSet data, UmapParameters parameters, INearestNeighborSearch search, int k, SupervisionTarget? target, FitMonitor monitor)
         {
             int n = data.Count;
             string method = parameters.UsesExactSearch(n) ? "exact search" : "NN-descent";
@@ -93,7 +93,7 @@ namespace Microsoft.ML.Umap.Core
 
             using (monitor.Stage(UmapStage.Neighbors, "Finding each labelled row's nearest neighbours within its label"))
             {
-                var within = SameLabelNeighbors.Restrict(data, knn, target.Classes, parameters, monitor);
+                var within = SameLabelNeighbors.Restrict(data, knn, target!.Classes!, parameters, monitor); // checked by CheckInputs
                 Disconnect(within, search.DisconnectionDistance, monitor);
                 return (knn, within);
             }
@@ -101,7 +101,7 @@ namespace Microsoft.ML.Umap.Core
 
         /// <summary>The fuzzy simplicial set, intersected with the labels' graph when supervised, and pruned for the epochs.</summary>
         private static (FuzzySimplicialSet Fuzzy, CsrMatrix Graph) BuildGraph(
-            int n, KnnGraph neighbors, UmapParameters parameters, int epochs, SupervisionTarget target, FitMonitor monitor)
+            int n, KnnGraph neighbors, UmapParameters parameters, int epochs, SupervisionTarget? target, FitMonitor monitor)
         {
             using (monitor.Stage(UmapStage.Graph, "Building the fuzzy simplicial set"))
             {
@@ -114,7 +114,7 @@ namespace Microsoft.ML.Umap.Core
                 {
                     graph = target.Classes != null
                         ? TargetGraph.IntersectCategorical(graph, target.Classes, parameters.TargetWeight)
-                        : TargetGraph.IntersectNumeric(graph, target.Values, parameters.TargetNumberOfNeighbors ?? parameters.NumberOfNeighbors, parameters.TargetWeight, threads, monitor);
+                        : TargetGraph.IntersectNumeric(graph, target.Values!, parameters.TargetNumberOfNeighbors ?? parameters.NumberOfNeighbors, parameters.TargetWeight, threads, monitor);
                 }
                 graph = EdgeSampling.Prune(graph, epochs, parameters.DefaultEpochsFor(n));
                 monitor.Finish(UmapStage.Graph);
@@ -185,7 +185,7 @@ namespace Microsoft.ML.Umap.Core
         {
             int n = data.Count;
             int dim = parameters.NumberOfComponents;
-            RowMatrix layout = parameters.Initialization switch
+            RowMatrix? layout = parameters.Initialization switch
             {
                 UmapInitialization.Spectral => SpectralLayout(data, graph, parameters, search, monitor),
                 UmapInitialization.Pca => LayoutScaling.ExpandWithNoise(PcaInitializer.Layout(data, dim, parameters.Seed, parameters.NumberOfThreads), n, dim, parameters.Seed),
@@ -203,7 +203,7 @@ namespace Microsoft.ML.Umap.Core
         }
 
         /// <summary>The spectral layout, or null (random) on too few rows or a failed eigensolve.</summary>
-        private static RowMatrix SpectralLayout(VectorSet data, CsrMatrix graph, UmapParameters parameters, INearestNeighborSearch search, FitMonitor monitor)
+        private static RowMatrix? SpectralLayout(VectorSet data, CsrMatrix graph, UmapParameters parameters, INearestNeighborSearch search, FitMonitor monitor)
         {
             int n = data.Count;
             int dim = parameters.NumberOfComponents;

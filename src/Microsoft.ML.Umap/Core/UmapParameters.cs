@@ -37,7 +37,7 @@ namespace Microsoft.ML.Umap.Core
         public UmapInitialization Initialization { get; init; } = UmapInitialization.Spectral;
 
         /// <summary>The layout of <see cref="UmapInitialization.Custom"/>: n × NumberOfComponents.</summary>
-        public RowMatrix InitialCoordinates { get; init; }
+        public RowMatrix? InitialCoordinates { get; init; }
 
         public UmapMetric Metric { get; init; } = UmapMetric.Euclidean;
 
@@ -45,17 +45,17 @@ namespace Microsoft.ML.Umap.Core
         public double MinkowskiP { get; init; } = UmapDefaults.MinkowskiP;
 
         /// <summary>The function of <see cref="UmapMetric.Custom"/>.</summary>
-        public UmapDistanceFunction CustomDistance { get; init; }
+        public UmapDistanceFunction? CustomDistance { get; init; }
 
         /// <summary>The name <see cref="CustomDistance"/> is registered under, which a saved model stores; null if it has none.</summary>
-        public string CustomDistanceName { get; init; }
+        public string? CustomDistanceName { get; init; }
 
         public UmapNeighborSearch NeighborSearch { get; init; } = UmapNeighborSearch.Auto;
 
         public ulong Seed { get; init; }
 
         /// <summary>The label column of a supervised fit [y in fit(X, y)], or null for unsupervised UMAP.</summary>
-        public string LabelColumnName { get; init; }
+        public string? LabelColumnName { get; init; }
 
         /// <summary>How labels are compared in a supervised fit (umap-learn target_metric).</summary>
         public UmapTargetMetric TargetMetric { get; init; } = UmapTargetMetric.Categorical;
@@ -73,7 +73,7 @@ namespace Microsoft.ML.Umap.Core
         public int? NumberOfTransformEpochs { get; init; }
 
         /// <summary>The densMAP settings, or null for plain UMAP [densmap].</summary>
-        public DensitySettings Density { get; init; }
+        public DensitySettings? Density { get; init; }
 
         /// <summary>Threads for every stage; results do not depend on it.</summary>
         public int NumberOfThreads { get; init; } = DefaultThreads;
@@ -139,7 +139,7 @@ namespace Microsoft.ML.Umap.Core
         public static bool IsCurveB(double b) => b > 0 && b <= UmapLimits.MaximumB;
 
         /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for <paramref name="name"/> unless <paramref name="condition"/> holds.</summary>
-        internal static void Check(bool condition, string name, object value, string rule)
+        internal static void Check(bool condition, string name, object? value, string rule)
         {
             if (!condition)
                 throw new ArgumentOutOfRangeException(name, value, $"{name} {rule}; got {value ?? "null"}.");

@@ -66,8 +66,8 @@ namespace Microsoft.ML.Umap.MlNet
             string name = _transformer.InputColumnName;
             bool sparse = model.TrainingData.IsSparse;
             var features = default(VBuffer<float>);
-            float[] dense = null, values = null;
-            int[] indices = null;
+            float[]? dense = null, values = null;
+            int[]? indices = null;
             var scratch = new Core.Transform.NewPointEmbedder.Scratch(); // this getter's own: cursors are single-threaded
             return (ref VBuffer<float> destination) =>
             {

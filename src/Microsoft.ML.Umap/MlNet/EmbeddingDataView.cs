@@ -42,13 +42,13 @@ namespace Microsoft.ML.Umap.MlNet
 
         public long? GetRowCount() => _input.GetRowCount();
 
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random rand = null)
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
         {
             var (inputColumns, outputActive) = InputColumns(columnsNeeded);
             return new EmbeddingCursor(_mapper, _input.GetRowCursor(inputColumns, rand), outputActive);
         }
 
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random rand = null)
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
         {
             var (inputColumns, outputActive) = InputColumns(columnsNeeded);
             return _input.GetRowCursorSet(inputColumns, n, rand)

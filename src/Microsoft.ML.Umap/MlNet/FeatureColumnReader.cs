@@ -33,7 +33,7 @@ namespace Microsoft.ML.Umap.MlNet
         {
             var column = schema.GetColumnOrNull(name) ?? throw NotFound(name);
             if (column.Type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single)
-                throw Mismatch(name, column.Type.ToString());
+                throw Mismatch(name, column.Type.ToString() ?? "unknown");
             return column;
         }
 
@@ -100,7 +100,7 @@ namespace Microsoft.ML.Umap.MlNet
         /// A row of the column as a vector view stored like the model's training rows (dense or sparse, zeros
         /// dropped from sparse rows), using the scratch arrays (grown as needed) for any conversion.
         /// </summary>
-        public static VectorView ToView(in VBuffer<float> row, bool sparse, ref float[] denseScratch, ref int[] indexScratch, ref float[] valueScratch)
+        public static VectorView ToView(in VBuffer<float> row, bool sparse, ref float[]? denseScratch, ref int[]? indexScratch, ref float[]? valueScratch)
         {
             int length = row.Length;
             var values = row.GetValues();
@@ -126,8 +126,8 @@ namespace Microsoft.ML.Umap.MlNet
             {
                 if (values[p] == 0f)
                     continue;
-                indexScratch[count] = row.IsDense ? p : rowIndices[p];
-                valueScratch[count] = values[p];
+                indexScratch![count] = row.IsDense ? p : rowIndices[p];
+                valueScratch![count] = values[p];
                 count++;
             }
             return VectorView.Sparse(indexScratch.AsSpan(0, count), valueScratch.AsSpan(0, count), length);
@@ -151,7 +151,7 @@ namespace Microsoft.ML.Umap.MlNet
             var values = buffer.GetValues();
             var indices = buffer.IsDense ? default : buffer.GetIndices();
             CheckFinite(name, row, values, indices);
-            string violation = domain.Violation(values, indices);
+            string? violation = domain.Violation(values, indices);
             if (violation != null)
                 throw new InvalidOperationException($"Column '{name}'{Where(row)} {violation}.");
         }

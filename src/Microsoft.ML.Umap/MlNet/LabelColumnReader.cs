@@ -35,7 +35,7 @@ namespace Microsoft.ML.Umap.MlNet
             var column = data.Schema.GetColumnOrNull(name) ?? throw new ArgumentOutOfRangeException("inputSchema", $"Label column '{name}' not found.");
             var type = column.Type;
             if (!IsSupported(type, type is KeyDataViewType, metric))
-                throw Mismatch(name, type.ToString(), metric);
+                throw Mismatch(name, type.ToString() ?? "unknown", metric);
 
             using var cursor = data.GetRowCursor(new[] { column });
             if (metric == UmapTargetMetric.Euclidean)
@@ -61,36 +61,37 @@ namespace Microsoft.ML.Umap.MlNet
         /// Each row's class as a key string (the value's identity: equal values, equal keys; null when unlabelled), for
         /// a categorical label column.
         /// </summary>
-        public static string[] ReadClassKeys(IDataView data, string name, Core.FitMonitor monitor)
+        public static string?[] ReadClassKeys(IDataView data, string name, Core.FitMonitor monitor)
         {
             var column = data.Schema.GetColumnOrNull(name) ?? throw new ArgumentOutOfRangeException("inputSchema", $"Label column '{name}' not found.");
             if (!IsSupported(column.Type, column.Type is KeyDataViewType, UmapTargetMetric.Categorical))
-                throw Mismatch(name, column.Type.ToString(), UmapTargetMetric.Categorical);
+                throw Mismatch(name, column.Type.ToString() ?? "unknown", UmapTargetMetric.Categorical);
             using var cursor = data.GetRowCursor(new[] { column });
             return ClassKeys(cursor, column, monitor);
         }
 
         /// <summary>Class ids 0, 1, … in order of first appearance (−1: unlabelled), numbering new keys in <paramref name="ids"/>.</summary>
-        public static int[] ClassIds(string[] keys, Dictionary<string, int> ids)
+        public static int[] ClassIds(string?[] keys, Dictionary<string, int> ids)
         {
             var classes = new int[keys.Length];
             for (int i = 0; i < keys.Length; i++)
             {
-                if (keys[i] is null)
+                string? key = keys[i];
+                if (key is null)
                 {
                     classes[i] = -1;
                     continue;
                 }
-                if (!ids.TryGetValue(keys[i], out int id))
-                    ids[keys[i]] = id = ids.Count;
+                if (!ids.TryGetValue(key, out int id))
+                    ids[key] = id = ids.Count;
                 classes[i] = id;
             }
             return classes;
         }
 
-        private static string[] ClassKeys(DataViewRowCursor cursor, DataViewSchema.Column column, Core.FitMonitor monitor)
+        private static string?[] ClassKeys(DataViewRowCursor cursor, DataViewSchema.Column column, Core.FitMonitor monitor)
         {
-            var keys = new List<string>();
+            var keys = new List<string?>();
             var next = ClassGetter(cursor, column);
             while (cursor.MoveNext())
             {
@@ -127,7 +128,7 @@ namespace Microsoft.ML.Umap.MlNet
         }
 
         /// <summary>A getter of each row's class as a string key (the class's identity), null when unlabelled.</summary>
-        private static Func<string> ClassGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
+        private static Func<string?> ClassGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
         {
             var type = column.Type;
             if (type is KeyDataViewType key)
@@ -153,7 +154,7 @@ namespace Microsoft.ML.Umap.MlNet
             return NumericClass(cursor, column);
         }
 
-        private static Func<string> NumericClass(DataViewRowCursor cursor, DataViewSchema.Column column)
+        private static Func<string?> NumericClass(DataViewRowCursor cursor, DataViewSchema.Column column)
         {
             var raw = column.Type.RawType;
             Func<double> read = raw == typeof(float) ? Read<float>(cursor, column, v => v)
@@ -177,7 +178,7 @@ namespace Microsoft.ML.Umap.MlNet
         private static Func<double> Read<T>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, double> convert)
         {
             var getter = cursor.GetGetter<T>(column);
-            T value = default;
+            T value = default!;
             return () => { getter(ref value); return convert(value); };
         }
     }

@@ -18,7 +18,7 @@ namespace Microsoft.ML.Umap.MlNet
         internal static void Register()
         {
             var self = typeof(LoaderAssemblyResolver).Assembly;
-            string name = self.GetName().Name;
+            string? name = self.GetName().Name;
             AssemblyLoadContext.Default.Resolving += (_, requested) =>
                 requested.Name == name ? self : null;
         }

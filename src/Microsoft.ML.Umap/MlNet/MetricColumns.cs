@@ -33,7 +33,7 @@ namespace Microsoft.ML.Umap.MlNet
         /// Each row's class (a key, number, Boolean or text column; every row must have one), as ids 0, 1, …, numbered
         /// in <paramref name="ids"/> so that several views can share one numbering.
         /// </summary>
-        public static int[] Classes(IDataView data, string name, Dictionary<string, int> ids = null)
+        public static int[] Classes(IDataView data, string name, Dictionary<string, int>? ids = null)
         {
             ArgumentNullException.ThrowIfNull(data);
             var classes = LabelColumnReader.ClassIds(LabelColumnReader.ReadClassKeys(data, name, new FitMonitor()), ids ?? new Dictionary<string, int>());

@@ -25,16 +25,16 @@ namespace Microsoft.ML.Umap.MlNet
         public const double SparseBelowDensity = 0.05;
 
         private readonly long? _expectedRows;
-        private float[] _dense;
+        private float[]? _dense;
         private readonly List<float[]> _chunks = new List<float[]>();
         private int _inChunk;
         private long _rows;
 
         private bool _sparse;
         private long _nonZeros;
-        private List<int> _offsets;
-        private List<int> _indices;
-        private List<float> _values;
+        private List<int> _offsets = new List<int>();
+        private List<int> _indices = new List<int>();
+        private List<float> _values = new List<float>();
 
         public RowCollector(long? expectedRows) => _expectedRows = expectedRows;
 

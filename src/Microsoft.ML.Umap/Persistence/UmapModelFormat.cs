@@ -141,7 +141,7 @@ namespace Microsoft.ML.Umap.Persistence
             var distances = reader.Floats((long)n * k);
             reader.VerifyChecksum();
             if (parameters.Metric == UmapMetric.Custom)
-                parameters = parameters with { CustomDistance = UmapCustomDistances.Get(parameters.CustomDistanceName, "Loading this UMAP model") };
+                parameters = parameters with { CustomDistance = UmapCustomDistances.Get(parameters.CustomDistanceName!, "Loading this UMAP model") }; // checked present by ReadParameters
 
             // Everything below is checked after the checksum, but a hostile file can carry a valid one: nothing read
             // is trusted until it has been checked here.
@@ -237,7 +237,7 @@ namespace Microsoft.ML.Umap.Persistence
             return (new FitSummary(a, b, epochs, neighborsUsed, initializationUsed), n, d, k);
         }
 
-        private static DensitySettings ReadDensity(HashingReader reader)
+        private static DensitySettings? ReadDensity(HashingReader reader)
         {
             byte flag = reader.Bytes(1)[0];
             var settings = new DensitySettings { Strength = reader.Double(), Fraction = reader.Double(), VarianceShift = reader.Double() };
@@ -249,14 +249,14 @@ namespace Microsoft.ML.Umap.Persistence
         /// <summary>Longest label column name a file may hold (in characters); ML.NET's names are short.</summary>
         private const int MaximumColumnNameLength = 1024;
 
-        private static void WriteName(HashingWriter writer, string name)
+        private static void WriteName(HashingWriter writer, string? name)
         {
             var bytes = Encoding.UTF8.GetBytes(name ?? "");
             writer.Int(bytes.Length);
             writer.Bytes(bytes);
         }
 
-        private static string ReadName(HashingReader reader, int maximumCharacters)
+        private static string? ReadName(HashingReader reader, int maximumCharacters)
         {
             int length = reader.Int();
             Check(length >= 0 && length <= 4 * maximumCharacters, "name length");
@@ -282,7 +282,7 @@ namespace Microsoft.ML.Umap.Persistence
         /// <summary>The training rows as read, before any of their values has been checked.</summary>
         private readonly struct StoredRows
         {
-            public StoredRows(float[] dense, int[] offsets, int[] positions, float[] values)
+            private StoredRows(float[]? dense, int[] offsets, int[] positions, float[] values)
             {
                 Dense = dense;
                 Offsets = offsets;
@@ -290,13 +290,18 @@ namespace Microsoft.ML.Umap.Persistence
                 Values = values;
             }
 
-            public float[] Dense { get; }
+            /// <summary>The values of dense rows; null for sparse ones.</summary>
+            public float[]? Dense { get; }
 
             public int[] Offsets { get; }
 
             public int[] Positions { get; }
 
             public float[] Values { get; }
+
+            public static StoredRows DenseRows(float[] values) => new StoredRows(values, Array.Empty<int>(), Array.Empty<int>(), Array.Empty<float>());
+
+            public static StoredRows SparseRows(int[] offsets, int[] positions, float[] values) => new StoredRows(null, offsets, positions, values);
 
             /// <summary>The rows, once every offset, position and value is known to be valid for the metric.</summary>
             public VectorSet Validate(int n, int d, MetricDomain domain)
@@ -335,7 +340,7 @@ namespace Microsoft.ML.Umap.Persistence
             if (storage == DenseStorage)
             {
                 Check((long)n * d <= Array.MaxLength, "matrix sizes");
-                return new StoredRows(reader.Floats((long)n * d), null, null, null);
+                return StoredRows.DenseRows(reader.Floats((long)n * d));
             }
             Check(storage == SparseStorage, "storage kind");
             int nnz = reader.Int();
@@ -343,7 +348,7 @@ namespace Microsoft.ML.Umap.Persistence
             var offsets = reader.Ints(n + 1L);
             var positions = reader.Ints(nnz);
             var values = reader.Floats(nnz);
-            return new StoredRows(null, offsets, positions, values);
+            return StoredRows.SparseRows(offsets, positions, values);
         }
 
         private static float NotYetResolved(ReadOnlySpan<float> x, ReadOnlySpan<float> y) =>

@@ -104,7 +104,7 @@ namespace Microsoft.ML.Umap.Tests.Documentation
         }
 
         /// <summary>Compiles a program against the assemblies a user's project would reference; the errors, or the assembly.</summary>
-        public static (byte[] Assembly, string Errors) Compile(Program program)
+        public static (byte[]? Assembly, string? Errors) Compile(Program program)
         {
             var tree = CSharpSyntaxTree.ParseText(program.Source, new CSharpParseOptions(LanguageVersion.Latest), path: program.ToString());
             var compilation = CSharpCompilation.Create(
@@ -125,11 +125,11 @@ namespace Microsoft.ML.Umap.Tests.Documentation
         {
             // Loading these makes sure they are in the test process, whose files are then the references.
             _ = new[] { typeof(UmapTransformer), typeof(Plotting.EmbeddingPlot), typeof(Trainers.KMeansTrainer), typeof(Transforms.NormalizingTransformer), typeof(Data.TextLoader) };
-            var framework = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")).Split(Path.PathSeparator);
+            var framework = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
             // The test's own assembly and test framework are not what a user's program would see.
             var loaded = AppDomain.CurrentDomain.GetAssemblies()
                 .Where(a => !a.IsDynamic && a.Location.Length > 0)
-                .Where(a => !a.GetName().Name.StartsWith("Microsoft.ML.Umap.Tests", StringComparison.Ordinal) && !a.GetName().Name.StartsWith("xunit", StringComparison.OrdinalIgnoreCase))
+                .Where(a => a.GetName().Name is string name && !name.StartsWith("Microsoft.ML.Umap.Tests", StringComparison.Ordinal) && !name.StartsWith("xunit", StringComparison.OrdinalIgnoreCase))
                 .Select(a => a.Location);
             var local = Directory.EnumerateFiles(AppContext.BaseDirectory, "Microsoft.ML*.dll").Where(f => !Path.GetFileName(f).StartsWith("Microsoft.ML.Umap.Tests", StringComparison.Ordinal));
             return framework.Concat(loaded).Concat(local)

@@ -67,10 +67,10 @@ namespace Microsoft.ML.Umap.Tests.Documentation
             {
                 Environment.CurrentDirectory = scratch;
                 Console.SetOut(captured);
-                var entry = Assembly.Load(assembly).EntryPoint;
+                var entry = Assembly.Load(assembly!).EntryPoint ?? throw new Xunit.Sdk.XunitException($"{program} has no entry point.");
                 var run = Task.Run(() =>
                 {
-                    object result = entry.Invoke(null, entry.GetParameters().Length == 0 ? null : new object[] { Array.Empty<string>() });
+                    object? result = entry.Invoke(null, entry.GetParameters().Length == 0 ? null : new object[] { Array.Empty<string>() });
                     (result as Task)?.GetAwaiter().GetResult();
                 });
                 await run.WaitAsync(TimeSpan.FromMinutes(2));

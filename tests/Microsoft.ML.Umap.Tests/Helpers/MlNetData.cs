@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML;
@@ -9,7 +10,7 @@ namespace Microsoft.ML.Umap.Tests.Helpers
     /// <summary>A row with a fixed-size feature vector and a label.</summary>
     public sealed class FeatureRow
     {
-        public float[] Features { get; set; }
+        public float[] Features { get; set; } = Array.Empty<float>();
 
         public int Label { get; set; }
     }
@@ -17,18 +18,18 @@ namespace Microsoft.ML.Umap.Tests.Helpers
     /// <summary>A transformed row: what the pipelines in the tests read back.</summary>
     public sealed class EmbeddedRow
     {
-        public float[] Features { get; set; }
+        public float[] Features { get; set; } = Array.Empty<float>();
 
         public int Label { get; set; }
 
-        public float[] Embedding { get; set; }
+        public float[] Embedding { get; set; } = Array.Empty<float>();
     }
 
     /// <summary>Turns test matrices into ML.NET data views.</summary>
     internal static class MlNetData
     {
         /// <summary>A data view with a known-size "Features" vector column and a "Label" column.</summary>
-        public static IDataView Load(MLContext ml, RowMatrix data, int[] labels = null)
+        public static IDataView Load(MLContext ml, RowMatrix data, int[]? labels = null)
         {
             var rows = Enumerable.Range(0, data.Rows).Select(i => new FeatureRow { Features = data.ReadOnlyRow(i).ToArray(), Label = labels?[i] ?? 0 }).ToList();
             return Load(ml, rows, data.Columns);
@@ -61,7 +62,7 @@ namespace Microsoft.ML.Umap.Tests.Helpers
                 ? (v.IsKnownSize ? SchemaShape.Column.VectorKind.Vector : SchemaShape.Column.VectorKind.VariableVector)
                 : SchemaShape.Column.VectorKind.Scalar;
             var item = c.Type is VectorDataViewType vt ? vt.ItemType : c.Type;
-            return MlNetInternals.NewSchemaShapeColumn(c.Name, kind, item, item is KeyDataViewType, null);
+            return MlNetInternals.NewSchemaShapeColumn(c.Name, kind, item, item is KeyDataViewType, null!);
         }));
     }
 }

@@ -127,7 +127,7 @@ namespace Microsoft.ML.Umap.Tests.MlNet
 
             Assert.Equal("CustomDistanceName", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Umap(new UmapEstimator.Options { CustomDistanceName = name })).ParamName);
             Assert.Equal("CustomDistanceName", Assert.Throws<ArgumentException>(() => ml.Transforms.Umap(new UmapEstimator.Options { Metric = UmapMetric.Custom, CustomDistanceName = " " })).ParamName);
-            Assert.Throws<ArgumentNullException>(() => UmapCustomDistances.Register(name, null));
+            Assert.Throws<ArgumentNullException>(() => UmapCustomDistances.Register(name, null!));
         }
 
         [Fact]

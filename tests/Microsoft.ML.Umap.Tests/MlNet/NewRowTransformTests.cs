@@ -15,11 +15,11 @@ namespace Microsoft.ML.Umap.Tests.MlNet
     {
         private sealed class Split
         {
-            public MLContext Ml { get; init; }
-            public IDataView Train { get; init; }
-            public List<FeatureRow> Held { get; init; }
-            public int[] TrainLabels { get; init; }
-            public UmapTransformer Model { get; init; }
+            public required MLContext Ml { get; init; }
+            public required IDataView Train { get; init; }
+            public required List<FeatureRow> Held { get; init; }
+            public required int[] TrainLabels { get; init; }
+            public required UmapTransformer Model { get; init; }
         }
 
         private static Split FitDigits(UmapNeighborSearch search, int trainRows = 1400)

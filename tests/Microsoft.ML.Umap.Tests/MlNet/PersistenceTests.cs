@@ -137,13 +137,13 @@ namespace Microsoft.ML.Umap.Tests.MlNet
             File.WriteAllBytes(input, MemoryMarshal.AsBytes(heldRows.SelectMany(r => r.Features).ToArray().AsSpan()).ToArray());
 
             var checker = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Microsoft.ML.Umap.LoadCheck", "bin",
-                new DirectoryInfo(AppContext.BaseDirectory).Parent.Name, "net10.0", "Microsoft.ML.Umap.LoadCheck.dll");
+                new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "Microsoft.ML.Umap.LoadCheck.dll");
             Assert.True(File.Exists(checker), $"LoadCheck not built at {checker}");
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var arg in new[] { checker, modelPath, input, "64", output })
                 start.ArgumentList.Add(arg);
             using var process = Process.Start(start);
-            string stdout = process.StandardOutput.ReadToEnd(), stderr = process.StandardError.ReadToEnd();
+            string stdout = process!.StandardOutput.ReadToEnd(), stderr = process.StandardError.ReadToEnd();
             Assert.True(process.WaitForExit(120_000), "LoadCheck timed out");
             Assert.True(process.ExitCode == 0, $"LoadCheck failed: {stdout} {stderr}");
             Assert.Contains("Loaded TransformerChain", stdout);

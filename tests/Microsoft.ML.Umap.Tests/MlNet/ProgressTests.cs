@@ -101,9 +101,9 @@ namespace Microsoft.ML.Umap.Tests.MlNet
 
             public long? GetRowCount() => null;
 
-            public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random rand = null) => _inner.GetRowCursor(columnsNeeded, rand);
+            public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => _inner.GetRowCursor(columnsNeeded, rand);
 
-            public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random rand = null) => _inner.GetRowCursorSet(columnsNeeded, n, rand);
+            public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => _inner.GetRowCursorSet(columnsNeeded, n, rand);
         }
     }
 }

@@ -122,7 +122,7 @@ namespace Microsoft.ML.Umap.Tests.MlNet
 
         public sealed class Text
         {
-            public string Body { get; set; }
+            public string Body { get; set; } = string.Empty;
 
             public int Label { get; set; }
         }

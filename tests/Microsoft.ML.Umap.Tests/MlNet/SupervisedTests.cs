@@ -26,7 +26,7 @@ namespace Microsoft.ML.Umap.Tests.MlNet
         public sealed class LabelledRow
         {
             [VectorType(64)]
-            public float[] Features { get; set; }
+            public float[] Features { get; set; } = Array.Empty<float>();
 
             public float Label { get; set; }
         }
@@ -74,7 +74,7 @@ namespace Microsoft.ML.Umap.Tests.MlNet
             var labelled = all.Where(i => i % 2 == 0).ToArray();
             var hidden = all.Where(i => i % 2 == 1).ToArray();
 
-            var unsupervised = Fit(new MLContext(seed: 1), Rows(i => labels[i]), null);
+            var unsupervised = Fit(new MLContext(seed: 1), Rows(i => labels[i]), null!);
             var semi = Fit(new MLContext(seed: 1), Rows(i => i % 2 == 0 ? labels[i] : float.NaN), "Label", withinLabel: withinLabel);
             var result = (Accuracy(semi, labels, labelled), Accuracy(semi, labels, hidden), Accuracy(unsupervised, labels, hidden));
             _output.WriteLine($"within label {withinLabel}: labelled {result.Item1:F4}, hidden {result.Item2:F4}, unsupervised hidden {result.Item3:F4}");
@@ -146,15 +146,15 @@ namespace Microsoft.ML.Umap.Tests.MlNet
         public sealed class FeaturesOnly
         {
             [VectorType(64)]
-            public float[] Features { get; set; }
+            public float[] Features { get; set; } = Array.Empty<float>();
         }
 
         public sealed class TextLabelRow
         {
             [VectorType(3)]
-            public float[] Features { get; set; }
+            public float[] Features { get; set; } = Array.Empty<float>();
 
-            public string Label { get; set; }
+            public string Label { get; set; } = string.Empty;
 
             public double Target { get; set; }
         }

@@ -77,9 +77,9 @@ namespace Microsoft.ML.Umap.Tests.MlNet
         public sealed class DoubleRow
         {
             [VectorType(2)]
-            public double[] Doubles { get; set; }
+            public double[] Doubles { get; set; } = Array.Empty<double>();
 
-            public string Text { get; set; }
+            public string Text { get; set; } = string.Empty;
         }
 
         [Theory]
@@ -112,7 +112,7 @@ namespace Microsoft.ML.Umap.Tests.MlNet
         {
             var options = new UmapEstimator.Options();
             var property = typeof(UmapEstimator.Options).GetProperty(option);
-            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            var type = Nullable.GetUnderlyingType(property!.PropertyType) ?? property.PropertyType;
             property.SetValue(options, type.IsEnum ? Enum.ToObject(type, (int)value) : Convert.ChangeType(value, type));
             var e = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext().Transforms.Umap(options));
             Assert.Equal(option, e.ParamName);
@@ -123,7 +123,7 @@ namespace Microsoft.ML.Umap.Tests.MlNet
         public void MissingColumnNamesAreRejected()
         {
             Assert.Throws<ArgumentException>(() => new MLContext().Transforms.Umap(new UmapEstimator.Options { InputColumnName = " " }));
-            Assert.Throws<ArgumentNullException>(() => new MLContext().Transforms.Umap((UmapEstimator.Options)null));
+            Assert.Throws<ArgumentNullException>(() => new MLContext().Transforms.Umap((UmapEstimator.Options)null!));
         }
 
         [Fact]

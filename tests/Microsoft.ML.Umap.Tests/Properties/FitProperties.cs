@@ -138,32 +138,32 @@ namespace Microsoft.ML.Umap.Tests.Properties
                 options.LabelColumnName = "Label";
             var training = shape.Load(ml, shape.Rows, shape.Seed);
 
-            UmapEstimator estimator = null;
+            UmapEstimator? estimator = null;
             var refused = PropertyRunner.ContractOnly(() => estimator = ml.Transforms.Umap(options));
             if (refused != null)
                 return Outcome("options refused", refused);
-            UmapTransformer model = null;
-            refused = PropertyRunner.ContractOnly(() => model = estimator.Fit(training));
+            UmapTransformer? model = null;
+            refused = PropertyRunner.ContractOnly(() => model = estimator!.Fit(training));
             if (refused != null)
                 return Outcome("fit refused", refused);
 
             // The training rows get their training embedding: no exception is acceptable here.
-            AssertFinite(Embed(model, training), shape.Rows, settings.Components);
+            AssertFinite(Embed(model!, training), shape.Rows, settings.Components);
 
             var fresh = shape.Load(ml, 3, shape.Seed + 1);
-            float[][] placed = null;
-            var placing = PropertyRunner.ContractOnly(() => placed = Embed(model, fresh));
+            float[][]? placed = null;
+            var placing = PropertyRunner.ContractOnly(() => placed = Embed(model!, fresh));
             if (placing is null)
-                AssertFinite(placed, 3, settings.Components);
+                AssertFinite(placed!, 3, settings.Components);
 
-            var saving = PropertyRunner.ContractOnly(() => ThrowIfNotSaveable(model));
+            var saving = PropertyRunner.ContractOnly(() => ThrowIfNotSaveable(model!));
             if (saving is null)
             {
                 using var stream = new MemoryStream();
-                model.Save(stream);
+                model!.Save(stream);
                 stream.Position = 0;
                 var loaded = UmapTransformer.Load(ml, stream);
-                Assert.Equal(model.GetTrainingEmbedding(), loaded.GetTrainingEmbedding());
+                Assert.Equal(model!.GetTrainingEmbedding(), loaded.GetTrainingEmbedding());
                 if (placed != null)
                     Assert.Equal(placed, Embed(loaded, fresh));
             }
@@ -171,7 +171,7 @@ namespace Microsoft.ML.Umap.Tests.Properties
         }
 
         /// <summary>An outcome for the summary: what happened and, for a refusal, the kind and the start of its message.</summary>
-        private static string Outcome(string what, Exception e)
+        private static string Outcome(string what, Exception? e)
         {
             if (e is null)
                 return what + (what == "fitted" ? ", new rows placed" : "");

@@ -94,7 +94,7 @@ namespace Microsoft.ML.Umap.Tests.Properties
         }
 
         /// <summary>Row labels as floats (NaN: unlabelled), or null without a label column.</summary>
-        public float[] LabelValues(int rows, int seed)
+        public float[]? LabelValues(int rows, int seed)
         {
             if (Labels == LabelShape.None)
                 return null;
@@ -125,11 +125,11 @@ namespace Microsoft.ML.Umap.Tests.Properties
     internal sealed class GeneratedDataView : IDataView
     {
         private readonly List<(int[] Indices, float[] Values)> _rows;
-        private readonly float[] _labels;
+        private readonly float[]? _labels;
         private readonly int _dimension;
         private readonly bool _sparse;
 
-        public GeneratedDataView(List<(int[], float[])> rows, float[] labels, int dimension, bool sparse)
+        public GeneratedDataView(List<(int[], float[])> rows, float[]? labels, int dimension, bool sparse)
         {
             _rows = rows;
             _labels = labels;
@@ -148,9 +148,9 @@ namespace Microsoft.ML.Umap.Tests.Properties
 
         public long? GetRowCount() => _rows.Count;
 
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random rand = null) => new Cursor(this);
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => new Cursor(this);
 
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random rand = null) => new[] { GetRowCursor(columnsNeeded, rand) };
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => new[] { GetRowCursor(columnsNeeded, rand) };
 
         private sealed class Cursor : DataViewRowCursor
         {
@@ -176,7 +176,7 @@ namespace Microsoft.ML.Umap.Tests.Properties
             {
                 if (column.Name == "Label")
                 {
-                    ValueGetter<float> label = (ref float value) => value = _view._labels[(int)_position];
+                    ValueGetter<float> label = (ref float value) => value = _view._labels![(int)_position];
                     return (ValueGetter<TValue>)(object)label;
                 }
                 ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>

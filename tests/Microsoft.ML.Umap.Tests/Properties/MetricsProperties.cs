@@ -22,14 +22,14 @@ namespace Microsoft.ML.Umap.Tests.Properties
             public float[][] Build()
             {
                 var rng = new Random(Seed);
-                var rows = Enumerable.Range(0, Rows).Select(_ => Enumerable.Range(0, Columns).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray()).ToArray();
+                float[][] rows = Enumerable.Range(0, Rows).Select(_ => Enumerable.Range(0, Columns).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray()).ToArray();
                 if (Rows == 0)
                     return rows;
                 int i = rng.Next(Rows);
                 switch (Spoil)
                 {
                     case 1: rows[i] = new float[Columns + 1]; break;
-                    case 2: rows[i] = null; break;
+                    case 2: rows[i] = null!; break; // deliberately null: the metrics must name it
                     case 3 when Columns > 0: rows[i][0] = float.NaN; break;
                     case 4 when Columns > 0: rows[i][0] = float.NegativeInfinity; break;
                     case 5 when Columns > 0: rows[i][0] = 3e38f; break;

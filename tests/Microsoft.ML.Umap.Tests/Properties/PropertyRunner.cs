@@ -28,7 +28,7 @@ namespace Microsoft.ML.Umap.Tests.Properties
         public static void Run<T>(Gen<T> gen, Func<T, string> property, int ciCases, ITestOutputHelper output)
         {
             var outcomes = new Dictionary<string, int>();
-            string replay = Environment.GetEnvironmentVariable("UMAP_PROPERTY_REPLAY");
+            string? replay = Environment.GetEnvironmentVariable("UMAP_PROPERTY_REPLAY");
             if (!string.IsNullOrEmpty(replay))
             {
                 var single = gen.Single(_ => true, replay);
@@ -39,7 +39,7 @@ namespace Microsoft.ML.Umap.Tests.Properties
 
             if (int.TryParse(Environment.GetEnvironmentVariable("UMAP_PROPERTY_SECONDS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int seconds) && seconds > 0)
             {
-                gen.Sample(c => { property(c); }, writeLine: output.WriteLine, time: seconds, threads: 1, print: c => c.ToString());
+                gen.Sample(c => { property(c); }, writeLine: output.WriteLine, time: seconds, threads: 1, print: c => c?.ToString() ?? "null");
                 return;
             }
 
@@ -61,7 +61,7 @@ namespace Microsoft.ML.Umap.Tests.Properties
                 {
                     throw new Xunit.Sdk.XunitException($"Case {i} (replay with UMAP_PROPERTY_REPLAY={seed}) failed: {value}{Environment.NewLine}{e}");
                 }
-                timings.Add((Stopwatch.GetElapsedTime(start).TotalSeconds, i, value.ToString()));
+                timings.Add((Stopwatch.GetElapsedTime(start).TotalSeconds, i, value?.ToString() ?? "null"));
                 if (Environment.GetEnvironmentVariable("UMAP_PROPERTY_TRACE") == "1")
                     Console.Error.WriteLine($"case {i}: {timings[^1].Seconds:F2} s");
             }
@@ -84,7 +84,7 @@ namespace Microsoft.ML.Umap.Tests.Properties
             && (e.InnerException is null || IsContractException(e.InnerException));
 
         /// <summary>Runs <paramref name="action"/>; a non-contract exception fails the property with the case attached.</summary>
-        public static Exception ContractOnly(Action action)
+        public static Exception? ContractOnly(Action action)
         {
             try
             {

@@ -13,13 +13,13 @@ namespace Microsoft.ML.Umap.Tests.Quality
         public sealed class Digit
         {
             [VectorType(64)]
-            public float[] Features { get; set; }
+            public float[] Features { get; set; } = Array.Empty<float>();
 
             public int Number { get; set; }
 
             public float Real { get; set; }
 
-            public string Name { get; set; }
+            public string Name { get; set; } = string.Empty;
         }
 
         private static (MLContext Ml, IDataView Scored, float[][] Input, float[][] Embedding, int[] Labels) Pipeline()

@@ -67,7 +67,7 @@ namespace Microsoft.ML.Umap.Tests.Reliability
                 var rng = new Random(1000 * (sparse ? 2 : 1) + i);
                 var (bytes, description) = Mutate(original, other, rng);
                 long before = GC.GetAllocatedBytesForCurrentThread();
-                UmapTransformer loaded = null;
+                UmapTransformer? loaded = null;
                 var e = Record.Exception(() => loaded = UmapTransformer.Load(new MLContext(), new MemoryStream(bytes)));
                 long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
                 Assert.True(allocated < 8L * bytes.Length + (8 << 20), $"case {i} ({description}): the load allocated {allocated} bytes for a file of {bytes.Length}");
@@ -90,7 +90,7 @@ namespace Microsoft.ML.Umap.Tests.Reliability
                 var rng = new Random(5000 * (sparse ? 2 : 1) + i);
                 var (bytes, description) = Mutate(entry, other, rng);
                 var file = ReplaceEntry(zip, bytes);
-                ITransformer loaded = null;
+                ITransformer? loaded = null;
                 var e = Record.Exception(() => loaded = new MLContext().Model.Load(new MemoryStream(file), out _));
                 Tally(outcomes, CheckLoad(e, loaded as UmapTransformer, i, description, wrapped: true));
             }
@@ -98,7 +98,7 @@ namespace Microsoft.ML.Umap.Tests.Reliability
         }
 
         /// <summary>What happened, for the summary; fails the test on an undocumented exception or a broken model.</summary>
-        private static string CheckLoad(Exception e, UmapTransformer loaded, int i, string description, bool wrapped)
+        private static string CheckLoad(Exception? e, UmapTransformer? loaded, int i, string description, bool wrapped)
         {
             if (e != null)
             {
@@ -110,17 +110,18 @@ namespace Microsoft.ML.Umap.Tests.Reliability
             }
 
             Assert.NotNull(loaded);
+            var model = loaded!;
             var rows = new List<(int[], float[])>();
             var rng = new Random(i);
             for (int r = 0; r < 3; r++)
             {
-                var indices = Enumerable.Range(0, Math.Min(loaded.FeatureCount, 6)).Select(p => (int)((long)p * loaded.FeatureCount / 6)).Distinct().ToArray();
+                var indices = Enumerable.Range(0, Math.Min(model.FeatureCount, 6)).Select(p => (int)((long)p * model.FeatureCount / 6)).Distinct().ToArray();
                 rows.Add((indices, indices.Select(_ => (float)rng.NextDouble()).ToArray()));
             }
-            var data = new GeneratedDataView(rows, null, loaded.FeatureCount, sparse: true);
+            var data = new GeneratedDataView(rows, null, model.FeatureCount, sparse: true);
             var transform = Task.Run(() => PropertyRunner.ContractOnly(() =>
             {
-                foreach (var row in loaded.Transform(data).GetColumn<float[]>(loaded.OutputColumnName))
+                foreach (var row in model.Transform(data).GetColumn<float[]>(model.OutputColumnName))
                     Assert.All(row, v => Assert.True(float.IsFinite(v), $"case {i} ({description}): non-finite coordinate"));
             }));
             Assert.True(transform.Wait(TimeSpan.FromSeconds(60)), $"case {i} ({description}): transforming 3 rows took over a minute");

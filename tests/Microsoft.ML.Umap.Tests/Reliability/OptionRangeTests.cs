@@ -40,7 +40,7 @@ namespace Microsoft.ML.Umap.Tests.Reliability
         {
             var options = new UmapEstimator.Options();
             var property = typeof(UmapEstimator.Options).GetProperty(option);
-            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            var type = Nullable.GetUnderlyingType(property!.PropertyType) ?? property.PropertyType;
             property.SetValue(options, Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture));
             var e = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext().Transforms.Umap(options));
             Assert.Equal(option, e.ParamName);
@@ -83,7 +83,7 @@ namespace Microsoft.ML.Umap.Tests.Reliability
             var (data, _) = TestMatrices.Blobs(3, 40, 5, 5.0, seed: 4);
             var options = new UmapEstimator.Options { NumberOfEpochs = 30, Seed = 2, MinimumDistance = 0 };
             var property = typeof(UmapEstimator.Options).GetProperty(option);
-            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            var type = Nullable.GetUnderlyingType(property!.PropertyType) ?? property.PropertyType;
             property.SetValue(options, Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture));
             var view = MlNetData.Load(ml, data);
             var model = ml.Transforms.Umap(options).Fit(view);

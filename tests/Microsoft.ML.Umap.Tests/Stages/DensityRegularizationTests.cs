@@ -58,7 +58,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
                 return (Spread(embedding, labels, 0) / narrow, Spread(embedding, labels, 2) / narrow);
             }
 
-            var plain = Ratios(null);
+            var plain = Ratios(null!);
             var densMap = Ratios(new DensitySettings());
             _output.WriteLine($"UMAP {plain.Wide:F2} / {plain.Middle:F2}, densMAP {densMap.Wide:F2} / {densMap.Middle:F2}");
             Assert.InRange(plain.Wide, 0.7, 1.4);

@@ -179,7 +179,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
                 starts[v + 1] = MoveSchedule.Build(in context, Degree, offsets[v], ref rng, ref moves, starts[v]);
             }
 
-            DensityRegularization density = null;
+            DensityRegularization? density = null;
             if (densMap)
             {
                 var graph = new CsrMatrix(N, N, offsets, columns, Enumerable.Range(0, N * Degree).Select(_ => (float)(0.05 + random.NextDouble())).ToArray());

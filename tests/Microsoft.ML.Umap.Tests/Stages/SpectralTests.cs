@@ -76,7 +76,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
             var warnings = new List<string>();
             var monitor = new FitMonitor(warning: warnings.Add);
             var settings = new LanczosEigensolver.Settings { Tolerance = 1e-30, MaximumBasisSize = 8, MaximumRestarts = 1 };
-            var layout = new SpectralInitializer(2, 1, 1, monitor, settings).Layout(graph, null, null);
+            var layout = new SpectralInitializer(2, 1, 1, monitor, settings).Layout(graph, null!, null!);
             Assert.Null(layout);
             Assert.Contains(warnings, w => w.Contains("Falling back to random", StringComparison.Ordinal));
         }
@@ -108,9 +108,9 @@ namespace Microsoft.ML.Umap.Tests.Stages
             ConnectedComponents.Label(graph, out int components);
             Assert.Equal(6, components);
             var layout = new SpectralInitializer(2, 1, 2, new FitMonitor()).Layout(graph, new DenseVectorSet(data), Euclidean);
-            Assert.All(layout, v => Assert.True(double.IsFinite(v)));
+            Assert.All(layout!, v => Assert.True(double.IsFinite(v)));
             // The blobs lie on a line in input space; their centres must come out in that order on some axis.
-            var centres = Enumerable.Range(0, 6).Select(c => Enumerable.Range(0, labels.Length).Where(i => labels[i] == c).Average(i => layout[i * 2])).ToArray();
+            var centres = Enumerable.Range(0, 6).Select(c => Enumerable.Range(0, labels.Length).Where(i => labels[i] == c).Average(i => layout![i * 2])).ToArray();
             bool increasing = centres.Zip(centres.Skip(1)).All(p => p.Second > p.First);
             bool decreasing = centres.Zip(centres.Skip(1)).All(p => p.Second < p.First);
             Assert.True(increasing || decreasing, string.Join(", ", centres));

@@ -29,7 +29,7 @@ namespace Microsoft.ML.Umap.Core.Distances
         /// Null when every distance from the row (its values; positions for a sparse row) stays finite, otherwise
         /// what is wrong, to follow "Column 'X', row index r, " in a message.
         /// </summary>
-        public string Violation(ReadOnlySpan<float> values, ReadOnlySpan<int> indices = default)
+        public string? Violation(ReadOnlySpan<float> values, ReadOnlySpan<int> indices = default)
         {
             switch (_metric)
             {
@@ -84,7 +84,7 @@ namespace Microsoft.ML.Umap.Core.Distances
             }
         }
 
-        private string MinkowskiViolation(ReadOnlySpan<float> values)
+        private string? MinkowskiViolation(ReadOnlySpan<float> values)
         {
             // Σ|x − y|^p ≤ 2^max(p, 1) · max(Σ|x|^p, Σ|y|^p), and the distance is that sum to the power 1/p: both
             // must stay under the ceiling. Worked in log2 so the check itself cannot overflow.

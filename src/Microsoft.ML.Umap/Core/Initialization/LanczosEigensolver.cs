@@ -19,10 +19,10 @@ namespace Microsoft.ML.Umap.Core.Initialization
         internal sealed class Result
         {
             /// <summary>Eigenvalues, descending.</summary>
-            public double[] Values { get; init; }
+            public required double[] Values { get; init; }
 
             /// <summary>Unit eigenvectors matching <see cref="Values"/>.</summary>
-            public double[][] Vectors { get; init; }
+            public required double[][] Vectors { get; init; }
 
             /// <summary>True when every pair met the tolerance.</summary>
             public bool Converged { get; init; }

@@ -62,7 +62,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
         /// The rows on the columns they use (sparse rows renumbered in column order), and the original column of each
         /// (null when the rows are dense and kept as they are).
         /// </summary>
-        private static (VectorSet Rows, int[] Columns) UsedColumns(VectorSet data)
+        private static (VectorSet Rows, int[]? Columns) UsedColumns(VectorSet data)
         {
             if (data is not SparseVectorSet sparse)
                 return (data, null);
@@ -85,7 +85,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
         /// The Gaussian d × l matrix Ω, row j holding the l values the stream gives original column j (row j itself
         /// when <paramref name="columns"/> is null), so renumbering the columns does not change the sketch.
         /// </summary>
-        private static double[] Omega(int[] columns, int d, int l, ulong seed)
+        private static double[] Omega(int[]? columns, int d, int l, ulong seed)
         {
             var stream = FastRandom.ForStream(seed, 0x50434100 /* "PCA" */);
             var omega = new double[checked(d * l)];

@@ -9,7 +9,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
         public const float HalfWidth = 10f;
 
         /// <summary>An n × dim layout with coordinates uniform in [−<paramref name="halfWidth"/>, <paramref name="halfWidth"/>) around <paramref name="center"/> (origin if null).</summary>
-        public static RowMatrix Uniform(int n, int dim, ulong seed, float halfWidth = HalfWidth, double[] center = null)
+        public static RowMatrix Uniform(int n, int dim, ulong seed, float halfWidth = HalfWidth, double[]? center = null)
         {
             var result = new RowMatrix(n, dim);
             var rng = FastRandom.ForStream(seed, 0x52414E44 /* "RAND" */);

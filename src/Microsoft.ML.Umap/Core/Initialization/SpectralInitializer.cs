@@ -31,7 +31,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
         private readonly FitMonitor _monitor;
         private readonly LanczosEigensolver.Settings _solverSettings;
 
-        public SpectralInitializer(int dim, ulong seed, int threads, FitMonitor monitor, LanczosEigensolver.Settings solverSettings = null)
+        public SpectralInitializer(int dim, ulong seed, int threads, FitMonitor monitor, LanczosEigensolver.Settings? solverSettings = null)
         {
             _dim = dim;
             _seed = seed;
@@ -47,7 +47,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
         /// <param name="graph">Symmetric weighted graph.</param>
         /// <param name="data">The input rows, used for component centroids when the graph is disconnected.</param>
         /// <param name="centroidDistance">Distance between two centroids, in the metric of the data.</param>
-        public double[] Layout(CsrMatrix graph, VectorSet data, RowDistance centroidDistance)
+        public double[]? Layout(CsrMatrix graph, VectorSet data, RowDistance centroidDistance)
         {
             int n = graph.Rows;
             var labels = ConnectedComponents.Label(graph, out int components);
@@ -129,7 +129,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
         /// </summary>
         private void PlaceComponent(CsrMatrix graph, List<int> vertices, int c, int components, double[] center, double range, double[] result)
         {
-            double[] local = null;
+            double[]? local = null;
             if (vertices.Count >= 2 * _dim && vertices.Count > _dim + 1)
             {
                 local = ComponentLayout(Subgraph(graph, vertices), out bool converged);

@@ -63,7 +63,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// each move), and it writes only its own coordinates.
         /// </summary>
         public static LayoutContext ForNewRow(float[] embedding, int dim, UmapGradient gradient, EdgeSampler sampler) =>
-            new LayoutContext(null, embedding, null, null, dim, embedding.Length / Math.Max(1, dim), gradient, sampler, 0, 0, 0f);
+            new LayoutContext(Array.Empty<float>(), embedding, Array.Empty<int>(), Array.Empty<int>(), dim, embedding.Length / Math.Max(1, dim), gradient, sampler, 0, 0, 0f);
 
         /// <summary>This context in <paramref name="epoch"/>, at learning rate <paramref name="alpha"/>.</summary>
         public LayoutContext ForEpoch(int epoch, float alpha) =>

@@ -25,7 +25,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         public ulong Seed { get; init; }
 
         /// <summary>The densMAP term (built for the same graph), or null for plain UMAP.</summary>
-        public DensityRegularization Density { get; init; }
+        public DensityRegularization? Density { get; init; }
 
         /// <summary>Threads to use; the result does not depend on it.</summary>
         public int Threads { get; init; } = 1;

@@ -31,7 +31,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         private readonly VectorSet _data;
         private readonly TDistance _distance;
         private readonly SearchGraph _graph;
-        private readonly RandomSketch _sketch;
+        private readonly RandomSketch? _sketch;
         private readonly RandomProjectionTree[] _trees;
         private readonly ThreadLocal<Scratch> _scratch;
 
@@ -55,7 +55,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// <summary>The nearest indexed points to <paramref name="query"/>, ascending by (distance, index), true distances.</summary>
         public void Query(VectorView query, Span<int> indices, Span<float> distances)
         {
-            var scratch = _scratch.Value;
+            var scratch = _scratch.Value!;
             int stamp = scratch.NextStamp();
             scratch.Candidates.Clear();
             NeighborHeap.Clear(distances, indices);

@@ -35,10 +35,10 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         private readonly int _threads;
         private readonly NNDescentSettings _settings;
         private readonly object _queryGate = new object();
-        private KnnGraph _graph;
-        private volatile GraphSearch<TDistance> _query;
+        private KnnGraph? _graph;
+        private volatile GraphSearch<TDistance>? _query;
 
-        public NNDescent(VectorSet data, TDistance distance, int threads, NNDescentSettings settings, KnnGraph graph = null)
+        public NNDescent(VectorSet data, TDistance distance, int threads, NNDescentSettings? settings, KnnGraph? graph = null)
         {
             _data = data ?? throw new ArgumentNullException(nameof(data));
             _distance = distance;
@@ -56,7 +56,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         public float Measure(VectorView x, VectorView y) => _distance.ToDistance(Distance.Reduced(in _distance, x, y));
 
         /// <summary>The graph the queries walk: from <see cref="ComputeGraph"/>, or given at construction.</summary>
-        public KnnGraph Graph => _graph;
+        public KnnGraph? Graph => _graph;
 
         /// <summary>
         /// Approximate query through the neighbour graph (see <see cref="GraphSearch{TDistance}"/>), whose

@@ -15,7 +15,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// data's neighbour graph (a fitted model's), approximate search answers queries from it without
         /// computing it again.
         /// </summary>
-        public static INearestNeighborSearch Create(VectorSet data, UmapParameters parameters, KnnGraph graph = null) => parameters.Metric switch
+        public static INearestNeighborSearch Create(VectorSet data, UmapParameters parameters, KnnGraph? graph = null) => parameters.Metric switch
         {
             UmapMetric.Euclidean => Create(data, parameters, default(EuclideanDistance), graph),
             UmapMetric.SquaredEuclidean => Create(data, parameters, default(SquaredEuclideanDistance), graph),
@@ -29,11 +29,11 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             UmapMetric.Hellinger => Create(data, parameters, default(HellingerDistance), graph),
             UmapMetric.Hamming => Create(data, parameters, default(HammingDistance), graph),
             UmapMetric.Jaccard => Create(data, parameters, default(JaccardDistance), graph),
-            UmapMetric.Custom => Create(data, parameters, new CustomDistance(parameters.CustomDistance), graph),
+            UmapMetric.Custom => Create(data, parameters, new CustomDistance(parameters.CustomDistance!), graph), // Validate requires it
             _ => throw new ArgumentOutOfRangeException(nameof(parameters), parameters.Metric, "Unknown metric."),
         };
 
-        private static INearestNeighborSearch Create<TDistance>(VectorSet data, UmapParameters parameters, TDistance distance, KnnGraph graph)
+        private static INearestNeighborSearch Create<TDistance>(VectorSet data, UmapParameters parameters, TDistance distance, KnnGraph? graph)
             where TDistance : struct, IDistance
         {
             if (parameters.UsesExactSearch(data.Count))

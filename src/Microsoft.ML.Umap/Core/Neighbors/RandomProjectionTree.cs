@@ -16,16 +16,18 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         // Margins this close to zero are ties: the point goes to a random side (as pynndescent does).
         private const float TieMargin = 1e-8f;
 
+        private readonly bool _routable;
         private readonly float[] _hyperplanes;
         private readonly float[] _offsets;
         private readonly int[] _children;
         private readonly int _dimension;
 
-        private RandomProjectionTree(int[] points, int[] leafStarts, int leafCount, float[] hyperplanes, float[] offsets, int[] children, int dimension)
+        private RandomProjectionTree(int[] points, int[] leafStarts, int leafCount, bool routable, float[] hyperplanes, float[] offsets, int[] children, int dimension)
         {
             Points = points;
             LeafStarts = leafStarts;
             LeafCount = leafCount;
+            _routable = routable;
             _hyperplanes = hyperplanes;
             _offsets = offsets;
             _children = children;
@@ -67,9 +69,9 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
             // Internal nodes, recorded only for queries; a child is a node index, or ~leaf for a leaf.
             int nodeCapacity = keepHyperplanes ? leafStarts.Length : 0;
-            var hyperplanes = keepHyperplanes ? new float[(long)nodeCapacity * dim] : null;
-            var offsets = keepHyperplanes ? new float[nodeCapacity] : null;
-            var children = keepHyperplanes ? new int[nodeCapacity * 2] : null;
+            var hyperplanes = keepHyperplanes ? new float[(long)nodeCapacity * dim] : Array.Empty<float>();
+            var offsets = keepHyperplanes ? new float[nodeCapacity] : Array.Empty<float>();
+            var children = keepHyperplanes ? new int[nodeCapacity * 2] : Array.Empty<int>();
             int nodeCount = 0;
 
             // Iterative depth-first split with an explicit stack; leaves come out left to right.
@@ -119,7 +121,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
             Array.Resize(ref leafStarts, leafCount + 1);
             leafStarts[leafCount] = n;
-            return new RandomProjectionTree(points, leafStarts, leafCount, hyperplanes, offsets, children, dim);
+            return new RandomProjectionTree(points, leafStarts, leafCount, keepHyperplanes, hyperplanes, offsets, children, dim);
         }
 
         /// <summary>
@@ -156,7 +158,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// <summary>The leaf a point falls in, following the kept hyperplanes (ties go left).</summary>
         public int FindLeaf(ReadOnlySpan<float> point)
         {
-            if (_children is null)
+            if (!_routable)
                 throw new InvalidOperationException("This tree was built without its hyperplanes.");
             if (LeafCount == 1)
                 return 0;

@@ -24,11 +24,11 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         private readonly float _scale;
 
         // Dense data: the matrix stored transposed (m rows of d), so each output value is one contiguous dot product.
-        private readonly float[] _projection;
+        private readonly float[] _projection = Array.Empty<float>();
 
         // Sparse data: the m entries of each used column, contiguous, at the slot the dictionary gives.
-        private readonly Dictionary<int, int> _slots;
-        private readonly float[] _columns;
+        private readonly Dictionary<int, int> _slots = new Dictionary<int, int>();
+        private readonly float[] _columns = Array.Empty<float>();
 
         private RandomSketch(VectorSet data, int outputDimension, ulong seed)
         {
@@ -38,7 +38,6 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             _scale = 1f / MathF.Sqrt(outputDimension);
             if (data is SparseVectorSet sparse)
             {
-                _slots = new Dictionary<int, int>();
                 foreach (int column in sparse.Indices)
                     _slots.TryAdd(column, _slots.Count);
                 _columns = new float[checked(_slots.Count * outputDimension)];
@@ -114,7 +113,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             For(data, dimension, seed)?.Project(data, threads) ?? ((DenseVectorSet)data).Matrix;
 
         /// <summary>The sketch for vectors like <paramref name="data"/>'s, or null when the rows are used as they are (dense, at most <paramref name="dimension"/> wide).</summary>
-        public static RandomSketch For(VectorSet data, int dimension, ulong seed) =>
+        public static RandomSketch? For(VectorSet data, int dimension, ulong seed) =>
             data is DenseVectorSet && data.Dimension <= dimension ? null : new RandomSketch(data, Math.Min(dimension, data.Dimension), seed);
 
         /// <summary>Entries (j, <paramref name="column"/>) for every j: the Gaussians the dense matrix holds at j·d + column.</summary>

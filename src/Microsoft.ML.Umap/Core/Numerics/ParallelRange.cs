@@ -17,7 +17,7 @@ namespace Microsoft.ML.Umap.Core.Numerics
         /// (inline when one thread or one chunk suffices).
         /// </summary>
         public static void For(int count, int chunkSize, int threads, Action<int, int> body, CancellationToken cancellation = default) =>
-            For<object>(count, chunkSize, threads, static () => null, (start, end, _) => body(start, end), static _ => { }, cancellation);
+            For<object?>(count, chunkSize, threads, static () => null, (start, end, _) => body(start, end), static _ => { }, cancellation);
 
         /// <summary>
         /// As <see cref="For(int, int, int, Action{int, int}, CancellationToken)"/>, handing each worker its own state:
@@ -56,7 +56,7 @@ namespace Microsoft.ML.Umap.Core.Numerics
             }
 
             int firstFailure = int.MaxValue;
-            Exception failure = null;
+            Exception? failure = null;
             var gate = new object();
             var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation };
             Parallel.For(0, chunks, options, rent, (c, _, worker) =>

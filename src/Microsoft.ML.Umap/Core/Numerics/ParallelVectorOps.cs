@@ -57,7 +57,7 @@ namespace Microsoft.ML.Umap.Core.Numerics
         /// <paramref name="basis"/>[0 .. <paramref name="count"/>) by classical Gram–Schmidt, and adds the
         /// coefficients removed to <paramref name="coefficients"/>.
         /// </summary>
-        public void Orthogonalize(double[] w, double[][] basis, int count, double[] coefficients)
+        public void Orthogonalize(double[] w, double[][] basis, int count, double[]? coefficients)
         {
             if (count == 0)
                 return;
