@@ -22,7 +22,7 @@ namespace Microsoft.ML.Umap.Plotting
         /// <summary>Default image height in pixels.</summary>
         public const int DefaultHeight = 600;
 
-        private readonly IPalette _palette = new ScottPlot.Palettes.Category10();
+        private readonly ScottPlot.Palettes.Category10 _palette = new();
 
         private EmbeddingPlot(string? title)
         {

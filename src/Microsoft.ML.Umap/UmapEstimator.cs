@@ -38,22 +38,18 @@ namespace Microsoft.ML.Umap
                 throw new ArgumentException("InputColumnName must name a column.", nameof(options));
             if (string.IsNullOrWhiteSpace(options.OutputColumnName))
                 throw new ArgumentException("OutputColumnName must name a column.", nameof(options));
-            if (options.Initialization == UmapInitialization.Custom && options.InitialCoordinates is null)
-                throw new ArgumentOutOfRangeException(nameof(Options.InitialCoordinates), "InitialCoordinates must be given when Initialization is Custom.");
+            UmapParameters.Check(options.Initialization != UmapInitialization.Custom || options.InitialCoordinates != null, nameof(Options.InitialCoordinates), null, "must be given when Initialization is Custom");
             if (options.LabelColumnName != null && string.IsNullOrWhiteSpace(options.LabelColumnName))
                 throw new ArgumentException("LabelColumnName must name a column, or be null for unsupervised UMAP.", nameof(options));
-            if (!Enum.IsDefined(options.TargetMetric))
-                throw new ArgumentOutOfRangeException(nameof(Options.TargetMetric), options.TargetMetric, "TargetMetric is not a known target metric.");
+            UmapParameters.Check(Enum.IsDefined(options.TargetMetric), nameof(Options.TargetMetric), options.TargetMetric, "is not a known target metric");
             if (options.CustomDistanceName != null)
             {
                 UmapCustomDistances.CheckName(options.CustomDistanceName, nameof(Options.CustomDistanceName));
-                if (options.Metric != UmapMetric.Custom)
-                    throw new ArgumentOutOfRangeException(nameof(Options.CustomDistanceName), options.CustomDistanceName, $"CustomDistanceName is only used with Metric = Custom (Metric is {options.Metric}).");
+                UmapParameters.Check(options.Metric == UmapMetric.Custom, nameof(Options.CustomDistanceName), options.CustomDistanceName, $"is only used with Metric = Custom (Metric is {options.Metric})");
             }
             if (options.NeighborsWithinLabel && (options.LabelColumnName is null || options.TargetMetric != UmapTargetMetric.Categorical))
                 throw new ArgumentException($"NeighborsWithinLabel needs a categorical label column: set LabelColumnName and TargetMetric = Categorical (TargetMetric is {options.TargetMetric}; LabelColumnName is {(options.LabelColumnName is null ? "not set" : $"'{options.LabelColumnName}'")}).", nameof(options));
-            if (options.NumberOfThreads is int threads && threads < 1)
-                throw new ArgumentOutOfRangeException(nameof(Options.NumberOfThreads), threads, "NumberOfThreads must be at least 1 (or null for all cores).");
+            UmapParameters.Check(options.NumberOfThreads is not < 1, nameof(Options.NumberOfThreads), options.NumberOfThreads, "must be at least 1 (or null for all cores)");
 
             _options = options;
             // The seed is drawn once, here, so fitting this estimator twice gives the same model, and an
@@ -180,7 +176,7 @@ namespace Microsoft.ML.Umap
             }
 
             var fit = UmapFitter.Fit(data, _parameters, monitor, target);
-            return new UmapTransformer(_host, fit.Model, InputColumnName, OutputColumnName, fit.StageDurations);
+            return new UmapTransformer(fit.Model, InputColumnName, OutputColumnName, fit.StageDurations);
         }
 
         private static Core.Numerics.RowMatrix CoordinatesMatrix(float[][] rows, int components)
@@ -189,12 +185,12 @@ namespace Microsoft.ML.Umap
             for (int i = 0; i < rows.Length; i++)
             {
                 var row = rows[i];
-                if (row is null || row.Length != components)
-                    throw new ArgumentOutOfRangeException(nameof(Options.InitialCoordinates), $"InitialCoordinates row {i} has {row?.Length.ToString(CultureInfo.InvariantCulture) ?? "no"} values; every row needs NumberOfComponents ({components}).");
+                if (row?.Length != components)
+                    UmapParameters.Reject(nameof(Options.InitialCoordinates), $"row {i} of {row?.Length.ToString(CultureInfo.InvariantCulture) ?? "no"} values", $"needs NumberOfComponents ({components}) values in every row");
                 for (int d = 0; d < components; d++)
                 {
                     if (!float.IsFinite(row[d]))
-                        throw new ArgumentOutOfRangeException(nameof(Options.InitialCoordinates), $"InitialCoordinates row {i} holds {row[d]}; coordinates must be finite.");
+                        UmapParameters.Reject(nameof(Options.InitialCoordinates), $"{row[d].ToString(CultureInfo.InvariantCulture)} in row {i}", "must hold finite coordinates");
                 }
                 row.CopyTo(values, i * components);
             }

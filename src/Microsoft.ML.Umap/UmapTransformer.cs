@@ -36,12 +36,10 @@ namespace Microsoft.ML.Umap
         // Column names are short; anything longer in a file is corruption, refused before allocating.
         private const int MaximumNameBytes = 4096;
 
-        private readonly IHost _host;
         private readonly TimeSpan[]? _stageDurations;
 
-        internal UmapTransformer(IHost host, UmapModel model, string inputColumnName, string outputColumnName, TimeSpan[]? stageDurations)
+        internal UmapTransformer(UmapModel model, string inputColumnName, string outputColumnName, TimeSpan[]? stageDurations)
         {
-            _host = host;
             Model = model;
             InputColumnName = inputColumnName;
             OutputColumnName = outputColumnName;
@@ -169,8 +167,7 @@ namespace Microsoft.ML.Umap
             string input = ReadName(reader);
             string output = ReadName(reader);
             var model = UmapModelFormat.Read(stream, UmapParameters.DefaultThreads);
-            IHostEnvironment env = mlContext;
-            return new UmapTransformer(env.Register(nameof(UmapTransformer)), model, input, output, null);
+            return new UmapTransformer(model, input, output, null);
         }
 
         private static void WriteName(BinaryWriter writer, string name)
@@ -221,6 +218,7 @@ namespace Microsoft.ML.Umap
         }
 
         // Called by ML.NET's component catalog (through reflection) when it meets the loader signature.
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("CodeQuality", "IDE0051:Remove unused private members", Justification = "Found by reflection through LoadableClass.")]
         private static UmapTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
         {
             ArgumentNullException.ThrowIfNull(env);
@@ -230,7 +228,7 @@ namespace Microsoft.ML.Umap
             UmapModel? model = null;
             if (!ctx.TryLoadBinaryStream(ModelEntry, reader => model = UmapModelFormat.Read(reader.BaseStream, UmapParameters.DefaultThreads)) || model is null)
                 throw new InvalidDataException($"The UMAP transformer's model entry '{ModelEntry}' is missing from the ML.NET model file.");
-            return new UmapTransformer(env.Register(nameof(UmapTransformer)), model, input, output, null);
+            return new UmapTransformer(model, input, output, null);
         }
     }
 }

@@ -220,8 +220,7 @@ namespace Microsoft.ML.Umap.Core
 
         private static RowMatrix CustomLayout(int n, UmapParameters parameters)
         {
-            if (parameters.InitialCoordinates is null)
-                throw new ArgumentOutOfRangeException(nameof(UmapParameters.InitialCoordinates), "InitialCoordinates must be given when Initialization is Custom.");
+            UmapParameters.Check(parameters.InitialCoordinates != null, nameof(UmapParameters.InitialCoordinates), null, "must be given when Initialization is Custom");
             if (parameters.InitialCoordinates.Rows != n)
                 throw new ArgumentException($"InitialCoordinates has {parameters.InitialCoordinates.Rows} rows but the data has {n}.", nameof(parameters));
             return CustomInitializer.Layout(parameters.InitialCoordinates, parameters.Seed, parameters.NumberOfThreads);

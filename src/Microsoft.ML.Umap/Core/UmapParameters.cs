@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.ML.Umap.Core.Layout;
 using Microsoft.ML.Umap.Core.Numerics;
 
@@ -139,10 +140,16 @@ namespace Microsoft.ML.Umap.Core
         public static bool IsCurveB(double b) => b > 0 && b <= UmapLimits.MaximumB;
 
         /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for <paramref name="name"/> unless <paramref name="condition"/> holds.</summary>
-        internal static void Check(bool condition, string name, object? value, string rule)
+        /// <remarks>The parameter name is the option's (what the user set), not the method parameter that carried it.</remarks>
+        internal static void Check([DoesNotReturnIf(false)] bool condition, string name, object? value, string rule)
         {
             if (!condition)
-                throw new ArgumentOutOfRangeException(name, value, $"{name} {rule}; got {value ?? "null"}.");
+                Reject(name, value, rule);
         }
+
+        /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> saying that option <paramref name="name"/> <paramref name="rule"/>.</summary>
+        [DoesNotReturn]
+        internal static void Reject(string name, object? value, string rule) =>
+            throw new ArgumentOutOfRangeException(name, value, $"{name} {rule}; got {value ?? "null"}.");
     }
 }

@@ -18,8 +18,7 @@ namespace Microsoft.ML.Umap.MlNet
             FeatureColumn = FeatureColumnReader.Check(inputSchema, transformer.InputColumnName);
             if (FeatureColumn.Type is VectorDataViewType { Size: > 0 } known && known.Size != transformer.Model.FeatureCount)
             {
-                throw new ArgumentOutOfRangeException("inputSchema",
-                    $"Schema mismatch for input column '{transformer.InputColumnName}': expected a vector of {transformer.Model.FeatureCount} Single values (as in training), got {FeatureColumn.Type}.");
+                throw SchemaErrors.Mismatch("input", transformer.InputColumnName, $"a vector of {transformer.Model.FeatureCount} Single values (as in training)", FeatureColumn.Type.ToString() ?? "unknown");
             }
 
             var builder = new DataViewSchema.Builder();

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using Microsoft.ML.Data;
 using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Numerics;
@@ -183,10 +182,8 @@ namespace Microsoft.ML.Umap.MlNet
             };
         }
 
-        private static ArgumentOutOfRangeException Mismatch(string name, string found) =>
-            new ArgumentOutOfRangeException("inputSchema", $"Schema mismatch for input column '{name}': expected {Expected}, got {found}.");
+        private static ArgumentOutOfRangeException Mismatch(string name, string found) => SchemaErrors.Mismatch("input", name, Expected, found);
 
-        private static ArgumentOutOfRangeException NotFound(string name) =>
-            new ArgumentOutOfRangeException("inputSchema", $"Input column '{name}' not found.");
+        private static ArgumentOutOfRangeException NotFound(string name) => SchemaErrors.ColumnNotFound("input", name);
     }
 }

@@ -26,13 +26,13 @@ namespace Microsoft.ML.Umap.MlNet
                     throw Mismatch(name, column.ItemType?.ToString() ?? "unknown", metric);
                 return;
             }
-            throw new ArgumentOutOfRangeException("inputSchema", $"Label column '{name}' not found.");
+            throw SchemaErrors.ColumnNotFound("label", name);
         }
 
         /// <summary>The labels of every row, in order.</summary>
         public static SupervisionTarget Read(IDataView data, string name, UmapTargetMetric metric, Core.FitMonitor monitor)
         {
-            var column = data.Schema.GetColumnOrNull(name) ?? throw new ArgumentOutOfRangeException("inputSchema", $"Label column '{name}' not found.");
+            var column = data.Schema.GetColumnOrNull(name) ?? throw SchemaErrors.ColumnNotFound("label", name);
             var type = column.Type;
             if (!IsSupported(type, type is KeyDataViewType, metric))
                 throw Mismatch(name, type.ToString() ?? "unknown", metric);
@@ -63,7 +63,7 @@ namespace Microsoft.ML.Umap.MlNet
         /// </summary>
         public static string?[] ReadClassKeys(IDataView data, string name, Core.FitMonitor monitor)
         {
-            var column = data.Schema.GetColumnOrNull(name) ?? throw new ArgumentOutOfRangeException("inputSchema", $"Label column '{name}' not found.");
+            var column = data.Schema.GetColumnOrNull(name) ?? throw SchemaErrors.ColumnNotFound("label", name);
             if (!IsSupported(column.Type, column.Type is KeyDataViewType, UmapTargetMetric.Categorical))
                 throw Mismatch(name, column.Type.ToString() ?? "unknown", UmapTargetMetric.Categorical);
             using var cursor = data.GetRowCursor(new[] { column });
@@ -110,9 +110,7 @@ namespace Microsoft.ML.Umap.MlNet
         }
 
         private static ArgumentOutOfRangeException Mismatch(string name, string found, UmapTargetMetric metric) =>
-            new ArgumentOutOfRangeException("inputSchema", metric == UmapTargetMetric.Euclidean
-                ? $"Schema mismatch for label column '{name}': a Euclidean target needs a Single or Double scalar, got {found}."
-                : $"Schema mismatch for label column '{name}': expected {Expected}, got {found}.");
+            SchemaErrors.Mismatch("label", name, metric == UmapTargetMetric.Euclidean ? "a Single or Double scalar (a Euclidean target)" : Expected, found);
 
         private static Func<double> NumericGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
         {
@@ -167,7 +165,7 @@ namespace Microsoft.ML.Umap.MlNet
                 : raw == typeof(uint) ? Read<uint>(cursor, column, v => v)
                 : raw == typeof(long) ? Read<long>(cursor, column, v => v)
                 : raw == typeof(ulong) ? Read<ulong>(cursor, column, v => v)
-                : throw new ArgumentOutOfRangeException("inputSchema", $"Unsupported label type {column.Type}.");
+                : throw SchemaErrors.Mismatch("label", column.Name, Expected, column.Type.ToString() ?? "unknown");
             return () =>
             {
                 double value = read();

@@ -1,4 +1,3 @@
-using System;
 using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Collections.Generic;
 using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Graph;
@@ -85,7 +86,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
             };
             var result = LanczosEigensolver.Largest(op, _dim, new[] { trivial }, settings, _monitor.Cancellation);
             converged = result.Converged;
-            _monitor.Info($"Spectral initialisation: {result.Multiplications} sparse products, eigenvalues of the Laplacian {string.Join(", ", Array.ConvertAll(result.Values, v => (1 - v).ToString("G4")))}{(converged ? "" : " (not converged)")}.");
+            _monitor.Info($"Spectral initialisation: {result.Multiplications} sparse products, eigenvalues of the Laplacian {string.Join(", ", Array.ConvertAll(result.Values, v => (1 - v).ToString("G4", CultureInfo.InvariantCulture)))}{(converged ? "" : " (not converged)")}.");
 
             var layout = new double[n * _dim];
             for (int d = 0; d < _dim; d++)

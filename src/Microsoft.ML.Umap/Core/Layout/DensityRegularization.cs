@@ -1,8 +1,10 @@
 using System;
 using System.Linq;
 using System.Runtime.CompilerServices;
+#if NET9_0_OR_GREATER
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+#endif
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;

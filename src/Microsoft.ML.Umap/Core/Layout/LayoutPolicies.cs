@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+#if NET9_0_OR_GREATER
 using System.Runtime.Intrinsics;
+#endif
 
 namespace Microsoft.ML.Umap.Core.Layout
 {

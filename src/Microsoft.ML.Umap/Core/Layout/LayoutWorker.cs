@@ -1,3 +1,4 @@
+using System;
 #if NET9_0_OR_GREATER
 using System.Runtime.Intrinsics;
 #endif
@@ -23,20 +24,20 @@ namespace Microsoft.ML.Umap.Core.Layout
         public int[] Starts = new int[1];
 
         /// <summary>The chunk's vertices in replay order, and their sort keys.</summary>
-        public int[] Order = new int[0];
+        public int[] Order = Array.Empty<int>();
 
-        public int[] Keys = new int[0];
+        public int[] Keys = Array.Empty<int>();
 
         /// <summary>Vectorised replay: the lanes' moves interleaved, the positions of attractions among them, and every step's lanes' steps per axis.</summary>
-        public int[] Interleaved = new int[0];
+        public int[] Interleaved = Array.Empty<int>();
 
-        public int[] Pulls = new int[0];
+        public int[] Pulls = Array.Empty<int>();
 
-        public float[] Steps = new float[0];
+        public float[] Steps = Array.Empty<float>();
 
 #if NET9_0_OR_GREATER
         /// <summary>Vectorised replay: the lanes' coordinates per axis, then their differences to the other ends.</summary>
-        public Vector256<float>[] Axes = new Vector256<float>[0];
+        public Vector256<float>[] Axes = Array.Empty<Vector256<float>>();
 #endif
 
         /// <summary>Room for a chunk of <paramref name="vertices"/> vertices.</summary>

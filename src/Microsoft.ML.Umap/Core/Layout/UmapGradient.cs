@@ -1,6 +1,10 @@
+#if !NET9_0_OR_GREATER
 using System;
+#endif
 using System.Runtime.CompilerServices;
+#if NET9_0_OR_GREATER
 using System.Runtime.Intrinsics;
+#endif
 using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Layout
@@ -20,7 +24,9 @@ namespace Microsoft.ML.Umap.Core.Layout
         public const float RepulsionEpsilon = 0.001f;
 
         private readonly float _a;
-        private readonly float _b;
+#if NET9_0_OR_GREATER
+        private readonly float _b; // the vector path's exp(b·ln d²); the scalar path uses _powerB
+#endif
         private readonly float _minusTwoAB;
         private readonly float _twoGammaB;
         private readonly FixedPower _powerB;
@@ -28,7 +34,9 @@ namespace Microsoft.ML.Umap.Core.Layout
         public UmapGradient(double a, double b, double repulsionStrength)
         {
             _a = (float)a;
+#if NET9_0_OR_GREATER
             _b = (float)b;
+#endif
             _minusTwoAB = (float)(-2.0 * a * b);
             _twoGammaB = (float)(2.0 * repulsionStrength * b);
             _powerB = new FixedPower(b);

@@ -1,6 +1,6 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Threading;
 using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Numerics;
 
@@ -10,7 +10,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
     /// Approximate nearest-neighbour queries over an indexed set (pynndescent's query): the query is routed down a
     /// few random-projection trees to leaves whose points seed a best-first walk of the search graph, which stops
     /// once every unexpanded candidate is farther than (1 + ε) times the k-th best distance found. Thread-safe;
-    /// each thread keeps its own scratch space. The result depends only on the query and the index.
+    /// concurrent queries take separate scratch space. The result depends only on the query and the index.
     /// </summary>
     internal sealed class GraphSearch<TDistance>
         where TDistance : struct, IDistance
@@ -33,7 +33,8 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         private readonly SearchGraph _graph;
         private readonly RandomSketch? _sketch;
         private readonly RandomProjectionTree[] _trees;
-        private readonly ThreadLocal<Scratch> _scratch;
+        // Working memory of finished queries, taken by the next (no thread affinity, nothing to dispose).
+        private readonly ConcurrentBag<Scratch> _idleScratch = new();
 
         /// <summary>Builds the query structures for <paramref name="data"/> from its k-nearest-neighbour graph.</summary>
         public GraphSearch(VectorSet data, TDistance distance, KnnGraph knn, int leafSize, int sketchDimension, ulong seed, int threads)
@@ -49,13 +50,24 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 for (int t = start; t < end; t++)
                     _trees[t] = RandomProjectionTree.Build(sketched, leafSize, FastRandom.Mix(seed ^ (0x5EA4C4UL + (ulong)t)), keepHyperplanes: true, angular: distance.IsAngular);
             });
-            _scratch = new ThreadLocal<Scratch>(() => new Scratch(data.Count, _sketch?.OutputDimension ?? data.Dimension));
         }
 
         /// <summary>The nearest indexed points to <paramref name="query"/>, ascending by (distance, index), true distances.</summary>
         public void Query(VectorView query, Span<int> indices, Span<float> distances)
         {
-            var scratch = _scratch.Value!;
+            var scratch = _idleScratch.TryTake(out var idle) ? idle : new Scratch(_data.Count, _sketch?.OutputDimension ?? _data.Dimension);
+            try
+            {
+                Query(query, indices, distances, scratch);
+            }
+            finally
+            {
+                _idleScratch.Add(scratch);
+            }
+        }
+
+        private void Query(VectorView query, Span<int> indices, Span<float> distances, Scratch scratch)
+        {
             int stamp = scratch.NextStamp();
             scratch.Candidates.Clear();
             NeighborHeap.Clear(distances, indices);
@@ -136,7 +148,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         private float Bound(ReadOnlySpan<int> indices, ReadOnlySpan<float> distances) =>
             indices[0] < 0 ? float.PositiveInfinity : _distance.ToDistance(distances[0]) * (1f + Epsilon);
 
-        /// <summary>Per-thread working memory of a query.</summary>
+        /// <summary>The working memory of one query at a time.</summary>
         private sealed class Scratch
         {
             private int _stamp;
