@@ -16,6 +16,7 @@ namespace Microsoft.ML.Umap.Tests.Documentation
     /// the console captured; they change the working directory, so they run alone.
     /// </summary>
     [Collection(ProcessWideState.Name)]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
     public class DocumentationTests
     {
         private readonly ITestOutputHelper _output;

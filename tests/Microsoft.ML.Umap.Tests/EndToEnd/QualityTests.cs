@@ -13,6 +13,7 @@ namespace Microsoft.ML.Umap.Tests.EndToEnd
     /// umap-learn 0.5.3 on the same data (digits: kNN 0.985–0.988, trustworthiness 0.987; MNIST 10k: kNN 0.944,
     /// trustworthiness 0.960).
     /// </summary>
+    [Trait(TestCategory.Name, TestCategory.Slow)]
     public class QualityTests
     {
         private readonly ITestOutputHelper _output;

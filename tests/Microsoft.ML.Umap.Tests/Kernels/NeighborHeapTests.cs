@@ -15,7 +15,7 @@ namespace Microsoft.ML.Umap.Tests.Kernels
             var distances = new float[7];
             var indices = new int[7];
             NeighborHeap.Clear(distances, indices);
-            foreach (var (d, i) in candidates.Reverse())
+            foreach (var (d, i) in Enumerable.Reverse(candidates))
                 NeighborHeap.Push(distances, indices, d, i);
             NeighborHeap.SortAscending(distances, indices);
 

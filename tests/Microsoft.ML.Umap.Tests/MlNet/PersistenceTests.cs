@@ -36,6 +36,7 @@ namespace Microsoft.ML.Umap.Tests.MlNet
             return (ml, train, held, model, train.Schema);
         }
 
+        [Trait(TestCategory.Name, TestCategory.Slow)]
         [Theory]
         [InlineData(false)]
         [InlineData(true)]
@@ -126,6 +127,7 @@ namespace Microsoft.ML.Umap.Tests.MlNet
 #pragma warning restore CS0618
         }
 
+        [Trait(TestCategory.Name, TestCategory.Slow)]
         [Fact]
         public void AFreshProcessLoadsTheModelAndGivesTheSameEmbedding()
         {
@@ -136,8 +138,8 @@ namespace Microsoft.ML.Umap.Tests.MlNet
             string input = Path.Combine(_directory, "rows.f32"), output = Path.Combine(_directory, "embedding.f32");
             File.WriteAllBytes(input, MemoryMarshal.AsBytes(heldRows.SelectMany(r => r.Features).ToArray().AsSpan()).ToArray());
 
-            var checker = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Microsoft.ML.Umap.LoadCheck", "bin",
-                new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "Microsoft.ML.Umap.LoadCheck.dll");
+            // The test project's build copies LoadCheck here (see CopyLoadCheck in its .csproj).
+            var checker = Path.Combine(AppContext.BaseDirectory, "LoadCheck", "Microsoft.ML.Umap.LoadCheck.dll");
             Assert.True(File.Exists(checker), $"LoadCheck not built at {checker}");
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var arg in new[] { checker, modelPath, input, "64", output })

@@ -43,6 +43,7 @@ namespace Microsoft.ML.Umap.Tests.MlNet
             return documents;
         }
 
+        [Trait(TestCategory.Name, TestCategory.Slow)]
         [Theory]
         [InlineData(UmapNeighborSearch.Exact)]
         [InlineData(UmapNeighborSearch.Approximate)]

@@ -81,6 +81,7 @@ namespace Microsoft.ML.Umap.Tests.MlNet
             return result;
         }
 
+        [Trait(TestCategory.Name, TestCategory.Slow)]
         [Fact]
         public void SemiSupervisedDigitsImproveTheHiddenHalfAndKeepTheLabelledHalf()
         {
@@ -90,6 +91,7 @@ namespace Microsoft.ML.Umap.Tests.MlNet
             Assert.True(hiddenAccuracy >= unsupervisedHidden - 0.005, $"hidden half {hiddenAccuracy:F4} vs unsupervised {unsupervisedHidden:F4}");
         }
 
+        [Trait(TestCategory.Name, TestCategory.Slow)]
         [Fact]
         public void NeighborsWithinLabelPutEveryLabelledDigitWithItsClass()
         {

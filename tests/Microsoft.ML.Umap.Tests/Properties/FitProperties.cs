@@ -7,6 +7,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Umap.Core;
 using Xunit;
 using Xunit.Abstractions;
+using Microsoft.ML.Umap.Tests.Helpers;
 
 namespace Microsoft.ML.Umap.Tests.Properties
 {
@@ -126,6 +127,7 @@ namespace Microsoft.ML.Umap.Tests.Properties
                 (settings.Metric == UmapMetric.Custom && data.Dimension > 4096 ? data with { Dimension = 4096 } : data,
                  settings.Epochs is null && data.Rows > 200 ? settings with { Epochs = 20 } : settings));
 
+        [Trait(TestCategory.Name, TestCategory.Slow)]
         [Fact]
         public void AFitAndItsTransformAreFiniteOrFailWithAContractException() =>
             PropertyRunner.Run(Cases, c => Check(c.Data, c.Settings), ciCases: 120, _output);

@@ -78,6 +78,7 @@ namespace Microsoft.ML.Umap.Tests.Reliability
             AssertFinite(FitAndEmbed(ml, data, Quick(UmapNeighborSearch.Approximate)), 5000);
         }
 
+        [Trait(TestCategory.Name, TestCategory.Slow)]
         [Theory]
         [InlineData(UmapMetric.Euclidean)]
         [InlineData(UmapMetric.Cosine)]

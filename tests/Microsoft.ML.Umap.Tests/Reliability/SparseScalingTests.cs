@@ -34,6 +34,7 @@ namespace Microsoft.ML.Umap.Tests.Reliability
         private static (List<SparseRow> Narrow, List<SparseRow> Wide) SameRows(List<SparseRow> rows, int wide) =>
             (rows, rows.Select(r => new SparseRow(wide, r.Indices.Select(i => (int)((long)i * 4099 % wide)).OrderBy(i => i).ToArray(), r.Values)).ToList());
 
+        [Trait(TestCategory.Name, TestCategory.Slow)]
         [Fact]
         public void AWideSparseColumnAllocatesAboutWhatANarrowOneDoes()
         {

@@ -47,6 +47,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
             return rows.Average(i => Math.Sqrt(Math.Pow(embedding.ReadOnlyRow(i)[0] - cx, 2) + Math.Pow(embedding.ReadOnlyRow(i)[1] - cy, 2)));
         }
 
+        [Trait(TestCategory.Name, TestCategory.Slow)]
         [Fact]
         public void DenseBlobsStaySmallAndSparseOnesLarge()
         {

@@ -39,6 +39,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
             Assert.InRange(distanceRatio, 1.0, 1.01);
         }
 
+        [Trait(TestCategory.Name, TestCategory.Slow)]
         [Fact]
         public void RecallOnMnistIsAtLeast97Percent()
         {
