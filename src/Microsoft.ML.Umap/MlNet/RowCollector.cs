@@ -17,10 +17,10 @@ namespace Microsoft.ML.Umap.MlNet
 
         /// <summary>
         /// Rows that came as sparse buffers are stored sparse only when fewer than this share of the column's values
-        /// are non-zero (or the dense matrix would not fit in one array). Dense distance kernels beat the sparse ones
-        /// at any density above about 1% on MNIST-like rows (the benchmarks' "storage" mode: 15x at 10%, 30x at 20%),
-        /// so a column that ML.NET hands over partly sparse (NormalizeMinMax keeps zeros implicit) is stored as if it
-        /// had come dense, and gives the same embedding. Below 5% a dense copy would cost over 10x the memory.
+        /// are non-zero (or the dense matrix would not fit in one array). The dense kernels are faster at every
+        /// density, so a column that ML.NET hands over partly sparse (NormalizeMinMax keeps zeros implicit) is stored
+        /// as if it had come dense, and gives the same embedding; below 5% a dense copy would cost over 10 times the
+        /// memory. Figures: docs/measurements.md.
         /// </summary>
         public const double SparseBelowDensity = 0.05;
 

@@ -11,8 +11,8 @@ using Xunit.Abstractions;
 namespace Microsoft.ML.Umap.Tests.Documentation
 {
     /// <summary>
-    /// Every C# block of README.md and docs/ compiles and runs as written (issue 13: the README's quick start used to
-    /// fail verbatim). Each runs from a scratch folder holding the repository's data/, as from the repository root, with
+    /// Every C# block of README.md and docs/ compiles and runs as written, so a snippet a reader copies cannot drift
+    /// from the library. Each runs from a scratch folder holding the repository's data/, as from the repository root, with
     /// the console captured; they change the working directory, so they run alone.
     /// </summary>
     [Collection(ProcessWideState.Name)]

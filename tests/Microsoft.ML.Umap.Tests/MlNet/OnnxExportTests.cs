@@ -8,8 +8,8 @@ namespace Microsoft.ML.Umap.Tests.MlNet
 {
     /// <summary>
     /// UMAP's transform (a neighbour search over the training rows, then an iterative optimisation) has no ONNX form.
-    /// ML.NET's converter used to report success and write a graph that passed the embedding through as an input
-    /// (issue 13); the export must fail instead, saying why.
+    /// Left to itself, ML.NET's converter reports success and writes a graph that passes the embedding through as an
+    /// input; the export must fail instead, saying why.
     /// </summary>
     public class OnnxExportTests
     {

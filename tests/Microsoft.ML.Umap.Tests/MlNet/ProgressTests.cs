@@ -11,7 +11,7 @@ using Xunit;
 namespace Microsoft.ML.Umap.Tests.MlNet
 {
     /// <summary>
-    /// Progress that reads right (issue 13): stages in order, each from 0 to a total known from its first report, the
+    /// Progress that reads right: stages in order, each from 0 to a total known from its first report, the
     /// fraction never falling, and every report delivered before Fit returns, even through System.Progress.
     /// </summary>
     public class ProgressTests

@@ -139,8 +139,8 @@ namespace Microsoft.ML.Umap.Tests.MlNet
         [Fact]
         public void AColumnNormalizeMinMaxHandsOverPartlySparseIsStoredDenseAndEmbedsAsTheDenseValuesDo()
         {
-            // Issue 13: NormalizeMinMax leaves zeros implicit in some rows; the column used to be stored (and searched)
-            // sparsely, 4-10 times slower. The values are the same, so the embedding must be the same too.
+            // NormalizeMinMax leaves zeros implicit in some rows; stored (and searched) sparsely, the column would be
+            // several times slower. The values are the same, so the embedding must be the same too.
             var ml = new MLContext(seed: 1);
             var digits = Samples.Datasets.Digits();
             var raw = MlNetData.Load(ml, new RowMatrix(digits.Features, digits.Rows, digits.Columns));

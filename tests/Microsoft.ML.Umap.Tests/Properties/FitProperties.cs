@@ -62,7 +62,7 @@ namespace Microsoft.ML.Umap.Tests.Properties
     }
 
     /// <summary>
-    /// The property behind issue 12: whatever the data's shape and values, and whatever the options within their
+    /// The library's reliability property: whatever the data's shape and values, and whatever the options within their
     /// ranges, a fit and a transform either give finite coordinates of the right shape, or throw a documented
     /// exception that says what is wrong. A model that fits also saves, loads, and places new rows exactly as before.
     /// </summary>

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Microsoft.ML.Umap.Tests.Quality
 {
-    /// <summary>The quality measures read a pipeline's output directly (issue 13): the same numbers as the array forms.</summary>
+    /// <summary>The quality measures read a pipeline's output directly: the same numbers as the array forms.</summary>
     public class DataViewMetricsTests
     {
         public sealed class Digit

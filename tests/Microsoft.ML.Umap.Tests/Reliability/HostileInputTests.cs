@@ -12,8 +12,8 @@ using Xunit;
 namespace Microsoft.ML.Umap.Tests.Reliability
 {
     /// <summary>
-    /// Regression tests for the crashes a hostile user found with data (issue 12, defects 1, 2, 6 and 7): each
-    /// failed before its fix with an internal exception, a hang or a silent NaN.
+    /// Regression tests for data that once crashed a fit: each of these inputs gave an internal exception, a hang or
+    /// a silent NaN before the library guarded against it.
     /// </summary>
     public class HostileInputTests
     {
@@ -36,7 +36,7 @@ namespace Microsoft.ML.Umap.Tests.Reliability
             }
         }
 
-        // Defect 1: the trees assumed every leaf holds at least half a leaf of points.
+        // The trees must not assume every leaf holds at least half a leaf of points.
 
         [Theory]
         [InlineData(0.5, false)]
@@ -107,7 +107,7 @@ namespace Microsoft.ML.Umap.Tests.Reliability
             Assert.Equal("chunk 3", e.Message);
         }
 
-        // Defect 2: smooth kNN indexed an empty list of positive distances.
+        // Smooth kNN must not index an empty list of positive distances.
 
         [Fact]
         public void TheLocalRadiusOfARowWithoutAPositiveDistanceIsZero()
@@ -218,7 +218,7 @@ namespace Microsoft.ML.Umap.Tests.Reliability
             Assert.Contains("slot 1", e2.Message);
         }
 
-        // Defect 6: memory and time must follow the non-zeros, not the declared width of a sparse column.
+        // Memory and time must follow the non-zeros, not the declared width of a sparse column.
 
         [Fact]
         public void ASparseColumnOfTwoToThe25SlotsFitsAndTransforms()

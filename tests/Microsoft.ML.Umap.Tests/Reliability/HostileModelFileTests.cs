@@ -9,7 +9,7 @@ using Xunit;
 namespace Microsoft.ML.Umap.Tests.Reliability
 {
     /// <summary>
-    /// Crafted model files (issue 12, defects 3 and 4): every field read from a file is range-checked at load, after
+    /// Crafted model files: every field read from a file is range-checked at load, after
     /// the checksum, so a file with a valid checksum and a hostile field fails with <see cref="InvalidDataException"/>
     /// rather than an internal exception, a hang or NaN.
     /// </summary>

@@ -8,8 +8,8 @@ using Xunit;
 namespace Microsoft.ML.Umap.Tests.Reliability
 {
     /// <summary>
-    /// Every option has a documented range (see <see cref="UmapLimits"/>), checked when the estimator is created
-    /// (issue 12, defects 4 and 5): values past it used to overflow, hang or return NaN.
+    /// Every option has a documented range (see <see cref="UmapLimits"/>), checked when the estimator is created:
+    /// values past it would overflow, hang or return NaN.
     /// </summary>
     public class OptionRangeTests
     {

@@ -9,7 +9,7 @@ using Xunit;
 namespace Microsoft.ML.Umap.Tests.Reliability
 {
     /// <summary>
-    /// Memory follows a sparse column's non-zeros, not its declared width (issue 12, defects 6 and 7): hashed text
+    /// Memory follows a sparse column's non-zeros, not its declared width: hashed text
     /// features of 2^20 to 2^24 slots are ordinary ML.NET input. Each test fits the same rows declared at a narrow
     /// and at a very wide width and compares what the two fits allocate.
     /// </summary>

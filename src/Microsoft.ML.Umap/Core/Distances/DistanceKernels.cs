@@ -8,8 +8,9 @@ namespace Microsoft.ML.Umap.Core.Distances
 {
     /// <summary>
     /// SIMD distance kernels over dense float vectors. Each has one wide path (512-bit where the hardware
-    /// runs it natively, else 256-bit) and a scalar tail; results may differ from a plain loop in the last
-    /// bits because the summation order differs.
+    /// runs it natively, else 256-bit; the 512-bit path is a quarter faster on MNIST-wide rows, see
+    /// docs/measurements.md) and a scalar tail; results may differ from a plain loop in the last bits because the
+    /// summation order differs.
     /// </summary>
     internal static class DistanceKernels
     {

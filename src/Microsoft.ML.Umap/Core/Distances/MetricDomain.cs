@@ -6,9 +6,10 @@ namespace Microsoft.ML.Umap.Core.Distances
 {
     /// <summary>
     /// The rows a metric can measure: finite values are not enough, since distances are computed in single
-    /// precision and a row of values near 1e20 overflows a squared distance (it used to surface as an eigensolver
-    /// failure, or as NaN). Each row is checked once, in double precision, against a bound that keeps every
-    /// distance it takes part in finite, with a margin for rounding; Hellinger also needs non-negative values.
+    /// precision and a row of values near 1e20 overflows a squared distance, which would surface stages later as an
+    /// eigensolver failure or NaN coordinates. Each row is checked once, in double precision, against a bound that
+    /// keeps every distance it takes part in finite, with a margin for rounding; Hellinger also needs non-negative
+    /// values.
     /// </summary>
     internal readonly struct MetricDomain
     {

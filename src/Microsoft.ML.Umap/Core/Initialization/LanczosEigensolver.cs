@@ -39,7 +39,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
 
             /// <summary>
             /// Largest Krylov basis kept in memory (n-vectors); raised to 2·count + 2 if smaller. More vectors mean
-            /// fewer restarts but costlier reorthogonalisation; on MNIST 70k, 16–32 is fastest (about 150 products).
+            /// fewer restarts but costlier reorthogonalisation (docs/measurements.md).
             /// </summary>
             public int MaximumBasisSize { get; init; } = 24;
 

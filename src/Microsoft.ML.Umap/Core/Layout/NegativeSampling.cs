@@ -11,8 +11,8 @@ namespace Microsoft.ML.Umap.Core.Layout
     /// <remarks>
     /// Samples must be applied one after the other (see <see cref="MoveSchedule"/>). Summing a batch measured from
     /// one position instead, which vectorises well, over-pushes a point sitting in a dense spot, where several
-    /// clipped ±4 steps add up before it has moved away: on MNIST that spread the embedding to about twice
-    /// umap-learn's extent and moved its quality figures away from the reference.
+    /// clipped ±4 steps add up before it has moved away, and spreads the embedding far beyond umap-learn's
+    /// (docs/measurements.md).
     /// </remarks>
     internal static class NegativeSampling
     {

@@ -10,10 +10,9 @@ namespace Microsoft.ML.Umap.Core.Layout
     /// i adds the step to j's tally, and j takes its tally when the block of vertices that i belongs to is done.
     /// </summary>
     /// <remarks>
-    /// The step is the one i computed from where i stood at that moment, which is what makes this match umap-learn:
-    /// folding the other end's pull into a second step that j computes itself, from its own position, spread MNIST
-    /// 10k over a root-mean-square radius of 7.3 units against 5.8 for umap-learn's order from the same graph and
-    /// start. Tallies landing once per epoch give 6.4, and once per quarter epoch (as shipped) 6.0. Each worker adds into a
+    /// The step is the one i computed from where i stood at that moment, which is what makes this match umap-learn;
+    /// a second step that j computes itself, from its own position, gives rounder and larger layouts, and tallies
+    /// landing less often than once per block drift towards them (docs/layout-scheme.md). Each worker adds into a
     /// tally of its own (no atomics), in fixed point (2⁻³² units): integer sums do not depend on which worker
     /// added what, or in which order, so neither does the result.
     /// </remarks>
