@@ -124,7 +124,7 @@ namespace Microsoft.ML.Umap.Tests.Documentation
         private static IEnumerable<MetadataReference> References()
         {
             // Loading these makes sure they are in the test process, whose files are then the references.
-            _ = new[] { typeof(UmapTransformer), typeof(Plotting.EmbeddingPlot), typeof(Trainers.KMeansTrainer), typeof(Transforms.NormalizingTransformer), typeof(Data.TextLoader) };
+            _ = new[] { typeof(UmapTransformer), typeof(Microsoft.ML.Umap.Plotting.EmbeddingPlot), typeof(Trainers.KMeansTrainer), typeof(Transforms.NormalizingTransformer), typeof(Data.TextLoader) };
             var framework = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
             // The test's own assembly and test framework are not what a user's program would see.
             var loaded = AppDomain.CurrentDomain.GetAssemblies()

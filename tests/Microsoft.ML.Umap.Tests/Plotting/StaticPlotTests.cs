@@ -6,9 +6,9 @@ using Microsoft.ML.Umap.Plotting;
 using Microsoft.ML.Umap.Tests.Helpers;
 using Xunit;
 
-namespace Microsoft.ML.Umap.Tests.MlNet
+namespace Microsoft.ML.Umap.Tests.Plotting
 {
-    public class PlottingTests
+    public class StaticPlotTests
     {
         private static readonly byte[] PngSignature = { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A };
 
@@ -29,7 +29,10 @@ namespace Microsoft.ML.Umap.Tests.MlNet
             Assert.Equal(PngSignature, png.Take(8));
             Assert.Contains("<svg", plot.ToSvg(400, 300));
             Assert.StartsWith("<img width=\"400\" height=\"300\" src=\"data:image/png;base64,", plot.ToHtml(400, 300));
-            Assert.Equal(new[] { "0", "1", "2" }, plot.Plot.GetPlottables<ScottPlot.Plottables.Scatter>().Select(s => s.LegendText).ToArray());
+            // The legend lists the classes with swatches of a readable size, outside the data area.
+            Assert.Equal(new[] { "0", "1", "2" }, plot.Plot.Legend.ManualItems.Select(i => i.LabelText).ToArray());
+            Assert.All(plot.Plot.Legend.ManualItems, i => Assert.True(i.MarkerSize >= 10));
+            Assert.Contains(plot.Plot.Axes.GetPanels(), panel => panel.GetType().Name == "LegendPanel");
 
             string path = Path.Combine(Path.GetTempPath(), $"umap-plot-{Guid.NewGuid():N}.png");
             try
@@ -55,11 +58,49 @@ namespace Microsoft.ML.Umap.Tests.MlNet
         }
 
         [Fact]
+        public void OverlaidNewRowsStayBehindTheTrainingPoints()
+        {
+            var (_, embedding, labels) = Fitted();
+            var plot = EmbeddingPlot.Scatter(embedding, labels);
+            var training = plot.Plot.GetPlottables().ToArray();
+            plot.AddPoints(embedding.Where((_, i) => i % 7 == 0).ToArray(), labels.Where((_, i) => i % 7 == 0).ToArray());
+            var order = plot.Plot.GetPlottables().ToList();
+            // Drawn in list order: every training scatter comes after (on top of) every added one.
+            int firstTraining = training.Min(p => order.IndexOf(p));
+            Assert.All(order.Except(training), added => Assert.True(order.IndexOf(added) < firstTraining));
+            Assert.Equal(new[] { "0", "1", "2", "new 0", "new 1", "new 2" }, plot.Plot.Legend.ManualItems.Select(i => i.LabelText).ToArray());
+            // One legend beside the data, however many sets of points were added.
+            Assert.Single(plot.Plot.Axes.GetPanels(), panel => panel.GetType().Name == "LegendPanel");
+        }
+
+        [Fact]
+        public void ClassNamesAndDataViewColumnsAreAccepted()
+        {
+            var (model, embedding, labels) = Fitted();
+            var names = labels.Select(l => l == 2 ? null : $"group {(char)('A' + l)}").ToArray();
+            var plot = EmbeddingPlot.Scatter(embedding, names);
+            Assert.Equal(new[] { "group A", "group B", "unlabelled" }, plot.Plot.Legend.ManualItems.Select(i => i.LabelText).ToArray());
+
+            var ml = new MLContext(seed: 1);
+            var (data, _) = TestMatrices.Blobs(3, 40, 5, 8, seed: 51);
+            var embedded = model.Transform(MlNetData.Load(ml, data, labels));
+            var fromColumns = EmbeddingPlot.Scatter(embedded, model.OutputColumnName, "Label");
+            Assert.Equal(new[] { "0", "1", "2" }, fromColumns.Plot.Legend.ManualItems.Select(i => i.LabelText).ToArray());
+            Assert.Equal(PngSignature, fromColumns.ToPng(300, 200).Take(8));
+            // Without a label column: one colour, no legend.
+            Assert.Empty(EmbeddingPlot.Scatter(embedded, model.OutputColumnName).Plot.Legend.ManualItems);
+        }
+
+        [Fact]
         public void MismatchedInputsAreRejected()
         {
             var (_, embedding, labels) = Fitted();
             Assert.Throws<ArgumentException>(() => EmbeddingPlot.Scatter(embedding, labels.Skip(1).ToArray()));
             Assert.Throws<ArgumentException>(() => EmbeddingPlot.Scatter(embedding.Select(p => new[] { p[0] }).ToArray(), labels));
+            Assert.Throws<ArgumentException>(() => EmbeddingPlot.Scatter(embedding, labels).AddPoints(embedding, labels.Skip(1).ToArray()));
+            var infinite = embedding.Select(p => p.ToArray()).ToArray();
+            infinite[3][1] = float.PositiveInfinity;
+            Assert.Contains("Point 3, coordinate 1", Assert.Throws<ArgumentException>(() => EmbeddingPlot.Scatter(infinite, labels)).Message);
         }
 
         [Fact]
