@@ -5,10 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 packages="$root/artifacts/packages"
-rm -rf "$packages"
-dotnet pack "$root/src/Microsoft.ML.Umap/Microsoft.ML.Umap.csproj" -c Release -o "$packages" --nologo
-dotnet pack "$root/src/Microsoft.ML.Umap.Plotting/Microsoft.ML.Umap.Plotting.csproj" -c Release -o "$packages" --nologo
-version=$(ls "$packages" | sed -n 's/^Microsoft\.ML\.Umap\.\([0-9][0-9.]*\)\.nupkg$/\1/p')
+version=$(bash "$root/.ci/pack.sh")
 
 # Metadata of a real package: project and repository URLs, icon, release notes, a README of its own, XML docs.
 for id in Microsoft.ML.Umap Microsoft.ML.Umap.Plotting; do
@@ -21,9 +18,9 @@ for id in Microsoft.ML.Umap Microsoft.ML.Umap.Plotting; do
   unzip -p "$nupkg" README.md | head -1 | grep -qx "# $id" || { echo "$id: the README is not its own" >&2; exit 1; }
 done
 
-# NuGet caches packages by version: drop stale copies so this build's packages are the ones installed.
-cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
-rm -rf "$cache/microsoft.ml.umap" "$cache/microsoft.ml.umap.plotting"
+# Loading the Plotting package in a notebook registers its display formatters through this script.
+unzip -l "$packages/Microsoft.ML.Umap.Plotting.$version.nupkg" | grep -q "interactive-extensions/dotnet/extension.dib" \
+  || { echo "Microsoft.ML.Umap.Plotting: the notebook extension is not packed" >&2; exit 1; }
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -75,9 +72,10 @@ var loaded = new MLContext().Model.Load(path, out _);
 File.Delete(path);
 var placed = loaded.Transform(ml.Data.LoadFromEnumerable(rows.Take(5))).GetColumn<float[]>("Embedding").ToArray();
 var png = EmbeddingPlot.Scatter(embedding, rows.Select(r => r.Label).ToArray()).ToPng(200, 150);
+var html = EmbeddingPlot.Interactive(embedding, rows.Select(r => r.Label).ToArray()).ToHtml();
 
-Console.WriteLine($"package smoke test: kNN accuracy {accuracy:F3}, reloaded rows {placed.Length}, plot {png.Length} bytes");
-if (accuracy < 0.9 || placed.Length != 5 || png.Length < 1000 || !placed[0].SequenceEqual(embedding[0]))
+Console.WriteLine($"package smoke test: kNN accuracy {accuracy:F3}, reloaded rows {placed.Length}, plot {png.Length} bytes, interactive page {html.Length} characters");
+if (accuracy < 0.9 || placed.Length != 5 || png.Length < 1000 || !placed[0].SequenceEqual(embedding[0]) || !html.Contains("Plotly.newPlot") || html.Contains("cdn.plot.ly/plotly-"))
     throw new Exception("The installed package did not behave as expected.");
 
 class Row

@@ -12,7 +12,8 @@ using Microsoft.ML.Umap.Samples;
 using Spectre.Console;
 
 // Embeds the 10,000 MNIST test digits shipped in data/mnist with UMAP, writes mnist-umap.png (a scatter
-// coloured by digit) and mnist-umap.csv (label,x,y), and prints the time per stage and two quality figures.
+// coloured by digit), mnist-umap.html (the same, interactive and self-contained: open it in any browser, offline)
+// and mnist-umap.csv (label,x,y), and prints the time per stage and two quality figures.
 //
 //   dotnet run -c Release --project samples/MnistNotebook [-- --rows N --seed S --output DIR]
 
@@ -63,11 +64,16 @@ Console.WriteLine($"Trustworthiness (k = 15):      {trustworthiness:F4}   ({metr
 Directory.CreateDirectory(options.OutputDirectory);
 string csvPath = Path.Combine(options.OutputDirectory, "mnist-umap.csv");
 string pngPath = Path.Combine(options.OutputDirectory, "mnist-umap.png");
+string htmlPath = Path.Combine(options.OutputDirectory, "mnist-umap.html");
+string title = $"UMAP of {mnist.Rows:N0} MNIST test digits (kNN accuracy {knnAccuracy:F3}, trustworthiness {trustworthiness:F3})";
 WriteCsv(csvPath, mnist.Labels, embedding);
-EmbeddingPlot.Scatter(embedding, mnist.Labels, $"UMAP of {mnist.Rows:N0} MNIST test digits (kNN accuracy {knnAccuracy:F3}, trustworthiness {trustworthiness:F3})")
-    .SavePng(pngPath, 1000, 800);
+EmbeddingPlot.Scatter(embedding, mnist.Labels, title).SavePng(pngPath, 1000, 800);
+// Hover names each digit's row in data/mnist's t10k files, so a point can be traced back to its image.
+var hoverText = Enumerable.Range(0, mnist.Rows).Select(i => $"t10k image {i}").ToArray();
+EmbeddingPlot.Interactive(embedding, mnist.Labels, hoverText, title, width: 1000, height: 800).SaveHtml(htmlPath);
 Console.WriteLine($"Wrote {Path.GetFullPath(csvPath)}");
 Console.WriteLine($"Wrote {Path.GetFullPath(pngPath)}");
+Console.WriteLine($"Wrote {Path.GetFullPath(htmlPath)} (interactive, works offline: open it in a browser)");
 Console.WriteLine($"Total: {total.Elapsed.TotalSeconds:F2} s");
 
 static void WriteCsv(string path, int[] labels, float[][] embedding)
