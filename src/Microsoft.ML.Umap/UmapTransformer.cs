@@ -110,6 +110,21 @@ namespace Microsoft.ML.Umap
             return rows;
         }
 
+        /// <summary>
+        /// The fuzzy simplicial set of the training rows, the weighted graph UMAP lays out (umap-learn's <c>graph_</c>):
+        /// symmetric, in CSR form, for graph clustering and diagnostics. It is rebuilt from the stored neighbour graph
+        /// with the model's <see cref="UmapModelParameters.LocalConnectivity"/> and
+        /// <see cref="UmapModelParameters.SetOperationMixRatio"/>, so a loaded model gives the same graph as the fitted
+        /// one. For a supervised model it is the data's graph before the labels were combined with it (the labels are
+        /// not part of the model).
+        /// </summary>
+        public UmapGraph GetGraph()
+        {
+            var p = Model.Parameters;
+            var graph = Core.Graph.FuzzySimplicialSet.Build(Model.Neighbors, p.LocalConnectivity, p.SetOperationMixRatio, p.NumberOfThreads).Graph;
+            return new UmapGraph(graph.Rows, graph.RowOffsets, graph.ColumnIndices, graph.Values);
+        }
+
         /// <summary>Always true: the embedding of a row depends only on that row.</summary>
         public bool IsRowToRowMapper => true;
 
