@@ -30,6 +30,7 @@ namespace Microsoft.ML.Umap
         /// <item><term><see cref="LabelColumnName"/></term><description>y in fit(X, y)</description></item>
         /// <item><term><see cref="TargetMetric"/>, <see cref="TargetWeight"/>, <see cref="TargetNumberOfNeighbors"/></term><description>target_metric, target_weight, target_n_neighbors</description></item>
         /// <item><term><see cref="NeighborsWithinLabel"/></term><description>(none: not in umap-learn)</description></item>
+        /// <item><term><see cref="PrecomputedNeighborIndicesColumnName"/>, <see cref="PrecomputedNeighborDistancesColumnName"/></term><description>precomputed_knn</description></item>
         /// <item><term><see cref="DensityRegularization"/></term><description>densmap</description></item>
         /// <item><term><see cref="DensityRegularizationStrength"/>, <see cref="DensityRegularizationFraction"/>, <see cref="DensityRegularizationVarianceShift"/></term><description>dens_lambda, dens_frac, dens_var_shift</description></item>
         /// <item><term><see cref="NeighborSearch"/></term><description>force_approximation_algorithm</description></item>
@@ -81,6 +82,26 @@ namespace Microsoft.ML.Umap
             /// labelled rows. Requires <see cref="LabelColumnName"/> with <see cref="UmapTargetMetric.Categorical"/>.
             /// </summary>
             public bool NeighborsWithinLabel { get; set; }
+
+            /// <summary>
+            /// Name of a vector column holding each row's nearest neighbours as row indices of the data (0-based, in
+            /// row order), the row itself first, then by increasing distance: what an approximate-nearest-neighbour
+            /// index or a vector database returns [umap-learn precomputed_knn]. Set it with
+            /// <see cref="PrecomputedNeighborDistancesColumnName"/>; the fit then uses these neighbours instead of
+            /// searching. Each row needs at least <see cref="NumberOfNeighbors"/> entries (the first ones are used);
+            /// indices may be any integer or floating-point type holding whole numbers. Given the exact neighbours, the
+            /// embedding is the one <see cref="UmapNeighborSearch.Exact"/> gives. When data to transform carries both
+            /// columns (each new row's nearest training rows, nearest first), new rows are placed from them; data without
+            /// them is searched against the stored training rows as usual. Default null: search.
+            /// </summary>
+            public string? PrecomputedNeighborIndicesColumnName { get; set; }
+
+            /// <summary>
+            /// Name of a vector column holding the distances to the neighbours in
+            /// <see cref="PrecomputedNeighborIndicesColumnName"/> (same length, ascending, finite, 0 for the row itself),
+            /// in the metric the neighbours were found with. Single or Double.
+            /// </summary>
+            public string? PrecomputedNeighborDistancesColumnName { get; set; }
 
             /// <summary>Name of the output column that receives the embedding. Default "Embedding".</summary>
             public string OutputColumnName { get; set; } = UmapDefaults.OutputColumnName;

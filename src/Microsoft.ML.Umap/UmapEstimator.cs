@@ -49,6 +49,7 @@ namespace Microsoft.ML.Umap
             }
             if (options.NeighborsWithinLabel && (options.LabelColumnName is null || options.TargetMetric != UmapTargetMetric.Categorical))
                 throw new ArgumentException($"NeighborsWithinLabel needs a categorical label column: set LabelColumnName and TargetMetric = Categorical (TargetMetric is {options.TargetMetric}; LabelColumnName is {(options.LabelColumnName is null ? "not set" : $"'{options.LabelColumnName}'")}).", nameof(options));
+            CheckPrecomputedNeighborColumns(options);
             UmapParameters.Check(options.NumberOfThreads is not < 1, nameof(Options.NumberOfThreads), options.NumberOfThreads, "must be at least 1 (or null for all cores)");
 
             _options = options;
@@ -90,6 +91,8 @@ namespace Microsoft.ML.Umap
                 TargetWeight = Exact(options.TargetWeight),
                 TargetNumberOfNeighbors = options.TargetNumberOfNeighbors,
                 NeighborsWithinLabel = options.NeighborsWithinLabel,
+                PrecomputedNeighborIndicesColumnName = options.PrecomputedNeighborIndicesColumnName,
+                PrecomputedNeighborDistancesColumnName = options.PrecomputedNeighborDistancesColumnName,
                 Density = options.DensityRegularization ? density : null,
                 Seed = unchecked((ulong)(uint)seed),
                 NumberOfThreads = options.NumberOfThreads ?? UmapParameters.DefaultThreads,
@@ -119,6 +122,8 @@ namespace Microsoft.ML.Umap
             FeatureColumnReader.Check(inputSchema, InputColumnName);
             if (_options.LabelColumnName != null)
                 LabelColumnReader.Check(inputSchema, _options.LabelColumnName, _options.TargetMetric);
+            if (_options.PrecomputedNeighborIndicesColumnName is string indices && _options.PrecomputedNeighborDistancesColumnName is string distances)
+                PrecomputedNeighborsReader.Check(inputSchema, indices, distances);
             var columns = new List<SchemaShape.Column>();
             foreach (var column in inputSchema)
             {
@@ -175,8 +180,28 @@ namespace Microsoft.ML.Umap
                 channel.Info(MessageSensitivity.None, $"Supervised by column '{_options.LabelColumnName}' ({_options.TargetMetric}, weight {_parameters.TargetWeight}){(unlabelled > 0 ? $"; {unlabelled} rows unlabelled" : "")}.");
             }
 
-            var fit = UmapFitter.Fit(data, _parameters, monitor, target);
+            Core.Neighbors.KnnGraph? neighbors = null;
+            if (_parameters.PrecomputedNeighborIndicesColumnName is string indices && _parameters.PrecomputedNeighborDistancesColumnName is string distances)
+            {
+                using (monitor.Stage(UmapStage.ReadingData, $"Reading the precomputed neighbours in '{indices}' and '{distances}'"))
+                    neighbors = PrecomputedNeighborsReader.ReadTraining(input, indices, distances, data.Count, Math.Min(_parameters.NumberOfNeighbors, data.Count), _parameters.NumberOfNeighbors, monitor);
+            }
+
+            var fit = UmapFitter.Fit(data, _parameters, monitor, target, neighbors);
             return new UmapTransformer(fit.Model, InputColumnName, OutputColumnName, fit.StageDurations);
+        }
+
+        private static void CheckPrecomputedNeighborColumns(Options options)
+        {
+            string? indices = options.PrecomputedNeighborIndicesColumnName, distances = options.PrecomputedNeighborDistancesColumnName;
+            if (indices is null && distances is null)
+                return;
+            if (string.IsNullOrWhiteSpace(indices) || string.IsNullOrWhiteSpace(distances))
+                throw new ArgumentException($"PrecomputedNeighborIndicesColumnName and PrecomputedNeighborDistancesColumnName name two columns and are set together (they are {Describe(indices)} and {Describe(distances)}).", nameof(options));
+            if (indices == distances || indices == options.InputColumnName || distances == options.InputColumnName)
+                throw new ArgumentException($"The precomputed neighbours' indices ('{indices}'), their distances ('{distances}') and the features ('{options.InputColumnName}') must be three different columns.", nameof(options));
+
+            static string Describe(string? name) => name is null ? "null" : $"'{name}'";
         }
 
         private static Core.Numerics.RowMatrix CoordinatesMatrix(float[][] rows, int components)

@@ -31,6 +31,8 @@ namespace Microsoft.ML.Umap
             TargetWeight = p.TargetWeight;
             TargetNumberOfNeighbors = p.LabelColumnName is null || p.TargetMetric != UmapTargetMetric.Euclidean ? 0 : p.TargetNumberOfNeighbors ?? p.NumberOfNeighbors;
             NeighborsWithinLabel = p.NeighborsWithinLabel;
+            PrecomputedNeighborIndicesColumnName = p.PrecomputedNeighborIndicesColumnName;
+            PrecomputedNeighborDistancesColumnName = p.PrecomputedNeighborDistancesColumnName;
             Seed = (int)(uint)p.Seed;
             NumberOfTransformEpochs = model.TransformEpochs;
             DensityRegularization = p.Density != null;
@@ -99,6 +101,12 @@ namespace Microsoft.ML.Umap
 
         /// <summary>True when labelled rows took their neighbours among rows of their own label.</summary>
         public bool NeighborsWithinLabel { get; }
+
+        /// <summary>The column the fit took each row's neighbour indices from instead of searching (null: it searched); new rows that carry it use it too.</summary>
+        public string? PrecomputedNeighborIndicesColumnName { get; }
+
+        /// <summary>The column of the distances to those neighbours (null: the fit searched).</summary>
+        public string? PrecomputedNeighborDistancesColumnName { get; }
 
         /// <summary>The name of the custom distance (<see cref="UmapCustomDistances"/>); null if the metric is not custom or the function has no name.</summary>
         public string? CustomDistanceName { get; }

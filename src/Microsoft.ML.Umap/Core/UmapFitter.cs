@@ -21,15 +21,22 @@ namespace Microsoft.ML.Umap.Core
         /// Embeds the rows of <paramref name="data"/>, dense or sparse (values must be finite), steered by
         /// <paramref name="target"/> labels when given.
         /// </summary>
-        public static UmapFit Fit(VectorSet data, UmapParameters parameters, FitMonitor monitor, SupervisionTarget? target = null)
+        /// <param name="data">The rows to embed.</param>
+        /// <param name="parameters">The settings.</param>
+        /// <param name="monitor">Progress, messages and cancellation.</param>
+        /// <param name="target">Labels of a supervised fit.</param>
+        /// <param name="precomputedNeighbors">The rows' k-NN graph (k = <see cref="NeighborsUsed"/>), validated, used instead of a search.</param>
+        public static UmapFit Fit(VectorSet data, UmapParameters parameters, FitMonitor monitor, SupervisionTarget? target = null, KnnGraph? precomputedNeighbors = null)
         {
             CheckInputs(data, parameters, target);
             var (a, b) = parameters.A is double givenA && parameters.B is double givenB ? (givenA, givenB) : FitCurve(parameters);
             int k = NeighborsUsed(data.Count, parameters, monitor);
             int epochs = parameters.EpochsFor(data.Count);
+            if (precomputedNeighbors != null && (precomputedNeighbors.PointCount != data.Count || precomputedNeighbors.NeighborCount != k))
+                throw new ArgumentException($"The precomputed neighbour graph is {precomputedNeighbors.PointCount} × {precomputedNeighbors.NeighborCount}; the fit needs {data.Count} × {k}.", nameof(precomputedNeighbors));
 
             var search = NeighborSearchFactory.Create(data, parameters);
-            var (knn, graphNeighbors) = FindNeighbors(data, parameters, search, k, target, monitor);
+            var (knn, graphNeighbors) = FindNeighbors(data, parameters, search, k, target, precomputedNeighbors, monitor);
             var (fuzzy, graph) = BuildGraph(data.Count, graphNeighbors, parameters, epochs, target, monitor);
             var (embedding, initialization) = InitializeLayout(data, graph, parameters, search, monitor);
             OptimizeLayout(embedding, graph, graphNeighbors, parameters, a, b, epochs, monitor);
@@ -77,14 +84,14 @@ namespace Microsoft.ML.Umap.Core
         /// the graph is built from: the same, or within labels for <see cref="UmapParameters.NeighborsWithinLabel"/>.
         /// </summary>
         private static (KnnGraph Knn, KnnGraph GraphNeighbors) FindNeighbors(
-            VectorSet data, UmapParameters parameters, INearestNeighborSearch search, int k, SupervisionTarget? target, FitMonitor monitor)
+            VectorSet data, UmapParameters parameters, INearestNeighborSearch search, int k, SupervisionTarget? target, KnnGraph? precomputed, FitMonitor monitor)
         {
             int n = data.Count;
-            string method = parameters.UsesExactSearch(n) ? "exact search" : "NN-descent";
+            string method = precomputed != null ? "precomputed" : parameters.UsesExactSearch(n) ? "exact search" : "NN-descent";
             KnnGraph knn;
             using (monitor.Stage(UmapStage.Neighbors, $"Finding the {k - 1} nearest neighbours of {n} rows ({method})"))
             {
-                knn = search.ComputeGraph(k, monitor);
+                knn = precomputed ?? search.ComputeGraph(k, monitor);
                 Disconnect(knn, search.DisconnectionDistance, monitor);
                 monitor.Finish(UmapStage.Neighbors); // NN-descent may converge before its last round
             }

@@ -73,7 +73,18 @@ namespace Microsoft.ML.Umap.Core
         /// placed against the training embedding, with a result that depends only on the row and the model.
         /// </summary>
         /// <exception cref="NotSupportedException">The row is new and the model is a densMAP model.</exception>
-        public void Embed(VectorView row, Span<float> destination, NewPointEmbedder.Scratch scratch)
+        public void Embed(VectorView row, Span<float> destination, NewPointEmbedder.Scratch scratch) =>
+            Embed(row, destination, scratch, default, default);
+
+        /// <summary>Neighbours each new row is placed from (<see cref="NeighborsUsed"/>, or fewer on a tiny model).</summary>
+        public int NewRowNeighborCount => _embedder.NeighborCount;
+
+        /// <summary>
+        /// As <see cref="Embed(VectorView, Span{float}, NewPointEmbedder.Scratch)"/>, with the new row's nearest
+        /// training rows given (<see cref="NewRowNeighborCount"/> of them, nearest first, validated) instead of searched;
+        /// empty spans search.
+        /// </summary>
+        public void Embed(VectorView row, Span<float> destination, NewPointEmbedder.Scratch scratch, ReadOnlySpan<int> neighborIndices, ReadOnlySpan<float> neighborDistances)
         {
             ulong hash = RowHash.Compute(row);
             int match = _trainingIndex.Find(row, hash);
@@ -84,7 +95,10 @@ namespace Microsoft.ML.Umap.Core
             }
             if (Parameters.Density != null)
                 throw new NotSupportedException("This UMAP model was fitted with DensityRegularization (densMAP), which cannot place rows that were not in its training data (umap-learn cannot either). It still returns the embedding of its training rows; fit without DensityRegularization to embed new rows.");
-            _embedder.Embed(row, hash, destination, scratch);
+            if (neighborIndices.IsEmpty)
+                _embedder.Embed(row, hash, destination, scratch);
+            else
+                _embedder.Embed(neighborIndices, neighborDistances, hash, destination, scratch);
             FiniteLayout.CheckNewRow(destination);
         }
 

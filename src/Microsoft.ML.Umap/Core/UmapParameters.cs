@@ -58,6 +58,12 @@ namespace Microsoft.ML.Umap.Core
         /// <summary>The label column of a supervised fit [y in fit(X, y)], or null for unsupervised UMAP.</summary>
         public string? LabelColumnName { get; init; }
 
+        /// <summary>The column of each row's nearest neighbours' row indices given instead of a search (umap-learn precomputed_knn); null: search.</summary>
+        public string? PrecomputedNeighborIndicesColumnName { get; init; }
+
+        /// <summary>The column of the distances to those neighbours; set together with <see cref="PrecomputedNeighborIndicesColumnName"/>.</summary>
+        public string? PrecomputedNeighborDistancesColumnName { get; init; }
+
         /// <summary>How labels are compared in a supervised fit (umap-learn target_metric).</summary>
         public UmapTargetMetric TargetMetric { get; init; } = UmapTargetMetric.Categorical;
 
@@ -129,6 +135,8 @@ namespace Microsoft.ML.Umap.Core
             Check(MinkowskiP >= UmapLimits.MinimumMinkowskiP && MinkowskiP <= UmapLimits.MaximumMinkowskiP, nameof(MinkowskiP), MinkowskiP, $"must be between {UmapLimits.MinimumMinkowskiP} and {UmapLimits.MaximumMinkowskiP}");
             Check(Metric != UmapMetric.Custom || CustomDistance != null, nameof(CustomDistance), "null", "must be set when Metric is Custom");
             Check(Metric == UmapMetric.Custom || CustomDistance == null, nameof(CustomDistance), "a function", $"is only used with Metric = Custom (Metric is {Metric})");
+            Check((PrecomputedNeighborIndicesColumnName is null) == (PrecomputedNeighborDistancesColumnName is null), nameof(PrecomputedNeighborDistancesColumnName), PrecomputedNeighborDistancesColumnName,
+                $"must be set together with PrecomputedNeighborIndicesColumnName (which is {PrecomputedNeighborIndicesColumnName ?? "null"}): the neighbours' indices and their distances come as a pair");
             Density?.Validate();
             Check(NumberOfThreads >= 1 && NumberOfThreads <= UmapLimits.MaximumThreads, nameof(NumberOfThreads), NumberOfThreads, $"must be between 1 and {UmapLimits.MaximumThreads}");
         }

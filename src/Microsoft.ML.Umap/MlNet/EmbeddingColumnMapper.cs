@@ -21,6 +21,14 @@ namespace Microsoft.ML.Umap.MlNet
                 throw SchemaErrors.Mismatch("input", transformer.InputColumnName, $"a vector of {transformer.Model.FeatureCount} Single values (as in training)", FeatureColumn.Type.ToString() ?? "unknown");
             }
 
+            // New rows may carry their precomputed neighbours among the training rows, as the fit's rows did.
+            var p = transformer.Model.Parameters;
+            if (p.PrecomputedNeighborIndicesColumnName is string indices && p.PrecomputedNeighborDistancesColumnName is string distances
+                && (inputSchema.GetColumnOrNull(indices) != null || inputSchema.GetColumnOrNull(distances) != null))
+            {
+                NeighborColumns = PrecomputedNeighborsReader.Columns(inputSchema, indices, distances);
+            }
+
             var builder = new DataViewSchema.Builder();
             builder.AddColumns(inputSchema);
             builder.AddColumn(transformer.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, transformer.Model.ComponentCount));
@@ -40,6 +48,9 @@ namespace Microsoft.ML.Umap.MlNet
 
         public DataViewSchema.Column FeatureColumn { get; }
 
+        /// <summary>The new rows' precomputed neighbour columns, when the model was fitted with them and the input has them.</summary>
+        public (DataViewSchema.Column Indices, DataViewSchema.Column Distances)? NeighborColumns { get; }
+
         /// <summary>Index of the embedding column in <see cref="OutputSchema"/>.</summary>
         public int OutputIndex => InputSchema.Count;
 
@@ -50,7 +61,14 @@ namespace Microsoft.ML.Umap.MlNet
             foreach (var column in outputColumns)
             {
                 if (column.Index == OutputIndex)
+                {
                     needed[FeatureColumn.Index] = true;
+                    if (NeighborColumns is var (indices, distances))
+                    {
+                        needed[indices.Index] = true;
+                        needed[distances.Index] = true;
+                    }
+                }
                 else if (column.Index < InputSchema.Count)
                     needed[column.Index] = true;
             }
@@ -68,6 +86,9 @@ namespace Microsoft.ML.Umap.MlNet
             float[]? dense = null, values = null;
             int[]? indices = null;
             var scratch = new Core.Transform.NewPointEmbedder.Scratch(); // this getter's own: cursors are single-threaded
+            var neighbors = NeighborColumns is var (indexColumn, distanceColumn)
+                ? new PrecomputedNeighborsReader.RowReader(input, indexColumn, distanceColumn, model.NewRowNeighborCount, model.TrainingData.Count, model.NeighborsUsed)
+                : null;
             return (ref VBuffer<float> destination) =>
             {
                 getFeatures(ref features);
@@ -75,10 +96,11 @@ namespace Microsoft.ML.Umap.MlNet
                 FeatureColumnReader.CheckLength(name, row, features.Length, model.FeatureCount);
                 FeatureColumnReader.CheckValues(name, row, features, model.Domain);
                 var view = FeatureColumnReader.ToView(features, sparse, ref dense, ref indices, ref values);
+                (int[] Indices, float[] Distances) given = neighbors is null ? (Array.Empty<int>(), Array.Empty<float>()) : neighbors.Next(row);
                 var editor = VBufferEditor.Create(ref destination, model.ComponentCount);
                 try
                 {
-                    model.Embed(view, editor.Values, scratch);
+                    model.Embed(view, editor.Values, scratch, given.Indices, given.Distances);
                 }
                 catch (InvalidOperationException e)
                 {

@@ -19,7 +19,7 @@ namespace Microsoft.ML.Umap.Persistence
     /// <code>
     /// // *** Binary format (little-endian) ***
     /// // byte[8]   magic "UMAPMDL\0"
-    /// // int32     format version (4; versions 1 to 3 are still read)
+    /// // int32     format version (5; versions 1 to 4 are still read)
     /// // int32     NumberOfComponents, NumberOfNeighbors        (the options as given)
     /// // float64   MinimumDistance, Spread
     /// // int32     NumberOfEpochs (−1: default)
@@ -34,6 +34,7 @@ namespace Microsoft.ML.Umap.Persistence
     /// // int32     length, then UTF-8 bytes: CustomDistanceName (0: none) (version 3 on)
     /// // int32     length, then UTF-8 bytes: LabelColumnName (0: unsupervised) (version 4 on; earlier: unsupervised)
     /// // int32     TargetMetric; float64 TargetWeight; int32 TargetNumberOfNeighbors (−1: default); byte NeighborsWithinLabel (version 4 on)
+    /// // int32     length, then UTF-8 bytes: PrecomputedNeighborIndicesColumnName, then PrecomputedNeighborDistancesColumnName (0: none) (version 5 on)
     /// // float64   a, b                                         (what the fit used)
     /// // int32     epochs, neighbours used, initialisation used
     /// // int32     n (rows), d (features), k (neighbours per row)
@@ -51,7 +52,7 @@ namespace Microsoft.ML.Umap.Persistence
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("UMAPMDL\0");
 
         /// <summary>Version written; bump it (and keep reading older ones) whenever the layout changes.</summary>
-        public const int CurrentVersion = 4;
+        public const int CurrentVersion = 5;
 
         /// <summary>Throws <see cref="NotSupportedException"/> if the model cannot be written (a custom distance without a name).</summary>
         public static void ThrowIfNotSaveable(UmapModel model)
@@ -95,6 +96,8 @@ namespace Microsoft.ML.Umap.Persistence
             writer.Double(p.TargetWeight);
             writer.Int(p.TargetNumberOfNeighbors ?? -1);
             writer.Bytes(new byte[] { p.NeighborsWithinLabel ? (byte)1 : (byte)0 });
+            WriteName(writer, p.PrecomputedNeighborIndicesColumnName);
+            WriteName(writer, p.PrecomputedNeighborDistancesColumnName);
 
             writer.Double(model.A);
             writer.Double(model.B);
@@ -205,6 +208,14 @@ namespace Microsoft.ML.Umap.Persistence
                         TargetWeight = reader.Double(),
                         TargetNumberOfNeighbors = Optional(reader.Int()),
                         NeighborsWithinLabel = ReadFlag(reader, "NeighborsWithinLabel flag"),
+                    };
+                }
+                if (version >= 5)
+                {
+                    parameters = parameters with
+                    {
+                        PrecomputedNeighborIndicesColumnName = ReadName(reader, MaximumColumnNameLength),
+                        PrecomputedNeighborDistancesColumnName = ReadName(reader, MaximumColumnNameLength),
                     };
                 }
                 if (parameters.Metric == UmapMetric.Custom)

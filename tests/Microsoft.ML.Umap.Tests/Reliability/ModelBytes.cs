@@ -6,7 +6,7 @@ using System.Text;
 namespace Microsoft.ML.Umap.Tests.Reliability
 {
     /// <summary>
-    /// A saved transformer (<see cref="UmapTransformer.Save(Stream)"/>, format version 4) as bytes a test can edit
+    /// A saved transformer (<see cref="UmapTransformer.Save(Stream)"/>, format version 5) as bytes a test can edit
     /// field by field, written independently of the library from the layout documented in UmapModelFormat, and
     /// re-signed with a valid checksum: a hostile file need not be a corrupt one.
     /// </summary>
@@ -18,10 +18,13 @@ namespace Microsoft.ML.Umap.Tests.Reliability
         {
             Bytes = bytes;
             Start = bytes.AsSpan().IndexOf(Magic);
-            if (Start < 0 || BitConverter.ToInt32(bytes, Start + 8) != 4)
-                throw new ArgumentException("Not a version-4 UMAP transformer.");
+            if (Start < 0 || BitConverter.ToInt32(bytes, Start + 8) != 5)
+                throw new ArgumentException("Not a version-5 UMAP transformer.");
             NameLength = BitConverter.ToInt32(bytes, Start + 153);
             LabelNameLength = BitConverter.ToInt32(bytes, Start + 157 + NameLength);
+            int neighborNames = Start + 157 + NameLength + 4 + LabelNameLength + 17;
+            int indicesNameLength = BitConverter.ToInt32(bytes, neighborNames);
+            NeighborNamesLength = 4 + indicesNameLength + 4 + BitConverter.ToInt32(bytes, neighborNames + 4 + indicesNameLength);
         }
 
         public byte[] Bytes { get; }
@@ -33,14 +36,17 @@ namespace Microsoft.ML.Umap.Tests.Reliability
 
         public int LabelNameLength { get; }
 
+        /// <summary>Bytes of the two precomputed-neighbour column names (each a length and UTF-8 bytes).</summary>
+        public int NeighborNamesLength { get; }
+
         // Offsets from Start, in the order UmapModelFormat writes them.
         public const int NumberOfComponents = 12, NumberOfNeighbors = 16, MinimumDistance = 20, Spread = 28, NumberOfEpochs = 36;
         public const int LearningRate = 40, NegativeSampleRate = 48, RepulsionStrength = 56, LocalConnectivity = 64, SetOperationMixRatio = 72;
         public const int A = 80, B = 88, Initialization = 96, Metric = 100, NeighborSearch = 104, Seed = 108, NumberOfTransformEpochs = 116;
         public const int MinkowskiP = 120, DensMap = 128, DensityStrength = 129, DensityFraction = 137, DensityVarianceShift = 145;
 
-        // Offsets after the two names (custom distance, label column) and the supervision settings.
-        private int Tail => Start + 157 + NameLength + 4 + LabelNameLength + 17;
+        // Offsets after the two names (custom distance, label column), the supervision settings and the neighbour column names.
+        private int Tail => Start + 157 + NameLength + 4 + LabelNameLength + 17 + NeighborNamesLength;
 
         public int FittedA => Tail - Start;
 
@@ -110,7 +116,7 @@ namespace Microsoft.ML.Umap.Tests.Reliability
             return BitConverter.GetBytes(hash);
         }
 
-        /// <summary>The reads of a version-4 model, in order, as (start, length) within its content.</summary>
+        /// <summary>The reads of a version-5 model, in order, as (start, length) within its content.</summary>
         private static System.Collections.Generic.List<(int Start, int Length)> Fields(ReadOnlySpan<byte> content)
         {
             var list = new System.Collections.Generic.List<(int, int)>();
@@ -149,7 +155,18 @@ namespace Microsoft.ML.Umap.Tests.Reliability
             int labelLength = ReadInt(content);
             if (!Take(4) || labelLength < 0 || !Take(labelLength))
                 return list;
-            foreach (int size in new[] { 4, 8, 4, 1, 8, 8, 4, 4, 4 })
+            foreach (int size in new[] { 4, 8, 4, 1 })
+            {
+                if (!Take(size))
+                    return list;
+            }
+            for (int name = 0; name < 2; name++)
+            {
+                int length = ReadInt(content);
+                if (!Take(4) || length < 0 || !Take(length))
+                    return list;
+            }
+            foreach (int size in new[] { 8, 8, 4, 4, 4 })
             {
                 if (!Take(size))
                     return list;

@@ -67,11 +67,23 @@ namespace Microsoft.ML.Umap.Core.Transform
         /// </summary>
         public void Embed(VectorView row, ulong rowKey, Span<float> destination, Scratch scratch)
         {
+            var indices = new int[_neighbors];
+            var distances = new float[_neighbors];
+            _search.Query(row, indices, distances);
+            Embed(indices, distances, rowKey, destination, scratch);
+        }
+
+        /// <summary>Neighbours per new row: the fit's, or every training row when there are fewer.</summary>
+        public int NeighborCount => _neighbors;
+
+        /// <summary>
+        /// Writes the embedding of a row whose <see cref="NeighborCount"/> nearest training rows are given (ascending
+        /// by distance, true distances; −1 marks a missing one) into <paramref name="destination"/>.
+        /// </summary>
+        public void Embed(ReadOnlySpan<int> indices, ReadOnlySpan<float> distances, ulong rowKey, Span<float> destination, Scratch scratch)
+        {
             int k = _neighbors;
             int dim = _embedding.Columns;
-            var indices = new int[k];
-            var distances = new float[k];
-            _search.Query(row, indices, distances);
             int valid = 0;
             while (valid < k && indices[valid] >= 0)
                 valid++;
@@ -84,7 +96,7 @@ namespace Microsoft.ML.Umap.Core.Transform
             for (int j = 0; j < valid; j++)
                 rowMean += distances[j];
             rowMean /= valid;
-            var (sigma, rho) = SmoothKnnDistances.SmoothRow(distances.AsSpan(1, valid - 1), rowMean, _meanNeighborDistance, Math.Log2(k), _localConnectivity);
+            var (sigma, rho) = SmoothKnnDistances.SmoothRow(distances.Slice(1, valid - 1), rowMean, _meanNeighborDistance, Math.Log2(k), _localConnectivity);
 
             var weights = new float[valid];
             float maxWeight = 0f;
@@ -94,7 +106,7 @@ namespace Microsoft.ML.Umap.Core.Transform
                 maxWeight = Math.Max(maxWeight, weights[j]);
             }
 
-            InitialPosition(indices.AsSpan(0, valid), weights, destination);
+            InitialPosition(indices[..valid], weights, destination);
             if (_epochs == 0 || maxWeight <= 0f)
                 return;
 
