@@ -41,6 +41,14 @@ namespace Microsoft.ML.Umap
 
         /// <summary>The function given as CustomDistance.</summary>
         Custom = 12,
+
+        /// <summary>
+        /// The input column already holds distances ["precomputed"]: each training row its distances to every
+        /// training row in row order (an n × n matrix: zero diagonal, non-negative, finite), and each row to transform
+        /// its distances to the n training rows. Neighbours are read off exactly. For distances no metric here
+        /// computes, such as edit distances between strings or distances from a domain model.
+        /// </summary>
+        Precomputed = 13,
     }
 
     /// <summary>How the layout is initialised before optimisation.</summary>

@@ -170,6 +170,8 @@ namespace Microsoft.ML.Umap
                 data = FeatureColumnReader.Read(input, InputColumnName, _parameters.Domain, monitor);
             if (data.Count == 0)
                 throw new InvalidOperationException($"UMAP needs at least one row to fit; column '{InputColumnName}' has none.");
+            if (_parameters.Metric == UmapMetric.Precomputed && Core.Neighbors.PrecomputedDistanceSearch.Violation(data) is string violation)
+                throw new InvalidOperationException($"Column '{InputColumnName}'{violation}.");
             channel.Info(MessageSensitivity.None, $"Fitting UMAP to {data.Count} rows of {data.Dimension} features, stored {(data.IsSparse ? "sparse" : "dense")} (seed {_parameters.Seed}).");
 
             SupervisionTarget? target = null;

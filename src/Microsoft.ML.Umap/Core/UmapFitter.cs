@@ -65,6 +65,10 @@ namespace Microsoft.ML.Umap.Core
                 throw new NotSupportedException($"A custom distance takes dense vectors, so on this sparse column of {data.Dimension:N0} slots every distance would expand both rows to {data.Dimension:N0} values. Custom distances work on sparse columns of up to {UmapLimits.MaximumCustomDistanceSparseWidth:N0} slots; use a built-in metric (they read only the non-zeros) or reduce the column's width.");
             if (target != null && target.Count != data.Count)
                 throw new ArgumentException($"There are {target.Count} labels for {data.Count} rows.", nameof(target));
+            if (parameters.Metric == UmapMetric.Precomputed && PrecomputedDistanceSearch.Violation(data) is string violation)
+                throw new InvalidOperationException("The distance matrix" + violation + ".");
+            if (parameters.Metric == UmapMetric.Precomputed && parameters.NeighborsWithinLabel)
+                throw new NotSupportedException("NeighborsWithinLabel searches each label's rows among themselves, which a precomputed distance matrix over all rows does not support; drop one of the two.");
             if (parameters.NeighborsWithinLabel && target?.Classes is null)
                 throw new ArgumentException("NeighborsWithinLabel needs categorical labels.", nameof(target));
         }

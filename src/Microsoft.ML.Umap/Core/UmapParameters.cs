@@ -105,7 +105,8 @@ namespace Microsoft.ML.Umap.Core
 
         /// <summary>True when the neighbours of <paramref name="rows"/> rows are searched exactly.</summary>
         public bool UsesExactSearch(int rows) =>
-            NeighborSearch == UmapNeighborSearch.Exact || (NeighborSearch == UmapNeighborSearch.Auto && rows < UmapDefaults.ExactSearchRows);
+            Metric == UmapMetric.Precomputed // neighbours are read off the given distances, always exactly
+            || NeighborSearch == UmapNeighborSearch.Exact || (NeighborSearch == UmapNeighborSearch.Auto && rows < UmapDefaults.ExactSearchRows);
 
         /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
         public void Validate()

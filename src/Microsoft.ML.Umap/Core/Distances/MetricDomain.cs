@@ -80,6 +80,18 @@ namespace Microsoft.ML.Umap.Core.Distances
                     // Products of two rows' values and of their sums must stay finite too.
                     return sum * sum <= Ceiling ? null : TooLarge($"their sum is {Format(sum)}");
                 }
+                case UmapMetric.Precomputed:
+                {
+                    for (int i = 0; i < values.Length; i++)
+                    {
+                        if (values[i] < 0)
+                        {
+                            int slot = indices.IsEmpty ? i : indices[i];
+                            return $"holds {values[i].ToString(CultureInfo.InvariantCulture)} at position {slot}; with Metric = Precomputed the values are distances, which are never negative";
+                        }
+                    }
+                    return null;
+                }
                 default:
                     return null; // Hamming and Jaccard only compare values; a custom distance's results are checked
             }

@@ -30,6 +30,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             UmapMetric.Hamming => Create(data, parameters, default(HammingDistance), graph),
             UmapMetric.Jaccard => Create(data, parameters, default(JaccardDistance), graph),
             UmapMetric.Custom => Create(data, parameters, new CustomDistance(parameters.CustomDistance!), graph), // Validate requires it
+            UmapMetric.Precomputed => new PrecomputedDistanceSearch(data, parameters.NumberOfThreads),
             _ => throw new ArgumentOutOfRangeException(nameof(parameters), parameters.Metric, "Unknown metric."),
         };
 

@@ -1,0 +1,135 @@
+using System;
+using System.Linq;
+using CsCheck;
+using Microsoft.ML.Data;
+using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Distances;
+using Microsoft.ML.Umap.Core.Neighbors;
+using Microsoft.ML.Umap.Core.Numerics;
+using Microsoft.ML.Umap.Tests.Helpers;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Microsoft.ML.Umap.Tests.Properties
+{
+    /// <summary>
+    /// The workflows on generated input: a distance matrix (sometimes not square, with a non-zero diagonal, a negative
+    /// or non-finite entry) or precomputed neighbours (sometimes out of range, repeated, unsorted, too few) either fit
+    /// to a finite embedding whose graph is symmetric, or are refused with a contract exception.
+    /// </summary>
+    [Trait(TestCategory.Name, TestCategory.Slow)]
+    public class WorkflowProperties
+    {
+        private readonly ITestOutputHelper _output;
+
+        public WorkflowProperties(ITestOutputHelper output) => _output = output;
+
+        public sealed class NeighborRow
+        {
+            public float[] Features { get; set; } = Array.Empty<float>();
+            public int[] Neighbors { get; set; } = Array.Empty<int>();
+            public float[] Distances { get; set; } = Array.Empty<float>();
+        }
+
+        private static readonly Gen<(int Rows, int K, int Spoil, int Seed)> Cases =
+            Gen.Select(Gen.Int[1, 60], Gen.Int[2, 12], Gen.Frequency((3, Gen.Const(0)), (1, Gen.Int[1, 6])), Gen.Int[0, 100_000]);
+
+        private static float[] Points(int rows, int seed)
+        {
+            var random = new Random(seed);
+            return Enumerable.Range(0, rows * 3).Select(_ => (float)(random.NextDouble() * 10)).ToArray();
+        }
+
+        [Fact]
+        public void DistanceMatricesFitOrAreRefused() =>
+            PropertyRunner.Run(Cases, c =>
+            {
+                var points = new DenseVectorSet(new RowMatrix(Points(c.Rows, c.Seed), c.Rows, 3));
+                var euclidean = new ExactNearestNeighbors<EuclideanDistance>(points, default, 1);
+                int columns = c.Spoil == 1 ? c.Rows + 1 : c.Rows;
+                var matrix = new float[c.Rows * columns];
+                for (int i = 0; i < c.Rows; i++)
+                {
+                    for (int j = 0; j < columns; j++)
+                        matrix[i * columns + j] = j < c.Rows ? euclidean.Measure(points[i], points[j]) : 1f;
+                }
+                int spoilt = c.Seed % c.Rows;
+                switch (c.Spoil)
+                {
+                    case 2: matrix[spoilt * columns + spoilt] = 0.5f; break;
+                    case 3: matrix[spoilt * columns + (spoilt + 1) % columns] = -1f; break;
+                    case 4: matrix[spoilt * columns + (spoilt + 1) % columns] = float.NaN; break;
+                }
+                var ml = new MLContext(seed: 1);
+                UmapTransformer? model = null;
+                var refused = PropertyRunner.ContractOnly(() => model = ml.Transforms.Umap(new UmapEstimator.Options { Metric = UmapMetric.Precomputed, NumberOfNeighbors = c.K, NumberOfEpochs = 20 })
+                    .Fit(MlNetData.Load(ml, new RowMatrix(matrix, c.Rows, columns))));
+                bool valid = c.Spoil is 0 or 5 or 6 || (c.Spoil == 3 && c.Rows == 1);
+                if (refused != null)
+                {
+                    Assert.False(valid && c.Rows > 1, $"A valid distance matrix was refused: {refused.Message}");
+                    return "refused";
+                }
+                Assert.True(valid, "A spoilt distance matrix was accepted.");
+                AssertFitted(model!);
+                return "fitted";
+            }, ciCases: 80, _output);
+
+        [Fact]
+        public void PrecomputedNeighboursFitOrAreRefused() =>
+            PropertyRunner.Run(Cases, c =>
+            {
+                var points = Points(c.Rows, c.Seed);
+                var set = new DenseVectorSet(new RowMatrix(points, c.Rows, 3));
+                int given = Math.Min(c.K, c.Rows) + (c.Spoil == 5 ? -1 : 0);
+                var graph = new ExactNearestNeighbors<EuclideanDistance>(set, default, 1).ComputeGraph(Math.Max(1, given), new FitMonitor());
+                var rows = Enumerable.Range(0, c.Rows).Select(i => new NeighborRow
+                {
+                    Features = points.AsSpan(i * 3, 3).ToArray(),
+                    Neighbors = graph.RowIndices(i).ToArray(),
+                    Distances = graph.RowDistances(i).ToArray(),
+                }).ToArray();
+                var victim = rows[c.Seed % c.Rows];
+                int last = victim.Neighbors.Length - 1;
+                switch (c.Spoil)
+                {
+                    case 1: victim.Neighbors[last] = c.Rows; break;
+                    case 2 when last > 0: victim.Neighbors[last] = victim.Neighbors[0]; break;
+                    case 3 when last > 0: victim.Distances[last] = -0.5f; break;
+                    case 4: victim.Distances[0] = float.PositiveInfinity; break;
+                    case 6 when last > 0: (victim.Neighbors[0], victim.Neighbors[last]) = (victim.Neighbors[last], victim.Neighbors[0]); break;
+                }
+                var ml = new MLContext(seed: 1);
+                var definition = SchemaDefinition.Create(typeof(NeighborRow));
+                definition[nameof(NeighborRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 3);
+                UmapTransformer? model = null;
+                var refused = PropertyRunner.ContractOnly(() => model = ml.Transforms.Umap(new UmapEstimator.Options
+                {
+                    NumberOfNeighbors = c.K,
+                    NumberOfEpochs = 20,
+                    PrecomputedNeighborIndicesColumnName = nameof(NeighborRow.Neighbors),
+                    PrecomputedNeighborDistancesColumnName = nameof(NeighborRow.Distances),
+                }).Fit(ml.Data.LoadFromEnumerable(rows, definition)));
+                bool spoilt = c.Spoil is 1 or 4 or 5 || (c.Spoil is 2 or 3 or 6 && last > 0);
+                if (refused != null)
+                {
+                    Assert.True(spoilt, $"Valid neighbours were refused: {refused.Message}");
+                    return "refused";
+                }
+                Assert.False(spoilt, "Spoilt neighbours were accepted.");
+                AssertFitted(model!);
+                return "fitted";
+            }, ciCases: 80, _output);
+
+        private static void AssertFitted(UmapTransformer model)
+        {
+            Assert.All(model.GetTrainingEmbedding().SelectMany(p => p), v => Assert.True(float.IsFinite(v)));
+            var graph = model.GetGraph();
+            for (int i = 0; i < graph.RowCount; i++)
+            {
+                for (int e = graph.RowOffsets[i]; e < graph.RowOffsets[i + 1]; e++)
+                    Assert.Equal(graph.Weights[e], graph[graph.ColumnIndices[e], i]);
+            }
+        }
+    }
+}
