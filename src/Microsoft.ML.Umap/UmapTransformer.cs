@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -123,6 +124,95 @@ namespace Microsoft.ML.Umap
             var p = Model.Parameters;
             var graph = Core.Graph.FuzzySimplicialSet.Build(Model.Neighbors, p.LocalConnectivity, p.SetOperationMixRatio, p.NumberOfThreads).Graph;
             return new UmapGraph(graph.Rows, graph.RowOffsets, graph.ColumnIndices, graph.Values);
+        }
+
+        /// <summary>
+        /// Maps points of the embedding back to the input space [umap-learn inverse_transform]: for each point, its
+        /// nearest training points in the embedding (as many as the input has features) weighted by the embedding's
+        /// membership curve, a start at the weighted mean of their input rows, then <paramref name="numberOfEpochs"/>
+        /// epochs that pull towards those rows and push away from random ones. Use it to see what a region of the map
+        /// stands for, or to generate plausible inputs between known ones. Each point's result depends only on the
+        /// point and the model.
+        /// </summary>
+        /// <param name="embeddingPoints">Points of <see cref="UmapModelParameters.NumberOfComponents"/> finite coordinates each.</param>
+        /// <param name="numberOfEpochs">Optimisation epochs per point, 0 to 10,000; null: 100 (umap-learn's); 0 returns the weighted means.</param>
+        /// <returns>One input-space row (<see cref="FeatureCount"/> values) per point.</returns>
+        /// <exception cref="NotSupportedException">The model cannot be inverted: a metric other than Euclidean, precomputed distances, sparse training rows or densMAP.</exception>
+        public float[][] InverseTransform(float[][] embeddingPoints, int? numberOfEpochs = null)
+        {
+            ArgumentNullException.ThrowIfNull(embeddingPoints);
+            int epochs = InverseEpochs(numberOfEpochs);
+            for (int i = 0; i < embeddingPoints.Length; i++)
+            {
+                var point = embeddingPoints[i];
+                if (point is null || point.Length != Model.ComponentCount)
+                    throw new ArgumentException($"Point {i} has {point?.Length ?? 0} coordinates; this model's embedding has {Model.ComponentCount}.", nameof(embeddingPoints));
+                foreach (float v in point)
+                {
+                    if (!float.IsFinite(v))
+                        throw new ArgumentException($"Point {i} holds {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}; embedding coordinates must be finite.", nameof(embeddingPoints));
+                }
+            }
+            using var monitor = new FitMonitor();
+            var result = Model.Invert(embeddingPoints, epochs, monitor);
+            for (int i = 0; i < result.Length; i++)
+                FiniteLayout.CheckInverse(result[i], i);
+            return result;
+        }
+
+        /// <summary>
+        /// Maps an embedding column back to the input space, lazily, row by row: the result is <paramref name="data"/>
+        /// with a column of <see cref="FeatureCount"/> Single values appended (hiding a column of the same name).
+        /// See <see cref="InverseTransform(float[][], int?)"/>.
+        /// </summary>
+        /// <param name="data">Data with an embedding column (a vector of <see cref="UmapModelParameters.NumberOfComponents"/> Single values).</param>
+        /// <param name="embeddingColumnName">The embedding column; null: <see cref="OutputColumnName"/>.</param>
+        /// <param name="outputColumnName">The column to append; null: <see cref="InputColumnName"/>.</param>
+        /// <param name="numberOfEpochs">As in <see cref="InverseTransform(float[][], int?)"/>.</param>
+        public IDataView InverseTransform(IDataView data, string? embeddingColumnName = null, string? outputColumnName = null, int? numberOfEpochs = null)
+        {
+            ArgumentNullException.ThrowIfNull(data);
+            int epochs = InverseEpochs(numberOfEpochs);
+            string source = embeddingColumnName ?? OutputColumnName, target = outputColumnName ?? InputColumnName;
+            var column = data.Schema.GetColumnOrNull(source) ?? throw SchemaErrors.ColumnNotFound("embedding", source);
+            if (column.Type is not VectorDataViewType { ItemType: var item, Size: var size } || item != NumberDataViewType.Single || size != Model.ComponentCount)
+                throw SchemaErrors.Mismatch("embedding", source, $"a vector of {Model.ComponentCount} Single values", column.Type.ToString() ?? "unknown");
+            _ = Model.CreateInverseScratch(); // refuses models that cannot be inverted before any row is read
+
+            var input = SchemaDefinition.Create(typeof(InverseInput));
+            input[0].ColumnName = source;
+            input[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Model.ComponentCount);
+            var output = SchemaDefinition.Create(typeof(InverseOutput));
+            output[0].ColumnName = target;
+            output[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Model.FeatureCount);
+            var model = Model;
+            var mapping = new MLContext().Transforms.CustomMapping<InverseInput, InverseOutput>((row, result) =>
+            {
+                if (row.Embedding.Any(v => !float.IsFinite(v)))
+                    throw new InvalidOperationException($"Column '{source}' holds a non-finite coordinate; embedding coordinates must be finite.");
+                result.Features = new float[model.FeatureCount];
+                model.Invert(row.Embedding, result.Features, epochs, model.CreateInverseScratch());
+                FiniteLayout.CheckInverse(result.Features, -1);
+            }, null, input, output);
+            return mapping.Fit(data).Transform(data);
+        }
+
+        private static int InverseEpochs(int? epochs)
+        {
+            UmapParameters.Check(epochs is null || (epochs >= 0 && epochs <= UmapLimits.MaximumEpochs), "numberOfEpochs", epochs, $"must be between 0 and {UmapLimits.MaximumEpochs} (or null for {Core.Transform.InverseEmbedder.DefaultEpochs})");
+            return epochs ?? Core.Transform.InverseEmbedder.DefaultEpochs;
+        }
+
+        /// <summary>A row of the embedding column, as <see cref="InverseTransform(IDataView, string, string, int?)"/> reads it.</summary>
+        internal sealed class InverseInput
+        {
+            public float[] Embedding { get; set; } = Array.Empty<float>();
+        }
+
+        /// <summary>A row of the reconstructed column.</summary>
+        internal sealed class InverseOutput
+        {
+            public float[] Features { get; set; } = Array.Empty<float>();
         }
 
         /// <summary>Always true: the embedding of a row depends only on that row.</summary>

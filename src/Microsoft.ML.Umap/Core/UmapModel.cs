@@ -14,6 +14,7 @@ namespace Microsoft.ML.Umap.Core
     {
         private readonly TrainingRowIndex _trainingIndex;
         private readonly NewPointEmbedder _embedder;
+        private readonly Lazy<InverseEmbedder> _inverse;
 
         public UmapModel(UmapParameters parameters, FitSummary summary, VectorSet trainingData, RowMatrix embedding, KnnGraph neighbors)
         {
@@ -29,6 +30,55 @@ namespace Microsoft.ML.Umap.Core
             _trainingIndex = new TrainingRowIndex(trainingData);
             var search = NeighborSearchFactory.Create(trainingData, parameters, neighbors);
             _embedder = new NewPointEmbedder(search, embedding, parameters, summary, MeanFiniteDistance(neighbors));
+            _inverse = new Lazy<InverseEmbedder>(() => new InverseEmbedder(((DenseVectorSet)TrainingData).Matrix, Embedding, Neighbors, Parameters, Summary));
+        }
+
+        /// <summary>
+        /// Maps embedding points back to the input space (see <see cref="InverseEmbedder"/>), each independently, on
+        /// the model's threads. Needs the Euclidean metric and dense training rows.
+        /// </summary>
+        /// <exception cref="NotSupportedException">The model's metric or storage has no inverse here.</exception>
+        public float[][] Invert(float[][] points, int epochs, FitMonitor monitor)
+        {
+            ThrowIfNotInvertible();
+            var inverse = _inverse.Value;
+            var result = new float[points.Length][];
+            ParallelRange.For(points.Length, 16, Parameters.NumberOfThreads, inverse.CreateScratch, (start, end, scratch) =>
+            {
+                for (int i = start; i < end; i++)
+                {
+                    result[i] = new float[FeatureCount];
+                    inverse.Invert(points[i], result[i], epochs, scratch);
+                }
+                monitor.ThrowIfCancellationRequested();
+            }, static _ => { }, monitor.Cancellation);
+            return result;
+        }
+
+        /// <summary>One embedding point back to the input space, on the calling thread (for row-by-row mapping).</summary>
+        public void Invert(ReadOnlySpan<float> point, Span<float> destination, int epochs, InverseEmbedder.Scratch scratch)
+        {
+            ThrowIfNotInvertible();
+            _inverse.Value.Invert(point, destination, epochs, scratch);
+        }
+
+        /// <summary>Scratch for <see cref="Invert(ReadOnlySpan{float}, Span{float}, int, InverseEmbedder.Scratch)"/>, one per thread.</summary>
+        public InverseEmbedder.Scratch CreateInverseScratch()
+        {
+            ThrowIfNotInvertible();
+            return _inverse.Value.CreateScratch();
+        }
+
+        private void ThrowIfNotInvertible()
+        {
+            if (Parameters.Metric == UmapMetric.Precomputed)
+                throw new NotSupportedException("A model fitted on precomputed distances has no input space to map back to: its rows are distances, not points (umap-learn cannot invert it either).");
+            if (Parameters.Metric != UmapMetric.Euclidean)
+                throw new NotSupportedException($"InverseTransform follows the gradient of the input metric, which this library provides for Euclidean only; this model uses {Parameters.Metric}.");
+            if (TrainingData.IsSparse)
+                throw new NotSupportedException("InverseTransform needs dense training rows; this model stores sparse ones (umap-learn does not invert sparse data either).");
+            if (Parameters.Density != null)
+                throw new NotSupportedException("InverseTransform is not available for densMAP models (umap-learn's is not either).");
         }
 
         public UmapParameters Parameters { get; }
