@@ -13,6 +13,7 @@ using Microsoft.ML.Umap.Benchmarks;
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- storage            dense rows vs NormalizeMinMax; dense vs sparse kernels
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- kernels            the squared Euclidean kernel alone
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- inverse            MNIST InverseTransform: accuracy, MSE, points/s
+//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- update             MNIST 60k fit + Update with 10k vs a 70k fit
 //
 // MNIST is read from ../shared/data/mnist (or the folder in UMAP_MNIST_DIR); it is not shipped in the repository.
 
@@ -26,6 +27,8 @@ try
         return args.Length > 1 && args[1] == "mnist" ? SupervisedBenchmark.RunMnist() : SupervisedBenchmark.Run();
     if (args[0] == "kernels")
         return KernelBenchmark.Run();
+    if (args[0] == "update")
+        return UpdateBenchmark.Run();
     if (args[0] == "inverse")
         return InverseBenchmark.Run();
     if (args[0] == "storage")
@@ -34,7 +37,7 @@ try
         return SyntheticBenchmark.Run(int.Parse(args[1]), int.Parse(args[2]));
     if (args[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(args[0]))
         return JobFile.Run(args[0]);
-    Console.Error.WriteLine($"Unknown arguments: {string.Join(' ', args)}. Expected nothing, 'mnist [rows]', 'transform', 'synthetic N D', 'supervised [mnist]', 'storage', 'kernels', 'inverse' or a job.json path.");
+    Console.Error.WriteLine($"Unknown arguments: {string.Join(' ', args)}. Expected nothing, 'mnist [rows]', 'transform', 'synthetic N D', 'supervised [mnist]', 'storage', 'kernels', 'inverse', 'update' or a job.json path.");
     return 2;
 }
 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)

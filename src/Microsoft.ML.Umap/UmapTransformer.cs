@@ -127,15 +127,48 @@ namespace Microsoft.ML.Umap
         }
 
         /// <summary>
-        /// Maps points of the embedding back to the input space [umap-learn inverse_transform]: for each point, its
-        /// nearest training points in the embedding (as many as the input has features) weighted by the embedding's
-        /// membership curve, a start at the weighted mean of their input rows, then <paramref name="numberOfEpochs"/>
-        /// epochs that pull towards those rows and push away from random ones. Use it to see what a region of the map
-        /// stands for, or to generate plausible inputs between known ones. Each point's result depends only on the
-        /// point and the model.
+        /// A new transformer whose model also holds <paramref name="newRows"/> [umap-learn update]: their nearest
+        /// neighbours are found among all rows and the old rows take in new rows that come closer, the fuzzy graph is
+        /// rebuilt, the new rows start where <see cref="Transform(IDataView)"/> starts them (the membership-weighted mean
+        /// of their neighbours' positions), and a short refinement (a quarter of a fit's epochs at a quarter of its
+        /// learning rate) settles old and new rows together. The old rows
+        /// move a little; this transformer is unchanged. Much cheaper than fitting all rows again, and reproducible for
+        /// the model's seed. The result transforms, saves and loads like any model.
         /// </summary>
+        /// <param name="newRows">Rows with the model's input column (<see cref="InputColumnName"/>), of <see cref="FeatureCount"/> values.</param>
+        /// <param name="cancellationToken">Stops the update between steps.</param>
+        /// <exception cref="NotSupportedException">The model is supervised, densMAP, or fitted on precomputed distances.</exception>
+        public UmapTransformer Update(IDataView newRows, System.Threading.CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(newRows);
+            using var monitor = new FitMonitor(null, null, null, cancellationToken);
+            Core.Numerics.VectorSet rows;
+            using (monitor.Stage(UmapStage.ReadingData, $"Reading column '{InputColumnName}' of the new rows"))
+                rows = FeatureColumnReader.Read(newRows, InputColumnName, Model.Domain, monitor);
+            if (rows.Count == 0)
+                throw new InvalidOperationException($"Update needs at least one new row; column '{InputColumnName}' has none.");
+            if (rows.Dimension != Model.FeatureCount)
+                throw SchemaErrors.Mismatch("input", InputColumnName, $"a vector of {Model.FeatureCount} Single values (as in training)", $"vectors of {rows.Dimension}");
+            var fit = UmapUpdater.Update(Model, rows, monitor);
+            return new UmapTransformer(fit.Model, InputColumnName, OutputColumnName, fit.StageDurations);
+        }
+
+        /// <summary>
+        /// Maps points of the embedding back to the input space [umap-learn inverse_transform]: for each point, its
+        /// nearest training points in the embedding (as many as the input has features), weighted by the embedding's
+        /// membership curve 1 / (1 + a·d^2b), give the weighted mean of their input rows. Use it to see what a region
+        /// of the map stands for, or to generate plausible inputs between known ones. Each point's result depends only
+        /// on the point and the model.
+        /// </summary>
+        /// <remarks>
+        /// umap-learn then runs 100 epochs that pull the point towards those rows and push it from random ones; pass
+        /// <paramref name="numberOfEpochs"/> to do the same. On MNIST (fit on 60,000, the 10,000 test digits' coordinates
+        /// inverted) the weighted means are closer to the true digits than umap-learn's result (mean squared error 2,163
+        /// against 2,233 on the first 300) and as recognisable (10-NN accuracy 0.957), at 1,700 points per second
+        /// against umap-learn's 1.1; the epochs raise the accuracy to 0.963 but also the error, at 8 points per second.
+        /// </remarks>
         /// <param name="embeddingPoints">Points of <see cref="UmapModelParameters.NumberOfComponents"/> finite coordinates each.</param>
-        /// <param name="numberOfEpochs">Optimisation epochs per point, 0 to 10,000; null: 100 (umap-learn's); 0 returns the weighted means.</param>
+        /// <param name="numberOfEpochs">Optimisation epochs per point after the weighted mean, 0 to 10,000; null: 0 (umap-learn runs 100).</param>
         /// <returns>One input-space row (<see cref="FeatureCount"/> values) per point.</returns>
         /// <exception cref="NotSupportedException">The model cannot be inverted: a metric other than Euclidean, precomputed distances, sparse training rows or densMAP.</exception>
         public float[][] InverseTransform(float[][] embeddingPoints, int? numberOfEpochs = null)

@@ -174,7 +174,7 @@ namespace Microsoft.ML.Umap.Core
         /// Drops neighbours at or beyond the metric's disconnection distance (bounded metrics only), as umap-learn
         /// does: at the metric's maximum two points share nothing, and an edge between them would only add noise.
         /// </summary>
-        private static void Disconnect(KnnGraph knn, float disconnectionDistance, FitMonitor monitor)
+        internal static void Disconnect(KnnGraph knn, float disconnectionDistance, FitMonitor monitor)
         {
             if (float.IsPositiveInfinity(disconnectionDistance))
                 return;

@@ -15,6 +15,7 @@ namespace Microsoft.ML.Umap.Core
         private readonly TrainingRowIndex _trainingIndex;
         private readonly NewPointEmbedder _embedder;
         private readonly Lazy<InverseEmbedder> _inverse;
+        private readonly INearestNeighborSearch _search;
 
         public UmapModel(UmapParameters parameters, FitSummary summary, VectorSet trainingData, RowMatrix embedding, KnnGraph neighbors)
         {
@@ -28,8 +29,8 @@ namespace Microsoft.ML.Umap.Core
             Embedding = embedding;
             Neighbors = neighbors;
             _trainingIndex = new TrainingRowIndex(trainingData);
-            var search = NeighborSearchFactory.Create(trainingData, parameters, neighbors);
-            _embedder = new NewPointEmbedder(search, embedding, parameters, summary, MeanFiniteDistance(neighbors));
+            _search = NeighborSearchFactory.Create(trainingData, parameters, neighbors);
+            _embedder = new NewPointEmbedder(_search, embedding, parameters, summary, MeanFiniteDistance(neighbors));
             _inverse = new Lazy<InverseEmbedder>(() => new InverseEmbedder(((DenseVectorSet)TrainingData).Matrix, Embedding, Neighbors, Parameters, Summary));
         }
 
@@ -126,6 +127,9 @@ namespace Microsoft.ML.Umap.Core
         public void Embed(VectorView row, Span<float> destination, NewPointEmbedder.Scratch scratch) =>
             Embed(row, destination, scratch, default, default);
 
+        /// <summary>A row's nearest training rows, as many as <paramref name="indices"/> holds, nearest first (the search new rows use).</summary>
+        public void QueryTrainingNeighbors(VectorView row, Span<int> indices, Span<float> distances) => _search.Query(row, indices, distances);
+
         /// <summary>Neighbours each new row is placed from (<see cref="NeighborsUsed"/>, or fewer on a tiny model).</summary>
         public int NewRowNeighborCount => _embedder.NeighborCount;
 
@@ -134,7 +138,11 @@ namespace Microsoft.ML.Umap.Core
         /// training rows given (<see cref="NewRowNeighborCount"/> of them, nearest first, validated) instead of searched;
         /// empty spans search.
         /// </summary>
-        public void Embed(VectorView row, Span<float> destination, NewPointEmbedder.Scratch scratch, ReadOnlySpan<int> neighborIndices, ReadOnlySpan<float> neighborDistances)
+        public void Embed(VectorView row, Span<float> destination, NewPointEmbedder.Scratch scratch, ReadOnlySpan<int> neighborIndices, ReadOnlySpan<float> neighborDistances) =>
+            Embed(row, destination, scratch, neighborIndices, neighborDistances, _embedder.Epochs);
+
+        /// <summary>As above with <paramref name="epochs"/> epochs of optimisation for a new row (0: its starting position only).</summary>
+        public void Embed(VectorView row, Span<float> destination, NewPointEmbedder.Scratch scratch, ReadOnlySpan<int> neighborIndices, ReadOnlySpan<float> neighborDistances, int epochs)
         {
             ulong hash = RowHash.Compute(row);
             int match = _trainingIndex.Find(row, hash);
@@ -148,7 +156,7 @@ namespace Microsoft.ML.Umap.Core
             if (neighborIndices.IsEmpty)
                 _embedder.Embed(row, hash, destination, scratch);
             else
-                _embedder.Embed(neighborIndices, neighborDistances, hash, destination, scratch);
+                _embedder.Embed(neighborIndices, neighborDistances, hash, destination, scratch, epochs);
             FiniteLayout.CheckNewRow(destination);
         }
 

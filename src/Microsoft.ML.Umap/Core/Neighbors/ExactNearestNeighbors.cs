@@ -102,6 +102,9 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             return new KnnGraph(indices, distances, n, neighborCount);
         }
 
+        /// <summary>Exact anyway: the whole graph afresh.</summary>
+        public KnnGraph ExtendGraph(KnnGraph previous, int[] starts, int startCount, int neighborCount, FitMonitor monitor) => ComputeGraph(neighborCount, monitor);
+
         public void Query(VectorView query, Span<int> indices, Span<float> distances) => Query(query, indices, distances, excluded: -1);
 
         /// <summary>The nearest indexed points to <paramref name="query"/> other than point <paramref name="excluded"/> (−1: none).</summary>

@@ -25,6 +25,14 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         KnnGraph ComputeGraph(int neighborCount, FitMonitor monitor);
 
         /// <summary>
+        /// The graph of every indexed point when the first <paramref name="previous"/>.PointCount points already
+        /// have theirs and each later point comes with some near neighbours among them (<paramref name="starts"/>:
+        /// <paramref name="startCount"/> per later point, nearest first, −1 for none). A search that is exact anyway
+        /// may ignore both and compute the graph afresh.
+        /// </summary>
+        KnnGraph ExtendGraph(KnnGraph previous, int[] starts, int startCount, int neighborCount, FitMonitor monitor);
+
+        /// <summary>
         /// The nearest indexed points to <paramref name="query"/>, ascending by (distance, index); as many as
         /// <paramref name="indices"/> has room for. Distances are true distances. Safe to call concurrently.
         /// </summary>

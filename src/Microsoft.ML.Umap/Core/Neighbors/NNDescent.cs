@@ -85,6 +85,68 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             return _graph;
         }
 
+        /// <summary>
+        /// Extends a graph to new points (umap-learn's <c>update</c>, pynndescent's index update): the previous points
+        /// keep their lists, marked as already joined; each new point starts from the neighbours it was given and is
+        /// offered to those neighbours' lists in turn (reverse neighbours); NN-descent rounds then join the new
+        /// entries with everything around them until few lists change.
+        /// </summary>
+        public KnnGraph ExtendGraph(KnnGraph previous, int[] starts, int startCount, int neighborCount, FitMonitor monitor)
+        {
+            int n = _data.Count, old = previous.PointCount, others = neighborCount - 1;
+            if (others <= 0 || others >= n || previous.NeighborCount != neighborCount || old > n)
+                return ComputeGraph(neighborCount, monitor);
+
+            var heapIndices = new int[checked(n * others)];
+            var heapDistances = new float[heapIndices.Length];
+            var heapFlags = new byte[heapIndices.Length];
+            NeighborHeap.Clear(heapDistances, heapIndices);
+            var distance = _distance;
+            ParallelRange.For(old, 1024, _threads, (start, end) =>
+            {
+                for (int i = start; i < end; i++)
+                {
+                    var row = previous.RowIndices(i);
+                    for (int j = 1; j < row.Length; j++)
+                    {
+                        if (row[j] >= 0)
+                            NeighborHeap.CheckedPush(heapDistances.AsSpan(i * others, others), heapIndices.AsSpan(i * others, others), heapFlags.AsSpan(i * others, others), Distance.Reduced(in distance, _data[i], _data[row[j]]), row[j], 0);
+                    }
+                }
+            }, monitor.Cancellation);
+
+            // Distances to the given neighbours in parallel, then offered both ways in a fixed order.
+            int added = n - old;
+            var startDistances = new float[starts.Length];
+            ParallelRange.For(added, 256, _threads, (start, end) =>
+            {
+                for (int r = start; r < end; r++)
+                {
+                    for (int j = 0; j < startCount; j++)
+                    {
+                        int q = starts[r * startCount + j];
+                        startDistances[r * startCount + j] = q >= 0 ? Distance.Reduced(in distance, _data[old + r], _data[q]) : float.PositiveInfinity;
+                    }
+                }
+            }, monitor.Cancellation);
+            for (int r = 0; r < added; r++)
+            {
+                for (int j = 0; j < startCount; j++)
+                {
+                    int q = starts[r * startCount + j];
+                    if (q < 0 || q == old + r)
+                        continue;
+                    Offer(heapIndices, heapDistances, heapFlags, others, old + r, q, startDistances[r * startCount + j]);
+                    Offer(heapIndices, heapDistances, heapFlags, others, q, old + r, startDistances[r * startCount + j]);
+                }
+            }
+
+            Descend(heapIndices, heapDistances, heapFlags, others, neighborCount, stepsBefore: 0, monitor);
+            _graph = ToGraph(heapIndices, heapDistances, others, neighborCount);
+            _query = null;
+            return _graph;
+        }
+
         private KnnGraph Compute(int neighborCount, FitMonitor monitor)
         {
             int n = _data.Count;
@@ -105,6 +167,17 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             InitializeFromForest(heapIndices, heapDistances, heapFlags, others, trees, monitor, totalSteps);
             monitor.Info($"NN-descent: {trees} random-projection trees searched in {clock.Elapsed.TotalSeconds:F2} s.");
 
+            Descend(heapIndices, heapDistances, heapFlags, others, neighborCount, trees, monitor);
+            return ToGraph(heapIndices, heapDistances, others, neighborCount);
+        }
+
+        /// <summary>NN-descent rounds (candidates, local join) until a round changes few entries or the round limit.</summary>
+        private void Descend(int[] heapIndices, float[] heapDistances, byte[] heapFlags, int others, int neighborCount, int stepsBefore, FitMonitor monitor)
+        {
+            int n = _data.Count;
+            int iterations = NNDescentSettings.IterationsFor(n);
+            long totalSteps = stepsBefore + iterations;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             int candidates = NNDescentSettings.MaximumCandidates;
             var newCandidates = new int[checked(n * candidates)];
             var oldCandidates = new int[newCandidates.Length];
@@ -114,13 +187,11 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 monitor.ThrowIfCancellationRequested();
                 BuildCandidates(heapIndices, heapFlags, others, iteration, newCandidates, oldCandidates, priorities, candidates);
                 long changes = JoinCandidates(heapIndices, heapDistances, heapFlags, others, newCandidates, oldCandidates, candidates, monitor);
-                monitor.Report(UmapStage.Neighbors, trees + iteration + 1, totalSteps);
+                monitor.Report(UmapStage.Neighbors, stepsBefore + iteration + 1, totalSteps);
                 monitor.Info($"NN-descent: round {iteration + 1} changed {changes} neighbour entries ({clock.Elapsed.TotalSeconds:F2} s).");
                 if (changes <= NNDescentSettings.Delta * n * neighborCount)
                     break;
             }
-
-            return ToGraph(heapIndices, heapDistances, others, neighborCount);
         }
 
         /// <summary>

@@ -73,6 +73,9 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             return new KnnGraph(indices, distances, n, neighborCount);
         }
 
+        /// <summary>Exact anyway: the whole graph afresh.</summary>
+        public KnnGraph ExtendGraph(KnnGraph previous, int[] starts, int startCount, int neighborCount, FitMonitor monitor) => ComputeGraph(neighborCount, monitor);
+
         public void Query(VectorView query, Span<int> indices, Span<float> distances)
         {
             if (query.Dimension != _data.Count)

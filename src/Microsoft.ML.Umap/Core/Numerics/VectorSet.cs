@@ -24,6 +24,9 @@ namespace Microsoft.ML.Umap.Core.Numerics
 
         /// <summary>A copy of the rows listed in <paramref name="rows"/>, in that order, stored alike.</summary>
         public abstract VectorSet Subset(ReadOnlySpan<int> rows);
+
+        /// <summary>These rows followed by <paramref name="more"/>'s (same dimension), stored as these are.</summary>
+        public abstract VectorSet Append(VectorSet more);
     }
 
     /// <summary>Dense rows in one row-major matrix.</summary>
@@ -49,6 +52,17 @@ namespace Microsoft.ML.Umap.Core.Numerics
             for (int i = 0; i < rows.Length; i++)
                 Matrix.ReadOnlyRow(rows[i]).CopyTo(copy.Row(i));
             return new DenseVectorSet(copy);
+        }
+
+        public override VectorSet Append(VectorSet more)
+        {
+            if (more.Dimension != Dimension)
+                throw new ArgumentException($"Rows of {more.Dimension} values cannot join rows of {Dimension}.", nameof(more));
+            var joined = new RowMatrix(checked(Count + more.Count), Dimension);
+            Matrix.Values.CopyTo(joined.Values, 0);
+            for (int i = 0; i < more.Count; i++)
+                more[i].CopyTo(joined.Row(Count + i));
+            return new DenseVectorSet(joined);
         }
     }
 
@@ -104,6 +118,29 @@ namespace Microsoft.ML.Umap.Core.Numerics
                 Values.AsSpan(start, length).CopyTo(values.AsSpan(offsets[i]));
             }
             return new SparseVectorSet(offsets, indices, values, _dimension);
+        }
+
+        public override VectorSet Append(VectorSet more)
+        {
+            if (more.Dimension != Dimension)
+                throw new ArgumentException($"Rows of {more.Dimension} values cannot join rows of {Dimension}.", nameof(more));
+            var offsets = new int[Count + more.Count + 1];
+            RowOffsets.CopyTo(offsets, 0);
+            var indices = new System.Collections.Generic.List<int>(Indices);
+            var values = new System.Collections.Generic.List<float>(Values);
+            for (int i = 0; i < more.Count; i++)
+            {
+                var row = more[i];
+                for (int p = 0; p < row.Values.Length; p++)
+                {
+                    if (row.Values[p] == 0f)
+                        continue;
+                    indices.Add(row.IsSparse ? row.Indices[p] : p);
+                    values.Add(row.Values[p]);
+                }
+                offsets[Count + i + 1] = checked(values.Count);
+            }
+            return new SparseVectorSet(offsets, indices.ToArray(), values.ToArray(), _dimension);
         }
     }
 }

@@ -54,8 +54,12 @@ namespace Microsoft.ML.Umap.Core.Transform
             _seed = FastRandom.Mix(parameters.Seed ^ StreamSalt);
         }
 
-        /// <summary>umap-learn's default optimisation length for up to 10,000 points.</summary>
-        public const int DefaultEpochs = 100;
+        /// <summary>
+        /// Optimisation epochs by default: none, so the result is the membership-weighted mean of the neighbours'
+        /// input rows. umap-learn runs 100 (for up to 10,000 points); on the digits and on MNIST the mean is both
+        /// closer to the true rows and better classified (docs/measurements.md), at a thousandth of the cost.
+        /// </summary>
+        public const int DefaultEpochs = 0;
 
         /// <summary>Per-point buffers, reused point after point by one thread.</summary>
         internal sealed class Scratch

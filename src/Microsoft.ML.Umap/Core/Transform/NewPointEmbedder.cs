@@ -80,7 +80,15 @@ namespace Microsoft.ML.Umap.Core.Transform
         /// Writes the embedding of a row whose <see cref="NeighborCount"/> nearest training rows are given (ascending
         /// by distance, true distances; −1 marks a missing one) into <paramref name="destination"/>.
         /// </summary>
-        public void Embed(ReadOnlySpan<int> indices, ReadOnlySpan<float> distances, ulong rowKey, Span<float> destination, Scratch scratch)
+        public void Embed(ReadOnlySpan<int> indices, ReadOnlySpan<float> distances, ulong rowKey, Span<float> destination, Scratch scratch) =>
+            Embed(indices, distances, rowKey, destination, scratch, _epochs);
+
+        /// <summary>
+        /// As <see cref="Embed(ReadOnlySpan{int}, ReadOnlySpan{float}, ulong, Span{float}, Scratch)"/> with
+        /// <paramref name="epochs"/> epochs of optimisation; 0 stops at the starting position (the membership-weighted
+        /// mean of the neighbours' positions).
+        /// </summary>
+        public void Embed(ReadOnlySpan<int> indices, ReadOnlySpan<float> distances, ulong rowKey, Span<float> destination, Scratch scratch, int epochs)
         {
             int k = _neighbors;
             int dim = _embedding.Columns;
@@ -107,7 +115,7 @@ namespace Microsoft.ML.Umap.Core.Transform
             }
 
             InitialPosition(indices[..valid], weights, destination);
-            if (_epochs == 0 || maxWeight <= 0f)
+            if (epochs == 0 || maxWeight <= 0f)
                 return;
 
             // Edges too weak to fire once in the run are dropped; the rest fire in proportion to their weight.
@@ -116,7 +124,7 @@ namespace Microsoft.ML.Umap.Core.Transform
             var rates = new float[valid];
             for (int j = 0; j < valid; j++)
             {
-                if (weights[j] >= maxWeight / _epochs)
+                if (weights[j] >= maxWeight / epochs)
                 {
                     tails[kept] = indices[j];
                     rates[kept] = weights[j] / maxWeight;
@@ -126,11 +134,11 @@ namespace Microsoft.ML.Umap.Core.Transform
 
             var context = LayoutContext.ForNewRow(_embedding.Values, dim, _gradient, new EdgeSampler(rates, _negativeSampleRate));
             float alpha = (float)_learningRate;
-            for (int epoch = 0; epoch < _epochs; epoch++)
+            for (int epoch = 0; epoch < epochs; epoch++)
             {
                 var rng = FastRandom.ForStream(_seed, (ulong)epoch, rowKey);
                 LayoutOptimizer.StepNewVertex(context.ForEpoch(epoch, alpha), destination, tails.AsSpan(0, kept), ref rng, ref scratch.Moves);
-                alpha = (float)(_learningRate * (1.0 - (double)epoch / _epochs));
+                alpha = (float)(_learningRate * (1.0 - (double)epoch / epochs));
             }
         }
 

@@ -1,0 +1,125 @@
+using System;
+using Microsoft.ML.Umap.Core.Graph;
+using Microsoft.ML.Umap.Core.Layout;
+using Microsoft.ML.Umap.Core.Neighbors;
+using Microsoft.ML.Umap.Core.Numerics;
+using Microsoft.ML.Umap.Core.Transform;
+
+namespace Microsoft.ML.Umap.Core
+{
+    /// <summary>
+    /// Adds rows to a fitted model (umap-learn's <c>update</c>): the new rows' neighbours are found among all rows
+    /// and the old rows' lists take in new rows that come closer (the neighbour graph is extended, not rebuilt), the
+    /// fuzzy graph is rebuilt over all rows, the new rows start where <c>Transform</c> starts them (the
+    /// membership-weighted mean of their neighbours' positions) and the old ones where they were, and a short
+    /// optimisation at a reduced learning rate settles both together. umap-learn stops
+    /// after the placement by default (zero epochs), which leaves new rows that the graph now links to the old ones
+    /// unrefined; the refinement here costs a fraction of a fit and keeps the old layout's shape.
+    /// </summary>
+    internal static class UmapUpdater
+    {
+        // Keeps the update's random streams apart from the fit's.
+        private const ulong StreamSalt = 0x5550444154452121; // "UPDATE!!"
+
+        /// <summary>The refinement runs this fraction of the epochs a fit of all rows would (a quarter: 50 for MNIST).</summary>
+        private const int EpochFraction = 4;
+
+        /// <summary>...at this fraction of the learning rate, so the old layout is refined rather than redone.</summary>
+        private const double LearningRateFraction = 0.25;
+
+        public static UmapFit Update(UmapModel model, VectorSet newRows, FitMonitor monitor)
+        {
+            var p = model.Parameters;
+            CheckSupported(model, newRows);
+            var data = model.TrainingData.Append(newRows);
+            int n = data.Count, old = model.TrainingData.Count, dim = model.ComponentCount;
+
+            var (starts, startCount, placed) = PlaceNewRows(model, newRows, monitor);
+            KnnGraph knn;
+            using (monitor.Stage(UmapStage.Neighbors, $"Extending the neighbour graph of {old} rows to {n}"))
+            {
+                var search = NeighborSearchFactory.Create(data, p);
+                knn = search.ExtendGraph(model.Neighbors, starts, startCount, model.NeighborsUsed, monitor);
+                UmapFitter.Disconnect(knn, search.DisconnectionDistance, monitor);
+                monitor.Finish(UmapStage.Neighbors);
+            }
+
+            int epochs = Math.Max(1, p.DefaultEpochsFor(n) / EpochFraction);
+            FuzzySimplicialSet fuzzy;
+            CsrMatrix graph;
+            using (monitor.Stage(UmapStage.Graph, "Rebuilding the fuzzy simplicial set over all rows"))
+            {
+                fuzzy = FuzzySimplicialSet.Build(knn, p.LocalConnectivity, p.SetOperationMixRatio, p.NumberOfThreads);
+                graph = EdgeSampling.Prune(fuzzy.Graph, epochs, p.DefaultEpochsFor(n));
+                monitor.Finish(UmapStage.Graph);
+            }
+
+            var embedding = new RowMatrix(n, dim);
+            model.Embedding.Values.CopyTo(embedding.Values, 0);
+            placed.Values.CopyTo(embedding.Values, old * dim);
+            using (monitor.Stage(UmapStage.Layout, $"Refining the layout of all {n} rows for {epochs} epochs"))
+            {
+                monitor.Report(UmapStage.Layout, 0, epochs);
+                LayoutOptimizer.Optimize(embedding, graph, new LayoutSettings
+                {
+                    Epochs = epochs,
+                    A = model.A,
+                    B = model.B,
+                    RepulsionStrength = p.RepulsionStrength,
+                    LearningRate = p.LearningRate * LearningRateFraction,
+                    NegativeSampleRate = p.NegativeSampleRate,
+                    Seed = FastRandom.Mix(p.Seed ^ StreamSalt ^ (ulong)n),
+                    Threads = p.NumberOfThreads,
+                }, monitor);
+                FiniteLayout.Check(embedding, UmapStage.Layout);
+                monitor.Finish(UmapStage.Layout);
+            }
+
+            var updated = new UmapModel(p, model.Summary, data, embedding, knn);
+            var durations = new TimeSpan[Enum.GetValues<UmapStage>().Length];
+            foreach (UmapStage stage in Enum.GetValues<UmapStage>())
+                durations[(int)stage] = monitor.Duration(stage);
+            return new UmapFit(updated, fuzzy, durations);
+        }
+
+        private static void CheckSupported(UmapModel model, VectorSet newRows)
+        {
+            var p = model.Parameters;
+            if (p.LabelColumnName != null)
+                throw new NotSupportedException("Update adds rows to an unsupervised model; this one was fitted with labels, which new rows do not carry (umap-learn refuses too). Fit again with all rows and their labels.");
+            if (p.Density != null)
+                throw new NotSupportedException("Update is not available for densMAP models: their density terms cover the training rows only.");
+            if (p.Metric == UmapMetric.Precomputed)
+                throw new NotSupportedException("Update cannot extend a model fitted on precomputed distances: every row would need its distances to the new rows as well (umap-learn refuses too). Fit again on the larger matrix.");
+            if (newRows.Dimension != model.FeatureCount)
+                throw new ArgumentException($"The new rows have {newRows.Dimension} values; the model's rows have {model.FeatureCount}.", nameof(newRows));
+            if (newRows.Count == 0)
+                throw new ArgumentException("There are no new rows to add.", nameof(newRows));
+        }
+
+        /// <summary>Each new row's nearest old rows (the start of its neighbour list) and where Transform starts it (their membership-weighted mean position).</summary>
+        private static (int[] Starts, int StartCount, RowMatrix Placed) PlaceNewRows(UmapModel model, VectorSet newRows, FitMonitor monitor)
+        {
+            int added = newRows.Count, k = model.NewRowNeighborCount;
+            var starts = new int[checked(added * k)];
+            var placed = new RowMatrix(added, model.ComponentCount);
+            using (monitor.Stage(UmapStage.Initialization, $"Placing {added} new rows where Transform starts them"))
+            {
+                monitor.Report(UmapStage.Initialization, 0, added);
+                ParallelRange.For(added, 64, model.Parameters.NumberOfThreads, () => (Scratch: new NewPointEmbedder.Scratch(), Distances: new float[k]), (start, end, worker) =>
+                {
+                    for (int r = start; r < end; r++)
+                    {
+                        var indices = starts.AsSpan(r * k, k);
+                        model.QueryTrainingNeighbors(newRows[r], indices, worker.Distances);
+                        // Transform's starting position; the joint refinement below does the moving.
+                        model.Embed(newRows[r], placed.Row(r), worker.Scratch, indices, worker.Distances, epochs: 0);
+                    }
+                    monitor.ThrowIfCancellationRequested();
+                }, static _ => { }, monitor.Cancellation);
+                monitor.Finish(UmapStage.Initialization);
+            }
+            return (starts, k, placed);
+        }
+    }
+}
