@@ -121,6 +121,47 @@ namespace Microsoft.ML.Umap.Tests.Properties
                 return "fitted";
             }, ciCases: 80, _output);
 
+        private static readonly Gen<(int Rows, int Added, int Spoil, int Seed)> UpdateCases =
+            Gen.Select(Gen.Int[2, 50], Gen.Int[0, 30], Gen.Frequency((3, Gen.Const(0)), (1, Gen.Int[1, 4])), Gen.Int[0, 100_000]);
+
+        [Fact]
+        public void UpdatesAndInversesGiveFiniteResultsOrAreRefused() =>
+            PropertyRunner.Run(UpdateCases, c =>
+            {
+                var ml = new MLContext(seed: 1);
+                var points = Points(c.Rows + c.Added, c.Seed);
+                var model = ml.Transforms.Umap(new UmapEstimator.Options { NumberOfNeighbors = 5, NumberOfEpochs = 20 })
+                    .Fit(MlNetData.Load(ml, new RowMatrix(points[..(c.Rows * 3)], c.Rows, 3)));
+
+                // Added rows, sometimes none, sometimes of the wrong width or with a value the metric cannot take.
+                int width = c.Spoil == 1 ? 4 : 3;
+                var added = new float[c.Added * width];
+                for (int i = 0; i < c.Added; i++)
+                {
+                    for (int d = 0; d < width; d++)
+                        added[i * width + d] = d < 3 ? points[(c.Rows + i) * 3 + d] : 1f;
+                }
+                if (c.Spoil == 2 && added.Length > 0)
+                    added[0] = float.NaN;
+                UmapTransformer? updated = null;
+                var refused = PropertyRunner.ContractOnly(() => updated = model.Update(MlNetData.Load(ml, new RowMatrix(added, c.Added, width))));
+                bool valid = c.Added > 0 && c.Spoil is 0 or 3 or 4;
+                Assert.True((refused is null) == valid, refused?.Message ?? "A spoilt update was accepted.");
+
+                // Inverse of arbitrary points: on the map, far off it, or not finite.
+                var target = updated ?? model;
+                float far = c.Spoil == 3 ? 1e30f : c.Spoil == 4 ? float.NaN : 0.5f;
+                var inverseRefused = PropertyRunner.ContractOnly(() =>
+                {
+                    var rows = target.InverseTransform(new[] { new[] { far, -far }, target.GetTrainingEmbedding()[0] }, c.Seed % 3 == 0 ? 10 : null);
+                    Assert.All(rows.SelectMany(r => r), v => Assert.True(float.IsFinite(v)));
+                });
+                Assert.True((inverseRefused is null) == (c.Spoil != 4), inverseRefused?.Message ?? "A NaN point was inverted.");
+                if (updated != null)
+                    AssertFitted(updated);
+                return $"update {(refused is null ? "done" : "refused")}, inverse {(inverseRefused is null ? "done" : "refused")}";
+            }, ciCases: 60, _output);
+
         private static void AssertFitted(UmapTransformer model)
         {
             Assert.All(model.GetTrainingEmbedding().SelectMany(p => p), v => Assert.True(float.IsFinite(v)));

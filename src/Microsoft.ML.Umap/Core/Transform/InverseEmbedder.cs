@@ -92,17 +92,25 @@ namespace Microsoft.ML.Umap.Core.Transform
             int k = _neighbors;
             NearestInEmbedding(point, scratch.Indices, scratch.Distances);
             var weights = scratch.Weights;
-            float total = 0, maxWeight = 0;
+            double total = 0;
             for (int j = 0; j < k; j++)
             {
                 weights[j] = (float)(1.0 / (1.0 + _a * Math.Pow(scratch.Distances[j], 2 * _b)));
                 total += weights[j];
-                maxWeight = Math.Max(maxWeight, weights[j]);
             }
+            if (!(total > 0))
+            {
+                // A point so far off the map that every membership underflows: its nearest points, equally weighted.
+                weights.AsSpan().Fill(1f);
+                total = k;
+            }
+            float maxWeight = 0;
+            foreach (float w in weights)
+                maxWeight = Math.Max(maxWeight, w);
 
             destination.Clear();
             for (int j = 0; j < k; j++)
-                Accumulate(destination, _training.ReadOnlyRow(scratch.Indices[j]), weights[j] / total);
+                Accumulate(destination, _training.ReadOnlyRow(scratch.Indices[j]), (float)(weights[j] / total));
             if (epochs > 0)
                 Optimize(point, destination, epochs, maxWeight, scratch);
         }
@@ -195,20 +203,20 @@ namespace Microsoft.ML.Umap.Core.Transform
             NeighborHeap.Clear(distances, indices);
             int dim = _embedding.Columns;
             var values = _embedding.Values;
+            // Distances in double: a point far off the map (coordinates up to float.MaxValue) must not overflow them.
             for (int c = 0; c < _embedding.Rows; c++)
             {
-                float sum = 0;
+                double sum = 0;
                 for (int d = 0; d < dim; d++)
                 {
-                    float diff = point[d] - values[c * dim + d];
+                    double diff = (double)point[d] - values[c * dim + d];
                     sum += diff * diff;
                 }
-                if (sum <= distances[0])
-                    NeighborHeap.Push(distances, indices, sum, c);
+                float distance = (float)Math.Sqrt(sum);
+                if (distance <= distances[0])
+                    NeighborHeap.Push(distances, indices, distance, c);
             }
             NeighborHeap.SortAscending(distances, indices);
-            for (int j = 0; j < distances.Length; j++)
-                distances[j] = MathF.Sqrt(distances[j]);
         }
     }
 }
