@@ -210,7 +210,7 @@ namespace Microsoft.ML.Umap
             var column = data.Schema.GetColumnOrNull(source) ?? throw SchemaErrors.ColumnNotFound("embedding", source);
             if (column.Type is not VectorDataViewType { ItemType: var item, Size: var size } || item != NumberDataViewType.Single || size != Model.ComponentCount)
                 throw SchemaErrors.Mismatch("embedding", source, $"a vector of {Model.ComponentCount} Single values", column.Type.ToString() ?? "unknown");
-            _ = Model.CreateInverseScratch(); // refuses models that cannot be inverted before any row is read
+            Model.ThrowIfNotInvertible(); // before any row is read
 
             var input = SchemaDefinition.Create(typeof(InverseInput));
             input[0].ColumnName = source;

@@ -121,8 +121,8 @@ namespace Microsoft.ML.Umap.Core
 
         public void Warning(string message) => _warning?.Invoke(message);
 
-        /// <summary>Wall-clock time spent in <paramref name="stage"/> so far.</summary>
-        public TimeSpan Duration(UmapStage stage) => _durations[(int)stage];
+        /// <summary>Wall-clock time spent in each stage so far, indexed by <see cref="UmapStage"/> (a copy).</summary>
+        public TimeSpan[] Durations() => (TimeSpan[])_durations.Clone();
 
         /// <summary>Times a stage, reporting its start and end as progress and its duration as an info message.</summary>
         public StageTimer Stage(UmapStage stage, string description) => new StageTimer(this, stage, description);

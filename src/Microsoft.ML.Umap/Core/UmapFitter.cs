@@ -43,10 +43,7 @@ namespace Microsoft.ML.Umap.Core
 
             var summary = new FitSummary(a, b, epochs, k, initialization);
             var model = new UmapModel(parameters, summary, data, embedding, knn);
-            var durations = new TimeSpan[Enum.GetValues<UmapStage>().Length];
-            foreach (UmapStage stage in Enum.GetValues<UmapStage>())
-                durations[(int)stage] = monitor.Duration(stage);
-            return new UmapFit(model, fuzzy, durations);
+            return new UmapFit(model, fuzzy, monitor.Durations());
         }
 
         /// <summary>(a, b) from MinimumDistance and Spread, unless both are given.</summary>
@@ -146,7 +143,7 @@ namespace Microsoft.ML.Umap.Core
             }
         }
 
-        private static void OptimizeLayout(
+        internal static void OptimizeLayout(
             RowMatrix embedding, CsrMatrix graph, KnnGraph neighbors, UmapParameters parameters, double a, double b, int epochs, FitMonitor monitor)
         {
             using (monitor.Stage(UmapStage.Layout, $"Optimising the layout for {epochs} epochs{(parameters.Density is null ? "" : " with densMAP")}"))

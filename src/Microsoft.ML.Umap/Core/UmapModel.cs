@@ -70,7 +70,8 @@ namespace Microsoft.ML.Umap.Core
             return _inverse.Value.CreateScratch();
         }
 
-        private void ThrowIfNotInvertible()
+        /// <summary>Throws <see cref="NotSupportedException"/>, saying why, when this model has no inverse here.</summary>
+        public void ThrowIfNotInvertible()
         {
             if (Parameters.Metric == UmapMetric.Precomputed)
                 throw new NotSupportedException("A model fitted on precomputed distances has no input space to map back to: its rows are distances, not points (umap-learn cannot invert it either).");

@@ -57,29 +57,12 @@ namespace Microsoft.ML.Umap.Core
             var embedding = new RowMatrix(n, dim);
             model.Embedding.Values.CopyTo(embedding.Values, 0);
             placed.Values.CopyTo(embedding.Values, old * dim);
-            using (monitor.Stage(UmapStage.Layout, $"Refining the layout of all {n} rows for {epochs} epochs"))
-            {
-                monitor.Report(UmapStage.Layout, 0, epochs);
-                LayoutOptimizer.Optimize(embedding, graph, new LayoutSettings
-                {
-                    Epochs = epochs,
-                    A = model.A,
-                    B = model.B,
-                    RepulsionStrength = p.RepulsionStrength,
-                    LearningRate = p.LearningRate * LearningRateFraction,
-                    NegativeSampleRate = p.NegativeSampleRate,
-                    Seed = FastRandom.Mix(p.Seed ^ StreamSalt ^ (ulong)n),
-                    Threads = p.NumberOfThreads,
-                }, monitor);
-                FiniteLayout.Check(embedding, UmapStage.Layout);
-                monitor.Finish(UmapStage.Layout);
-            }
+            // The fit's layout stage, on the fit's settings but a reduced learning rate and a stream of its own.
+            var refinement = p with { LearningRate = p.LearningRate * LearningRateFraction, Seed = FastRandom.Mix(p.Seed ^ StreamSalt ^ (ulong)n) };
+            UmapFitter.OptimizeLayout(embedding, graph, knn, refinement, model.A, model.B, epochs, monitor);
 
             var updated = new UmapModel(p, model.Summary, data, embedding, knn);
-            var durations = new TimeSpan[Enum.GetValues<UmapStage>().Length];
-            foreach (UmapStage stage in Enum.GetValues<UmapStage>())
-                durations[(int)stage] = monitor.Duration(stage);
-            return new UmapFit(updated, fuzzy, durations);
+            return new UmapFit(updated, fuzzy, monitor.Durations());
         }
 
         private static void CheckSupported(UmapModel model, VectorSet newRows)

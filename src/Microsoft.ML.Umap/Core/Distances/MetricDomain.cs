@@ -67,34 +67,30 @@ namespace Microsoft.ML.Umap.Core.Distances
                     return MinkowskiViolation(values);
                 case UmapMetric.Hellinger:
                 {
+                    if (Negative(values, indices, "slot", "the Hellinger metric needs non-negative values (counts or distributions)") is string negative)
+                        return negative;
                     double sum = 0;
-                    for (int i = 0; i < values.Length; i++)
-                    {
-                        if (values[i] < 0)
-                        {
-                            int slot = indices.IsEmpty ? i : indices[i];
-                            return $"holds {values[i].ToString(CultureInfo.InvariantCulture)} at slot {slot}; the Hellinger metric needs non-negative values (counts or distributions)";
-                        }
-                        sum += values[i];
-                    }
+                    foreach (float v in values)
+                        sum += v;
                     // Products of two rows' values and of their sums must stay finite too.
                     return sum * sum <= Ceiling ? null : TooLarge($"their sum is {Format(sum)}");
                 }
                 case UmapMetric.Precomputed:
-                {
-                    for (int i = 0; i < values.Length; i++)
-                    {
-                        if (values[i] < 0)
-                        {
-                            int slot = indices.IsEmpty ? i : indices[i];
-                            return $"holds {values[i].ToString(CultureInfo.InvariantCulture)} at position {slot}; with Metric = Precomputed the values are distances, which are never negative";
-                        }
-                    }
-                    return null;
-                }
+                    return Negative(values, indices, "position", "with Metric = Precomputed the values are distances, which are never negative");
                 default:
                     return null; // Hamming and Jaccard only compare values; a custom distance's results are checked
             }
+        }
+
+        /// <summary>"holds v at {place} p; {rule}" for the first negative value, or null when there is none.</summary>
+        private static string? Negative(ReadOnlySpan<float> values, ReadOnlySpan<int> indices, string place, string rule)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (values[i] < 0)
+                    return $"holds {values[i].ToString(CultureInfo.InvariantCulture)} at {place} {(indices.IsEmpty ? i : indices[i])}; {rule}";
+            }
+            return null;
         }
 
         private string? MinkowskiViolation(ReadOnlySpan<float> values)

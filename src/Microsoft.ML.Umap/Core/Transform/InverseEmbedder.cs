@@ -154,14 +154,14 @@ namespace Microsoft.ML.Umap.Core.Transform
         private void Attract(Span<float> x, int row, float coefficient, float alpha)
         {
             var y = _training.ReadOnlyRow(row);
-            Move(x, y, coefficient, MathF.Sqrt(SquaredDistance(x, y)), alpha);
+            Move(x, y, coefficient, System.Numerics.Tensors.TensorPrimitives.Distance(x, y), alpha);
         }
 
         /// <summary>Repulsion from a random training row, by its membership exp(−(d − rho) / sigma) as seen from that row.</summary>
         private void Repel(Span<float> x, int row, float alpha)
         {
             var y = _training.ReadOnlyRow(row);
-            float d = MathF.Sqrt(SquaredDistance(x, y));
+            float d = System.Numerics.Tensors.TensorPrimitives.Distance(x, y);
             float sigma = _sigmas[row];
             float membership = MathF.Exp(-Math.Max(d - _rhos[row], Guard) / (sigma + Guard));
             Move(x, y, _repulsion * membership / ((1f - membership) * sigma + Guard), d, alpha);
@@ -186,12 +186,6 @@ namespace Microsoft.ML.Umap.Core.Transform
             }
             for (; i < x.Length; i++)
                 x[i] += Math.Clamp(scale * (x[i] - y[i]), -GradientClip, GradientClip) * alpha;
-        }
-
-        private static float SquaredDistance(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
-        {
-            var difference = System.Numerics.Tensors.TensorPrimitives.Distance(x, y);
-            return difference * difference;
         }
 
         private static void Accumulate(Span<float> destination, ReadOnlySpan<float> row, float weight) =>
