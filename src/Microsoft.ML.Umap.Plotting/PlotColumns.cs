@@ -66,28 +66,44 @@ namespace Microsoft.ML.Umap.Plotting
         /// <summary>A factory of per-cursor getters that return the column's value as text.</summary>
         private static Func<DataViewRowCursor, Func<string?>> TextGetter(DataViewSchema.Column column, string role)
         {
-            var type = column.Type;
-            if (type is KeyDataViewType key)
+            if (column.Type is KeyDataViewType key)
                 return KeyGetter(column, key);
+            return WithFormat(column.Type, new CursorGetters(column))
+                ?? throw new ArgumentOutOfRangeException(nameof(column), $"The {role} column '{column.Name}' is {column.Type}; expected a key, text, Boolean or numeric scalar.");
+        }
+
+        /// <summary>Something built from a value type and its text form (see <see cref="WithFormat"/>).</summary>
+        private interface IFormatUser<TResult>
+        {
+            TResult Use<T>(Func<T, string?> format);
+        }
+
+        /// <summary>
+        /// The one place that knows how each scalar type reads as a class name: text (empty: missing), Boolean,
+        /// numbers in invariant form (NaN: missing). Null for any other type.
+        /// </summary>
+        private static TResult? WithFormat<TResult>(DataViewType type, IFormatUser<TResult> user)
+            where TResult : class
+        {
             if (type == TextDataViewType.Instance)
-                return Getter<ReadOnlyMemory<char>>(column, v => v.IsEmpty ? null : v.ToString());
+                return user.Use<ReadOnlyMemory<char>>(v => v.IsEmpty ? null : v.ToString());
             if (type == BooleanDataViewType.Instance)
-                return Getter<bool>(column, v => v ? "true" : "false");
+                return user.Use<bool>(v => v ? "true" : "false");
             if (type == NumberDataViewType.Single)
-                return Getter<float>(column, v => float.IsNaN(v) ? null : v.ToString(CultureInfo.InvariantCulture));
+                return user.Use<float>(v => float.IsNaN(v) ? null : v.ToString(CultureInfo.InvariantCulture));
             if (type == NumberDataViewType.Double)
-                return Getter<double>(column, v => double.IsNaN(v) ? null : v.ToString(CultureInfo.InvariantCulture));
+                return user.Use<double>(v => double.IsNaN(v) ? null : v.ToString(CultureInfo.InvariantCulture));
             if (type == NumberDataViewType.Int32)
-                return Getter<int>(column, v => v.ToString(CultureInfo.InvariantCulture));
+                return user.Use<int>(v => v.ToString(CultureInfo.InvariantCulture));
             if (type == NumberDataViewType.Int64)
-                return Getter<long>(column, v => v.ToString(CultureInfo.InvariantCulture));
+                return user.Use<long>(v => v.ToString(CultureInfo.InvariantCulture));
             if (type == NumberDataViewType.UInt32)
-                return Getter<uint>(column, v => v.ToString(CultureInfo.InvariantCulture));
+                return user.Use<uint>(v => v.ToString(CultureInfo.InvariantCulture));
             if (type == NumberDataViewType.Int16)
-                return Getter<short>(column, v => v.ToString(CultureInfo.InvariantCulture));
+                return user.Use<short>(v => v.ToString(CultureInfo.InvariantCulture));
             if (type == NumberDataViewType.Byte)
-                return Getter<byte>(column, v => v.ToString(CultureInfo.InvariantCulture));
-            throw new ArgumentOutOfRangeException(nameof(column), $"The {role} column '{column.Name}' is {type}; expected a key, text, Boolean or numeric scalar.");
+                return user.Use<byte>(v => v.ToString(CultureInfo.InvariantCulture));
+            return null;
         }
 
         private static Func<DataViewRowCursor, Func<string?>> Getter<T>(DataViewSchema.Column column, Func<T, string?> format) => cursor =>
@@ -104,7 +120,9 @@ namespace Microsoft.ML.Umap.Plotting
         /// <summary>Keys show their key values (the original values of a <c>MapValueToKey</c>) when the column has them, else their number; key 0 is missing.</summary>
         private static Func<DataViewRowCursor, Func<string?>> KeyGetter(DataViewSchema.Column column, KeyDataViewType key)
         {
-            string[]? names = KeyValueNames(column);
+            string?[]? names = column.Annotations.Schema.GetColumnOrNull(KeyValuesKind) is { Type: VectorDataViewType { ItemType: var item } }
+                ? WithFormat(item, new KeyValueNames(column))
+                : null;
             string? Name(ulong k) =>
                 k == 0 ? null
                 : names != null && k <= (ulong)names.Length ? names[k - 1]
@@ -119,33 +137,29 @@ namespace Microsoft.ML.Umap.Plotting
             return Getter<byte>(column, k => Name(k));
         }
 
-        /// <summary>The text of each key value, from the column's KeyValues annotation (text, Boolean or numeric), or null without one.</summary>
-        private static string[]? KeyValueNames(DataViewSchema.Column column)
+        /// <summary>Per-cursor getters of a scalar column's values as text.</summary>
+        private sealed class CursorGetters : IFormatUser<Func<DataViewRowCursor, Func<string?>>>
         {
-            if (column.Annotations.Schema.GetColumnOrNull(KeyValuesKind) is not { Type: VectorDataViewType { ItemType: var item } })
-                return null;
-            if (item == TextDataViewType.Instance)
-                return Annotation<ReadOnlyMemory<char>>(column, v => v.ToString());
-            if (item == BooleanDataViewType.Instance)
-                return Annotation<bool>(column, v => v ? "true" : "false");
-            if (item == NumberDataViewType.Single)
-                return Annotation<float>(column, v => v.ToString(CultureInfo.InvariantCulture));
-            if (item == NumberDataViewType.Double)
-                return Annotation<double>(column, v => v.ToString(CultureInfo.InvariantCulture));
-            if (item == NumberDataViewType.Int32)
-                return Annotation<int>(column, v => v.ToString(CultureInfo.InvariantCulture));
-            if (item == NumberDataViewType.Int64)
-                return Annotation<long>(column, v => v.ToString(CultureInfo.InvariantCulture));
-            if (item == NumberDataViewType.UInt32)
-                return Annotation<uint>(column, v => v.ToString(CultureInfo.InvariantCulture));
-            return null;
+            private readonly DataViewSchema.Column _column;
+
+            public CursorGetters(DataViewSchema.Column column) => _column = column;
+
+            public Func<DataViewRowCursor, Func<string?>> Use<T>(Func<T, string?> format) => Getter(_column, format);
         }
 
-        private static string[] Annotation<T>(DataViewSchema.Column column, Func<T, string> format)
+        /// <summary>The text of each key value, from the column's KeyValues annotation.</summary>
+        private sealed class KeyValueNames : IFormatUser<string?[]>
         {
-            VBuffer<T> values = default;
-            column.Annotations.GetValue(KeyValuesKind, ref values);
-            return values.DenseValues().Select(format).ToArray();
+            private readonly DataViewSchema.Column _column;
+
+            public KeyValueNames(DataViewSchema.Column column) => _column = column;
+
+            public string?[] Use<T>(Func<T, string?> format)
+            {
+                VBuffer<T> values = default;
+                _column.Annotations.GetValue(KeyValuesKind, ref values);
+                return values.DenseValues().Select(format).ToArray();
+            }
         }
     }
 }
