@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Umap.Tests.Helpers;
 
 namespace Microsoft.ML.Umap.Tests.Properties
 {
@@ -115,79 +116,9 @@ namespace Microsoft.ML.Umap.Tests.Properties
         }
 
         public IDataView Load(MLContext ml, int rows, int seed) =>
-            new GeneratedDataView(Generate(rows, seed), LabelValues(rows, seed), Dimension, Sparse);
+            new InMemoryDataView(Generate(rows, seed), LabelValues(rows, seed), Dimension, Sparse);
 
         private static double Normal(Random rng) =>
             Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
-    }
-
-    /// <summary>An in-memory data view: a "Features" vector column (dense or sparse buffers) and an optional float "Label".</summary>
-    internal sealed class GeneratedDataView : IDataView
-    {
-        private readonly List<(int[] Indices, float[] Values)> _rows;
-        private readonly float[]? _labels;
-        private readonly int _dimension;
-        private readonly bool _sparse;
-
-        public GeneratedDataView(List<(int[], float[])> rows, float[]? labels, int dimension, bool sparse)
-        {
-            _rows = rows;
-            _labels = labels;
-            _dimension = dimension;
-            _sparse = sparse;
-            var builder = new DataViewSchema.Builder();
-            builder.AddColumn("Features", new VectorDataViewType(NumberDataViewType.Single, dimension));
-            if (labels != null)
-                builder.AddColumn("Label", NumberDataViewType.Single);
-            Schema = builder.ToSchema();
-        }
-
-        public bool CanShuffle => false;
-
-        public DataViewSchema Schema { get; }
-
-        public long? GetRowCount() => _rows.Count;
-
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => new Cursor(this);
-
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => new[] { GetRowCursor(columnsNeeded, rand) };
-
-        private sealed class Cursor : DataViewRowCursor
-        {
-            private readonly GeneratedDataView _view;
-            private long _position = -1;
-
-            public Cursor(GeneratedDataView view) => _view = view;
-
-            public override DataViewSchema Schema => _view.Schema;
-
-            public override long Position => _position;
-
-            public override long Batch => 0;
-
-            public override bool MoveNext() => ++_position < _view._rows.Count;
-
-            public override bool IsColumnActive(DataViewSchema.Column column) => true;
-
-            public override ValueGetter<DataViewRowId> GetIdGetter() =>
-                (ref DataViewRowId id) => id = new DataViewRowId((ulong)_position, 0);
-
-            public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-            {
-                if (column.Name == "Label")
-                {
-                    ValueGetter<float> label = (ref float value) => value = _view._labels![(int)_position];
-                    return (ValueGetter<TValue>)(object)label;
-                }
-                ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
-                {
-                    var (indices, values) = _view._rows[(int)_position];
-                    value = _view._sparse
-                        ? new VBuffer<float>(_view._dimension, values.Length, (float[])values.Clone(), (int[])indices.Clone())
-                        : new VBuffer<float>(_view._dimension, (float[])values.Clone());
-                };
-                return (ValueGetter<TValue>)(object)getter;
-            }
-        }
     }
 }

@@ -60,66 +60,13 @@ namespace Microsoft.ML.Umap.Tests.Reliability
         /// <summary>A data view with one sparse "Features" column of the rows' declared length.</summary>
         public static IDataView LoadSparse(MLContext ml, IReadOnlyList<SparseRow> rows)
         {
-            int dimension = rows[0].Dimension;
-            var schema = new DataViewSchema.Builder();
-            schema.AddColumn("Features", new VectorDataViewType(NumberDataViewType.Single, dimension));
-            return new SparseDataView(schema.ToSchema(), rows);
+            var list = new List<(int[], float[])>(rows.Count);
+            foreach (var row in rows)
+                list.Add((row.Indices, row.Values));
+            return new InMemoryDataView(list, null, rows[0].Dimension, sparse: true);
         }
 
         public static double Normal(Random rng) =>
             Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
-
-        /// <summary>A minimal in-memory data view whose rows come out as sparse VBuffers (as text featurizers emit them).</summary>
-        private sealed class SparseDataView : IDataView
-        {
-            private readonly IReadOnlyList<SparseRow> _rows;
-
-            public SparseDataView(DataViewSchema schema, IReadOnlyList<SparseRow> rows)
-            {
-                Schema = schema;
-                _rows = rows;
-            }
-
-            public bool CanShuffle => false;
-
-            public DataViewSchema Schema { get; }
-
-            public long? GetRowCount() => _rows.Count;
-
-            public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => new Cursor(this);
-
-            public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => new[] { GetRowCursor(columnsNeeded, rand) };
-
-            private sealed class Cursor : DataViewRowCursor
-            {
-                private readonly SparseDataView _view;
-                private long _position = -1;
-
-                public Cursor(SparseDataView view) => _view = view;
-
-                public override DataViewSchema Schema => _view.Schema;
-
-                public override long Position => _position;
-
-                public override long Batch => 0;
-
-                public override bool MoveNext() => ++_position < _view._rows.Count;
-
-                public override bool IsColumnActive(DataViewSchema.Column column) => true;
-
-                public override ValueGetter<DataViewRowId> GetIdGetter() =>
-                    (ref DataViewRowId id) => id = new DataViewRowId((ulong)_position, 0);
-
-                public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-                {
-                    ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
-                    {
-                        var row = _view._rows[(int)_position];
-                        value = new VBuffer<float>(row.Dimension, row.Values.Length, (float[])row.Values.Clone(), (int[])row.Indices.Clone());
-                    };
-                    return (ValueGetter<TValue>)(object)getter;
-                }
-            }
-        }
     }
 }

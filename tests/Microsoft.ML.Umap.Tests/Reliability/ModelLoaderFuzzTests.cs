@@ -118,7 +118,7 @@ namespace Microsoft.ML.Umap.Tests.Reliability
                 var indices = Enumerable.Range(0, Math.Min(model.FeatureCount, 6)).Select(p => (int)((long)p * model.FeatureCount / 6)).Distinct().ToArray();
                 rows.Add((indices, indices.Select(_ => (float)rng.NextDouble()).ToArray()));
             }
-            var data = new GeneratedDataView(rows, null, model.FeatureCount, sparse: true);
+            var data = new InMemoryDataView(rows, null, model.FeatureCount, sparse: true);
             var transform = Task.Run(() => PropertyRunner.ContractOnly(() =>
             {
                 foreach (var row in model.Transform(data).GetColumn<float[]>(model.OutputColumnName))
