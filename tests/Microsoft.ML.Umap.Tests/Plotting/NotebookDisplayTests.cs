@@ -52,6 +52,14 @@ namespace Microsoft.ML.Umap.Tests.Plotting
         }
 
         [Fact]
+        public void NullsAreRefused()
+        {
+            Assert.Throws<ArgumentNullException>(() => NotebookDisplay.Register(null!));
+            Assert.Throws<ArgumentNullException>(() => NotebookDisplay.ToHtml((UmapTransformer)null!));
+            Assert.Throws<ArgumentNullException>(() => NotebookDisplay.ToHtml((float[][])null!));
+        }
+
+        [Fact]
         public void TheExtensionScriptRegistersThroughNotebookDisplay()
         {
             // The package's notebook extension is a script: it must call the method these tests cover.

@@ -77,6 +77,9 @@ namespace Microsoft.ML.Umap.Tests.Workflows
 
             var renamed = model.InverseTransform(ml.Data.LoadFromEnumerable(points.Select(p => new OtherRow { Coordinates = p })), "Coordinates", "Pixels", 5);
             Assert.Equal(model.InverseTransform(points, 5), renamed.GetColumn<float[]>("Pixels").ToArray());
+            Assert.Throws<ArgumentNullException>(() => model.InverseTransform((IDataView)null!));
+            var wide = ml.Data.LoadFromEnumerable(points.Select(p => new WideRow { Embedding = new[] { p[0], p[1], 0f } }));
+            Assert.Contains("Schema mismatch for embedding column 'Embedding': expected a vector of 2 Single values", Assert.Throws<ArgumentOutOfRangeException>(() => model.InverseTransform(wide)).Message);
             Assert.Contains("Embedding column 'Embedding' not found", Assert.Throws<ArgumentOutOfRangeException>(() => model.InverseTransform(ml.Data.LoadFromEnumerable(points.Select(p => new OtherRow { Coordinates = p })))).Message);
         }
 
@@ -112,6 +115,11 @@ namespace Microsoft.ML.Umap.Tests.Workflows
         public sealed class EmbeddingRow
         {
             [VectorType(2)] public float[] Embedding { get; set; } = Array.Empty<float>();
+        }
+
+        public sealed class WideRow
+        {
+            [VectorType(3)] public float[] Embedding { get; set; } = Array.Empty<float>();
         }
 
         public sealed class OtherRow
