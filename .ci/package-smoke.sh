@@ -8,13 +8,13 @@ packages="$root/artifacts/packages"
 version=$(bash "$root/.ci/pack.sh")
 
 # Metadata of a real package: project and repository URLs, icon, release notes, a README of its own, XML docs.
-for id in Microsoft.ML.Umap Microsoft.ML.Umap.Plotting; do
+for id in Microsoft.ML.Umap Microsoft.ML.Umap.Plotting Microsoft.ML.Umap.Tool; do
   nupkg="$packages/$id.$version.nupkg"
   nuspec=$(unzip -p "$nupkg" "$id.nuspec")
   for field in '<projectUrl>' '<repository ' '<icon>icon.png</icon>' '<readme>README.md</readme>' '<releaseNotes>' '<license type="expression">MIT</license>'; do
     grep -qF "$field" <<<"$nuspec" || { echo "$id: nuspec lacks $field" >&2; exit 1; }
   done
-  unzip -l "$nupkg" | grep -q "lib/net8.0/$id.xml" || { echo "$id: no XML documentation" >&2; exit 1; }
+  [ "$id" = Microsoft.ML.Umap.Tool ] || unzip -l "$nupkg" | grep -q "lib/net8.0/$id.xml" || { echo "$id: no XML documentation" >&2; exit 1; }
   unzip -p "$nupkg" README.md | head -1 | grep -qx "# $id" || { echo "$id: the README is not its own" >&2; exit 1; }
 done
 
@@ -85,3 +85,20 @@ class Row
 }
 CS
 dotnet run -c Release --nologo
+
+# The tool installs as a .NET tool and runs fit, transform and plot on a CSV of its own.
+unzip -p "$packages/Microsoft.ML.Umap.Tool.$version.nupkg" Microsoft.ML.Umap.Tool.nuspec | grep -q '<packageType name="DotnetTool"' \
+  || { echo "Microsoft.ML.Umap.Tool is not packed as a dotnet tool" >&2; exit 1; }
+dotnet tool install Microsoft.ML.Umap.Tool --version "$version" --tool-path "$scratch/tools" --add-source "$packages" >/dev/null
+{
+  echo "id,x0,x1,x2,x3,label"
+  for i in $(seq 0 299); do c=$((i % 3)); echo "r$i,$((c * 10 + i % 7)).5,$((i % 5)).25,$((c * 3)).0,$((i % 11)),$c"; done
+} > rows.csv
+"$scratch/tools/umap" fit rows.csv --exclude id,label --output model.zip --quiet
+"$scratch/tools/umap" transform rows.csv --model model.zip --output embedded.csv --quiet
+"$scratch/tools/umap" plot embedded.csv --label label --output embedded.png
+[ "$(wc -l < embedded.csv)" = 301 ] && head -1 embedded.csv | grep -qx "id,x0,x1,x2,x3,label,umap_0,umap_1" && [ -s embedded.png ] \
+  || { echo "The installed umap tool did not behave as expected." >&2; exit 1; }
+set +e; "$scratch/tools/umap" transform missing.csv --model model.zip --output x.csv 2>/dev/null; code=$?; set -e
+[ "$code" = 1 ] || { echo "umap transform of a missing file exited with $code, not 1" >&2; exit 1; }
+echo "tool smoke test: fit, transform, plot and a clear failure from the installed umap tool"

@@ -1,0 +1,32 @@
+using System;
+
+namespace Microsoft.ML.Umap.Tool.Tables
+{
+    /// <summary>
+    /// Consecutive rows of a table, read together: their features as floats and whatever the writer needs to pass
+    /// the rows through unchanged.
+    /// </summary>
+    internal abstract class TableBatch
+    {
+        protected TableBatch(long firstRow, int rowCount)
+        {
+            FirstRow = firstRow;
+            RowCount = rowCount;
+        }
+
+        /// <summary>The 0-based index of the batch's first data row in its file.</summary>
+        public long FirstRow { get; }
+
+        public int RowCount { get; }
+
+        /// <summary>
+        /// Writes the values of <paramref name="columns"/> (indexes into the table's columns) row by row into
+        /// <paramref name="destination"/> (RowCount × columns.Length). A value that is missing, not a number or not
+        /// finite throws <see cref="System.IO.InvalidDataException"/> naming the file, the row and the column.
+        /// </summary>
+        public abstract void ReadFeatures(ReadOnlySpan<int> columns, Span<float> destination);
+
+        /// <summary>The values of one column as text (numbers in invariant culture; null where the file has none).</summary>
+        public abstract void ReadText(int column, Span<string?> destination);
+    }
+}
