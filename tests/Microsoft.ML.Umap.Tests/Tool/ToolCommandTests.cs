@@ -95,6 +95,28 @@ namespace Microsoft.ML.Umap.Tests.Tool
             Assert.DoesNotContain("<script src=", page);
         }
 
+        [SkippableFact]
+        public void TerminationCancelsATransformWithExitCode130AndLeavesNoFile()
+        {
+            Skip.If(OperatingSystem.IsWindows(), "Sends SIGTERM.");
+            // 300,000 rows on one thread: far longer than the second the test waits.
+            var lines = Enumerable.Range(0, 300_000).Select(r => _fitted.Lines[r % _fitted.Lines.Count]);
+            UmapTool.WriteCsv(Path.Combine(_fitted.Folder, "long.csv"), _fitted.Header, lines);
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = _fitted.Folder, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var argument in new[] { UmapTool.Assembly, "transform", "long.csv", "-m", "model.zip", "-o", "long-out.csv", "--threads", "1" })
+                start.ArgumentList.Add(argument);
+            var process = System.Diagnostics.Process.Start(start)!;
+            System.Threading.Thread.Sleep(1500);
+            using (var kill = System.Diagnostics.Process.Start("kill", $"-TERM {process.Id}"))
+                kill.WaitForExit();
+            var result = UmapTool.Wait(process);
+
+            Assert.True(result.ExitCode == 130, $"exit code {result.ExitCode}: {result.Error}");
+            Assert.Contains("umap: cancelled.", result.Error);
+            Assert.Empty(Directory.GetFiles(_fitted.Folder, "long-out.csv*"));
+            File.Delete(Path.Combine(_fitted.Folder, "long.csv"));
+        }
+
         [Theory]
         [InlineData("missing-file", 1, "does not exist")]
         [InlineData("not-a-number", 1, "line 4, column 'p5': 'x' is not a number")]
