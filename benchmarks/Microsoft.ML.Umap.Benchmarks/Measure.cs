@@ -34,7 +34,7 @@ namespace Microsoft.ML.Umap.Benchmarks
 
         /// <summary>An IDataView over a flat matrix without copying rows into objects (column "Features").</summary>
         public static IDataView Load(MLContext ml, float[] values, int rows, int columns) =>
-            new MatrixDataView(values, rows, columns);
+            new GeneratedDataView(rows, columns, (row, destination) => values.AsSpan((int)(row * columns), columns).CopyTo(destination));
 
         public static double PeakWorkingSetMegabytes()
         {
@@ -63,65 +63,6 @@ namespace Microsoft.ML.Umap.Benchmarks
                     _stage = value.Stage;
                     Console.WriteLine($"  [{_clock.Elapsed.TotalSeconds,6:F2} s] {value.Stage}");
                 }
-            }
-        }
-    }
-
-    /// <summary>A read-only IDataView with one known-size vector column "Features" over a flat row-major array.</summary>
-    internal sealed class MatrixDataView : IDataView
-    {
-        private readonly float[] _values;
-        private readonly int _rows;
-        private readonly int _columns;
-
-        public MatrixDataView(float[] values, int rows, int columns)
-        {
-            _values = values;
-            _rows = rows;
-            _columns = columns;
-            var builder = new DataViewSchema.Builder();
-            builder.AddColumn("Features", new VectorDataViewType(NumberDataViewType.Single, columns));
-            Schema = builder.ToSchema();
-        }
-
-        public DataViewSchema Schema { get; }
-
-        public bool CanShuffle => false;
-
-        public long? GetRowCount() => _rows;
-
-        public DataViewRowCursor GetRowCursor(System.Collections.Generic.IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => new Cursor(this);
-
-        public DataViewRowCursor[] GetRowCursorSet(System.Collections.Generic.IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => new[] { GetRowCursor(columnsNeeded, rand) };
-
-        private sealed class Cursor : DataViewRowCursor
-        {
-            private readonly MatrixDataView _view;
-            private long _position = -1;
-
-            public Cursor(MatrixDataView view) => _view = view;
-
-            public override DataViewSchema Schema => _view.Schema;
-
-            public override long Position => _position;
-
-            public override long Batch => 0;
-
-            public override bool MoveNext() => ++_position < _view._rows;
-
-            public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = new DataViewRowId((ulong)_position, 0);
-
-            public override bool IsColumnActive(DataViewSchema.Column column) => true;
-
-            public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-            {
-                ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
-                {
-                    var editor = VBufferEditor.Create(ref value, _view._columns);
-                    _view._values.AsSpan((int)(_position * _view._columns), _view._columns).CopyTo(editor.Values);
-                    value = editor.Commit();
-                };
-                return (ValueGetter<TValue>)(Delegate)getter;
             }
         }
     }

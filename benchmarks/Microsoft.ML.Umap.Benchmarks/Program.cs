@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using Microsoft.ML.Umap.Benchmarks;
 
 // Benchmarks of Microsoft.ML.Umap. Timings are wall-clock on this machine; nothing here is a test.
@@ -7,7 +8,10 @@ using Microsoft.ML.Umap.Benchmarks;
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks                      MNIST 70k fit
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- transform          MNIST transform, save, load
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- job.json           a job file
-//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- synthetic N D      Gaussian mixture
+//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- synthetic N D      Gaussian mixture, N x D
+//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- scaling D N1 N2 .. the scaling curve (default 50 dims: 10k, 100k, 1M, 5M)
+//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- mnistlike N        N shifted, noised MNIST digits (784 dims)
+//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- shards [F S N]    umap tool: fit F rows, transform N shards of S rows in N processes
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- supervised         digits, (semi-)supervised quality
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- supervised mnist   MNIST 70k, semi-supervised
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- storage            dense rows vs NormalizeMinMax; dense vs sparse kernels
@@ -34,10 +38,17 @@ try
     if (args[0] == "storage")
         return StorageBenchmark.Run();
     if (args[0] == "synthetic")
-        return SyntheticBenchmark.Run(int.Parse(args[1]), int.Parse(args[2]));
+        return SyntheticBenchmark.Run(long.Parse(args[1]), int.Parse(args[2]));
+    if (args[0] == "scaling")
+        return SyntheticBenchmark.RunScaling(args.Length > 1 ? int.Parse(args[1]) : 50,
+            args.Length > 2 ? args[2..].Select(long.Parse).ToArray() : new long[] { 10_000, 100_000, 1_000_000, 5_000_000 });
+    if (args[0] == "shards")
+        return ShardBenchmark.Run(args.Length > 1 ? long.Parse(args[1]) : 1_000_000, args.Length > 2 ? long.Parse(args[2]) : 2_000_000, args.Length > 3 ? int.Parse(args[3]) : 2);
+    if (args[0] == "mnistlike")
+        return SyntheticBenchmark.RunMnistLike(args.Length > 1 ? long.Parse(args[1]) : 1_000_000);
     if (args[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(args[0]))
         return JobFile.Run(args[0]);
-    Console.Error.WriteLine($"Unknown arguments: {string.Join(' ', args)}. Expected nothing, 'mnist [rows]', 'transform', 'synthetic N D', 'supervised [mnist]', 'storage', 'kernels', 'inverse', 'update' or a job.json path.");
+    Console.Error.WriteLine($"Unknown arguments: {string.Join(' ', args)}. Expected nothing, 'mnist [rows]', 'transform', 'synthetic N D', 'scaling [D [N...]]', 'mnistlike [N]', 'shards [F S N]', 'supervised [mnist]', 'storage', 'kernels', 'inverse', 'update' or a job.json path.");
     return 2;
 }
 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
