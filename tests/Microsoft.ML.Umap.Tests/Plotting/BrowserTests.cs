@@ -40,6 +40,9 @@ namespace Microsoft.ML.Umap.Tests.Plotting
 
             await using var chromium = await Chromium.LaunchAsync(browser);
             await using var tab = await chromium.NewPageAsync();
+            // A 5 MB page with WebGL in software rendering: on a loaded 2-core machine it can take longer than the 30 s default.
+            tab.DefaultTimeout = 120_000;
+            tab.DefaultNavigationTimeout = 120_000;
             await tab.SetViewportAsync(new ViewPortOptions { Width = 800, Height = 600 });
             var requests = new ConcurrentQueue<string>();
             tab.Request += (_, e) => requests.Enqueue(e.Request.Url);
