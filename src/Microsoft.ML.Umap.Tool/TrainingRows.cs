@@ -41,31 +41,25 @@ namespace Microsoft.ML.Umap.Tool
             var columns = reader.IndexesOf(featureNames, "feature");
             int width = columns.Length;
             var buffer = Array.Empty<float>();
-            long seen = 0;
             if (sampleSize is { } capacity)
             {
-                // Algorithm R: after t rows, each has been kept with probability capacity / t.
                 var sample = new float[checked((long)capacity * width)];
-                var order = new long[capacity];
-                var random = new Random(seed);
+                var reservoir = new RowReservoir(capacity, seed);
                 for (TableBatch? batch; (batch = reader.ReadBatch(BatchRows)) != null;)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     buffer = Features(batch, columns, buffer);
-                    for (int row = 0; row < batch.RowCount; row++, seen++)
+                    for (int row = 0; row < batch.RowCount; row++)
                     {
-                        long slot = seen < capacity ? seen : random.NextInt64(seen + 1);
-                        if (slot < capacity)
-                        {
-                            buffer.AsSpan(row * width, width).CopyTo(sample.AsSpan((int)slot * width, width));
-                            order[slot] = seen;
-                        }
+                        int slot = reservoir.Offer();
+                        if (slot >= 0)
+                            buffer.AsSpan(row * width, width).CopyTo(sample.AsSpan(slot * width, width));
                     }
                 }
-                int kept = (int)Math.Min(capacity, seen);
-                return (InFileOrder(sample, order, kept, width), kept, seen);
+                return (InFileOrder(sample, reservoir.SlotsInFileOrder(), width), reservoir.Kept, reservoir.Seen);
             }
 
+            long seen = 0;
             var chunks = new List<float[]>();
             for (TableBatch? batch; (batch = reader.ReadBatch(BatchRows)) != null;)
             {
@@ -93,11 +87,10 @@ namespace Microsoft.ML.Umap.Tool
         }
 
         /// <summary>The sample sorted back into the order the rows had in the file, so the fit does not depend on reservoir slots.</summary>
-        private static float[] InFileOrder(float[] sample, long[] order, int kept, int width)
+        private static float[] InFileOrder(float[] sample, int[] slots, int width)
         {
-            var slots = Enumerable.Range(0, kept).OrderBy(s => order[s]).ToArray();
-            var sorted = new float[(long)kept * width];
-            for (int i = 0; i < kept; i++)
+            var sorted = new float[(long)slots.Length * width];
+            for (int i = 0; i < slots.Length; i++)
                 sample.AsSpan(slots[i] * width, width).CopyTo(sorted.AsSpan(i * width, width));
             return sorted;
         }

@@ -69,13 +69,11 @@ namespace Microsoft.ML.Umap.Tool.Commands
             int? labelColumn = labelName is null ? null : reader.IndexesOf(new[] { labelName }, "--label")[0];
             int? textColumn = textName is null ? null : reader.IndexesOf(new[] { textName }, "--text")[0];
 
-            // Reservoir sample of rows (all of them when there are no more than maxPoints), kept in file order.
+            // A uniform sample of rows (all of them when there are no more than maxPoints), kept in file order.
             var points = new float[maxPoints][];
             var labels = labelColumn is null ? null : new string?[maxPoints];
             var texts = textColumn is null ? null : new string?[maxPoints];
-            var order = new long[maxPoints];
-            var random = new Random(0);
-            long seen = 0;
+            var reservoir = new RowReservoir(maxPoints, seed: 0);
             for (TableBatch? batch; (batch = reader.ReadBatch(BatchRows)) != null;)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -83,23 +81,23 @@ namespace Microsoft.ML.Umap.Tool.Commands
                 batch.ReadFeatures(coordinates, values);
                 var batchLabels = labelColumn is { } l ? Text(batch, l) : null;
                 var batchTexts = textColumn is { } t ? Text(batch, t) : null;
-                for (int row = 0; row < batch.RowCount; row++, seen++)
+                for (int row = 0; row < batch.RowCount; row++)
                 {
-                    long slot = seen < maxPoints ? seen : random.NextInt64(seen + 1);
-                    if (slot >= maxPoints)
+                    int slot = reservoir.Offer();
+                    if (slot < 0)
                         continue;
                     points[slot] = values.AsSpan(row * dimensions, dimensions).ToArray();
-                    order[slot] = seen;
                     if (labels != null)
                         labels[slot] = batchLabels![row];
                     if (texts != null)
                         texts[slot] = batchTexts![row];
                 }
             }
-            int kept = (int)Math.Min(maxPoints, seen);
+            int kept = reservoir.Kept;
+            long seen = reservoir.Seen;
             if (kept == 0)
                 throw new InvalidDataException($"{inputPath} has no data rows to plot.");
-            var slots = Enumerable.Range(0, kept).OrderBy(s => order[s]).ToArray();
+            var slots = reservoir.SlotsInFileOrder();
             var embedding = slots.Select(s => points[s]).ToArray();
             var classes = labels is null ? null : slots.Select(s => labels[s]).ToArray();
             var hover = texts is null ? null : slots.Select(s => texts[s]).ToArray();
