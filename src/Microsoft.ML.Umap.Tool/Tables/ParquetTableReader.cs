@@ -143,17 +143,10 @@ namespace Microsoft.ML.Umap.Tool.Tables
                 {
                     var field = _table.Fields[columns[j]];
                     string where = $"{_table.Path}, column '{field.Name}'";
-                    var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
+                    var type = ParquetTypes.ValueType(field);
                     if (!IsNumber(type))
                         throw new InvalidDataException($"{where}: the column holds {type.Name} values, not numbers. Name the feature columns with --features, or leave this one out with --exclude.");
-                    try
-                    {
-                        ReadNumbersMethod.MakeGenericMethod(type).Invoke(null, new object[] { Group, field, column, where, FirstRow });
-                    }
-                    catch (TargetInvocationException e) when (e.InnerException != null)
-                    {
-                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-                    }
+                    ParquetTypes.Call(ReadNumbersMethod, type, Group, field, column, where, FirstRow);
                     for (int row = 0; row < RowCount; row++)
                     {
                         if (!float.IsFinite(column[row]))
@@ -166,7 +159,7 @@ namespace Microsoft.ML.Umap.Tool.Tables
             public override void ReadText(int column, Span<string?> destination)
             {
                 var field = _table.Fields[column];
-                var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
+                var type = ParquetTypes.ValueType(field);
                 string?[] text;
                 if (type == typeof(string))
                 {
@@ -175,15 +168,7 @@ namespace Microsoft.ML.Umap.Tool.Tables
                 }
                 else if (type.IsValueType)
                 {
-                    try
-                    {
-                        text = (string?[])ReadTextMethod.MakeGenericMethod(type).Invoke(null, new object[] { Group, field, RowCount })!;
-                    }
-                    catch (TargetInvocationException e) when (e.InnerException != null)
-                    {
-                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-                        throw;
-                    }
+                    text = (string?[])ParquetTypes.Call(ReadTextMethod, type, Group, field, RowCount)!;
                 }
                 else
                 {

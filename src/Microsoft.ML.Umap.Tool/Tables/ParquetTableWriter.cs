@@ -34,18 +34,11 @@ namespace Microsoft.ML.Umap.Tool.Tables
             using var rowGroup = _writer.CreateRowGroup();
             foreach (var field in _inputFields)
             {
-                var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
-                try
-                {
-                    var copy = type.IsValueType
-                        ? (System.Threading.Tasks.Task)CopyMethod.MakeGenericMethod(type).Invoke(null, new object[] { group, rowGroup, field, batch.RowCount })!
-                        : CopyReferences(group, rowGroup, field, batch.RowCount);
-                    copy.GetAwaiter().GetResult();
-                }
-                catch (TargetInvocationException e) when (e.InnerException != null)
-                {
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-                }
+                var type = ParquetTypes.ValueType(field);
+                var copy = type.IsValueType
+                    ? (System.Threading.Tasks.Task)ParquetTypes.Call(CopyMethod, type, group, rowGroup, field, batch.RowCount)!
+                    : CopyReferences(group, rowGroup, field, batch.RowCount);
+                copy.GetAwaiter().GetResult();
             }
             var column = new float[batch.RowCount];
             for (int j = 0; j < width; j++)
