@@ -7,19 +7,23 @@ namespace Microsoft.ML.Umap.Tests.Kernels
     public class FastRandomTests
     {
         [Theory]
+        [InlineData(0)]
         [InlineData(1)]
+        [InlineData(5)]
         [InlineData(8)]
         [InlineData(37)]
         [InlineData(1000)]
-        public void FillIntsGivesExactlyTheSequentialValues(int count)
+        public void PaddedFillGivesExactlyTheSequentialValuesComplemented(int count)
         {
             var a = FastRandom.ForStream(9, 1, 2);
             var b = a;
-            var filled = new int[count];
-            a.FillInts(filled, 70_000);
-            var sequential = Enumerable.Range(0, count).Select(_ => b.NextInt(70_000)).ToArray();
-            Assert.Equal(sequential, filled);
-            Assert.Equal(b.NextUInt64(), a.NextUInt64()); // both streams advanced equally
+            int padded = (count + 7) / 8 * 8;
+            var room = Enumerable.Repeat(12345, padded + 3).ToArray();
+            a.FillComplementedIntsPadded(room, count, 70_000);
+            var sequential = Enumerable.Range(0, count).Select(_ => ~b.NextInt(70_000)).ToArray();
+            Assert.Equal(sequential, room[..count]);
+            Assert.All(room[padded..], v => Assert.Equal(12345, v)); // nothing written past the padding
+            Assert.Equal(b.NextUInt64(), a.NextUInt64()); // both streams advanced by count draws
         }
 
         [Fact]

@@ -27,20 +27,22 @@ namespace Microsoft.ML.Umap.Core.Layout
         public static int Build(in LayoutContext context, int edgeCount, int firstEdge, ref FastRandom rng, ref int[] moves, int start = 0)
         {
             ref readonly var sampler = ref context.Sampler;
+            int most = sampler.MostNegativeSamples;
+            // The moves (with room for the padded draws' overrun), then the due edges' list, which the moves never reach.
+            int listStart = start + edgeCount * (1 + most) + 8;
+            if (listStart + edgeCount > moves.Length)
+                Array.Resize(ref moves, Math.Max(2 * moves.Length, listStart + edgeCount));
+
+            var due = moves.AsSpan(listStart, edgeCount);
+            int epoch = context.Epoch;
+            int dueCount = sampler.DueEdges(firstEdge, epoch, due);
             int count = start;
-            for (int e = 0; e < edgeCount; e++)
+            for (int j = 0; j < dueCount; j++)
             {
-                int firing = sampler.Firing(firstEdge + e, context.Epoch);
-                if (firing == 0)
-                    continue;
-                int owed = sampler.NegativeSamples(firing);
-                if (count + 1 + owed > moves.Length)
-                    Array.Resize(ref moves, Math.Max(2 * moves.Length, count + 1 + owed));
+                int e = due[j];
+                int owed = sampler.NegativeSamples(sampler.Firing(firstEdge + e, epoch));
                 moves[count++] = e;
-                var samples = moves.AsSpan(count, owed);
-                rng.FillInts(samples, context.VertexCount);
-                foreach (ref int k in samples)
-                    k = ~k;
+                rng.FillComplementedIntsPadded(moves.AsSpan(count), owed, context.VertexCount);
                 count += owed;
             }
             return count;

@@ -59,33 +59,33 @@ namespace Microsoft.ML.Umap.Core.Numerics
         public int NextInt(int exclusiveMax) => (int)(((ulong)NextUInt32() * (uint)exclusiveMax) >> 32);
 
         /// <summary>
-        /// Fills <paramref name="destination"/> with integers uniform in [0, <paramref name="exclusiveMax"/>), exactly
-        /// the values successive <see cref="NextInt"/> calls would return, eight at a time where the hardware has
-        /// 64-bit vector multiplies (SplitMix64 is counter-based, so the outputs are independent).
+        /// Writes <paramref name="count"/> integers uniform in [0, <paramref name="exclusiveMax"/>), bitwise complemented,
+        /// at the start of <paramref name="room"/>: the complements of what successive <see cref="NextInt"/> calls would
+        /// return. Eight at a time where the hardware has 64-bit vector multiplies (SplitMix64 is counter-based, so the
+        /// outputs are independent), so it may write up to seven values past
+        /// <paramref name="count"/>; <paramref name="room"/> must hold <paramref name="count"/> rounded up to eight.
         /// </summary>
-        public void FillInts(Span<int> destination, int exclusiveMax)
+        public void FillComplementedIntsPadded(Span<int> room, int count, int exclusiveMax)
         {
-            int i = 0;
             if (Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512DQ.IsSupported)
             {
-                var step = Vector512.Create(unchecked(GoldenGamma * 8));
-                var counters = Vector512.Create(_state) + Vector512.Create(1UL, 2, 3, 4, 5, 6, 7, 8) * Vector512.Create(GoldenGamma);
                 var max = Vector512.Create((ulong)(uint)exclusiveMax);
-                for (; i <= destination.Length - 8; i += 8)
+                var counters = Vector512.Create(_state) + Vector512.Create(1UL, 2, 3, 4, 5, 6, 7, 8) * Vector512.Create(GoldenGamma);
+                for (int i = 0; i < count; i += 8)
                 {
                     var z = counters;
                     z = (z ^ Vector512.ShiftRightLogical(z, 30)) * Vector512.Create(0xBF58476D1CE4E5B9UL);
                     z = (z ^ Vector512.ShiftRightLogical(z, 27)) * Vector512.Create(0x94D049BB133111EBUL);
                     z ^= Vector512.ShiftRightLogical(z, 31);
-                    // Lemire's reduction of the top 32 bits, as NextInt does.
                     var scaled = Vector512.ShiftRightLogical(Vector512.ShiftRightLogical(z, 32) * max, 32);
-                    System.Runtime.Intrinsics.X86.Avx512F.ConvertToVector256UInt32(scaled).AsInt32().CopyTo(destination.Slice(i));
-                    counters += step;
+                    (~System.Runtime.Intrinsics.X86.Avx512F.ConvertToVector256UInt32(scaled).AsInt32()).CopyTo(room.Slice(i));
+                    counters += Vector512.Create(unchecked(GoldenGamma * 8));
                 }
-                _state += unchecked((ulong)i * GoldenGamma);
+                _state += unchecked((ulong)count * GoldenGamma);
+                return;
             }
-            for (; i < destination.Length; i++)
-                destination[i] = NextInt(exclusiveMax);
+            for (int i = 0; i < count; i++)
+                room[i] = ~NextInt(exclusiveMax);
         }
 
         /// <summary>A float uniform in [0, 1).</summary>
