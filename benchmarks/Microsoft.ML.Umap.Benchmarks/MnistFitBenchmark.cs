@@ -43,12 +43,9 @@ namespace Microsoft.ML.Umap.Benchmarks
 
             var embedding = model.GetTrainingEmbedding();
             var qualityClock = Stopwatch.StartNew();
-            double trust = UmapMetrics.Trustworthiness(mnist.ToJagged(), embedding, neighbors: 15, sampleSize: 5000, seed: 1);
-            int trainRows = Math.Min(60_000, mnist.Rows * 6 / 7);
-            double knn = UmapMetrics.KnnAccuracy(
-                embedding[..trainRows], mnist.Labels[..trainRows], embedding[trainRows..], mnist.Labels[trainRows..], neighbors: 10);
+            var (trust, knn) = Measure.Quality(mnist, embedding);
             Console.WriteLine($"Trustworthiness@15 (5,000-row sample): {trust:F4}");
-            Console.WriteLine($"kNN accuracy (k = 10, train on the first {trainRows:N0}, test on the rest): {knn:F4}   ({qualityClock.Elapsed.TotalSeconds:F1} s)");
+            Console.WriteLine($"kNN accuracy (k = 10, train on the first {Measure.TrainRows(mnist):N0}, test on the rest): {knn:F4}   ({qualityClock.Elapsed.TotalSeconds:F1} s)");
             return 0;
         }
 

@@ -6,6 +6,7 @@ using Microsoft.ML.Umap.Benchmarks;
 // Benchmarks of Microsoft.ML.Umap. Timings are wall-clock on this machine; nothing here is a test.
 //
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks                      MNIST 70k fit
+//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- peers [rows]      MNIST fit beside umap-learn and uwot
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- transform          MNIST transform, save, load
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- job.json           a job file
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- synthetic N D      Gaussian mixture, N x D
@@ -25,6 +26,8 @@ try
 {
     if (args.Length == 0 || args[0] == "mnist")
         return MnistFitBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 70_000);
+    if (args[0] == "peers")
+        return PeersBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 70_000);
     if (args[0] == "transform")
         return TransformBenchmark.Run();
     if (args[0] == "supervised")
@@ -48,7 +51,7 @@ try
         return SyntheticBenchmark.RunMnistLike(args.Length > 1 ? long.Parse(args[1]) : 1_000_000);
     if (args[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(args[0]))
         return JobFile.Run(args[0]);
-    Console.Error.WriteLine($"Unknown arguments: {string.Join(' ', args)}. Expected nothing, 'mnist [rows]', 'transform', 'synthetic N D', 'scaling [D [N...]]', 'mnistlike [N]', 'shards [F S N]', 'supervised [mnist]', 'storage', 'kernels', 'inverse', 'update' or a job.json path.");
+    Console.Error.WriteLine($"Unknown arguments: {string.Join(' ', args)}. Expected nothing, 'mnist [rows]', 'peers [rows]', 'transform', 'synthetic N D', 'scaling [D [N...]]', 'mnistlike [N]', 'shards [F S N]', 'supervised [mnist]', 'storage', 'kernels', 'inverse', 'update' or a job.json path.");
     return 2;
 }
 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
