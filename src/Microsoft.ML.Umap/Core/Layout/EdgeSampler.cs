@@ -47,6 +47,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// <paramref name="firstEdge"/> on that fire in <paramref name="epoch"/> to the start of <paramref name="due"/>,
         /// in order, and returns their number. Branch-free: whether an edge fires is a coin toss no processor predicts.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int DueEdges(int firstEdge, int epoch, Span<int> due)
         {
             if (epoch == 0)

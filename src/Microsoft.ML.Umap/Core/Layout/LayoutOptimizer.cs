@@ -22,6 +22,8 @@ namespace Microsoft.ML.Umap.Core.Layout
     /// the tallies are exact integer sums, so the result is bit-for-bit the same for a given seed whatever the number
     /// of threads. densMAP's term (<see cref="DensityRegularization"/>) rides on the attraction, on both ends, as in
     /// umap-learn. docs/layout-scheme.md compares this scheme with the others that were tried.
+    /// The loops are marked <see cref="MethodImplOptions.AggressiveOptimization"/>: called a few thousand times in a few
+    /// seconds, they otherwise ran a first fit's early epochs unoptimised (docs/measurements.md).
     /// </remarks>
     internal static class LayoutOptimizer
     {
@@ -123,6 +125,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         }
 
         /// <summary>One epoch's moves of the vertices in [<paramref name="start"/>, <paramref name="end"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void StepVertices<TDensity>(in LayoutContext context, int start, int end, LayoutWorker worker, in TDensity density)
             where TDensity : struct, IDensityTerm
         {
@@ -149,6 +152,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         }
 
         /// <summary>Writes the move lists of <paramref name="count"/> vertices from <paramref name="start"/> into the worker's scratch.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BuildMoveLists(in LayoutContext context, int start, int count, LayoutWorker worker)
         {
             worker.Reserve(count);

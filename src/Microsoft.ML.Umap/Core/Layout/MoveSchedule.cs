@@ -24,6 +24,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// e ≥ 0 is the attraction along the vertex's e-th edge; a move ~k &lt; 0 is a negative sample of vertex k,
         /// drawn from the context's vertices.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static int Build(in LayoutContext context, int edgeCount, int firstEdge, ref FastRandom rng, ref int[] moves, int start = 0)
         {
             ref readonly var sampler = ref context.Sampler;

@@ -47,6 +47,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// back along the steps tallied for them, at learning rate <paramref name="alpha"/>, clears their tallies and
         /// copies their new positions into <paramref name="snapshot"/>. Runs after every worker has finished its block.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Apply(int start, int end, float[] positions, float[] snapshot, float alpha)
         {
             var tallies = Volatile.Read(ref _all);

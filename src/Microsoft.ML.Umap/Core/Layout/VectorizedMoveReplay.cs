@@ -52,6 +52,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// load, and notes where the attractions are. Lanes past the group's end repeat its first vertex, never move and
         /// are never written back. Returns the longest list's length and the number of attractions.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static (int Longest, int Pulls) Interleave(in LayoutContext context, int start, ReadOnlySpan<int> group, LayoutWorker worker, Span<int> vertices, Span<int> edges)
         {
             var starts = worker.Starts;
@@ -107,6 +108,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// (attraction or repulsion, plus densMAP's term), the clipped step per axis, logged for the other ends.
         /// <paramref name="axes"/> holds the lanes' coordinates (first <c>dim</c>) and differences (next <c>dim</c>).
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static unsafe void Run<TDensity>(
             in LayoutContext context, LayoutWorker worker, Span<int> vertices, Span<int> edges, int longest, Span<Vector256<float>> axes, in TDensity density)
             where TDensity : struct, IDensityTerm
@@ -187,6 +189,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         }
 
         /// <summary>The other ends of the attractions get the same steps back, tallied to land when the block ends.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void LandPulls(in LayoutContext context, LayoutWorker worker, Span<int> edges, int pullCount)
         {
             int dim = context.Dim;

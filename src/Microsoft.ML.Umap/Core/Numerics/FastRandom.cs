@@ -65,6 +65,7 @@ namespace Microsoft.ML.Umap.Core.Numerics
         /// outputs are independent), so it may write up to seven values past
         /// <paramref name="count"/>; <paramref name="room"/> must hold <paramref name="count"/> rounded up to eight.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void FillComplementedIntsPadded(Span<int> room, int count, int exclusiveMax)
         {
             if (Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512DQ.IsSupported)
