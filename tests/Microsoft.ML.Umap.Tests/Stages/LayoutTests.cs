@@ -77,6 +77,60 @@ namespace Microsoft.ML.Umap.Tests.Stages
         }
 
         [Fact]
+        public void DueEdgesAreExactlyTheEdgesThatFire()
+        {
+            var rng = new System.Random(3);
+            var rates = Enumerable.Range(0, 300).Select(_ => (float)rng.NextDouble()).Append(1f).Append(1e-3f).ToArray();
+            var sampler = new EdgeSampler(rates, 5.0);
+            var due = new int[100];
+            foreach (int epoch in new[] { 0, 1, 2, 7, 199, 200, 499 })
+            {
+                // A window of 100 edges starting at edge 150: positions are relative to its first edge.
+                int count = sampler.DueEdges(150, epoch, due);
+                var expected = Enumerable.Range(0, 100).Where(e => sampler.Firing(150 + e, epoch) > 0).ToArray();
+                Assert.Equal(expected, due[..count]);
+            }
+            Assert.Equal(5, sampler.MostNegativeSamples);
+            Assert.Equal(3, new EdgeSampler(rates, 2.5).MostNegativeSamples);
+        }
+
+        [Theory]
+        [InlineData(5.0)]
+        [InlineData(2.5)]
+        [InlineData(12.0)]
+        public void MoveListsFollowTheEdgeByEdgeSchedule(double negativeRate)
+        {
+            // Written edge by edge, as the schedule is defined: each due edge, then its negative samples as ~k.
+            var rng = new System.Random(5);
+            int vertices = 50, degree = 40;
+            var rates = Enumerable.Range(0, vertices * degree).Select(_ => (float)rng.NextDouble()).ToArray();
+            var sampler = new EdgeSampler(rates, negativeRate);
+            var graph = new CsrMatrix(vertices, vertices, Enumerable.Range(0, vertices + 1).Select(v => v * degree).ToArray(),
+                Enumerable.Range(0, vertices * degree).Select(e => e % vertices).ToArray(), rates);
+            var context = LayoutContext.ForFit(new float[vertices * 2], new float[vertices * 2], graph, 2, new UmapGradient(A, B, 1.0), sampler, 4).ForEpoch(9, 0.5f);
+            var moves = new int[1]; // grown by Build
+            int total = 0;
+            var expected = new System.Collections.Generic.List<int>();
+            for (int v = 0; v < vertices; v++)
+            {
+                var built = FastRandom.ForStream(4, 9, (ulong)v);
+                var reference = built;
+                total = MoveSchedule.Build(in context, degree, v * degree, ref built, ref moves, total);
+                for (int e = 0; e < degree; e++)
+                {
+                    int firing = sampler.Firing(v * degree + e, 9);
+                    if (firing == 0)
+                        continue;
+                    expected.Add(e);
+                    for (int k = sampler.NegativeSamples(firing); k > 0; k--)
+                        expected.Add(~reference.NextInt(vertices));
+                }
+                Assert.Equal(reference.NextUInt64(), built.NextUInt64()); // the same draws were taken
+            }
+            Assert.Equal(expected, moves[..total]);
+        }
+
+        [Fact]
         public void OneAttractiveStepBringsNeighboursCloser()
         {
             var current = new float[] { 0f, 0f };
