@@ -54,11 +54,37 @@ namespace Microsoft.ML.Umap.Core.Transform
         /// <summary>Epochs of optimisation per row.</summary>
         public int Epochs => _epochs;
 
-        /// <summary>Scratch for placing rows one after the other (one per cursor or prediction engine, never shared).</summary>
+        /// <summary>
+        /// Scratch for placing rows one after the other (one per cursor or prediction engine, never shared): a row
+        /// allocates nothing once its arrays have grown to the model's neighbour count.
+        /// </summary>
         internal sealed class Scratch
         {
             /// <summary>An epoch's moves (see <see cref="MoveSchedule"/>), grown when needed.</summary>
             public int[] Moves = new int[1 << 10];
+
+            /// <summary>The row's neighbours (indices, distances), their memberships, and the edges kept for the optimisation.</summary>
+            public int[] Indices = Array.Empty<int>();
+
+            public float[] Distances = Array.Empty<float>();
+
+            public float[] Weights = Array.Empty<float>();
+
+            public int[] Tails = Array.Empty<int>();
+
+            public float[] Rates = Array.Empty<float>();
+
+            /// <summary>Grows the per-neighbour arrays to <paramref name="neighbors"/> entries.</summary>
+            public void Reserve(int neighbors)
+            {
+                if (Indices.Length >= neighbors)
+                    return;
+                Indices = new int[neighbors];
+                Distances = new float[neighbors];
+                Weights = new float[neighbors];
+                Tails = new int[neighbors];
+                Rates = new float[neighbors];
+            }
         }
 
         /// <summary>
@@ -67,8 +93,9 @@ namespace Microsoft.ML.Umap.Core.Transform
         /// </summary>
         public void Embed(VectorView row, ulong rowKey, Span<float> destination, Scratch scratch)
         {
-            var indices = new int[_neighbors];
-            var distances = new float[_neighbors];
+            scratch.Reserve(_neighbors);
+            var indices = scratch.Indices.AsSpan(0, _neighbors);
+            var distances = scratch.Distances.AsSpan(0, _neighbors);
             _search.Query(row, indices, distances);
             Embed(indices, distances, rowKey, destination, scratch);
         }
@@ -106,7 +133,8 @@ namespace Microsoft.ML.Umap.Core.Transform
             rowMean /= valid;
             var (sigma, rho) = SmoothKnnDistances.SmoothRow(distances.Slice(1, valid - 1), rowMean, _meanNeighborDistance, Math.Log2(k), _localConnectivity);
 
-            var weights = new float[valid];
+            scratch.Reserve(k);
+            var weights = scratch.Weights.AsSpan(0, valid);
             float maxWeight = 0f;
             for (int j = 0; j < valid; j++)
             {
@@ -120,8 +148,8 @@ namespace Microsoft.ML.Umap.Core.Transform
 
             // Edges too weak to fire once in the run are dropped; the rest fire in proportion to their weight.
             int kept = 0;
-            var tails = new int[valid];
-            var rates = new float[valid];
+            var tails = scratch.Tails;
+            var rates = scratch.Rates;
             for (int j = 0; j < valid; j++)
             {
                 if (weights[j] >= maxWeight / epochs)
