@@ -40,7 +40,7 @@ namespace Microsoft.ML.Umap.Benchmarks
             var mnist = Measure.Mnist70k();
             if (rows < mnist.Rows)
                 mnist = mnist.Take(rows);
-            Console.WriteLine($"MNIST: the first {mnist.Rows:N0} of 70,000 digits x {mnist.Columns}, default parameters; each program in turn, alone on the machine");
+            Console.WriteLine($"MNIST: the first {mnist.Rows:N0} of 70,000 digits x {mnist.Columns}, default parameters; one program after the other");
 
             var results = new List<Result> { Ours(mnist) };
             Print(results[0]);
