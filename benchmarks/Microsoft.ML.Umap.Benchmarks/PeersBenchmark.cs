@@ -132,7 +132,7 @@ namespace Microsoft.ML.Umap.Benchmarks
                 var outputText = process.StandardOutput.ReadToEndAsync();
                 // The peer's peak resident memory, read until it exits: each runtime reports it in its own way.
                 while (!process.WaitForExit(100))
-                    peakBytes = Math.Max(peakBytes, ResidentBytes(process.Id));
+                    peakBytes = Math.Max(peakBytes, PeakResidentBytes(process.Id));
                 if (process.ExitCode != 0)
                 {
                     Console.WriteLine($"{name} failed (exit code {process.ExitCode}): {errors.Result.Trim()}");
@@ -145,7 +145,7 @@ namespace Microsoft.ML.Umap.Benchmarks
         }
 
         /// <summary>The peak resident memory (VmHWM) of a process from /proc (0 where there is no /proc or the process has gone).</summary>
-        private static long ResidentBytes(int processId)
+        private static long PeakResidentBytes(int processId)
         {
             try
             {
