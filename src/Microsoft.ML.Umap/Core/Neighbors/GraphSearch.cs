@@ -12,6 +12,11 @@ namespace Microsoft.ML.Umap.Core.Neighbors
     /// once every unexpanded candidate is farther than (1 + ε) times the k-th best distance found. Thread-safe;
     /// concurrent queries take separate scratch space. The result depends only on the query and the index.
     /// </summary>
+    /// <remarks>
+    /// Under the Euclidean metrics on dense rows the walk measures a one-byte-per-value copy of the rows
+    /// (<see cref="QuantizedRows"/>) and its <see cref="RerankFactor"/>·k best candidates are then measured again
+    /// exactly: the answer holds exact distances, in exact order, and the walk reads a quarter of the bytes.
+    /// </remarks>
     internal sealed class GraphSearch<TDistance>
         where TDistance : struct, IDistance
     {
@@ -25,13 +30,23 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// </summary>
         public const float Epsilon = 0.06f;
 
+        /// <summary>
+        /// The walk's best candidates measured exactly, as a multiple of k: with one byte a value the k-th and the
+        /// next few can trade places (MNIST: the same recall as a walk on the rows themselves, docs/measurements.md).
+        /// </summary>
+        public const double RerankFactor = 1.5;
+
         // Cache lines of each row requested ahead of measuring it (the hardware prefetcher follows on from there).
         private const int PrefetchLines = 4;
+
+        // Exact rows requested ahead of re-measuring them.
+        private const int RerankAhead = 2;
 
         private readonly VectorSet _data;
         private readonly TDistance _distance;
         private readonly SearchGraph _graph;
         private readonly RandomSketch? _sketch;
+        private readonly QuantizedRows? _codes;
         private readonly RandomProjectionTree[] _trees;
         // Working memory of finished queries, taken by the next (no thread affinity, nothing to dispose).
         private readonly ConcurrentBag<Scratch> _idleScratch = new();
@@ -42,6 +57,8 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             _data = data;
             _distance = distance;
             _graph = SearchGraph.Build(knn);
+            if (data is DenseVectorSet dense && distance is EuclideanDistance or SquaredEuclideanDistance)
+                _codes = QuantizedRows.TryBuild(dense.Matrix, knn, threads);
             _sketch = RandomSketch.For(data, sketchDimension, seed);
             var sketched = _sketch?.Project(data, threads) ?? ((DenseVectorSet)data).Matrix;
             _trees = new RandomProjectionTree[Trees];
@@ -55,7 +72,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// <summary>The nearest indexed points to <paramref name="query"/>, ascending by (distance, index), true distances.</summary>
         public void Query(VectorView query, Span<int> indices, Span<float> distances)
         {
-            var scratch = _idleScratch.TryTake(out var idle) ? idle : new Scratch(_data.Count, _sketch?.OutputDimension ?? _data.Dimension);
+            var scratch = _idleScratch.TryTake(out var idle) ? idle : new Scratch(_data.Count, _sketch?.OutputDimension ?? _data.Dimension, _codes?.Columns ?? 0);
             try
             {
                 Query(query, indices, distances, scratch);
@@ -70,7 +87,12 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         {
             int stamp = scratch.NextStamp();
             scratch.Candidates.Clear();
+            scratch.Kept = 0;
             NeighborHeap.Clear(distances, indices);
+            // A dense model's queries are dense; anything else is measured exactly all the way.
+            var codes = query.IsSparse ? null : _codes;
+            scratch.Codes = codes;
+            codes?.Shift(query.Values, scratch.Shifted);
 
             ReadOnlySpan<float> routed;
             if (_sketch != null)
@@ -84,7 +106,9 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             }
             foreach (var tree in _trees)
             {
-                foreach (int p in tree.Leaf(tree.FindLeaf(routed)))
+                var seeds = tree.Leaf(tree.FindLeaf(routed));
+                PrefetchRows(seeds, scratch, stamp);
+                foreach (int p in seeds)
                     Visit(p, query, indices, distances, scratch, stamp);
             }
 
@@ -98,6 +122,8 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                     Visit(neighbor, query, indices, distances, scratch, stamp);
             }
 
+            if (codes != null)
+                Rerank(query, indices, distances, scratch);
             NeighborHeap.SortAscending(distances, indices);
             for (int j = 0; j < distances.Length; j++)
             {
@@ -110,23 +136,32 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// Asks the memory system for the rows about to be measured, so their cache misses overlap instead of
         /// arriving one after another (the walk is bound by memory latency, not arithmetic).
         /// </summary>
-        private unsafe void PrefetchRows(ReadOnlySpan<int> points, Scratch scratch, int stamp)
+        private void PrefetchRows(ReadOnlySpan<int> points, Scratch scratch, int stamp)
+        {
+            foreach (int p in points)
+            {
+                if (scratch.Visited[p] == stamp)
+                    continue;
+                if (scratch.Codes != null)
+                    scratch.Codes.Prefetch(p);
+                else
+                    PrefetchExactRow(p);
+            }
+        }
+
+        /// <summary>Asks for the first <see cref="PrefetchLines"/> cache lines of a dense row, or all of them.</summary>
+        private unsafe void PrefetchExactRow(int point, bool wholeRow = false)
         {
             if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || _data is not DenseVectorSet dense)
                 return;
             var matrix = dense.Matrix;
-            int rowBytes = matrix.Columns * sizeof(float);
-            int lines = Math.Min(PrefetchLines, (rowBytes + 63) / 64);
+            int rowLines = (matrix.Columns * sizeof(float) + 63) / 64;
+            int lines = wholeRow ? rowLines : Math.Min(PrefetchLines, rowLines);
             fixed (float* basePointer = matrix.Values)
             {
-                foreach (int p in points)
-                {
-                    if (scratch.Visited[p] == stamp)
-                        continue;
-                    byte* row = (byte*)(basePointer + (long)p * matrix.Columns);
-                    for (int line = 0; line < lines; line++)
-                        System.Runtime.Intrinsics.X86.Sse.Prefetch0(row + line * 64);
-                }
+                byte* row = (byte*)(basePointer + (long)point * matrix.Columns);
+                for (int line = 0; line < lines; line++)
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(row + line * 64);
             }
         }
 
@@ -136,11 +171,37 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             if (scratch.Visited[point] == stamp)
                 return;
             scratch.Visited[point] = stamp;
-            float d = Distance.Reduced(in _distance, query, _data[point]);
+            var codes = scratch.Codes;
+            float d = codes != null ? codes.SquaredDistance(scratch.Shifted, point) : Distance.Reduced(in _distance, query, _data[point]);
             if (_distance.ToDistance(d) < Bound(indices, distances))
             {
                 NeighborHeap.Push(distances, indices, d, point);
                 scratch.Candidates.Enqueue(point, d);
+                if (codes != null)
+                    scratch.Keep(point, d);
+            }
+        }
+
+        /// <summary>
+        /// Replaces the walk's approximate answer by the exact distances of its best <see cref="RerankFactor"/>·k
+        /// candidates (every point it kept at some time is one; the best k of them are the approximate answer).
+        /// </summary>
+        private void Rerank(VectorView query, Span<int> indices, Span<float> distances, Scratch scratch)
+        {
+            var keptDistances = scratch.KeptDistances.AsSpan(0, scratch.Kept);
+            var kept = scratch.KeptPoints.AsSpan(0, scratch.Kept);
+            keptDistances.Sort(kept);
+            int measured = Math.Min(kept.Length, (int)Math.Ceiling(RerankFactor * indices.Length));
+            kept = kept[..measured];
+            NeighborHeap.Clear(distances, indices);
+            for (int j = 0; j < Math.Min(RerankAhead, kept.Length); j++)
+                PrefetchExactRow(kept[j], wholeRow: true);
+            for (int j = 0; j < kept.Length; j++)
+            {
+                // A few whole rows in flight at a time: more would queue behind each other in the memory system.
+                if (j + RerankAhead < kept.Length)
+                    PrefetchExactRow(kept[j + RerankAhead], wholeRow: true);
+                NeighborHeap.Push(distances, indices, Distance.Reduced(in _distance, query, _data[kept[j]]), kept[j]);
             }
         }
 
@@ -153,16 +214,41 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         {
             private int _stamp;
 
-            public Scratch(int points, int sketchDimension)
+            public Scratch(int points, int sketchDimension, int codedColumns)
             {
                 Visited = new int[points];
                 Sketch = new float[sketchDimension];
+                Shifted = new float[codedColumns];
             }
 
             /// <summary>Visited[p] == current stamp marks p as seen by this query (no clearing between queries).</summary>
             public int[] Visited { get; }
 
             public float[] Sketch { get; }
+
+            /// <summary>The coded rows the current query's walk measures, or null when it measures the rows themselves.</summary>
+            public QuantizedRows? Codes;
+
+            /// <summary>The query in the form <see cref="QuantizedRows.SquaredDistance"/> takes.</summary>
+            public float[] Shifted { get; }
+
+            /// <summary>The points the walk kept (the first <see cref="Kept"/>), with their approximate distances.</summary>
+            public int[] KeptPoints = new int[64];
+
+            public float[] KeptDistances = new float[64];
+
+            public int Kept;
+
+            public void Keep(int point, float distance)
+            {
+                if (Kept == KeptPoints.Length)
+                {
+                    Array.Resize(ref KeptPoints, 2 * Kept);
+                    Array.Resize(ref KeptDistances, 2 * Kept);
+                }
+                KeptPoints[Kept] = point;
+                KeptDistances[Kept++] = distance;
+            }
 
             public PriorityQueue<int, float> Candidates { get; } = new PriorityQueue<int, float>();
 

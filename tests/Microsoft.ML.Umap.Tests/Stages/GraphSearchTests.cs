@@ -1,0 +1,75 @@
+using System;
+using System.Linq;
+using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Distances;
+using Microsoft.ML.Umap.Core.Neighbors;
+using Microsoft.ML.Umap.Core.Numerics;
+using Microsoft.ML.Umap.Samples;
+using Xunit;
+
+namespace Microsoft.ML.Umap.Tests.Stages
+{
+    public class GraphSearchTests
+    {
+        [Fact]
+        public void DigitsAreCodedAndQueriesReturnTheExactNeighboursWithExactDistances()
+        {
+            var digits = Datasets.Digits();
+            const int Train = 1500;
+            var training = new RowMatrix(digits.Features.AsSpan(0, Train * digits.Columns).ToArray(), Train, digits.Columns);
+            var search = new NNDescent<EuclideanDistance>(new DenseVectorSet(training), default, 2, new NNDescentSettings { Seed = 3 });
+            var graph = search.ComputeGraph(15, new FitMonitor());
+            // The walk runs on the one-byte copy here (digits' 0..16 values round to within 0.03).
+            Assert.NotNull(QuantizedRows.TryBuild(training, graph, 2));
+            var exact = new ExactNearestNeighbors<EuclideanDistance>(new DenseVectorSet(training), default, 2);
+
+            int found = 0, total = 0;
+            var indices = new int[15];
+            var distances = new float[15];
+            var truthIndices = new int[15];
+            var truthDistances = new float[15];
+            for (int q = Train; q < digits.Rows; q++)
+            {
+                var query = digits.Row(q);
+                search.Query(VectorView.Dense(query), indices, distances);
+                exact.Query(VectorView.Dense(query), truthIndices, truthDistances);
+                for (int j = 0; j < indices.Length; j++)
+                {
+                    // Exact distances of the exact rows, ascending: only the route was approximate.
+                    float measured = MathF.Sqrt(DistanceKernels.SquaredEuclidean(query, training.ReadOnlyRow(indices[j])));
+                    Assert.Equal(measured, distances[j]);
+                    if (j > 0)
+                        Assert.True(distances[j - 1] <= distances[j]);
+                }
+                // Ties among the integer-valued digits make several answers equally right: count by distance.
+                found += distances.Count(d => d <= truthDistances[^1]);
+                total += indices.Length;
+            }
+            double recall = (double)found / total;
+            Assert.True(recall >= 0.98, $"recall {recall:F4}");
+        }
+
+        [Fact]
+        public void QueriesAnswerTheSameForAnyThreadCountAndRepeatedCalls()
+        {
+            var digits = Datasets.Digits();
+            var training = new RowMatrix(digits.Features.AsSpan(0, 1500 * digits.Columns).ToArray(), 1500, digits.Columns);
+            var graph = new NNDescent<EuclideanDistance>(new DenseVectorSet(training), default, 2, new NNDescentSettings { Seed = 3 }).ComputeGraph(15, new FitMonitor());
+            var one = new NNDescent<EuclideanDistance>(new DenseVectorSet(training), default, 1, new NNDescentSettings { Seed = 3 }, graph);
+            var two = new NNDescent<EuclideanDistance>(new DenseVectorSet(training), default, 2, new NNDescentSettings { Seed = 3 }, graph);
+            var a = new int[15];
+            var b = new int[15];
+            var da = new float[15];
+            var db = new float[15];
+            for (int q = 1500; q < digits.Rows; q += 7)
+            {
+                one.Query(VectorView.Dense(digits.Row(q)), a, da);
+                two.Query(VectorView.Dense(digits.Row(q)), b, db);
+                Assert.Equal(a, b);
+                Assert.Equal(da, db);
+                two.Query(VectorView.Dense(digits.Row(q)), b, db);
+                Assert.Equal(a, b);
+            }
+        }
+    }
+}
