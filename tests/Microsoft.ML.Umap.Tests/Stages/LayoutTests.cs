@@ -139,15 +139,17 @@ namespace Microsoft.ML.Umap.Tests.Stages
             var rng = new FastRandom(1);
             var moves = new int[4];
             var context = LayoutContext.ForNewRow(others, 2, new UmapGradient(A, B, 1.0), sampler).ForEpoch(1, 0.5f);
-            LayoutOptimizer.StepNewVertex(in context, current, new[] { 0 }, ref rng, ref moves);
+            LayoutOptimizer.StepNewVertex(in context, current, new[] { 0 }, ref rng, ref moves, samplesTogether: false);
             double before = 5, after = Math.Sqrt(Math.Pow(3 - current[0], 2) + Math.Pow(4 - current[1], 2));
             Assert.True(after < before);
             // Direction of the move is along the edge.
             Assert.Equal(3.0 / 4.0, current[0] / current[1], 5);
         }
 
-        [Fact]
-        public void NegativeSamplesPushAwayAndCoincidentPointsSeparate()
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void NegativeSamplesPushAwayAndCoincidentPointsSeparate(bool samplesTogether)
         {
             var current = new float[] { 1f, 1f };
             var others = new float[] { 1f, 1f, 1.5f, 1f };
@@ -156,7 +158,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
             var rng = new FastRandom(3);
             var moves = new int[4];
             var context = LayoutContext.ForNewRow(others, 2, new UmapGradient(A, B, 1.0), sampler).ForEpoch(10, 0.1f);
-            LayoutOptimizer.StepNewVertex(in context, current, new[] { 0 }, ref rng, ref moves);
+            LayoutOptimizer.StepNewVertex(in context, current, new[] { 0 }, ref rng, ref moves, samplesTogether);
             // Coincident vertex 0 pushes +4 along both axes; vertex 1 at x = 1.5 pushes back along x only.
             Assert.True(current[1] > 1f);
             Assert.True(current[0] - 1f < current[1] - 1f);
@@ -201,6 +203,40 @@ namespace Microsoft.ML.Umap.Tests.Stages
             for (int i = 0; i < count; i++)
                 NegativeSampling.Repel(position, 7, 7, others, dim, in gradient, (float)Alpha);
             Assert.Equal(start, position);
+        }
+
+        [Theory]
+        [InlineData(2, 7)]
+        [InlineData(2, 64)]
+        [InlineData(3, 29)]
+        [InlineData(1, 8)]
+        public void ANewRowsNegativeSamplesPushTogetherFromWhereTheAttractionsLeftIt(int dim, int count)
+        {
+            var rng = new Random(dim * 100 + count);
+            var others = Enumerable.Range(0, 50 * dim).Select(_ => (float)(rng.NextDouble() * 10)).ToArray();
+            var start = Enumerable.Range(0, dim).Select(_ => (float)(rng.NextDouble() * 10)).ToArray();
+            Array.Copy(start, 0, others, 7 * dim, dim); // sample 7 coincides with the position
+            // Attractions (e >= 0) between the samples (~k) are not this method's to apply.
+            var moves = Enumerable.Range(0, count).SelectMany(i => i % 5 == 0 ? new[] { i % 3, ~7 } : new[] { ~rng.Next(50) }).ToArray();
+            var gradient = new UmapGradient(A, B, 1.0);
+            const double Alpha = 0.25;
+
+            var expected = start.Select(v => (double)v).ToArray();
+            foreach (int move in moves.Where(m => m < 0))
+            {
+                int k = ~move;
+                double d2 = 0;
+                for (int d = 0; d < dim; d++)
+                    d2 += Math.Pow(start[d] - others[k * dim + d], 2);
+                double coefficient = 2.0 * B / ((0.001 + d2) * (A * Math.Pow(d2, B) + 1));
+                for (int d = 0; d < dim; d++)
+                    expected[d] += Alpha * (d2 > 0 ? Math.Clamp(coefficient * (start[d] - others[k * dim + d]), -4, 4) : 4);
+            }
+
+            var position = (float[])start.Clone();
+            NegativeSampling.RepelTogether(position, moves, others, dim, in gradient, (float)Alpha);
+            for (int d = 0; d < dim; d++)
+                Assert.Equal(expected[d], position[d], Math.Max(1e-3, Math.Abs(expected[d]) * 1e-4));
         }
 
 #if NET9_0_OR_GREATER

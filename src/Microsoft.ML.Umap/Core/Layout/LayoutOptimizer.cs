@@ -196,38 +196,54 @@ namespace Microsoft.ML.Umap.Core.Layout
         }
 
         /// <summary>
-        /// Applies every edge of a new row (outside the graph) due in the context's epoch, one after the other as
-        /// umap-learn's transform does: attraction towards the training point, then the repulsion of the negative
-        /// samples the edge owes, moving only <paramref name="current"/>.
+        /// Applies every edge of a new row (outside the graph) due in the context's epoch, moving only
+        /// <paramref name="current"/>: the attraction towards the training point, then the repulsion of the negative
+        /// samples the edge owes, one move after the other as umap-learn's transform does; or, with
+        /// <paramref name="samplesTogether"/>, the attractions one after the other and then all the epoch's negative
+        /// samples measured from where they left the row (<see cref="NegativeSampling.RepelTogether"/>).
         /// </summary>
         /// <param name="context">A new-row context (<see cref="LayoutContext.ForNewRow"/>) in the current epoch.</param>
         /// <param name="current">The row's coordinates, updated in place.</param>
         /// <param name="tails">The training rows the row's edges lead to.</param>
         /// <param name="rng">The row's random stream for this epoch.</param>
         /// <param name="moves">Scratch for the epoch's moves, grown when needed.</param>
-        internal static void StepNewVertex(in LayoutContext context, Span<float> current, ReadOnlySpan<int> tails, ref FastRandom rng, ref int[] moves)
+        /// <param name="samplesTogether">Whether the negative samples push together.</param>
+        internal static void StepNewVertex(in LayoutContext context, Span<float> current, ReadOnlySpan<int> tails, ref FastRandom rng, ref int[] moves, bool samplesTogether)
         {
             int count = MoveSchedule.Build(in context, tails.Length, 0, ref rng, ref moves);
-            Prefetch(moves.AsSpan(0, count), tails, context.Snapshot, context.Dim);
+            var epochMoves = moves.AsSpan(0, count);
+            Prefetch(epochMoves, tails, context.Snapshot, context.Dim, attractionsOnly: samplesTogether);
             var density = default(WithoutDensity);
             var otherEnds = default(FixedOtherEnds);
-            for (int s = 0; s < count; s++)
-                MoveSchedule.Apply(in context, moves[s], current, -1, tails, 0, in density, in otherEnds);
+            foreach (int move in epochMoves)
+            {
+                if (!samplesTogether || move >= 0)
+                    MoveSchedule.Apply(in context, move, current, -1, tails, 0, in density, in otherEnds);
+            }
+            if (samplesTogether)
+                NegativeSampling.RepelTogether(current, epochMoves, context.Snapshot, context.Dim, in context.Gradient, context.Alpha);
         }
 
         /// <summary>
-        /// Asks for the coordinates every move will read before the moves start: a lone vertex (a new row being
-        /// placed) runs one dependent chain, so without this each sample that left the cache (the neighbour search
-        /// just swept the training data through it) would stall the chain for a whole memory round trip.
+        /// Asks for the coordinates the moves will read before they start: a lone vertex (a new row being placed)
+        /// runs one dependent chain, so without this each point that left the cache (the neighbour search just swept
+        /// the training data through it) would stall the chain for a whole memory round trip. Negative samples
+        /// measured together (<paramref name="attractionsOnly"/>) do not depend on each other, and their misses
+        /// overlap by themselves.
         /// </summary>
-        private static unsafe void Prefetch(ReadOnlySpan<int> moves, ReadOnlySpan<int> tails, float[] others, int dim)
+        private static unsafe void Prefetch(ReadOnlySpan<int> moves, ReadOnlySpan<int> tails, float[] others, int dim, bool attractionsOnly)
         {
             if (!Sse.IsSupported)
                 return;
             fixed (float* basePointer = others)
             {
                 foreach (int move in moves)
-                    Sse.Prefetch0(basePointer + (move >= 0 ? tails[move] : ~move) * dim);
+                {
+                    if (move >= 0)
+                        Sse.Prefetch0(basePointer + tails[move] * dim);
+                    else if (!attractionsOnly)
+                        Sse.Prefetch0(basePointer + ~move * dim);
+                }
             }
         }
 
