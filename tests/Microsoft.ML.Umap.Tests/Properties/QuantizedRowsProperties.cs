@@ -1,0 +1,85 @@
+using System;
+using System.Linq;
+using CsCheck;
+using Microsoft.ML.Umap.Core.Distances;
+using Microsoft.ML.Umap.Core.Neighbors;
+using Microsoft.ML.Umap.Core.Numerics;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Microsoft.ML.Umap.Tests.Properties
+{
+    /// <summary>
+    /// The one-byte copy the neighbour walk measures (any finite rows: tiny, constant, integer, wide or with an outlier
+    /// column): either refused, or every value is kept to half a step and every distance is the distance to the
+    /// reconstruction, whatever the query (inside or outside the training range).
+    /// </summary>
+    public class QuantizedRowsProperties
+    {
+        private readonly ITestOutputHelper _output;
+
+        public QuantizedRowsProperties(ITestOutputHelper output) => _output = output;
+
+        public sealed record Rows(int Count, int Columns, int Kind, int Seed)
+        {
+            internal RowMatrix Build()
+            {
+                var rng = new Random(Seed);
+                var values = new float[Count * Columns];
+                for (int i = 0; i < values.Length; i++)
+                {
+                    values[i] = Kind switch
+                    {
+                        0 => (float)(rng.NextDouble() * 2 - 1),
+                        1 => rng.Next(17), // small integers, as in the digits
+                        2 => (float)((rng.NextDouble() - 0.5) * 1e30), // wide but finite ranges
+                        _ => 7.5f, // constant columns
+                    };
+                }
+                if (Kind == 0 && Count > 1 && rng.Next(3) == 0)
+                    values[rng.Next(Count) * Columns] = 1e6f; // an outlier squeezing its column
+                return new RowMatrix(values, Count, Columns);
+            }
+        }
+
+        private static readonly Gen<Rows> Cases =
+            Gen.Select(Gen.Int[1, 120], Gen.Int[1, 70], Gen.Int[0, 3], Gen.Int[0, 100_000])
+                .Select((count, columns, kind, seed) => new Rows(count, columns, kind, seed));
+
+        [Fact]
+        public void CodesAreRefusedOrKeepEveryDistanceToTheReconstruction() =>
+            PropertyRunner.Run(Cases, c =>
+            {
+                var rows = c.Build();
+                var indices = Enumerable.Range(0, c.Count).SelectMany(i => new[] { i, (i + 1) % c.Count }).ToArray();
+                var graph = new KnnGraph(indices, new float[indices.Length], c.Count, 2);
+                var codes = QuantizedRows.TryBuild(rows, graph, 2);
+                if (codes is null)
+                    return "refused";
+
+                var rng = new Random(c.Seed);
+                var query = Enumerable.Range(0, c.Columns).Select(col => rows.ReadOnlyRow(rng.Next(c.Count))[col] * 1.5f + 0.25f).ToArray();
+                var shifted = new float[c.Columns];
+                codes.Shift(query, shifted);
+                for (int i = 0; i < c.Count; i++)
+                {
+                    double reconstructed = 0, slack = 0;
+                    for (int col = 0; col < c.Columns; col++)
+                    {
+                        double min = Enumerable.Range(0, c.Count).Min(r => (double)rows.ReadOnlyRow(r)[col]);
+                        double max = Enumerable.Range(0, c.Count).Max(r => (double)rows.ReadOnlyRow(r)[col]);
+                        double step = (max - min) / 255;
+                        double diff = query[col] - rows.ReadOnlyRow(i)[col];
+                        // The row is kept to half a step: the distance moves by at most that much per column.
+                        slack += Math.Abs(diff) * step + step * step / 4;
+                        reconstructed += diff * diff;
+                    }
+                    float measured = codes.SquaredDistance(shifted, i);
+                    if (reconstructed + slack > float.MaxValue / 2)
+                        continue; // beyond float's range, as the exact float kernel's sum is too
+                    Assert.InRange(measured, reconstructed - slack - 1e-4 * reconstructed - 1e-6, reconstructed + slack + 1e-4 * reconstructed + 1e-6);
+                }
+                return "coded";
+            }, ciCases: 60, _output);
+    }
+}
