@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.Intrinsics;
 using Microsoft.ML.Umap.Core.Numerics;
 using Xunit;
 
@@ -33,6 +34,25 @@ namespace Microsoft.ML.Umap.Tests.Kernels
             Assert.Equal(1f, power.Of(1f), 6);
             float subnormal = 1e-40f;
             Assert.Equal(MathF.Pow(subnormal, 0.895f), power.Of(subnormal));
+        }
+
+        [SkippableFact]
+        public void EightAtATimeGivesTheScalarBitsIncludingSubnormalsAndZero()
+        {
+            Skip.IfNot(FixedPower.VectorIsSupported, "The vector power needs AVX2 and FMA, which this machine (or its settings) does not offer.");
+            var power = new FixedPower(0.895);
+            var random = new Random(2);
+            var lanes = new float[8];
+            for (int i = 0; i < 20_000; i++)
+            {
+                for (int lane = 0; lane < 8; lane++)
+                    lanes[lane] = (float)Math.Exp(random.NextDouble() * 80 - 40);
+                if (i % 100 == 0)
+                    (lanes[1], lanes[6]) = (1e-40f, 0f);
+                var result = power.Of(Vector256.Create<float>(lanes));
+                for (int lane = 0; lane < 8; lane++)
+                    Assert.Equal(power.Of(lanes[lane]), result.GetElement(lane));
+            }
         }
     }
 }

@@ -208,23 +208,22 @@ namespace Microsoft.ML.Umap.Tests.Stages
         [Theory]
         [InlineData(2, 7)]
         [InlineData(2, 64)]
+        [InlineData(2, 61)]
         [InlineData(3, 29)]
         [InlineData(1, 8)]
-        public void ANewRowsNegativeSamplesPushTogetherFromWhereTheAttractionsLeftIt(int dim, int count)
+        public void ANewRowsNegativeSamplesPushTogetherFromOnePosition(int dim, int count)
         {
             var rng = new Random(dim * 100 + count);
             var others = Enumerable.Range(0, 50 * dim).Select(_ => (float)(rng.NextDouble() * 10)).ToArray();
             var start = Enumerable.Range(0, dim).Select(_ => (float)(rng.NextDouble() * 10)).ToArray();
             Array.Copy(start, 0, others, 7 * dim, dim); // sample 7 coincides with the position
-            // Attractions (e >= 0) between the samples (~k) are not this method's to apply.
-            var moves = Enumerable.Range(0, count).SelectMany(i => i % 5 == 0 ? new[] { i % 3, ~7 } : new[] { ~rng.Next(50) }).ToArray();
+            var samples = Enumerable.Range(0, count).Select(i => i % 5 == 0 ? 7 : rng.Next(50)).ToArray();
             var gradient = new UmapGradient(A, B, 1.0);
             const double Alpha = 0.25;
 
             var expected = start.Select(v => (double)v).ToArray();
-            foreach (int move in moves.Where(m => m < 0))
+            foreach (int k in samples)
             {
-                int k = ~move;
                 double d2 = 0;
                 for (int d = 0; d < dim; d++)
                     d2 += Math.Pow(start[d] - others[k * dim + d], 2);
@@ -234,9 +233,41 @@ namespace Microsoft.ML.Umap.Tests.Stages
             }
 
             var position = (float[])start.Clone();
-            NegativeSampling.RepelTogether(position, moves, others, dim, in gradient, (float)Alpha);
+            NegativeSampling.RepelTogether(position, samples, others, dim, in gradient, (float)Alpha);
             for (int d = 0; d < dim; d++)
                 Assert.Equal(expected[d], position[d], Math.Max(1e-3, Math.Abs(expected[d]) * 1e-4));
+
+            if (dim == 2)
+            {
+                // Eight samples to a vector or one at a time: the same bits.
+                var scalar = (float[])start.Clone();
+                NegativeSampling.RepelTogetherInPlane(scalar, samples, others, in gradient, (float)Alpha, vectorized: false);
+                Assert.Equal(scalar, position);
+            }
+        }
+
+        [Fact]
+        public void ANewRowTakesItsAttractionsInOrderThenItsSamplesTogether()
+        {
+            var others = new float[] { 3f, 4f, 3.2f, 4.1f, -1f, 0.5f, 0.2f, 0.1f };
+            var gradient = new UmapGradient(A, B, 1.0);
+            var sampler = new EdgeSampler(new[] { 1f, 0.5f }, 5.0);
+            var context = LayoutContext.ForNewRow(others, 2, gradient, sampler).ForEpoch(2, 0.25f);
+
+            var together = new float[] { 0f, 0f };
+            var rng = new FastRandom(11);
+            var moves = new int[4];
+            LayoutOptimizer.StepNewVertex(in context, together, new[] { 0, 1 }, ref rng, ref moves, samplesTogether: true);
+
+            // The same epoch by hand: the list the schedule draws, attractions one by one, then the samples summed.
+            var expected = new float[] { 0f, 0f };
+            var reference = new FastRandom(11);
+            var list = new int[4];
+            int count = MoveSchedule.Build(in context, 2, 0, ref reference, ref list);
+            foreach (int move in list[..count].Where(m => m >= 0))
+                MoveSchedule.Apply(in context, move, expected, -1, new[] { 0, 1 }, 0, default(WithoutDensity), default(FixedOtherEnds));
+            NegativeSampling.RepelTogether(expected, list[..count].Where(m => m < 0).Select(m => ~m).ToArray(), others, 2, in gradient, 0.25f);
+            Assert.Equal(expected, together);
         }
 
 #if NET9_0_OR_GREATER

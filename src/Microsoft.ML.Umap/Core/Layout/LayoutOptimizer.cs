@@ -215,13 +215,22 @@ namespace Microsoft.ML.Umap.Core.Layout
             Prefetch(epochMoves, tails, context.Snapshot, context.Dim, attractionsOnly: samplesTogether);
             var density = default(WithoutDensity);
             var otherEnds = default(FixedOtherEnds);
+            if (!samplesTogether)
+            {
+                foreach (int move in epochMoves)
+                    MoveSchedule.Apply(in context, move, current, -1, tails, 0, in density, in otherEnds);
+                return;
+            }
+            // The attractions in order, the samples gathered at the front of the list (it is this epoch's scratch).
+            int samples = 0;
             foreach (int move in epochMoves)
             {
-                if (!samplesTogether || move >= 0)
+                if (move >= 0)
                     MoveSchedule.Apply(in context, move, current, -1, tails, 0, in density, in otherEnds);
+                else
+                    moves[samples++] = ~move;
             }
-            if (samplesTogether)
-                NegativeSampling.RepelTogether(current, epochMoves, context.Snapshot, context.Dim, in context.Gradient, context.Alpha);
+            NegativeSampling.RepelTogether(current, moves.AsSpan(0, samples), context.Snapshot, context.Dim, in context.Gradient, context.Alpha);
         }
 
         /// <summary>

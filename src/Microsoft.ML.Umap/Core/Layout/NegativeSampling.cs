@@ -1,5 +1,8 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Layout
 {
@@ -48,24 +51,21 @@ namespace Microsoft.ML.Umap.Core.Layout
 
         /// <summary>
         /// Moves <paramref name="position"/> (a point that is none of <paramref name="others"/>) by the sum of the
-        /// repulsions of the negative samples among <paramref name="moves"/> (the entries ~k &lt; 0, see
-        /// <see cref="MoveSchedule.Build"/>), each measured from where the point is on entry and clipped as in
-        /// <see cref="Repel"/>.
+        /// repulsions of <paramref name="samples"/> (indices into <paramref name="others"/>), each measured from where
+        /// the point is on entry and clipped as in <see cref="Repel"/>.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void RepelTogether(Span<float> position, ReadOnlySpan<int> moves, float[] others, int dim, in UmapGradient gradient, float alpha)
+        public static void RepelTogether(Span<float> position, ReadOnlySpan<int> samples, float[] others, int dim, in UmapGradient gradient, float alpha)
         {
             if (dim == 2)
             {
-                RepelTogetherInPlane(position, moves, others, in gradient, alpha);
+                RepelTogetherInPlane(position, samples, others, in gradient, alpha, FixedPower.VectorIsSupported);
                 return;
             }
             Span<float> push = stackalloc float[dim];
-            foreach (int move in moves)
+            foreach (int sample in samples)
             {
-                if (move >= 0)
-                    continue;
-                var negative = new ReadOnlySpan<float>(others, ~move * dim, dim);
+                var negative = new ReadOnlySpan<float>(others, sample * dim, dim);
                 float distanceSquared = LayoutOptimizer.SquaredDistance(position, negative);
                 if (distanceSquared > 0f)
                 {
@@ -83,32 +83,69 @@ namespace Microsoft.ML.Umap.Core.Layout
                 position[d] += push[d];
         }
 
-        /// <summary><see cref="RepelTogether"/> for the usual two dimensions, the point's coordinates held in registers.</summary>
-        private static void RepelTogetherInPlane(Span<float> position, ReadOnlySpan<int> moves, float[] others, in UmapGradient gradient, float alpha)
+        /// <summary>
+        /// <see cref="RepelTogether"/> in the usual two dimensions: eight samples to a vector where the machine has
+        /// AVX2 (<paramref name="vectorized"/>), else one at a time; either way sample s is summed into the s mod 8-th of
+        /// eight partial sums, added up in lane order, so both give the same bits.
+        /// </summary>
+        internal static unsafe void RepelTogetherInPlane(Span<float> position, ReadOnlySpan<int> samples, float[] others, in UmapGradient gradient, float alpha, bool vectorized)
         {
+            const int Lanes = 8;
             float x = position[0], y = position[1];
-            float pushX = 0f, pushY = 0f;
-            foreach (int move in moves)
+            Span<float> pushX = stackalloc float[Lanes];
+            Span<float> pushY = stackalloc float[Lanes];
+            int s = 0;
+            if (vectorized && samples.Length >= Lanes)
             {
-                if (move >= 0)
-                    continue;
-                int at = 2 * ~move;
+                var sumX = Vector256<float>.Zero;
+                var sumY = Vector256<float>.Zero;
+                var pointX = Vector256.Create(x);
+                var pointY = Vector256.Create(y);
+                var clip = Vector256.Create(UmapGradient.Clip);
+                var rate = Vector256.Create(alpha);
+                fixed (float* coordinates = others)
+                {
+                    for (; s <= samples.Length - Lanes; s += Lanes)
+                    {
+                        var at = Vector256.Create<int>(samples.Slice(s, Lanes)) * 2;
+                        var dx = pointX - Avx2.GatherVector256(coordinates, at, 4);
+                        var dy = pointY - Avx2.GatherVector256(coordinates + 1, at, 4);
+                        var distanceSquared = dx * dx + dy * dy;
+                        // A sample at exactly the point's place pushes +4 along every axis, as in Repel.
+                        var coincident = Vector256.Equals(distanceSquared, Vector256<float>.Zero);
+                        var repulsion = gradient.Repulsion(distanceSquared);
+                        sumX += rate * Vector256.ConditionalSelect(coincident, clip, Vector256.Min(Vector256.Max(repulsion * dx, -clip), clip));
+                        sumY += rate * Vector256.ConditionalSelect(coincident, clip, Vector256.Min(Vector256.Max(repulsion * dy, -clip), clip));
+                    }
+                }
+                sumX.CopyTo(pushX);
+                sumY.CopyTo(pushY);
+            }
+            for (; s < samples.Length; s++)
+            {
+                int at = 2 * samples[s];
                 float dx = x - others[at], dy = y - others[at + 1];
                 float distanceSquared = dx * dx + dy * dy;
                 if (distanceSquared > 0f)
                 {
                     float repulsion = gradient.Repulsion(distanceSquared);
-                    pushX += alpha * UmapGradient.ClipComponent(repulsion * dx);
-                    pushY += alpha * UmapGradient.ClipComponent(repulsion * dy);
+                    pushX[s % Lanes] += alpha * UmapGradient.ClipComponent(repulsion * dx);
+                    pushY[s % Lanes] += alpha * UmapGradient.ClipComponent(repulsion * dy);
                 }
                 else
                 {
-                    pushX += alpha * UmapGradient.Clip;
-                    pushY += alpha * UmapGradient.Clip;
+                    pushX[s % Lanes] += alpha * UmapGradient.Clip;
+                    pushY[s % Lanes] += alpha * UmapGradient.Clip;
                 }
             }
-            position[0] = x + pushX;
-            position[1] = y + pushY;
+            float totalX = 0f, totalY = 0f;
+            for (int lane = 0; lane < Lanes; lane++)
+            {
+                totalX += pushX[lane];
+                totalY += pushY[lane];
+            }
+            position[0] = x + totalX;
+            position[1] = y + totalY;
         }
     }
 }

@@ -2,9 +2,7 @@
 using System;
 #endif
 using System.Runtime.CompilerServices;
-#if NET9_0_OR_GREATER
 using System.Runtime.Intrinsics;
-#endif
 using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Layout
@@ -58,6 +56,17 @@ namespace Microsoft.ML.Umap.Core.Layout
         {
             float powB = _powerB.Of(distanceSquared);
             return _twoGammaB / ((RepulsionEpsilon + distanceSquared) * (_a * powB + 1f));
+        }
+
+        /// <summary>
+        /// <see cref="Repulsion(float)"/> for eight squared distances (&gt; 0), lane by lane the same result; needs
+        /// <see cref="FixedPower.VectorIsSupported"/>.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<float> Repulsion(Vector256<float> distanceSquared)
+        {
+            var powB = _powerB.Of(distanceSquared);
+            return Vector256.Create(_twoGammaB) / ((Vector256.Create(RepulsionEpsilon) + distanceSquared) * (Vector256.Create(_a) * powB + Vector256<float>.One));
         }
 
 #if NET9_0_OR_GREATER
