@@ -165,6 +165,28 @@ namespace Microsoft.ML.Umap.Tests.Stages
             Assert.True(float.IsFinite(current[0]) && float.IsFinite(current[1]));
         }
 
+        /// <summary>50 random points, a start that coincides with point 7, and <paramref name="count"/> samples (every n-th of them 7).</summary>
+        private static (float[] Others, float[] Start, int[] Samples) RepulsionCase(int dim, int count, int coincidentEvery)
+        {
+            var rng = new Random(dim * 100 + count);
+            var others = Enumerable.Range(0, 50 * dim).Select(_ => (float)(rng.NextDouble() * 10)).ToArray();
+            var start = Enumerable.Range(0, dim).Select(_ => (float)(rng.NextDouble() * 10)).ToArray();
+            Array.Copy(start, 0, others, 7 * dim, dim);
+            var samples = Enumerable.Range(0, count).Select(i => i % coincidentEvery == 0 ? 7 : rng.Next(50)).ToArray();
+            return (others, start, samples);
+        }
+
+        /// <summary>umap-learn's push of sample <paramref name="k"/> on a point at <paramref name="from"/>, added to <paramref name="target"/>, in double precision.</summary>
+        private static void AddRepulsion(double[] target, double[] from, float[] others, int k, int dim, double alpha)
+        {
+            double d2 = 0;
+            for (int d = 0; d < dim; d++)
+                d2 += Math.Pow(from[d] - others[k * dim + d], 2);
+            double coefficient = 2.0 * B / ((0.001 + d2) * (A * Math.Pow(d2, B) + 1));
+            for (int d = 0; d < dim; d++)
+                target[d] += alpha * (d2 > 0 ? Math.Clamp(coefficient * (from[d] - others[k * dim + d]), -4, 4) : 4);
+        }
+
         [Theory]
         [InlineData(2, 7)]
         [InlineData(2, 64)]
@@ -172,25 +194,14 @@ namespace Microsoft.ML.Umap.Tests.Stages
         [InlineData(1, 8)]
         public void NegativeSamplesRepelOneAfterTheOtherFromWhereThePreviousLeftThePoint(int dim, int count)
         {
-            var rng = new Random(dim * 100 + count);
-            var others = Enumerable.Range(0, 50 * dim).Select(_ => (float)(rng.NextDouble() * 10)).ToArray();
-            var start = Enumerable.Range(0, dim).Select(_ => (float)(rng.NextDouble() * 10)).ToArray();
-            Array.Copy(start, 0, others, 7 * dim, dim); // sample 7 coincides with the starting position
-            var samples = Enumerable.Range(0, count).Select(i => i % 3 == 0 ? 7 : rng.Next(50)).ToArray();
+            var (others, start, samples) = RepulsionCase(dim, count, coincidentEvery: 3);
             var gradient = new UmapGradient(A, B, 1.0);
             const double Alpha = 0.5;
 
-            // umap-learn's negative-sample loop, in double precision.
+            // umap-learn's negative-sample loop, each sample measured from where the previous left the point.
             var expected = start.Select(v => (double)v).ToArray();
             foreach (int k in samples)
-            {
-                double d2 = 0;
-                for (int d = 0; d < dim; d++)
-                    d2 += Math.Pow(expected[d] - others[k * dim + d], 2);
-                double coefficient = 2.0 * B / ((0.001 + d2) * (A * Math.Pow(d2, B) + 1));
-                for (int d = 0; d < dim; d++)
-                    expected[d] += Alpha * (d2 > 0 ? Math.Clamp(coefficient * (expected[d] - others[k * dim + d]), -4, 4) : 4);
-            }
+                AddRepulsion(expected, expected, others, k, dim, Alpha);
 
             var position = (float[])start.Clone();
             foreach (int k in samples)
@@ -213,24 +224,15 @@ namespace Microsoft.ML.Umap.Tests.Stages
         [InlineData(1, 8)]
         public void ANewRowsNegativeSamplesPushTogetherFromOnePosition(int dim, int count)
         {
-            var rng = new Random(dim * 100 + count);
-            var others = Enumerable.Range(0, 50 * dim).Select(_ => (float)(rng.NextDouble() * 10)).ToArray();
-            var start = Enumerable.Range(0, dim).Select(_ => (float)(rng.NextDouble() * 10)).ToArray();
-            Array.Copy(start, 0, others, 7 * dim, dim); // sample 7 coincides with the position
-            var samples = Enumerable.Range(0, count).Select(i => i % 5 == 0 ? 7 : rng.Next(50)).ToArray();
+            var (others, start, samples) = RepulsionCase(dim, count, coincidentEvery: 5);
             var gradient = new UmapGradient(A, B, 1.0);
             const double Alpha = 0.25;
 
-            var expected = start.Select(v => (double)v).ToArray();
+            // Every sample measured from the starting position.
+            var from = start.Select(v => (double)v).ToArray();
+            var expected = (double[])from.Clone();
             foreach (int k in samples)
-            {
-                double d2 = 0;
-                for (int d = 0; d < dim; d++)
-                    d2 += Math.Pow(start[d] - others[k * dim + d], 2);
-                double coefficient = 2.0 * B / ((0.001 + d2) * (A * Math.Pow(d2, B) + 1));
-                for (int d = 0; d < dim; d++)
-                    expected[d] += Alpha * (d2 > 0 ? Math.Clamp(coefficient * (start[d] - others[k * dim + d]), -4, 4) : 4);
-            }
+                AddRepulsion(expected, from, others, k, dim, Alpha);
 
             var position = (float[])start.Clone();
             NegativeSampling.RepelTogether(position, samples, others, dim, in gradient, (float)Alpha);
