@@ -29,51 +29,54 @@ namespace Microsoft.ML.Umap.Tests.Kernels
             return (new RowMatrix(values, rows, columns), new KnnGraph(indices, distances, rows, 2));
         }
 
+        /// <summary>
+        /// At both widths, every value is kept to half a step, and the coded distance from any query (inside the
+        /// training range or not) is the distance to the reconstruction, whatever the width of the rows (the vector
+        /// paths' blocks, their tails and the padding of half-byte rows).
+        /// </summary>
         [Theory]
-        [InlineData(1)]
-        [InlineData(7)]
-        [InlineData(16)]
-        [InlineData(33)]
-        [InlineData(100)]
-        public void DistanceIsTheSquaredDistanceToTheReconstructionWhateverTheWidth(int columns)
+        [InlineData(1, 15)]
+        [InlineData(7, 15)]
+        [InlineData(16, 255)]
+        [InlineData(33, 15)]
+        [InlineData(33, 255)]
+        [InlineData(100, 15)]
+        [InlineData(100, 255)]
+        public void DistanceIsTheSquaredDistanceToTheReconstruction(int columns, int levels)
         {
-            // One column of random values is too coarse at 255 steps for neighbours at random distances (TryBuild
-            // says no, as it should): that width gets values on the grid instead.
-            var (rows, graph) = Data(200, columns, columns, columns == 1 ? (i, _) => (i * 37 % 256) / 25.5 - 5 : null);
-            var codes = QuantizedRows.TryBuild(rows, graph, 2);
+            var (rows, _) = Data(200, columns, columns);
+            var codes = QuantizedRows.Code(rows, levels, 2);
             Assert.NotNull(codes);
+            Assert.Equal(levels, codes!.Levels);
             var rng = new Random(1);
             var query = Enumerable.Range(0, columns).Select(_ => (float)(rng.NextDouble() * 14 - 7)).ToArray(); // partly outside the range
-            var shifted = new float[columns];
-            codes!.Shift(query, shifted);
+            var shifted = new float[codes.ShiftedLength];
+            codes.Shift(query, shifted);
 
             var minimum = Enumerable.Range(0, columns).Select(c => Enumerable.Range(0, 200).Min(i => rows.ReadOnlyRow(i)[c])).ToArray();
             var maximum = Enumerable.Range(0, columns).Select(c => Enumerable.Range(0, 200).Max(i => rows.ReadOnlyRow(i)[c])).ToArray();
             for (int i = 0; i < 200; i++)
             {
-                double expected = 0, exact = 0;
+                double expected = 0;
                 for (int c = 0; c < columns; c++)
                 {
-                    double step = (maximum[c] - minimum[c]) / 255.0;
+                    double step = (maximum[c] - minimum[c]) / (double)levels;
                     double x = rows.ReadOnlyRow(i)[c];
                     double reconstruction = minimum[c] + step * Math.Round((x - minimum[c]) / step);
                     Assert.True(Math.Abs(reconstruction - x) <= step / 2 + 1e-5, "a value is kept to half a step");
                     expected += Math.Pow(query[c] - reconstruction, 2);
-                    exact += Math.Pow(query[c] - x, 2);
                 }
-                float approximate = codes.SquaredDistance(shifted, i);
-                Assert.Equal(expected, approximate, expected * 1e-4);
-                Assert.Equal(exact, approximate, exact * 0.02);
+                Assert.Equal(expected, codes.SquaredDistance(shifted, i), expected * 1e-4);
             }
         }
 
         [Fact]
-        public void ValuesOnAGridOf255StepsAreKeptExactly()
+        public void ValuesOnAGridOf255StepsAreKeptExactlyInAByte()
         {
             // MNIST's pixels: k / 255 in every column.
-            var (rows, graph) = Data(300, 50, 2, (i, c) => ((i * 7 + c * 13) % 256) / 255.0);
-            var codes = QuantizedRows.TryBuild(rows, graph, 1)!;
-            var shifted = new float[50];
+            var (rows, _) = Data(300, 50, 2, (i, c) => ((i * 7 + c * 13) % 256) / 255.0);
+            var codes = QuantizedRows.Code(rows, 255, 1)!;
+            var shifted = new float[codes.ShiftedLength];
             codes.Shift(rows.ReadOnlyRow(5), shifted);
             for (int i = 0; i < 300; i++)
             {
@@ -83,12 +86,23 @@ namespace Microsoft.ML.Umap.Tests.Kernels
         }
 
         [Fact]
+        public void HalfAByteIsChosenWhenItsRoundingIsSmallElseAByteElseNothing()
+        {
+            // Values on a grid of 15 steps: half a byte keeps them exactly.
+            var (grid, gridGraph) = Data(200, 40, 5, (i, c) => (i * 7 + c * 3) % 16);
+            Assert.Equal(15, QuantizedRows.TryBuild(grid, gridGraph, 1)!.Levels);
+            // Values on a grid of 255 steps with neighbours one step apart: half a byte loses them, a byte does not.
+            var (fine, fineGraph) = Data(256, 3, 6, (i, c) => c == 0 ? i : 0);
+            Assert.Equal(255, QuantizedRows.TryBuild(fine, fineGraph, 1)!.Levels);
+        }
+
+        [Fact]
         public void ConstantColumnsAreExactAndOutliersOrOverflowTurnTheCodesDown()
         {
             var (constant, graph) = Data(100, 4, 3, (i, c) => c == 2 ? 1.5 : (i * 31 + c * 17) % 10);
-            var codes = QuantizedRows.TryBuild(constant, graph, 1)!;
+            var codes = QuantizedRows.Code(constant, 255, 1)!;
             var query = new float[] { 1, 2, 4.5f, 3 };
-            var shifted = new float[4];
+            var shifted = new float[codes.ShiftedLength];
             codes.Shift(query, shifted);
             var row = constant.ReadOnlyRow(9);
             float exact = DistanceKernels.SquaredEuclidean(query, row);

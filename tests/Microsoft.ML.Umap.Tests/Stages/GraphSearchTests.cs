@@ -19,7 +19,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
             var training = new RowMatrix(digits.Features.AsSpan(0, Train * digits.Columns).ToArray(), Train, digits.Columns);
             var search = new NNDescent<EuclideanDistance>(new DenseVectorSet(training), default, 2, new NNDescentSettings { Seed = 3 });
             var graph = search.ComputeGraph(15, new FitMonitor());
-            // The walk runs on the one-byte copy here (digits' 0..16 values round to within 0.03).
+            // The walk runs on the codes here.
             Assert.NotNull(QuantizedRows.TryBuild(training, graph, 2));
             var exact = new ExactNearestNeighbors<EuclideanDistance>(new DenseVectorSet(training), default, 2);
 

@@ -13,9 +13,10 @@ namespace Microsoft.ML.Umap.Core.Neighbors
     /// concurrent queries take separate scratch space. The result depends only on the query and the index.
     /// </summary>
     /// <remarks>
-    /// Under the Euclidean metrics on dense rows the walk measures a one-byte-per-value copy of the rows
-    /// (<see cref="QuantizedRows"/>) and its <see cref="RerankFactor"/>·k best candidates are then measured again
-    /// exactly: the answer holds exact distances, in exact order, and the walk reads a quarter of the bytes.
+    /// Under the Euclidean metrics on dense rows the walk measures a copy of the rows at half a byte or a byte per
+    /// value (<see cref="QuantizedRows"/>) and its <see cref="RerankFactor"/>·k best candidates are then measured
+    /// again exactly: the answer holds exact distances, in exact order, and the walk reads an eighth or a quarter of
+    /// the bytes.
     /// </remarks>
     internal sealed class GraphSearch<TDistance>
         where TDistance : struct, IDistance
@@ -31,8 +32,8 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         public const float Epsilon = 0.06f;
 
         /// <summary>
-        /// The walk's best candidates measured exactly, as a multiple of k: with one byte a value the k-th and the
-        /// next few can trade places (MNIST: the same recall as a walk on the rows themselves, docs/measurements.md).
+        /// The walk's best candidates measured exactly, as a multiple of k: on the codes the k-th and the next few can
+        /// trade places (MNIST: the same recall as a walk on the rows themselves, docs/measurements.md).
         /// </summary>
         public const double RerankFactor = 1.5;
 
@@ -72,7 +73,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// <summary>The nearest indexed points to <paramref name="query"/>, ascending by (distance, index), true distances.</summary>
         public void Query(VectorView query, Span<int> indices, Span<float> distances)
         {
-            var scratch = _idleScratch.TryTake(out var idle) ? idle : new Scratch(_data.Count, _sketch?.OutputDimension ?? _data.Dimension, _codes?.Columns ?? 0);
+            var scratch = _idleScratch.TryTake(out var idle) ? idle : new Scratch(_data.Count, _sketch?.OutputDimension ?? _data.Dimension, _codes?.ShiftedLength ?? 0);
             try
             {
                 Query(query, indices, distances, scratch);
