@@ -16,10 +16,10 @@ namespace Microsoft.ML.Umap.Core.Neighbors
     /// </summary>
     /// <remarks>
     /// A query visits a few hundred random training rows; at four bytes a value each visit is a fetch from memory
-    /// (about 0.5 µs for a 784-float row); at one byte the copy is a quarter of the size and at half a byte an eighth,
-    /// and the walk, bound by the bytes it reads, runs that much faster (docs/measurements.md). The query itself is
-    /// never quantised, and the
-    /// walk's best candidates are measured again on the exact rows, so only the walk's route is approximate.
+    /// (about 0.5 µs for a 784-float row). At a byte the copy is a quarter of the size and the MNIST query took about
+    /// half the time; half a byte halves the copy again without a measurable further gain in speed, the walk then
+    /// waiting more on each step's latency than on bytes (docs/measurements.md). The query itself is never quantised,
+    /// and the walk's best candidates are measured again on the exact rows, so only the walk's route is approximate.
     /// Half a byte is used when its rounding is small beside the data's own neighbour distances, else a byte when that
     /// is, else no copy (<see cref="TryBuild"/>).
     /// </remarks>
@@ -54,9 +54,6 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             _rowBytes = rowBytes;
         }
 
-        /// <summary>Columns per row.</summary>
-        public int Columns => _columns;
-
         /// <summary>Codes per column less one: 15 (half a byte a value) or 255 (a byte).</summary>
         public int Levels { get; }
 
@@ -71,9 +68,12 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// </summary>
         public static QuantizedRows? TryBuild(RowMatrix rows, KnnGraph knn, int threads)
         {
+            if (rows.Rows == 0 || rows.Columns == 0)
+                return null;
+            var (minimum, maximum) = ColumnRanges(rows);
             foreach (int levels in new[] { 15, 255 })
             {
-                var coded = Code(rows, levels, threads);
+                var coded = Code(rows, minimum, maximum, levels, threads);
                 if (coded == null)
                     return null;
                 if (coded.MeanRelativeError(rows, knn) <= MaximumRelativeError)
@@ -88,23 +88,32 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// </summary>
         internal static QuantizedRows? Code(RowMatrix rows, int levels, int threads)
         {
-            int n = rows.Rows, columns = rows.Columns;
-            if (n == 0 || columns == 0)
+            if (rows.Rows == 0 || rows.Columns == 0)
                 return null;
-            var minimum = new float[columns];
-            var maximum = new float[columns];
-            rows.ReadOnlyRow(0).CopyTo(minimum);
-            rows.ReadOnlyRow(0).CopyTo(maximum);
-            for (int i = 1; i < n; i++)
+            var (minimum, maximum) = ColumnRanges(rows);
+            return Code(rows, minimum, maximum, levels, threads);
+        }
+
+        /// <summary>Each column's smallest and largest value (at least one row).</summary>
+        private static (float[] Minimum, float[] Maximum) ColumnRanges(RowMatrix rows)
+        {
+            var minimum = rows.ReadOnlyRow(0).ToArray();
+            var maximum = rows.ReadOnlyRow(0).ToArray();
+            for (int i = 1; i < rows.Rows; i++)
             {
                 var row = rows.ReadOnlyRow(i);
-                for (int c = 0; c < columns; c++)
+                for (int c = 0; c < row.Length; c++)
                 {
                     minimum[c] = Math.Min(minimum[c], row[c]);
                     maximum[c] = Math.Max(maximum[c], row[c]);
                 }
             }
+            return (minimum, maximum);
+        }
 
+        private static QuantizedRows? Code(RowMatrix rows, float[] minimum, float[] maximum, int levels, int threads)
+        {
+            int n = rows.Rows, columns = rows.Columns;
             bool halfByte = levels < 16;
             int padded = halfByte ? (columns + BlockColumns - 1) / BlockColumns * BlockColumns : columns;
             int rowBytes = halfByte ? padded / 2 : columns;
