@@ -1,5 +1,4 @@
 using System;
-using System.Threading;
 using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Numerics;
 
@@ -48,6 +47,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             long bytesPerRow = Math.Max(1, _data.StoredBytes / Math.Max(1, n));
             int candidateBlock = (int)Math.Max(8, CandidateBlockBytes / bytesPerRow);
             long blocksDone = 0;
+            var progressGate = new object();
             long blockCount = (n + QueryBlockRows - 1) / QueryBlockRows;
             monitor.Report(UmapStage.Neighbors, 0, blockCount);
             var distance = _distance;
@@ -95,8 +95,10 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                     distances[q * neighborCount] = 0f;
                 }
 
-                long done = Interlocked.Increment(ref blocksDone);
-                ReportTenths(monitor, done, blockCount);
+                // Counted and reported under one lock: a worker's count overtaken by another's before it reached
+                // the monitor would be dropped as a step backwards, and the reports would vary from fit to fit.
+                lock (progressGate)
+                    ReportTenths(monitor, ++blocksDone, blockCount);
             }, monitor.Cancellation);
 
             return new KnnGraph(indices, distances, n, neighborCount);
