@@ -50,14 +50,14 @@ namespace Microsoft.ML.Umap.Tests.Kernels
             Assert.Equal(levels, codes!.Levels);
             var rng = new Random(1);
             var query = Enumerable.Range(0, columns).Select(_ => (float)(rng.NextDouble() * 14 - 7)).ToArray(); // partly outside the range
-            var shifted = new float[codes.ShiftedLength];
-            codes.Shift(query, shifted);
+            var coded = new CodedQuery(codes.PaddedColumns);
+            Assert.True(codes.Prepare(query, coded));
 
             var minimum = Enumerable.Range(0, columns).Select(c => Enumerable.Range(0, 200).Min(i => rows.ReadOnlyRow(i)[c])).ToArray();
             var maximum = Enumerable.Range(0, columns).Select(c => Enumerable.Range(0, 200).Max(i => rows.ReadOnlyRow(i)[c])).ToArray();
             for (int i = 0; i < 200; i++)
             {
-                double expected = 0;
+                double expected = 0, rowTerm = 0;
                 for (int c = 0; c < columns; c++)
                 {
                     double step = (maximum[c] - minimum[c]) / (double)levels;
@@ -65,10 +65,19 @@ namespace Microsoft.ML.Umap.Tests.Kernels
                     double reconstruction = minimum[c] + step * Math.Round((x - minimum[c]) / step);
                     Assert.True(Math.Abs(reconstruction - x) <= step / 2 + 1e-5, "a value is kept to half a step");
                     expected += Math.Pow(query[c] - reconstruction, 2);
+                    rowTerm += Math.Pow(reconstruction - minimum[c], 2);
                 }
-                Assert.Equal(expected, codes.SquaredDistance(shifted, i), expected * 1e-4);
+                Assert.Equal(expected, codes.SquaredDistance(coded, i), Tolerance(coded, levels, columns, rowTerm) + expected * 1e-5);
             }
         }
+
+        /// <summary>
+        /// What the coded distance may differ from the distance to the reconstruction by: the rounding of the query's
+        /// weights (half a unit each, times a code of at most <paramref name="levels"/>, twice) and float's rounding
+        /// of the two terms it subtracts from.
+        /// </summary>
+        internal static double Tolerance(CodedQuery query, int levels, int columns, double rowTerm) =>
+            (double)query.Scale * levels * columns + 1e-6 * (query.Norm + rowTerm);
 
         [Fact]
         public void ValuesOnAGridOf255StepsAreKeptExactlyInAByte()
@@ -76,12 +85,15 @@ namespace Microsoft.ML.Umap.Tests.Kernels
             // MNIST's pixels: k / 255 in every column.
             var (rows, _) = Data(300, 50, 2, (i, c) => ((i * 7 + c * 13) % 256) / 255.0);
             var codes = QuantizedRows.Code(rows, 255, 1)!;
-            var shifted = new float[codes.ShiftedLength];
-            codes.Shift(rows.ReadOnlyRow(5), shifted);
+            var coded = new CodedQuery(codes.PaddedColumns);
+            Assert.True(codes.Prepare(rows.ReadOnlyRow(5), coded));
             for (int i = 0; i < 300; i++)
             {
                 float exact = DistanceKernels.SquaredEuclidean(rows.ReadOnlyRow(5), rows.ReadOnlyRow(i));
-                Assert.Equal(exact, codes.SquaredDistance(shifted, i), Math.Max(exact * 1e-5, 1e-9));
+                double rowTerm = 0;
+                foreach (float x in rows.ReadOnlyRow(i))
+                    rowTerm += x * (double)x; // every column's minimum is 0
+                Assert.Equal(exact, codes.SquaredDistance(coded, i), Tolerance(coded, 255, 50, rowTerm) + exact * 1e-5);
             }
         }
 
@@ -102,11 +114,11 @@ namespace Microsoft.ML.Umap.Tests.Kernels
             var (constant, graph) = Data(100, 4, 3, (i, c) => c == 2 ? 1.5 : (i * 31 + c * 17) % 10);
             var codes = QuantizedRows.Code(constant, 255, 1)!;
             var query = new float[] { 1, 2, 4.5f, 3 };
-            var shifted = new float[codes.ShiftedLength];
-            codes.Shift(query, shifted);
+            var coded = new CodedQuery(codes.PaddedColumns);
+            Assert.True(codes.Prepare(query, coded));
             var row = constant.ReadOnlyRow(9);
             float exact = DistanceKernels.SquaredEuclidean(query, row);
-            Assert.Equal(exact, codes.SquaredDistance(shifted, 9), exact * 1e-4);
+            Assert.Equal(exact, codes.SquaredDistance(coded, 9), Tolerance(coded, 255, 4, 4 * 100) + exact * 1e-5);
 
             // One huge value in a column squeezes the rest of it onto one code: neighbours' distances would be lost.
             var (outlier, outlierGraph) = Data(100, 4, 4, (i, c) => c == 0 && i == 50 ? 1e6 : (i % 10) + c);

@@ -4,6 +4,7 @@ using CsCheck;
 using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
+using Microsoft.ML.Umap.Tests.Kernels;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -59,11 +60,12 @@ namespace Microsoft.ML.Umap.Tests.Properties
 
                 var rng = new Random(c.Seed);
                 var query = Enumerable.Range(0, c.Columns).Select(col => rows.ReadOnlyRow(rng.Next(c.Count))[col] * 1.5f + 0.25f).ToArray();
-                var shifted = new float[codes.ShiftedLength];
-                codes.Shift(query, shifted);
+                var coded = new CodedQuery(codes.PaddedColumns);
+                if (!codes.Prepare(query, coded))
+                    return "query beyond the codes' arithmetic";
                 for (int i = 0; i < c.Count; i++)
                 {
-                    double reconstructed = 0, slack = 0;
+                    double reconstructed = 0, slack = 0, rowTerm = 0;
                     for (int col = 0; col < c.Columns; col++)
                     {
                         double min = Enumerable.Range(0, c.Count).Min(r => (double)rows.ReadOnlyRow(r)[col]);
@@ -73,8 +75,10 @@ namespace Microsoft.ML.Umap.Tests.Properties
                         // The row is kept to half a step: the distance moves by at most that much per column.
                         slack += Math.Abs(diff) * step + step * step / 4;
                         reconstructed += diff * diff;
+                        rowTerm += (max - min) * (max - min);
                     }
-                    float measured = codes.SquaredDistance(shifted, i);
+                    slack += QuantizedRowsTests.Tolerance(coded, codes.Levels, c.Columns, rowTerm);
+                    float measured = codes.SquaredDistance(coded, i);
                     if (reconstructed + slack > float.MaxValue / 2)
                         continue; // beyond float's range, as the exact float kernel's sum is too
                     Assert.InRange(measured, reconstructed - slack - 1e-4 * reconstructed - 1e-6, reconstructed + slack + 1e-4 * reconstructed + 1e-6);

@@ -11,15 +11,18 @@ namespace Microsoft.ML.Umap.Core.Neighbors
     /// <summary>
     /// A copy of dense training rows at half a byte or a byte per value for the neighbour walk of a query: value x of
     /// column c is kept as the code q = round((x − min_c) / step_c), step_c = (max_c − min_c) / L with L = 15 or 255
-    /// levels, and the squared Euclidean distance of an unquantised query to a row is measured against the
-    /// reconstructions min_c + step_c·q.
+    /// levels, and the squared Euclidean distance of a query to a row is measured against the reconstructions
+    /// min_c + step_c·q.
     /// </summary>
     /// <remarks>
     /// A query visits a few hundred random training rows; at four bytes a value each visit is a fetch from memory
     /// (about 0.5 µs for a 784-float row). At a byte the copy is a quarter of the size and the MNIST query took about
     /// half the time; half a byte halves the copy again without a measurable further gain in speed, the walk then
-    /// waiting more on each step's latency than on bytes (docs/measurements.md). The query itself is never quantised,
-    /// and the walk's best candidates are measured again on the exact rows, so only the walk's route is approximate.
+    /// waiting more on each step's latency than on bytes (docs/measurements.md). The distance is expanded as
+    /// |x − min|² − 2·Σ_c (x_c − min_c)·step_c·q_c + |step·q|²: the last term is stored with each row, the first is
+    /// the query's, and the middle one is an integer dot product of the codes with the query's weights rounded to
+    /// 16 bits (<see cref="CodedQuery"/>), a few instructions per 32 values, exact and the same on every instruction
+    /// set. The walk's best candidates are measured again on the exact rows, so only the walk's route is approximate.
     /// Half a byte is used when its rounding is small beside the data's own neighbour distances, else a byte when that
     /// is, else no copy (<see cref="TryBuild"/>).
     /// </remarks>
@@ -35,30 +38,43 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// <summary>Rows sampled (evenly) to measure the rounding error.</summary>
         private const int FidelitySample = 2000;
 
-        /// <summary>Columns per block of half-byte codes: 16 bytes, the first 16 columns in the low halves, the next 16 in the high.</summary>
+        /// <summary>
+        /// Columns per block: rows are padded to whole blocks (zeros), and at half a byte a block is 16 bytes, the
+        /// first 16 columns in the low halves, the next 16 in the high.
+        /// </summary>
         private const int BlockColumns = 32;
 
-        private readonly byte[] _codes;
+        /// <summary>Bytes before each row's codes: the float |step·q|², the row's own term of the distance.</summary>
+        private const int NormBytes = sizeof(float);
+
+        /// <summary>Largest magnitude of a query weight (16 bits), unless the row width needs less to keep the dot product in 32 bits.</summary>
+        private const int MaximumWeight = short.MaxValue;
+
+        // Per row: the float |step·q|², then the codes of the padded columns.
+        private readonly byte[] _rows;
         private readonly float[] _minimum;
         private readonly float[] _step;
         private readonly int _columns;
         private readonly int _rowBytes;
+        private readonly int _weightLimit;
 
-        private QuantizedRows(byte[] codes, float[] minimum, float[] step, int columns, int levels, int rowBytes)
+        private QuantizedRows(byte[] rows, float[] minimum, float[] step, int columns, int levels, int rowBytes)
         {
-            _codes = codes;
+            _rows = rows;
             _minimum = minimum;
             _step = step;
             _columns = columns;
             Levels = levels;
             _rowBytes = rowBytes;
+            // |Σ weight·code| ≤ limit·levels·columns must stay within int: exact in any order of summation.
+            _weightLimit = (int)Math.Min(MaximumWeight, int.MaxValue / ((long)levels * step.Length));
         }
 
         /// <summary>Codes per column less one: 15 (half a byte a value) or 255 (a byte).</summary>
         public int Levels { get; }
 
-        /// <summary>Length of the query form <see cref="Shift"/> writes (the columns, padded to whole blocks at half a byte).</summary>
-        public int ShiftedLength => _step.Length;
+        /// <summary>Length of a query's weights (the columns padded to whole blocks).</summary>
+        public int PaddedColumns => _step.Length;
 
         /// <summary>
         /// The coded copy of <paramref name="rows"/> at half a byte a value, or else a byte, the first whose rounding
@@ -115,9 +131,9 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         {
             int n = rows.Rows, columns = rows.Columns;
             bool halfByte = levels < 16;
-            int padded = halfByte ? (columns + BlockColumns - 1) / BlockColumns * BlockColumns : columns;
-            int rowBytes = halfByte ? padded / 2 : columns;
-            if ((long)n * rowBytes > Array.MaxLength)
+            int padded = (columns + BlockColumns - 1) / BlockColumns * BlockColumns;
+            int rowBytes = NormBytes + (halfByte ? padded / 2 : padded);
+            if ((long)n * rowBytes > Array.MaxLength || (long)levels * padded > int.MaxValue)
                 return null;
             var step = new float[padded]; // 0 past the columns: the padding adds nothing
             for (int c = 0; c < columns; c++)
@@ -129,16 +145,19 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 step[c] = range / levels;
             }
 
-            var codes = new byte[(long)n * rowBytes];
+            var coded = new byte[(long)n * rowBytes];
             ParallelRange.For(n, 1024, threads, (start, end) =>
             {
                 for (int i = start; i < end; i++)
                 {
                     var row = rows.ReadOnlyRow(i);
-                    var code = codes.AsSpan(i * rowBytes, rowBytes);
+                    var code = coded.AsSpan(i * rowBytes + NormBytes, rowBytes - NormBytes);
+                    double norm = 0;
                     for (int c = 0; c < columns; c++)
                     {
                         byte q = step[c] > 0f ? (byte)Math.Clamp(MathF.Round((row[c] - minimum[c]) / step[c]), 0f, levels) : (byte)0;
+                        double reconstructed = (double)step[c] * q;
+                        norm += reconstructed * reconstructed;
                         if (!halfByte)
                             code[c] = q;
                         else if (c % BlockColumns < BlockColumns / 2)
@@ -146,9 +165,10 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                         else
                             code[c / BlockColumns * (BlockColumns / 2) + c % BlockColumns - BlockColumns / 2] |= (byte)(q << 4);
                     }
+                    MemoryMarshal.Write(coded.AsSpan(i * rowBytes, NormBytes), (float)norm);
                 }
             });
-            return new QuantizedRows(codes, minimum, step, columns, levels, rowBytes);
+            return new QuantizedRows(coded, minimum, step, columns, levels, rowBytes);
         }
 
         /// <summary>
@@ -159,7 +179,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         {
             int n = rows.Rows;
             int stride = Math.Max(1, n / FidelitySample);
-            var shifted = new float[ShiftedLength];
+            var query = new CodedQuery(PaddedColumns);
             double total = 0;
             int counted = 0;
             for (int i = 0; i < n; i += stride)
@@ -171,8 +191,9 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                     float exact = DistanceKernels.SquaredEuclidean(rows.ReadOnlyRow(i), rows.ReadOnlyRow(j));
                     if (exact > 0f)
                     {
-                        Shift(rows.ReadOnlyRow(i), shifted);
-                        total += Math.Abs(SquaredDistance(shifted, j) - (double)exact) / exact;
+                        // A training row lies within the columns' ranges: its coded form cannot overflow.
+                        Prepare(rows.ReadOnlyRow(i), query);
+                        total += Math.Abs(SquaredDistance(query, j) - (double)exact) / exact;
                         counted++;
                     }
                     break;
@@ -182,144 +203,155 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         }
 
         /// <summary>
-        /// Writes the query minus the columns' minima into <paramref name="shifted"/> (<see cref="ShiftedLength"/>
-        /// values, zeros past the columns), the form <see cref="SquaredDistance"/> takes.
+        /// Writes <paramref name="query"/> in the form <see cref="SquaredDistance"/> takes into <paramref name="coded"/>;
+        /// false when that form overflows float (a query far outside the training range), which the codes then
+        /// cannot measure.
         /// </summary>
-        public void Shift(ReadOnlySpan<float> query, Span<float> shifted)
+        public bool Prepare(ReadOnlySpan<float> query, CodedQuery coded)
         {
+            double norm = 0;
+            float largest = 0f;
             for (int c = 0; c < _columns; c++)
-                shifted[c] = query[c] - _minimum[c];
-            shifted[_columns..].Clear();
-        }
-
-        /// <summary>Σ_c (shifted_c − step_c·q_c)²: the squared distance from the query to row <paramref name="row"/>'s reconstruction.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public float SquaredDistance(ReadOnlySpan<float> shifted, int row)
-        {
-            ref byte code = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_codes), (nint)row * _rowBytes);
-            ref float x = ref MemoryMarshal.GetReference(shifted);
-            ref float step = ref MemoryMarshal.GetArrayDataReference(_step);
-            return Levels < 16 ? HalfByteDistance(ref x, ref step, ref code) : ByteDistance(ref x, ref step, ref code);
-        }
-
-        private float ByteDistance(ref float x, ref float step, ref byte code)
-        {
-            int n = _columns;
-            int c = 0;
-            float sum = 0f;
-            if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported && n >= Vector512<float>.Count)
             {
-                var acc0 = Vector512<float>.Zero;
-                var acc1 = Vector512<float>.Zero;
-                for (; c <= n - 2 * Vector512<float>.Count; c += 2 * Vector512<float>.Count)
-                {
-                    acc0 = Term(ref x, ref step, Vector128.LoadUnsafe(ref code, (nuint)c), c, acc0);
-                    acc1 = Term(ref x, ref step, Vector128.LoadUnsafe(ref code, (nuint)(c + Vector512<float>.Count)), c + Vector512<float>.Count, acc1);
-                }
-                for (; c <= n - Vector512<float>.Count; c += Vector512<float>.Count)
-                    acc0 = Term(ref x, ref step, Vector128.LoadUnsafe(ref code, (nuint)c), c, acc0);
-                sum = Vector512.Sum(acc0 + acc1);
+                float shifted = query[c] - _minimum[c];
+                norm += (double)shifted * shifted;
+                largest = Math.Max(largest, Math.Abs(shifted * _step[c]));
             }
-            else if (Avx2.IsSupported && n >= Vector256<float>.Count)
+            if (!float.IsFinite(largest) || !float.IsFinite((float)norm))
+                return false;
+            // Weights rounded to integers of at most _weightLimit: each off by at most half of Scale.
+            float scale = largest / _weightLimit;
+            var weights = coded.Weights;
+            for (int c = 0; c < _columns; c++)
+                weights[c] = scale > 0f ? (short)MathF.Round((query[c] - _minimum[c]) * _step[c] / scale) : (short)0;
+            weights.AsSpan(_columns).Clear();
+            coded.Norm = (float)norm;
+            coded.Scale = scale;
+            return true;
+        }
+
+        /// <summary>
+        /// |x − min|² − 2·Scale·Σ_c weight_c·q_c + |step·q|²: the squared distance from the prepared query to row
+        /// <paramref name="row"/>'s reconstruction, to within the rounding of the weights (Scale·Σ_c q_c) and of float.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float SquaredDistance(CodedQuery query, int row)
+        {
+            ref byte start = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_rows), (nint)row * _rowBytes);
+            ref short weights = ref MemoryMarshal.GetArrayDataReference(query.Weights);
+            ref byte codes = ref Unsafe.Add(ref start, NormBytes);
+            int dot = Levels < 16 ? HalfByteDot(ref weights, ref codes) : ByteDot(ref weights, ref codes);
+            float distance = query.Norm + Unsafe.ReadUnaligned<float>(ref start) - 2f * query.Scale * dot;
+            return Math.Max(distance, 0f);
+        }
+
+        private int ByteDot(ref short weights, ref byte codes)
+        {
+            int n = _step.Length; // a whole number of blocks
+            int c = 0;
+            int sum = 0;
+            if (Vector512.IsHardwareAccelerated && Avx512BW.IsSupported)
             {
-                var acc0 = Vector256<float>.Zero;
-                var acc1 = Vector256<float>.Zero;
-                for (; c <= n - 2 * Vector256<float>.Count; c += 2 * Vector256<float>.Count)
-                {
-                    acc0 = Term(ref x, ref step, EightCodes(ref code, c), c, acc0);
-                    acc1 = Term(ref x, ref step, EightCodes(ref code, c + Vector256<float>.Count), c + Vector256<float>.Count, acc1);
-                }
-                for (; c <= n - Vector256<float>.Count; c += Vector256<float>.Count)
-                    acc0 = Term(ref x, ref step, EightCodes(ref code, c), c, acc0);
-                sum = Vector256.Sum(acc0 + acc1);
+                var acc = Vector512<int>.Zero;
+                for (; c < n; c += BlockColumns)
+                    acc += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref codes, (nuint)c)), Vector512.LoadUnsafe(ref weights, (nuint)c));
+                return Vector512.Sum(acc);
+            }
+            if (Avx2.IsSupported)
+            {
+                var acc = Vector256<int>.Zero;
+                for (; c < n; c += BlockColumns / 2)
+                    acc += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref codes, (nuint)c)), Vector256.LoadUnsafe(ref weights, (nuint)c));
+                return Vector256.Sum(acc);
             }
             for (; c < n; c++)
-            {
-                float d = Unsafe.Add(ref x, c) - Unsafe.Add(ref step, c) * Unsafe.Add(ref code, c);
-                sum += d * d;
-            }
+                sum += Unsafe.Add(ref weights, c) * Unsafe.Add(ref codes, c);
             return sum;
         }
 
-        private float HalfByteDistance(ref float x, ref float step, ref byte code)
+        private int HalfByteDot(ref short weights, ref byte codes)
         {
             int blocks = _step.Length / BlockColumns;
             const int Half = BlockColumns / 2;
-            var lowMask = Vector128.Create((byte)0x0F);
-            if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+            if (Vector512.IsHardwareAccelerated && Avx512BW.IsSupported)
             {
-                var acc0 = Vector512<float>.Zero;
-                var acc1 = Vector512<float>.Zero;
-                for (int b = 0; b < blocks; b++)
+                var mask = Vector256.Create((byte)0x0F);
+                var acc0 = Vector512<int>.Zero;
+                var acc1 = Vector512<int>.Zero;
+                int b = 0;
+                for (; b + 1 < blocks; b += 2)
                 {
-                    var packed = Vector128.LoadUnsafe(ref code, (nuint)(b * Half));
-                    acc0 = Term(ref x, ref step, packed & lowMask, b * BlockColumns, acc0);
-                    acc1 = Term(ref x, ref step, Vector128.ShiftRightLogical(packed.AsUInt16(), 4).AsByte() & lowMask, b * BlockColumns + Half, acc1);
+                    // Two blocks: the low halves of their 32 bytes are columns 0-15 of each, the high halves 16-31.
+                    var packed = Vector256.LoadUnsafe(ref codes, (nuint)(b * Half));
+                    var low = packed & mask;
+                    var high = Vector256.ShiftRightLogical(packed.AsUInt16(), 4).AsByte() & mask;
+                    acc0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Avx2.Permute2x128(low, high, 0x20)), Vector512.LoadUnsafe(ref weights, (nuint)(b * BlockColumns)));
+                    acc1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Avx2.Permute2x128(low, high, 0x31)), Vector512.LoadUnsafe(ref weights, (nuint)((b + 1) * BlockColumns)));
+                }
+                if (b < blocks)
+                {
+                    var packed = Vector128.LoadUnsafe(ref codes, (nuint)(b * Half));
+                    var block = Vector256.Create(packed & Vector128.Create((byte)0x0F), Vector128.ShiftRightLogical(packed.AsUInt16(), 4).AsByte() & Vector128.Create((byte)0x0F));
+                    acc0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(block), Vector512.LoadUnsafe(ref weights, (nuint)(b * BlockColumns)));
                 }
                 return Vector512.Sum(acc0 + acc1);
             }
             if (Avx2.IsSupported)
             {
-                var acc0 = Vector256<float>.Zero;
-                var acc1 = Vector256<float>.Zero;
+                var mask = Vector128.Create((byte)0x0F);
+                var acc0 = Vector256<int>.Zero;
+                var acc1 = Vector256<int>.Zero;
                 for (int b = 0; b < blocks; b++)
                 {
-                    var packed = Vector128.LoadUnsafe(ref code, (nuint)(b * Half));
-                    var low = packed & lowMask;
-                    var high = Vector128.ShiftRightLogical(packed.AsUInt16(), 4).AsByte() & lowMask;
-                    int c = b * BlockColumns;
-                    acc0 = Term(ref x, ref step, low, c, acc0);
-                    acc1 = Term(ref x, ref step, Sse2.ShiftRightLogical128BitLane(low, 8), c + 8, acc1);
-                    acc0 = Term(ref x, ref step, high, c + Half, acc0);
-                    acc1 = Term(ref x, ref step, Sse2.ShiftRightLogical128BitLane(high, 8), c + Half + 8, acc1);
+                    var packed = Vector128.LoadUnsafe(ref codes, (nuint)(b * Half));
+                    var low = packed & mask;
+                    var high = Vector128.ShiftRightLogical(packed.AsUInt16(), 4).AsByte() & mask;
+                    acc0 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(low), Vector256.LoadUnsafe(ref weights, (nuint)(b * BlockColumns)));
+                    acc1 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(high), Vector256.LoadUnsafe(ref weights, (nuint)(b * BlockColumns + Half)));
                 }
                 return Vector256.Sum(acc0 + acc1);
             }
-            float sum = 0f;
+            int sum = 0;
             for (int c = 0; c < _step.Length; c++)
             {
                 int within = c % BlockColumns;
-                byte packed = Unsafe.Add(ref code, c / BlockColumns * Half + within % Half);
+                byte packed = Unsafe.Add(ref codes, c / BlockColumns * Half + within % Half);
                 int q = within < Half ? packed & 0x0F : packed >> 4;
-                float d = Unsafe.Add(ref x, c) - Unsafe.Add(ref step, c) * q;
-                sum += d * d;
+                sum += Unsafe.Add(ref weights, c) * q;
             }
             return sum;
         }
 
-        /// <summary>Asks the memory system for a row's codes ahead of measuring it.</summary>
+        /// <summary>Asks the memory system for a row (its term and its codes) ahead of measuring it.</summary>
         public unsafe void Prefetch(int row)
         {
             if (!Sse.IsSupported)
                 return;
-            fixed (byte* codes = _codes)
+            fixed (byte* rows = _rows)
             {
-                byte* start = codes + (long)row * _rowBytes;
-                for (int offset = 0; offset < _rowBytes; offset += 64)
-                    Sse.Prefetch0(start + offset);
+                // Every cache line the row touches: rows are not aligned to lines.
+                byte* start = rows + (long)row * _rowBytes;
+                byte* line = (byte*)((nint)start & ~(nint)63);
+                for (; line < start + _rowBytes; line += 64)
+                    Sse.Prefetch0(line);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<byte> EightCodes(ref byte code, int c) =>
-            Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref code, c))).AsByte();
+    /// <summary>
+    /// A query in the form <see cref="QuantizedRows.SquaredDistance"/> takes (<see cref="QuantizedRows.Prepare"/>):
+    /// the weights (x_c − min_c)·step_c rounded to integers in units of <see cref="Scale"/>, zeros past the columns.
+    /// </summary>
+    internal sealed class CodedQuery
+    {
+        public CodedQuery(int paddedColumns) => Weights = new short[paddedColumns];
 
-        /// <summary>Adds (x − step·q)² of the 16 columns from <paramref name="c"/> on, whose codes are <paramref name="codes"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<float> Term(ref float x, ref float step, Vector128<byte> codes, int c, Vector512<float> acc)
-        {
-            var q = Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(codes));
-            var d = Vector512.LoadUnsafe(ref x, (nuint)c) - Vector512.LoadUnsafe(ref step, (nuint)c) * q;
-            return Simd.MultiplyAdd(d, d, acc);
-        }
+        public short[] Weights { get; }
 
-        /// <summary>Adds (x − step·q)² of the 8 columns from <paramref name="c"/> on, whose codes are the low 8 bytes of <paramref name="codes"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> Term(ref float x, ref float step, Vector128<byte> codes, int c, Vector256<float> acc)
-        {
-            var q = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(codes));
-            var d = Vector256.LoadUnsafe(ref x, (nuint)c) - Vector256.LoadUnsafe(ref step, (nuint)c) * q;
-            return Simd.MultiplyAdd(d, d, acc);
-        }
+        /// <summary>|x − min|², the query's own term of the distance.</summary>
+        public float Norm { get; set; }
+
+        /// <summary>The value of one unit of a weight.</summary>
+        public float Scale { get; set; }
     }
 }
