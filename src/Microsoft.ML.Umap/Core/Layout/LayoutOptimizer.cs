@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 using Microsoft.ML.Umap.Core.Graph;
@@ -210,49 +211,42 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// <param name="samplesTogether">Whether the negative samples push together.</param>
         internal static void StepNewVertex(in LayoutContext context, Span<float> current, ReadOnlySpan<int> tails, ref FastRandom rng, ref int[] moves, bool samplesTogether)
         {
-            int count = MoveSchedule.Build(in context, tails.Length, 0, ref rng, ref moves);
-            var epochMoves = moves.AsSpan(0, count);
-            Prefetch(epochMoves, tails, context.Snapshot, context.Dim, attractionsOnly: samplesTogether);
             var density = default(WithoutDensity);
             var otherEnds = default(FixedOtherEnds);
             if (!samplesTogether)
             {
+                int count = MoveSchedule.Build(in context, tails.Length, 0, ref rng, ref moves);
+                var epochMoves = moves.AsSpan(0, count);
+                Prefetch(epochMoves, tails, context.Snapshot, context.Dim);
                 foreach (int move in epochMoves)
                     MoveSchedule.Apply(in context, move, current, -1, tails, 0, in density, in otherEnds);
                 return;
             }
-            // The attractions in order, the samples gathered at the front of the list (it is this epoch's scratch).
-            int samples = 0;
-            foreach (int move in epochMoves)
-            {
-                if (move >= 0)
-                    MoveSchedule.Apply(in context, move, current, -1, tails, 0, in density, in otherEnds);
-                else
-                    moves[samples++] = ~move;
-            }
-            NegativeSampling.RepelTogether(current, moves.AsSpan(0, samples), context.Snapshot, context.Dim, in context.Gradient, context.Alpha);
+            // The same draws as one list, taken as two: the due edges, and the samples behind them.
+            int samples = MoveSchedule.BuildApart(in context, tails.Length, ref rng, ref moves, out int dueCount);
+            var due = moves.AsSpan(0, dueCount);
+            Prefetch(due, tails, context.Snapshot, context.Dim);
+            foreach (int edge in due)
+                MoveSchedule.Apply(in context, edge, current, -1, tails, 0, in density, in otherEnds);
+            var sampled = moves.AsSpan(tails.Length, samples);
+            TensorPrimitives.OnesComplement<int>(sampled, sampled);
+            NegativeSampling.RepelTogether(current, sampled, context.Snapshot, context.Dim, in context.Gradient, context.Alpha);
         }
 
         /// <summary>
         /// Asks for the coordinates the moves will read before they start: a lone vertex (a new row being placed)
         /// runs one dependent chain, so without this each point that left the cache (the neighbour search just swept
-        /// the training data through it) would stall the chain for a whole memory round trip. Negative samples
-        /// measured together (<paramref name="attractionsOnly"/>) do not depend on each other, and their misses
-        /// overlap by themselves.
+        /// the training data through it) would stall the chain for a whole memory round trip. (Negative samples
+        /// measured together do not depend on each other, and their misses overlap by themselves.)
         /// </summary>
-        private static unsafe void Prefetch(ReadOnlySpan<int> moves, ReadOnlySpan<int> tails, float[] others, int dim, bool attractionsOnly)
+        private static unsafe void Prefetch(ReadOnlySpan<int> moves, ReadOnlySpan<int> tails, float[] others, int dim)
         {
             if (!Sse.IsSupported)
                 return;
             fixed (float* basePointer = others)
             {
                 foreach (int move in moves)
-                {
-                    if (move >= 0)
-                        Sse.Prefetch0(basePointer + tails[move] * dim);
-                    else if (!attractionsOnly)
-                        Sse.Prefetch0(basePointer + ~move * dim);
-                }
+                    Sse.Prefetch0(basePointer + (move >= 0 ? tails[move] : ~move) * dim);
             }
         }
 

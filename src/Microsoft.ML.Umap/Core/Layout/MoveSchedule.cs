@@ -49,6 +49,33 @@ namespace Microsoft.ML.Umap.Core.Layout
             return count;
         }
 
+        /// <summary>
+        /// The same random draws as <see cref="Build"/> for a lone vertex (its edges the first
+        /// <paramref name="edgeCount"/>), written as two lists: the positions of the due edges at the start of
+        /// <paramref name="moves"/> (<paramref name="dueCount"/> of them), then from position <paramref name="edgeCount"/>
+        /// on the vertices of all their negative samples, complemented as in <see cref="Build"/>, in the same order;
+        /// returns the number of samples.
+        /// </summary>
+        public static int BuildApart(in LayoutContext context, int edgeCount, ref FastRandom rng, ref int[] moves, out int dueCount)
+        {
+            ref readonly var sampler = ref context.Sampler;
+            int needed = edgeCount * (1 + sampler.MostNegativeSamples) + 8; // with room for the padded draws' overrun
+            if (needed > moves.Length)
+                Array.Resize(ref moves, Math.Max(2 * moves.Length, needed));
+
+            int epoch = context.Epoch;
+            var due = moves.AsSpan(0, edgeCount);
+            dueCount = sampler.DueEdges(0, epoch, due);
+            int count = edgeCount;
+            foreach (int e in due[..dueCount])
+            {
+                int owed = sampler.NegativeSamples(sampler.Firing(e, epoch));
+                rng.FillComplementedIntsPadded(moves.AsSpan(count), owed, context.VertexCount);
+                count += owed;
+            }
+            return count - edgeCount;
+        }
+
         /// <summary>Applies one move to <paramref name="current"/>, the coordinates of vertex <paramref name="self"/>.</summary>
         /// <param name="context">The epoch: the other vertices' positions (its snapshot), the gradient and the rate.</param>
         /// <param name="move">The move, as written by <see cref="Build"/>.</param>
