@@ -12,7 +12,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
 {
     public class LayoutTests
     {
-        private const double A = 1.577, B = 0.895;
+        internal const double A = 1.577, B = 0.895;
 
         private static double Q(double distanceSquared) => 1 / (1 + A * Math.Pow(distanceSquared, B));
 
@@ -139,7 +139,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
             var rng = new FastRandom(1);
             var moves = new int[4];
             var context = LayoutContext.ForNewRow(others, 2, new UmapGradient(A, B, 1.0), sampler).ForEpoch(1, 0.5f);
-            LayoutOptimizer.StepNewVertex(in context, current, new[] { 0 }, ref rng, ref moves, samplesTogether: false);
+            LayoutOptimizer.StepNewVertex(in context, current, new[] { 0 }, ref rng, ref moves, together: false);
             double before = 5, after = Math.Sqrt(Math.Pow(3 - current[0], 2) + Math.Pow(4 - current[1], 2));
             Assert.True(after < before);
             // Direction of the move is along the edge.
@@ -149,7 +149,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
         [Theory]
         [InlineData(false)]
         [InlineData(true)]
-        public void NegativeSamplesPushAwayAndCoincidentPointsSeparate(bool samplesTogether)
+        public void NegativeSamplesPushAwayAndCoincidentPointsSeparate(bool together)
         {
             var current = new float[] { 1f, 1f };
             var others = new float[] { 1f, 1f, 1.5f, 1f };
@@ -158,7 +158,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
             var rng = new FastRandom(3);
             var moves = new int[4];
             var context = LayoutContext.ForNewRow(others, 2, new UmapGradient(A, B, 1.0), sampler).ForEpoch(10, 0.1f);
-            LayoutOptimizer.StepNewVertex(in context, current, new[] { 0 }, ref rng, ref moves, samplesTogether);
+            LayoutOptimizer.StepNewVertex(in context, current, new[] { 0 }, ref rng, ref moves, together);
             // Coincident vertex 0 pushes +4 along both axes; vertex 1 at x = 1.5 pushes back along x only.
             Assert.True(current[1] > 1f);
             Assert.True(current[0] - 1f < current[1] - 1f);
@@ -176,8 +176,19 @@ namespace Microsoft.ML.Umap.Tests.Stages
             return (others, start, samples);
         }
 
+        /// <summary>umap-learn's pull towards point <paramref name="k"/> on a point at <paramref name="from"/>, added to <paramref name="target"/>, in double precision.</summary>
+        internal static void AddAttraction(double[] target, double[] from, float[] others, int k, int dim, double alpha)
+        {
+            double d2 = 0;
+            for (int d = 0; d < dim; d++)
+                d2 += Math.Pow(from[d] - others[k * dim + d], 2);
+            double coefficient = d2 > 0 ? -2.0 * A * B * Math.Pow(d2, B - 1) / (A * Math.Pow(d2, B) + 1) : 0;
+            for (int d = 0; d < dim; d++)
+                target[d] += alpha * Math.Clamp(coefficient * (from[d] - others[k * dim + d]), -4, 4);
+        }
+
         /// <summary>umap-learn's push of sample <paramref name="k"/> on a point at <paramref name="from"/>, added to <paramref name="target"/>, in double precision.</summary>
-        private static void AddRepulsion(double[] target, double[] from, float[] others, int k, int dim, double alpha)
+        internal static void AddRepulsion(double[] target, double[] from, float[] others, int k, int dim, double alpha)
         {
             double d2 = 0;
             for (int d = 0; d < dim; d++)
@@ -248,8 +259,32 @@ namespace Microsoft.ML.Umap.Tests.Stages
             }
         }
 
+        [Theory]
+        [InlineData(2)]
+        [InlineData(3)]
+        [InlineData(1)]
+        public void ANewRowsAttractionsPullTogetherFromOnePosition(int dim)
+        {
+            var (others, start, _) = RepulsionCase(dim, 1, coincidentEvery: 1);
+            var tails = new[] { 3, 7, 12, 7, 40 }; // 7 sits at the start: no pull
+            var due = new[] { 0, 1, 2, 4 };
+            var gradient = new UmapGradient(A, B, 1.0);
+            const double Alpha = 0.25;
+
+            // umap-learn's attraction of each edge, all measured from the starting position, in double precision.
+            var from = start.Select(v => (double)v).ToArray();
+            var expected = (double[])from.Clone();
+            foreach (int e in due)
+                AddAttraction(expected, from, others, tails[e], dim, Alpha);
+
+            var position = (float[])start.Clone();
+            LayoutOptimizer.AttractTogether(position, due, tails, others, dim, in gradient, (float)Alpha);
+            for (int d = 0; d < dim; d++)
+                Assert.Equal(expected[d], position[d], Math.Max(1e-4, Math.Abs(expected[d]) * 1e-4));
+        }
+
         [Fact]
-        public void ANewRowTakesItsAttractionsInOrderThenItsSamplesTogether()
+        public void ANewRowTakesItsAttractionsTogetherThenItsSamplesTogether()
         {
             var others = new float[] { 3f, 4f, 3.2f, 4.1f, -1f, 0.5f, 0.2f, 0.1f };
             var gradient = new UmapGradient(A, B, 1.0);
@@ -259,17 +294,17 @@ namespace Microsoft.ML.Umap.Tests.Stages
             var together = new float[] { 0f, 0f };
             var rng = new FastRandom(11);
             var moves = new int[4];
-            LayoutOptimizer.StepNewVertex(in context, together, new[] { 0, 1 }, ref rng, ref moves, samplesTogether: true);
+            LayoutOptimizer.StepNewVertex(in context, together, new[] { 0, 1 }, ref rng, ref moves, together: true);
 
-            // The same epoch by hand: the list the schedule draws, attractions one by one, then the samples summed.
+            // The same epoch by hand from the list the schedule draws: the attractions summed, then the samples.
             var expected = new float[] { 0f, 0f };
             var reference = new FastRandom(11);
             var list = new int[4];
             int count = MoveSchedule.Build(in context, 2, 0, ref reference, ref list);
-            foreach (int move in list[..count].Where(m => m >= 0))
-                MoveSchedule.Apply(in context, move, expected, -1, new[] { 0, 1 }, 0, default(WithoutDensity), default(FixedOtherEnds));
+            LayoutOptimizer.AttractTogether(expected, list[..count].Where(m => m >= 0).ToArray(), new[] { 0, 1 }, others, 2, in gradient, 0.25f);
             NegativeSampling.RepelTogether(expected, list[..count].Where(m => m < 0).Select(m => ~m).ToArray(), others, 2, in gradient, 0.25f);
             Assert.Equal(expected, together);
+            Assert.NotEqual(new float[] { 0f, 0f }, together);
         }
 
 #if NET9_0_OR_GREATER

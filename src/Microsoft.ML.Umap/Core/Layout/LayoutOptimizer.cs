@@ -200,20 +200,21 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// Applies every edge of a new row (outside the graph) due in the context's epoch, moving only
         /// <paramref name="current"/>: the attraction towards the training point, then the repulsion of the negative
         /// samples the edge owes, one move after the other as umap-learn's transform does; or, with
-        /// <paramref name="samplesTogether"/>, the attractions one after the other and then all the epoch's negative
-        /// samples measured from where they left the row (<see cref="NegativeSampling.RepelTogether"/>).
+        /// <paramref name="together"/>, the epoch's attractions measured from where the row stands and summed
+        /// (<see cref="AttractTogether"/>), then all its negative samples measured from where they left the row
+        /// (<see cref="NegativeSampling.RepelTogether"/>). Both take the same random draws.
         /// </summary>
         /// <param name="context">A new-row context (<see cref="LayoutContext.ForNewRow"/>) in the current epoch.</param>
         /// <param name="current">The row's coordinates, updated in place.</param>
         /// <param name="tails">The training rows the row's edges lead to.</param>
         /// <param name="rng">The row's random stream for this epoch.</param>
         /// <param name="moves">Scratch for the epoch's moves, grown when needed.</param>
-        /// <param name="samplesTogether">Whether the negative samples push together.</param>
-        internal static void StepNewVertex(in LayoutContext context, Span<float> current, ReadOnlySpan<int> tails, ref FastRandom rng, ref int[] moves, bool samplesTogether)
+        /// <param name="together">Whether the attractions, then the negative samples, move the row together.</param>
+        internal static void StepNewVertex(in LayoutContext context, Span<float> current, ReadOnlySpan<int> tails, ref FastRandom rng, ref int[] moves, bool together)
         {
             var density = default(WithoutDensity);
             var otherEnds = default(FixedOtherEnds);
-            if (!samplesTogether)
+            if (!together)
             {
                 int count = MoveSchedule.Build(in context, tails.Length, 0, ref rng, ref moves);
                 var epochMoves = moves.AsSpan(0, count);
@@ -222,15 +223,35 @@ namespace Microsoft.ML.Umap.Core.Layout
                     MoveSchedule.Apply(in context, move, current, -1, tails, 0, in density, in otherEnds);
                 return;
             }
-            // The same draws as one list, taken as two: the due edges, and the samples behind them.
+            // The same draws as one list, taken as two: the due edges, and the samples behind them; each group
+            // measured from one position (the epoch's start, then where the attractions left the row).
             int samples = MoveSchedule.BuildApart(in context, tails.Length, ref rng, ref moves, out int dueCount);
             var due = moves.AsSpan(0, dueCount);
             Prefetch(due, tails, context.Snapshot, context.Dim);
-            foreach (int edge in due)
-                MoveSchedule.Apply(in context, edge, current, -1, tails, 0, in density, in otherEnds);
+            AttractTogether(current, due, tails, context.Snapshot, context.Dim, in context.Gradient, context.Alpha);
             var sampled = moves.AsSpan(tails.Length, samples);
             TensorPrimitives.OnesComplement<int>(sampled, sampled);
             NegativeSampling.RepelTogether(current, sampled, context.Snapshot, context.Dim, in context.Gradient, context.Alpha);
+        }
+
+        /// <summary>
+        /// The attractions along the <paramref name="due"/> edges of a lone vertex at <paramref name="position"/>, all
+        /// measured from that position, each clipped per axis as one move of umap-learn's is, summed, and applied at
+        /// the rate <paramref name="alpha"/>: independent computations, where moving after each would chain them.
+        /// </summary>
+        internal static void AttractTogether(Span<float> position, ReadOnlySpan<int> due, ReadOnlySpan<int> tails, float[] others, int dim, in UmapGradient gradient, float alpha)
+        {
+            Span<float> pull = stackalloc float[dim];
+            pull.Clear();
+            foreach (int edge in due)
+            {
+                var other = new ReadOnlySpan<float>(others, tails[edge] * dim, dim);
+                float coefficient = gradient.Attraction(SquaredDistance(position, other));
+                for (int d = 0; d < dim; d++)
+                    pull[d] += UmapGradient.ClipComponent(coefficient * (position[d] - other[d]));
+            }
+            for (int d = 0; d < dim; d++)
+                position[d] += alpha * pull[d];
         }
 
         /// <summary>

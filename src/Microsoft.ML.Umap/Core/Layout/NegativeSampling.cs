@@ -19,7 +19,7 @@ namespace Microsoft.ML.Umap.Core.Layout
     /// different: it moves at a quarter of the rate through an embedding that has already spread out, a sample rarely
     /// lands near it, and <see cref="RepelTogether"/> measures an epoch's samples from one position, independent
     /// computations the CPU overlaps instead of a chain of dependent ones (see
-    /// <see cref="Transform.NewPointEmbedder.SamplesTogetherFromRows"/>).
+    /// <see cref="Transform.NewPointEmbedder.MovesTogetherFromRows"/>).
     /// </remarks>
     internal static class NegativeSampling
     {
