@@ -72,6 +72,9 @@ namespace Microsoft.ML.Umap.Benchmarks
 
             double accuracy = UmapMetrics.KnnAccuracy(model.GetTrainingEmbedding(), train.Labels, batch, test.Labels, neighbors: 10);
             Console.WriteLine($"kNN accuracy of the transformed test digits (k = 10, classified by the training embedding): {accuracy:F4}");
+            var pixels = Enumerable.Range(0, test.Rows).Select(test.Row).ToArray();
+            double trust = UmapMetrics.Trustworthiness(pixels, batch, neighbors: 15, sampleSize: 5000, seed: 1);
+            Console.WriteLine($"Trustworthiness@15 of the transformed test digits (5,000-row sample): {trust:F4}");
 
             string path = Path.Combine(Path.GetTempPath(), $"umap-mnist-{Environment.ProcessId}.zip");
             try
