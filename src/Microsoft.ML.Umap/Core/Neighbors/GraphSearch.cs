@@ -88,7 +88,6 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         {
             scratch.ForgetVisits(); // the previous query's marks (cleared here so that one that threw leaves none behind)
             scratch.Candidates.Clear();
-            scratch.Kept = 0;
             NeighborHeap.Clear(distances, indices);
             // A dense model's queries are dense; anything else, or a query too far out for the codes' arithmetic, is
             // measured exactly all the way.
@@ -96,6 +95,8 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             if (codes != null && !codes.Prepare(query.Values, scratch.Coded))
                 codes = null;
             scratch.Codes = codes;
+            if (codes != null)
+                scratch.ClearRerank((int)Math.Ceiling(RerankFactor * indices.Length));
 
             ReadOnlySpan<float> routed;
             if (_sketch != null)
@@ -180,21 +181,27 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 NeighborHeap.Push(distances, indices, d, point);
                 scratch.Candidates.Enqueue(point, d);
                 if (codes != null)
-                    scratch.Keep(point, d);
+                    NeighborHeap.Push(scratch.RerankDistances, scratch.RerankPoints, d, point);
             }
         }
 
         /// <summary>
         /// Replaces the walk's approximate answer by the exact distances of its best <see cref="RerankFactor"/>·k
-        /// candidates (every point it kept at some time is one; the best k of them are the approximate answer).
+        /// candidates (a heap fed every point the walk kept at some time; the best k of them are the approximate
+        /// answer), in whatever order the heap holds them: the answer is ordered afterwards.
         /// </summary>
         private void Rerank(VectorView query, Span<int> indices, Span<float> distances, Scratch scratch)
         {
-            var keptDistances = scratch.KeptDistances.AsSpan(0, scratch.Kept);
-            var kept = scratch.KeptPoints.AsSpan(0, scratch.Kept);
-            keptDistances.Sort(kept);
-            int measured = Math.Min(kept.Length, (int)Math.Ceiling(RerankFactor * indices.Length));
-            kept = kept[..measured];
+            var kept = scratch.RerankPoints.AsSpan();
+            int found = 0;
+            foreach (int p in kept)
+                found += p >= 0 ? 1 : 0;
+            if (found < kept.Length)
+            {
+                // Fewer candidates than the heap holds: the empty slots (−1) sort first when kept ascending.
+                kept.Sort();
+                kept = kept[(kept.Length - found)..];
+            }
             NeighborHeap.Clear(distances, indices);
             for (int j = 0; j < Math.Min(RerankAhead, kept.Length); j++)
                 PrefetchExactRow(kept[j], wholeRow: true);
@@ -260,22 +267,20 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             /// <summary>The query in the form <see cref="QuantizedRows.SquaredDistance"/> takes.</summary>
             public CodedQuery Coded { get; }
 
-            /// <summary>The points the walk kept (the first <see cref="Kept"/>), with their approximate distances.</summary>
-            public int[] KeptPoints = new int[64];
+            /// <summary>The best candidates the walk kept, by approximate distance (a heap, −1 in empty slots).</summary>
+            public int[] RerankPoints = Array.Empty<int>();
 
-            public float[] KeptDistances = new float[64];
+            public float[] RerankDistances = Array.Empty<float>();
 
-            public int Kept;
-
-            public void Keep(int point, float distance)
+            /// <summary>Empties the candidates' heap, sized for <paramref name="count"/>.</summary>
+            public void ClearRerank(int count)
             {
-                if (Kept == KeptPoints.Length)
+                if (RerankPoints.Length != count)
                 {
-                    Array.Resize(ref KeptPoints, 2 * Kept);
-                    Array.Resize(ref KeptDistances, 2 * Kept);
+                    RerankPoints = new int[count];
+                    RerankDistances = new float[count];
                 }
-                KeptPoints[Kept] = point;
-                KeptDistances[Kept++] = distance;
+                NeighborHeap.Clear(RerankDistances, RerankPoints);
             }
 
             public PriorityQueue<int, float> Candidates { get; } = new PriorityQueue<int, float>();
