@@ -95,27 +95,32 @@ namespace Microsoft.ML.Umap.Core.Layout
             Span<float> pushX = stackalloc float[Lanes];
             Span<float> pushY = stackalloc float[Lanes];
             int s = 0;
-            if (vectorized && samples.Length >= Lanes)
+            if (vectorized)
             {
                 var sumX = Vector256<float>.Zero;
                 var sumY = Vector256<float>.Zero;
-                var pointX = Vector256.Create(x);
-                var pointY = Vector256.Create(y);
-                var clip = Vector256.Create(UmapGradient.Clip);
+                var point = (X: Vector256.Create(x), Y: Vector256.Create(y));
                 var rate = Vector256.Create(alpha);
                 fixed (float* coordinates = others)
                 {
                     for (; s <= samples.Length - Lanes; s += Lanes)
                     {
-                        var at = Vector256.Create<int>(samples.Slice(s, Lanes)) * 2;
-                        var dx = pointX - Avx2.GatherVector256(coordinates, at, 4);
-                        var dy = pointY - Avx2.GatherVector256(coordinates + 1, at, 4);
-                        var distanceSquared = dx * dx + dy * dy;
-                        // A sample at exactly the point's place pushes +4 along every axis, as in Repel.
-                        var coincident = Vector256.Equals(distanceSquared, Vector256<float>.Zero);
-                        var repulsion = gradient.Repulsion(distanceSquared);
-                        sumX += rate * Vector256.ConditionalSelect(coincident, clip, Vector256.Min(Vector256.Max(repulsion * dx, -clip), clip));
-                        sumY += rate * Vector256.ConditionalSelect(coincident, clip, Vector256.Min(Vector256.Max(repulsion * dy, -clip), clip));
+                        var (pushedX, pushedY) = Push(point, coordinates, Vector256.Create<int>(samples.Slice(s, Lanes)), in gradient);
+                        sumX += rate * pushedX;
+                        sumY += rate * pushedY;
+                    }
+                    if (s < samples.Length)
+                    {
+                        // The last few in the first lanes (the others read point 0 and are dropped): lane l still sums
+                        // samples l, l + 8, ... in order, as the scalar path's partial sum l does.
+                        Span<int> last = stackalloc int[Lanes];
+                        last.Clear();
+                        samples[s..].CopyTo(last);
+                        var valid = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(samples.Length - s)).AsSingle();
+                        var (pushedX, pushedY) = Push(point, coordinates, Vector256.Create<int>(last), in gradient);
+                        sumX = Vector256.ConditionalSelect(valid, sumX + rate * pushedX, sumX);
+                        sumY = Vector256.ConditionalSelect(valid, sumY + rate * pushedY, sumY);
+                        s = samples.Length;
                     }
                 }
                 sumX.CopyTo(pushX);
@@ -146,6 +151,22 @@ namespace Microsoft.ML.Umap.Core.Layout
             }
             position[0] = x + totalX;
             position[1] = y + totalY;
+        }
+
+        /// <summary>The clipped pushes (before the rate) of the eight samples at <paramref name="indices"/> on the point.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe (Vector256<float> X, Vector256<float> Y) Push((Vector256<float> X, Vector256<float> Y) point, float* coordinates, Vector256<int> indices, in UmapGradient gradient)
+        {
+            var at = indices * 2;
+            var dx = point.X - Avx2.GatherVector256(coordinates, at, 4);
+            var dy = point.Y - Avx2.GatherVector256(coordinates + 1, at, 4);
+            var distanceSquared = dx * dx + dy * dy;
+            // A sample at exactly the point's place pushes +4 along every axis, as in Repel.
+            var coincident = Vector256.Equals(distanceSquared, Vector256<float>.Zero);
+            var repulsion = gradient.Repulsion(distanceSquared);
+            var clip = Vector256.Create(UmapGradient.Clip);
+            return (Vector256.ConditionalSelect(coincident, clip, Vector256.Min(Vector256.Max(repulsion * dx, -clip), clip)),
+                    Vector256.ConditionalSelect(coincident, clip, Vector256.Min(Vector256.Max(repulsion * dy, -clip), clip)));
         }
     }
 }
