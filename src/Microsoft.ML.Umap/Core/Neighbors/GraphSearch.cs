@@ -26,10 +26,11 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
         /// <summary>
         /// How far past the k-th best distance the walk still expands. umap-learn uses 0.12 on pynndescent's pruned
-        /// search graph; this graph keeps more edges per point, so a smaller margin finds as many true neighbours
-        /// with fewer distance evaluations (docs/measurements.md).
+        /// search graph (MNIST test digits: about 95% of their true 15 nearest training digits found); this graph
+        /// keeps more edges per point, so a smaller margin finds more of them with fewer distance evaluations
+        /// (0.04: 98%; docs/measurements.md).
         /// </summary>
-        public const float Epsilon = 0.06f;
+        public const float Epsilon = 0.04f;
 
         /// <summary>
         /// The walk's best candidates measured exactly, as a multiple of k: on the codes the k-th and the next few can
