@@ -97,14 +97,49 @@ namespace Microsoft.ML.Umap.Tests.Kernels
             }
         }
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(15)]
+        [InlineData(40)]
+        [InlineData(100)]
+        public void IntegersSpanningAtMost256ValuesComeBackBitForBitFromAByte(int columns)
+        {
+            // 8-bit pixels, a constant column, a negative range, a column of 256 values: all kept one to one.
+            var (rows, graph) = Data(300, columns, columns, (i, c) => c % 4 switch { 0 => (i * 37 + c) % 256, 1 => 7, 2 => -(i % 9) - 3, _ => 1000 + (i * 11 % 256) });
+            var codes = QuantizedRows.TryBuild(rows, graph, 2)!;
+            var copy = codes.ExactRows;
+            Assert.NotNull(copy);
+            Assert.True(copy!.IsExact);
+            Assert.Equal(255, copy.Levels);
+            var row = new float[columns];
+            for (int i = 0; i < 300; i++)
+            {
+                copy.Reconstruct(i, row);
+                Assert.Equal(rows.ReadOnlyRow(i).ToArray(), row);
+            }
+
+            // One fraction among the integers, or a column spanning 257 values: no exact copy.
+            var (fraction, fractionGraph) = Data(300, columns, columns, (i, c) => i == 5 && c == 0 ? 2.5 : (i * 37 + c) % 256);
+            Assert.Null(QuantizedRows.TryBuild(fraction, fractionGraph, 2)?.ExactRows);
+            var (wide, wideGraph) = Data(300, columns, columns, (i, c) => c == 0 ? i % 257 : 1);
+            Assert.Null(QuantizedRows.TryBuild(wide, wideGraph, 2)?.ExactRows);
+        }
+
         [Fact]
         public void HalfAByteIsChosenWhenItsRoundingIsSmallElseAByteElseNothing()
         {
-            // Values on a grid of 15 steps: half a byte keeps them exactly.
-            var (grid, gridGraph) = Data(200, 40, 5, (i, c) => (i * 7 + c * 3) % 16);
-            Assert.Equal(15, QuantizedRows.TryBuild(grid, gridGraph, 1)!.Levels);
+            // Integers on a grid of 15 steps: half a byte keeps them, with an exact byte copy beside.
+            var (integers, integerGraph) = Data(200, 40, 5, (i, c) => (i * 7 + c * 3) % 16 + c * 100);
+            var coded = QuantizedRows.TryBuild(integers, integerGraph, 1)!;
+            Assert.Equal(15, coded.Levels);
+            Assert.True(coded.ExactRows!.IsExact);
+            // Fractions on a grid of 15 steps: half a byte keeps them (to float's rounding of the step).
+            var (grid, gridGraph) = Data(200, 40, 5, (i, c) => (i * 7 + c * 3) % 16 * 0.1 + 0.05);
+            var half = QuantizedRows.TryBuild(grid, gridGraph, 1)!;
+            Assert.Equal(15, half.Levels);
+            Assert.Null(half.ExactRows);
             // Values on a grid of 255 steps with neighbours one step apart: half a byte loses them, a byte does not.
-            var (fine, fineGraph) = Data(256, 3, 6, (i, c) => c == 0 ? i : 0);
+            var (fine, fineGraph) = Data(256, 3, 6, (i, c) => c == 0 ? i * 0.01 : 0);
             Assert.Equal(255, QuantizedRows.TryBuild(fine, fineGraph, 1)!.Levels);
         }
 

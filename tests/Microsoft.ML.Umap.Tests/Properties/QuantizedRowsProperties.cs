@@ -13,7 +13,8 @@ namespace Microsoft.ML.Umap.Tests.Properties
     /// <summary>
     /// The coded copy the neighbour walk measures (any finite rows: tiny, constant, integer, wide or with an outlier
     /// column): either refused, or every value is kept to half a step and every distance is the distance to the
-    /// reconstruction, whatever the query (inside or outside the training range).
+    /// reconstruction, whatever the query (inside or outside the training range); an exact copy beside it gives
+    /// every row back bit for bit.
     /// </summary>
     public class QuantizedRowsProperties
     {
@@ -83,7 +84,17 @@ namespace Microsoft.ML.Umap.Tests.Properties
                         continue; // beyond float's range, as the exact float kernel's sum is too
                     Assert.InRange(measured, reconstructed - slack - 1e-4 * reconstructed - 1e-6, reconstructed + slack + 1e-4 * reconstructed + 1e-6);
                 }
-                return codes.Levels < 16 ? "half a byte" : "a byte";
+                if (codes.ExactRows is { } copy)
+                {
+                    // A copy said to be exact gives every row back bit for bit.
+                    var row = new float[c.Columns];
+                    for (int i = 0; i < c.Count; i++)
+                    {
+                        copy.Reconstruct(i, row);
+                        Assert.Equal(rows.ReadOnlyRow(i).ToArray(), row);
+                    }
+                }
+                return (codes.Levels < 16 ? "half a byte" : "a byte") + (codes.ExactRows != null ? ", exact copy" : "");
             }, ciCases: 60, _output);
     }
 }

@@ -11,16 +11,25 @@ namespace Microsoft.ML.Umap.Tests.Stages
 {
     public class GraphSearchTests
     {
-        [Fact]
-        public void DigitsAreCodedAndQueriesReturnTheExactNeighboursWithExactDistances()
+        /// <summary>
+        /// The digits (integers 0–16: a byte copy gives them back exactly, and the best candidates are re-measured
+        /// from it) and the same digits over 7 (fractions: re-measured from the rows themselves).
+        /// </summary>
+        [Theory]
+        [InlineData(1f, true)]
+        [InlineData(1f / 7, false)]
+        public void DigitsAreCodedAndQueriesReturnTheExactNeighboursWithExactDistances(float scale, bool exactCopy)
         {
             var digits = Datasets.Digits();
+            var values = digits.Features.Select(v => v * scale).ToArray();
             const int Train = 1500;
-            var training = new RowMatrix(digits.Features.AsSpan(0, Train * digits.Columns).ToArray(), Train, digits.Columns);
+            var training = new RowMatrix(values.AsSpan(0, Train * digits.Columns).ToArray(), Train, digits.Columns);
             var search = new NNDescent<EuclideanDistance>(new DenseVectorSet(training), default, 2, new NNDescentSettings { Seed = 3 });
             var graph = search.ComputeGraph(15, new FitMonitor());
             // The walk runs on the codes here.
-            Assert.NotNull(QuantizedRows.TryBuild(training, graph, 2));
+            var codes = QuantizedRows.TryBuild(training, graph, 2);
+            Assert.NotNull(codes);
+            Assert.Equal(exactCopy, codes!.ExactRows != null);
             var exact = new ExactNearestNeighbors<EuclideanDistance>(new DenseVectorSet(training), default, 2);
 
             int found = 0, total = 0;
@@ -30,7 +39,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
             var truthDistances = new float[15];
             for (int q = Train; q < digits.Rows; q++)
             {
-                var query = digits.Row(q);
+                var query = values.AsSpan(q * digits.Columns, digits.Columns).ToArray();
                 search.Query(VectorView.Dense(query), indices, distances);
                 exact.Query(VectorView.Dense(query), truthIndices, truthDistances);
                 for (int j = 0; j < indices.Length; j++)

@@ -15,8 +15,9 @@ namespace Microsoft.ML.Umap.Core.Neighbors
     /// <remarks>
     /// Under the Euclidean metrics on dense rows the walk measures a copy of the rows at half a byte or a byte per
     /// value (<see cref="QuantizedRows"/>) and its <see cref="RerankFactor"/>·k best candidates are then measured
-    /// again exactly: the answer holds exact distances, in exact order, and the walk reads an eighth or a quarter of
-    /// the bytes.
+    /// again exactly, from the rows or from a byte copy that gives them back bit for bit
+    /// (<see cref="QuantizedRows.ExactRows"/>): the answer holds exact distances, in exact order, and the walk reads
+    /// an eighth or a quarter of the bytes.
     /// </remarks>
     internal sealed class GraphSearch<TDistance>
         where TDistance : struct, IDistance
@@ -74,7 +75,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// <summary>The nearest indexed points to <paramref name="query"/>, ascending by (distance, index), true distances.</summary>
         public void Query(VectorView query, Span<int> indices, Span<float> distances)
         {
-            var scratch = _idleScratch.TryTake(out var idle) ? idle : new Scratch(_data.Count, _sketch?.OutputDimension ?? _data.Dimension, _codes?.PaddedColumns ?? 0);
+            var scratch = _idleScratch.TryTake(out var idle) ? idle : new Scratch(_data.Count, _sketch?.OutputDimension ?? _data.Dimension, _codes?.PaddedColumns ?? 0, _data.Dimension);
             try
             {
                 Query(query, indices, distances, scratch);
@@ -204,6 +205,22 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 kept = kept[(kept.Length - found)..];
             }
             NeighborHeap.Clear(distances, indices);
+            var exact = scratch.Codes!.ExactRows;
+            if (exact != null)
+            {
+                // A byte copy gives the rows back bit for bit: a quarter of the bytes to fetch.
+                var row = scratch.Row;
+                for (int j = 0; j < Math.Min(RerankAhead, kept.Length); j++)
+                    exact.Prefetch(kept[j]);
+                for (int j = 0; j < kept.Length; j++)
+                {
+                    if (j + RerankAhead < kept.Length)
+                        exact.Prefetch(kept[j + RerankAhead]);
+                    exact.Reconstruct(kept[j], row);
+                    NeighborHeap.Push(distances, indices, Distance.Reduced(in _distance, query, VectorView.Dense(row)), kept[j]);
+                }
+                return;
+            }
             for (int j = 0; j < Math.Min(RerankAhead, kept.Length); j++)
                 PrefetchExactRow(kept[j], wholeRow: true);
             for (int j = 0; j < kept.Length; j++)
@@ -229,12 +246,13 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             private readonly int[] _dirtyWords;
             private int _dirty;
 
-            public Scratch(int points, int sketchDimension, int codedColumns)
+            public Scratch(int points, int sketchDimension, int codedColumns, int dimension)
             {
                 _visited = new ulong[(points + 63) / 64];
                 _dirtyWords = new int[_visited.Length];
                 Sketch = new float[sketchDimension];
                 Coded = new CodedQuery(codedColumns);
+                Row = new float[codedColumns == 0 ? 0 : dimension];
             }
 
             public bool WasVisited(int point) => (_visited[point >> 6] & (1UL << point)) != 0;
@@ -267,6 +285,9 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
             /// <summary>The query in the form <see cref="QuantizedRows.SquaredDistance"/> takes.</summary>
             public CodedQuery Coded { get; }
+
+            /// <summary>A training row rebuilt from exact codes, to be measured again.</summary>
+            public float[] Row { get; }
 
             /// <summary>The best candidates the walk kept, by approximate distance (a heap, −1 in empty slots).</summary>
             public int[] RerankPoints = Array.Empty<int>();
