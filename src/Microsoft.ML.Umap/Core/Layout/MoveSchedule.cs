@@ -66,14 +66,12 @@ namespace Microsoft.ML.Umap.Core.Layout
             int epoch = context.Epoch;
             var due = moves.AsSpan(0, edgeCount);
             dueCount = sampler.DueEdges(0, epoch, due);
-            int count = edgeCount;
+            int samples = 0;
             foreach (int e in due[..dueCount])
-            {
-                int owed = sampler.NegativeSamples(sampler.Firing(e, epoch));
-                rng.FillComplementedIntsPadded(moves.AsSpan(count), owed, context.VertexCount);
-                count += owed;
-            }
-            return count - edgeCount;
+                samples += sampler.NegativeSamples(sampler.Firing(e, epoch));
+            // The stream is counter-based: one draw of them all gives the values the edges' draws in turn would.
+            rng.FillComplementedIntsPadded(moves.AsSpan(edgeCount), samples, context.VertexCount);
+            return samples;
         }
 
         /// <summary>Applies one move to <paramref name="current"/>, the coordinates of vertex <paramref name="self"/>.</summary>
