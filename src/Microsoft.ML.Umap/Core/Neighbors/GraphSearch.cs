@@ -205,31 +205,34 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 kept = kept[(kept.Length - found)..];
             }
             NeighborHeap.Clear(distances, indices);
+            // From a byte copy that gives the rows back bit for bit where there is one: a quarter of the bytes.
             var exact = scratch.Codes!.ExactRows;
-            if (exact != null)
-            {
-                // A byte copy gives the rows back bit for bit: a quarter of the bytes to fetch.
-                var row = scratch.Row;
-                for (int j = 0; j < Math.Min(RerankAhead, kept.Length); j++)
-                    exact.Prefetch(kept[j]);
-                for (int j = 0; j < kept.Length; j++)
-                {
-                    if (j + RerankAhead < kept.Length)
-                        exact.Prefetch(kept[j + RerankAhead]);
-                    exact.Reconstruct(kept[j], row);
-                    NeighborHeap.Push(distances, indices, Distance.Reduced(in _distance, query, VectorView.Dense(row)), kept[j]);
-                }
-                return;
-            }
             for (int j = 0; j < Math.Min(RerankAhead, kept.Length); j++)
-                PrefetchExactRow(kept[j], wholeRow: true);
+                PrefetchForRerank(kept[j], exact);
             for (int j = 0; j < kept.Length; j++)
             {
                 // A few whole rows in flight at a time: more would queue behind each other in the memory system.
                 if (j + RerankAhead < kept.Length)
-                    PrefetchExactRow(kept[j + RerankAhead], wholeRow: true);
-                NeighborHeap.Push(distances, indices, Distance.Reduced(in _distance, query, _data[kept[j]]), kept[j]);
+                    PrefetchForRerank(kept[j + RerankAhead], exact);
+                NeighborHeap.Push(distances, indices, ExactReduced(query, kept[j], exact, scratch.Row), kept[j]);
             }
+        }
+
+        private void PrefetchForRerank(int point, QuantizedRows? exact)
+        {
+            if (exact != null)
+                exact.Prefetch(point);
+            else
+                PrefetchExactRow(point, wholeRow: true);
+        }
+
+        /// <summary>The reduced distance from the query to a training row, read from <paramref name="exact"/> when given.</summary>
+        private float ExactReduced(VectorView query, int point, QuantizedRows? exact, float[] row)
+        {
+            if (exact == null)
+                return Distance.Reduced(in _distance, query, _data[point]);
+            exact.Reconstruct(point, row);
+            return Distance.Reduced(in _distance, query, VectorView.Dense(row));
         }
 
         /// <summary>(1 + ε) times the k-th best true distance so far; unbounded until k points are found.</summary>

@@ -75,16 +75,11 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         public int Levels { get; }
 
         /// <summary>
-        /// Whether <see cref="Reconstruct"/> gives every training row back bit for bit (8-bit pixels, small counts:
-        /// columns of integers spanning at most 256 values are coded one to one): a row's distance can then be
-        /// measured from its codes, a quarter of its bytes, with exactly the result the row itself gives.
-        /// </summary>
-        public bool IsExact { get; private set; }
-
-        /// <summary>
-        /// A byte copy that gives the rows back exactly (<see cref="IsExact"/>; this one, or kept beside half-byte
-        /// codes), or null: the walk's best candidates are re-measured from it instead of from the rows, a quarter of
-        /// the bytes for the same distances (MNIST: query 58–71 → 45–61 µs, for 47 MB beside the 188 MB of rows).
+        /// A byte copy from which <see cref="Reconstruct"/> gives every training row back bit for bit (8-bit pixels,
+        /// small counts: columns of integers spanning at most 256 values are coded one to one; this copy, or one kept
+        /// beside half-byte codes), or null: the walk's best candidates are re-measured from it instead of from the
+        /// rows, a quarter of the bytes for the same distances (MNIST: query 58–71 → 45–61 µs, for 47 MB beside the
+        /// 188 MB of rows).
         /// </summary>
         public QuantizedRows? ExactRows { get; private set; }
 
@@ -209,8 +204,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
         /// <summary>
         /// Whether every row comes back bit for bit from its codes (a column of integers with a non-integer value
-        /// does not, and nor does any column spread over the levels unless its values sit on the grid); sets
-        /// <see cref="IsExact"/>.
+        /// does not, and nor does any column spread over the levels unless its values sit on the grid).
         /// </summary>
         private bool ReconstructsExactly(RowMatrix rows, int threads)
         {
@@ -227,8 +221,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                         Interlocked.Exchange(ref mismatched, 1);
                 }
             });
-            IsExact = mismatched == 0;
-            return IsExact;
+            return mismatched == 0;
         }
 
         /// <summary>
