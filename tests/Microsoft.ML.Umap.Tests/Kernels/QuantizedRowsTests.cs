@@ -142,6 +142,43 @@ namespace Microsoft.ML.Umap.Tests.Kernels
             Assert.Equal(255, QuantizedRows.TryBuild(fine, fineGraph, 1)!.Levels);
         }
 
+        /// <summary>
+        /// Columns holding one value in every row are left out of the walk's codes (MNIST's blank border pixels), yet
+        /// still count in the distance through the query's own term: the same distances as the reconstruction's, at
+        /// both widths, however many columns are constant (all of them included) and wherever they sit.
+        /// </summary>
+        [Theory]
+        [InlineData(40, 15)]
+        [InlineData(40, 255)]
+        [InlineData(70, 15)]
+        [InlineData(5, 15)]
+        public void ConstantColumnsAreLeftOutOfTheCodesAndStillMeasured(int columns, int levels)
+        {
+            foreach (int every in new[] { 1, 2, 3, 7 })
+            {
+                // Column c is constant when c % every == 0: all of them, half, a third, a seventh.
+                var (rows, _) = Data(150, columns, columns + every, (i, c) => c % every == 0 ? c * 0.5 - 3 : Math.Sin(i * 1.3 + c) * 4);
+                var codes = QuantizedRows.Code(rows, levels, 2)!;
+                Assert.Equal((columns - (columns + every - 1) / every + 31) / 32 * 32, codes.PaddedColumns);
+                var query = Enumerable.Range(0, columns).Select(c => (float)Math.Cos(c * 0.7) * 5).ToArray();
+                var coded = new CodedQuery(codes.PaddedColumns);
+                Assert.True(codes.Prepare(query, coded));
+                for (int i = 0; i < 150; i++)
+                {
+                    double expected = 0, rowTerm = 0;
+                    for (int c = 0; c < columns; c++)
+                    {
+                        double minimum = Enumerable.Range(0, 150).Min(r => rows.ReadOnlyRow(r)[c]);
+                        double step = (Enumerable.Range(0, 150).Max(r => rows.ReadOnlyRow(r)[c]) - minimum) / levels;
+                        double reconstruction = step == 0 ? minimum : minimum + step * Math.Round((rows.ReadOnlyRow(i)[c] - minimum) / step);
+                        expected += Math.Pow(query[c] - reconstruction, 2);
+                        rowTerm += Math.Pow(reconstruction - minimum, 2);
+                    }
+                    Assert.Equal(expected, codes.SquaredDistance(coded, i), Tolerance(coded, levels, columns, rowTerm) + expected * 1e-5);
+                }
+            }
+        }
+
         [Fact]
         public void ConstantColumnsAreExactAndOutliersOrOverflowTurnTheCodesDown()
         {

@@ -11,8 +11,8 @@ using Xunit.Abstractions;
 namespace Microsoft.ML.Umap.Tests.Properties
 {
     /// <summary>
-    /// The coded copy the neighbour walk measures (any finite rows: tiny, constant, integer, wide or with an outlier
-    /// column): either refused, or every value is kept to half a step and every distance is the distance to the
+    /// The coded copy the neighbour walk measures (any finite rows: tiny, constant or partly constant, integer, wide or
+    /// with an outlier column): either refused, or every value is kept to half a step and every distance is the distance to the
     /// reconstruction, whatever the query (inside or outside the training range); an exact copy beside it gives
     /// every row back bit for bit.
     /// </summary>
@@ -28,6 +28,7 @@ namespace Microsoft.ML.Umap.Tests.Properties
             {
                 var rng = new Random(Seed);
                 var values = new float[Count * Columns];
+                int constantEvery = 2 + Seed % 4;
                 for (int i = 0; i < values.Length; i++)
                 {
                     values[i] = Kind switch
@@ -35,7 +36,8 @@ namespace Microsoft.ML.Umap.Tests.Properties
                         0 => (float)(rng.NextDouble() * 2 - 1),
                         1 => rng.Next(17), // small integers, as in the digits
                         2 => (float)((rng.NextDouble() - 0.5) * 1e30), // wide but finite ranges
-                        _ => 7.5f, // constant columns
+                        3 => 7.5f, // constant columns
+                        _ => i % Columns % constantEvery == 0 ? i % Columns - 2.5f : (float)rng.NextDouble(), // some constant (blank borders)
                     };
                 }
                 if (Kind == 0 && Count > 1 && rng.Next(3) == 0)
@@ -45,7 +47,7 @@ namespace Microsoft.ML.Umap.Tests.Properties
         }
 
         private static readonly Gen<Rows> Cases =
-            Gen.Select(Gen.Int[1, 120], Gen.Int[1, 70], Gen.Int[0, 3], Gen.Int[0, 100_000])
+            Gen.Select(Gen.Int[1, 120], Gen.Int[1, 70], Gen.Int[0, 4], Gen.Int[0, 100_000])
                 .Select((count, columns, kind, seed) => new Rows(count, columns, kind, seed));
 
         [Fact]

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -48,27 +49,37 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// <summary>Bytes before each row's codes: the float |step·q|², the row's own term of the distance.</summary>
         private const int NormBytes = sizeof(float);
 
+        private const int CacheLine = 64;
+
         /// <summary>Largest magnitude of a query weight (16 bits), unless the row width needs less to keep the dot product in 32 bits.</summary>
         private const int MaximumWeight = short.MaxValue;
 
-        // Per row: the float |step·q|², then the codes of the padded columns.
+        // Per row, from _origin: the float |step·q|², then the codes of the padded coded columns, then padding to
+        // a whole number of cache lines (or an even share of one), so a row never straddles more lines than it fills.
+        // The array is pinned, so _origin keeps the rows aligned.
         private readonly byte[] _rows;
+        private readonly nint _origin;
+        // Per column of the rows.
         private readonly float[] _minimum;
+        // Per coded column (padded with zeros): the grid's step, and the column of the rows it codes (null: the same).
         private readonly float[] _step;
+        private readonly int[]? _codedColumns;
         private readonly int _columns;
         private readonly int _rowBytes;
         private readonly int _weightLimit;
 
-        private QuantizedRows(byte[] rows, float[] minimum, float[] step, int columns, int levels, int rowBytes)
+        private QuantizedRows(byte[] rows, nint origin, float[] minimum, float[] step, int[]? codedColumns, int columns, int levels, int rowBytes)
         {
             _rows = rows;
+            _origin = origin;
             _minimum = minimum;
             _step = step;
+            _codedColumns = codedColumns;
             _columns = columns;
             Levels = levels;
             _rowBytes = rowBytes;
             // |Σ weight·code| ≤ limit·levels·columns must stay within int: exact in any order of summation.
-            _weightLimit = (int)Math.Min(MaximumWeight, int.MaxValue / ((long)levels * step.Length));
+            _weightLimit = (int)Math.Min(MaximumWeight, int.MaxValue / ((long)levels * Math.Max(1, step.Length)));
         }
 
         /// <summary>Codes per column less one: 15 (half a byte a value) or 255 (a byte).</summary>
@@ -106,13 +117,13 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 onByteGrid &= integral[c] && maximum[c] - minimum[c] <= 255f;
             if (onByteGrid)
             {
-                exact = Code(rows, minimum, maximum, integral, 255, threads);
+                exact = Code(rows, minimum, maximum, integral, 255, threads, skipConstantColumns: false);
                 if (exact != null && !exact.ReconstructsExactly(rows, threads))
                     exact = null;
             }
             foreach (int levels in new[] { 15, 255 })
             {
-                var coded = levels == 255 && exact != null ? exact : Code(rows, minimum, maximum, integral, levels, threads);
+                var coded = levels == 255 && exact != null ? exact : Code(rows, minimum, maximum, integral, levels, threads, skipConstantColumns: true);
                 if (coded == null)
                     return null;
                 if (coded.MeanRelativeError(rows, knn) <= MaximumRelativeError)
@@ -125,15 +136,15 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         }
 
         /// <summary>
-        /// <paramref name="rows"/> coded at <paramref name="levels"/> (15: half a byte a value; 255: a byte), or null
-        /// when there is nothing to code or a column's range overflows.
+        /// <paramref name="rows"/> coded for the walk at <paramref name="levels"/> (15: half a byte a value; 255: a
+        /// byte), or null when there is nothing to code or a column's range overflows.
         /// </summary>
         internal static QuantizedRows? Code(RowMatrix rows, int levels, int threads)
         {
             if (rows.Rows == 0 || rows.Columns == 0)
                 return null;
             var (minimum, maximum, integral) = ColumnRanges(rows);
-            return Code(rows, minimum, maximum, integral, levels, threads);
+            return Code(rows, minimum, maximum, integral, levels, threads, skipConstantColumns: true);
         }
 
         /// <summary>Each column's smallest and largest value (at least one row), and whether all its values are integers.</summary>
@@ -156,51 +167,72 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             return (minimum, maximum, integral);
         }
 
-        private static QuantizedRows? Code(RowMatrix rows, float[] minimum, float[] maximum, bool[] integral, int levels, int threads)
+        /// <summary>
+        /// The rows coded at <paramref name="levels"/>. With <paramref name="skipConstantColumns"/> a column holding one
+        /// value in every row is left out (its codes would all be 0, adding nothing to any distance: MNIST's 67 blank
+        /// border pixels are a ninth of a row's bytes); an exact copy keeps every column, to give rows back.
+        /// </summary>
+        private static unsafe QuantizedRows? Code(RowMatrix rows, float[] minimum, float[] maximum, bool[] integral, int levels, int threads, bool skipConstantColumns)
         {
             int n = rows.Rows, columns = rows.Columns;
             bool halfByte = levels < 16;
-            int padded = (columns + BlockColumns - 1) / BlockColumns * BlockColumns;
-            int rowBytes = NormBytes + (halfByte ? padded / 2 : padded);
-            if ((long)n * rowBytes > Array.MaxLength || (long)levels * padded > int.MaxValue)
+            int[]? codedColumns = null;
+            if (skipConstantColumns)
+            {
+                var varying = Enumerable.Range(0, columns).Where(c => maximum[c] != minimum[c] || !float.IsFinite(maximum[c])).ToArray();
+                codedColumns = varying.Length < columns ? varying : null;
+            }
+            int coding = codedColumns?.Length ?? columns;
+            int padded = (coding + BlockColumns - 1) / BlockColumns * BlockColumns;
+            int rowBytes = LineAligned(NormBytes + (halfByte ? padded / 2 : padded));
+            if ((long)n * rowBytes + CacheLine > Array.MaxLength || (long)levels * padded > int.MaxValue)
                 return null;
             var step = new float[padded]; // 0 past the columns: the padding adds nothing
-            for (int c = 0; c < columns; c++)
+            for (int j = 0; j < coding; j++)
             {
+                int c = codedColumns?[j] ?? j;
                 // float arithmetic of a range beyond float.MaxValue overflows: such a column cannot be coded.
                 float range = maximum[c] - minimum[c];
                 if (!float.IsFinite(range))
                     return null;
                 // A byte keeps a column of integers one to one when they span at most 256 values (a finer grid than
                 // range / 255, and exact); a wider or fractional column is spread over the levels.
-                step[c] = !halfByte && integral[c] && range > 0f && range <= levels ? 1f : range / levels;
+                step[j] = !halfByte && integral[c] && range > 0f && range <= levels ? 1f : range / levels;
             }
 
-            var coded = new byte[(long)n * rowBytes];
+            var coded = GC.AllocateArray<byte>(checked((int)((long)n * rowBytes + CacheLine)), pinned: true);
+            nint origin;
+            fixed (byte* start = coded)
+                origin = (CacheLine - (nint)((nuint)start % CacheLine)) % CacheLine;
             ParallelRange.For(n, 1024, threads, (start, end) =>
             {
                 for (int i = start; i < end; i++)
                 {
                     var row = rows.ReadOnlyRow(i);
-                    var code = coded.AsSpan(i * rowBytes + NormBytes, rowBytes - NormBytes);
+                    var code = coded.AsSpan((int)(origin + (nint)i * rowBytes) + NormBytes, rowBytes - NormBytes);
                     double norm = 0;
-                    for (int c = 0; c < columns; c++)
+                    for (int j = 0; j < coding; j++)
                     {
-                        byte q = step[c] > 0f ? (byte)Math.Clamp(MathF.Round((row[c] - minimum[c]) / step[c]), 0f, levels) : (byte)0;
-                        double reconstructed = (double)step[c] * q;
+                        int c = codedColumns?[j] ?? j;
+                        byte q = step[j] > 0f ? (byte)Math.Clamp(MathF.Round((row[c] - minimum[c]) / step[j]), 0f, levels) : (byte)0;
+                        double reconstructed = (double)step[j] * q;
                         norm += reconstructed * reconstructed;
                         if (!halfByte)
-                            code[c] = q;
-                        else if (c % BlockColumns < BlockColumns / 2)
-                            code[c / BlockColumns * (BlockColumns / 2) + c % BlockColumns] |= q;
+                            code[j] = q;
+                        else if (j % BlockColumns < BlockColumns / 2)
+                            code[j / BlockColumns * (BlockColumns / 2) + j % BlockColumns] |= q;
                         else
-                            code[c / BlockColumns * (BlockColumns / 2) + c % BlockColumns - BlockColumns / 2] |= (byte)(q << 4);
+                            code[j / BlockColumns * (BlockColumns / 2) + j % BlockColumns - BlockColumns / 2] |= (byte)(q << 4);
                     }
-                    MemoryMarshal.Write(coded.AsSpan(i * rowBytes, NormBytes), (float)norm);
+                    MemoryMarshal.Write(coded.AsSpan((int)(origin + (nint)i * rowBytes), NormBytes), (float)norm);
                 }
             });
-            return new QuantizedRows(coded, minimum, step, columns, levels, rowBytes);
+            return new QuantizedRows(coded, origin, minimum, step, codedColumns, columns, levels, rowBytes);
         }
+
+        /// <summary>A row's bytes padded so that rows sit on cache-line boundaries: to whole lines, or to a power of two below one.</summary>
+        private static int LineAligned(int bytes) =>
+            bytes >= CacheLine ? (bytes + CacheLine - 1) / CacheLine * CacheLine : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)bytes);
 
         /// <summary>
         /// Whether every row comes back bit for bit from its codes (a column of integers with a non-integer value
@@ -231,7 +263,9 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// </summary>
         public void Reconstruct(int row, Span<float> destination)
         {
-            ref byte codes = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_rows), (nint)row * _rowBytes + NormBytes);
+            if (_codedColumns != null)
+                throw new InvalidOperationException("These codes leave out the constant columns; only an exact copy gives rows back.");
+            ref byte codes = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_rows), RowStart(row) + NormBytes);
             ref float minimum = ref MemoryMarshal.GetArrayDataReference(_minimum);
             ref float step = ref MemoryMarshal.GetArrayDataReference(_step);
             var values = destination[.._columns];
@@ -297,21 +331,29 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         public bool Prepare(ReadOnlySpan<float> query, CodedQuery coded)
         {
             double norm = 0;
-            float largest = 0f;
             for (int c = 0; c < _columns; c++)
             {
                 float shifted = query[c] - _minimum[c];
                 norm += (double)shifted * shifted;
-                largest = Math.Max(largest, Math.Abs(shifted * _step[c]));
+            }
+            int coding = _codedColumns?.Length ?? _columns;
+            float largest = 0f;
+            for (int j = 0; j < coding; j++)
+            {
+                int c = _codedColumns?[j] ?? j;
+                largest = Math.Max(largest, Math.Abs((query[c] - _minimum[c]) * _step[j]));
             }
             if (!float.IsFinite(largest) || !float.IsFinite((float)norm))
                 return false;
             // Weights rounded to integers of at most _weightLimit: each off by at most half of Scale.
             float scale = largest / _weightLimit;
             var weights = coded.Weights;
-            for (int c = 0; c < _columns; c++)
-                weights[c] = scale > 0f ? (short)MathF.Round((query[c] - _minimum[c]) * _step[c] / scale) : (short)0;
-            weights.AsSpan(_columns).Clear();
+            for (int j = 0; j < coding; j++)
+            {
+                int c = _codedColumns?[j] ?? j;
+                weights[j] = scale > 0f ? (short)MathF.Round((query[c] - _minimum[c]) * _step[j] / scale) : (short)0;
+            }
+            weights.AsSpan(coding).Clear();
             coded.Norm = (float)norm;
             coded.Scale = scale;
             return true;
@@ -324,7 +366,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float SquaredDistance(CodedQuery query, int row)
         {
-            ref byte start = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_rows), (nint)row * _rowBytes);
+            ref byte start = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_rows), RowStart(row));
             ref short weights = ref MemoryMarshal.GetArrayDataReference(query.Weights);
             ref byte codes = ref Unsafe.Add(ref start, NormBytes);
             int dot = Levels < 16 ? HalfByteDot(ref weights, ref codes) : ByteDot(ref weights, ref codes);
@@ -416,13 +458,13 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 return;
             fixed (byte* rows = _rows)
             {
-                // Every cache line the row touches: rows are not aligned to lines.
-                byte* start = rows + (long)row * _rowBytes;
-                byte* line = (byte*)((nint)start & ~(nint)63);
-                for (; line < start + _rowBytes; line += 64)
-                    Sse.Prefetch0(line);
+                byte* start = rows + RowStart(row);
+                for (int line = 0; line < _rowBytes; line += CacheLine)
+                    Sse.Prefetch0(start + line);
             }
         }
+
+        private nint RowStart(int row) => _origin + (nint)row * _rowBytes;
     }
 
     /// <summary>
