@@ -93,6 +93,42 @@ namespace Microsoft.ML.Umap.Tests.Stages
         }
 
         [Fact]
+        public void RoutingATrainingPointFindsTheLeafItWasPutInInEveryTreeAtOnce()
+        {
+            // Trees of different depths (leaf sizes 3, 15 and all points): descended together, each still follows
+            // its own hyperplanes to the end, and the one-leaf tree answers its only leaf.
+            var data = TestMatrices.Gaussian(1000, 6, seed: 35);
+            var trees = new[]
+            {
+                RandomProjectionTree.Build(data, 3, 1, keepHyperplanes: true),
+                RandomProjectionTree.Build(data, 15, 2, keepHyperplanes: true),
+                RandomProjectionTree.Build(data, 1000, 3, keepHyperplanes: true),
+            };
+            Assert.Equal(1, trees[2].LeafCount);
+            var leafOf = trees.Select(tree =>
+            {
+                var map = new int[1000];
+                for (int leaf = 0; leaf < tree.LeafCount; leaf++)
+                {
+                    foreach (int p in tree.Leaf(leaf))
+                        map[p] = leaf;
+                }
+                return map;
+            }).ToArray();
+            var leaves = new int[trees.Length];
+            for (int i = 0; i < 1000; i++)
+            {
+                RandomProjectionTree.FindLeaves(trees, data.ReadOnlyRow(i), leaves);
+                for (int t = 0; t < trees.Length; t++)
+                {
+                    Assert.Equal(leafOf[t][i], leaves[t]);
+                    Assert.Equal(leaves[t], trees[t].FindLeaf(data.ReadOnlyRow(i)));
+                }
+            }
+            Assert.Throws<InvalidOperationException>(() => RandomProjectionTree.Build(data, 15, 2).FindLeaf(data.ReadOnlyRow(0)));
+        }
+
+        [Fact]
         public void TreesSplitDuplicatesToo()
         {
             var data = new RowMatrix(new float[200 * 3], 200, 3); // all rows identical

@@ -110,9 +110,11 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             {
                 routed = query.Values; // dense and narrow: the trees split the rows themselves
             }
-            foreach (var tree in _trees)
+            Span<int> leaves = stackalloc int[Trees];
+            RandomProjectionTree.FindLeaves(_trees, routed, leaves);
+            for (int t = 0; t < Trees; t++)
             {
-                var seeds = tree.Leaf(tree.FindLeaf(routed));
+                var seeds = _trees[t].Leaf(leaves[t]);
                 PrefetchRows(seeds, scratch);
                 foreach (int p in seeds)
                     Visit(p, query, indices, distances, scratch);

@@ -158,18 +158,73 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// <summary>The leaf a point falls in, following the kept hyperplanes (ties go left).</summary>
         public int FindLeaf(ReadOnlySpan<float> point)
         {
-            if (!_routable)
-                throw new InvalidOperationException("This tree was built without its hyperplanes.");
-            if (LeafCount == 1)
-                return 0;
-            int node = 0;
-            while (true)
+            Span<int> leaf = stackalloc int[1];
+            FindLeaves(new[] { this }, point, leaf);
+            return leaf[0];
+        }
+
+        /// <summary>
+        /// The leaf <paramref name="point"/> falls in for each tree, written to <paramref name="leaves"/>. The trees are
+        /// descended a level at a time together, each node's children asked for before its margin is measured: a
+        /// query's route is a chain of cache misses (the hyperplanes below the top levels are cold), and chains of
+        /// several trees wait side by side instead of one after another.
+        /// </summary>
+        public static void FindLeaves(ReadOnlySpan<RandomProjectionTree> trees, ReadOnlySpan<float> point, Span<int> leaves)
+        {
+            Span<int> nodes = stackalloc int[trees.Length];
+            int descending = 0;
+            for (int t = 0; t < trees.Length; t++)
             {
-                float margin = Dot(_hyperplanes.AsSpan(node * _dimension, _dimension), point) + _offsets[node];
-                int child = _children[node * 2 + (margin >= 0 ? 0 : 1)];
-                if (child < 0)
-                    return ~child;
-                node = child;
+                var tree = trees[t];
+                if (!tree._routable)
+                    throw new InvalidOperationException("This tree was built without its hyperplanes.");
+                if (tree.LeafCount == 1)
+                {
+                    leaves[t] = 0;
+                    nodes[t] = -1;
+                    continue;
+                }
+                nodes[t] = 0;
+                descending++;
+            }
+            while (descending > 0)
+            {
+                for (int t = 0; t < trees.Length; t++)
+                {
+                    if (nodes[t] < 0)
+                        continue;
+                    var tree = trees[t];
+                    int node = nodes[t];
+                    tree.PrefetchChildren(node);
+                    float margin = Dot(tree._hyperplanes.AsSpan(node * tree._dimension, tree._dimension), point) + tree._offsets[node];
+                    int child = tree._children[node * 2 + (margin >= 0 ? 0 : 1)];
+                    if (child < 0)
+                    {
+                        leaves[t] = ~child;
+                        descending--;
+                    }
+                    nodes[t] = child < 0 ? -1 : child;
+                }
+            }
+        }
+
+        /// <summary>Asks for the hyperplanes of the internal nodes below <paramref name="node"/>.</summary>
+        private unsafe void PrefetchChildren(int node)
+        {
+            if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                return;
+            int rowBytes = _dimension * sizeof(float);
+            fixed (float* planes = _hyperplanes)
+            {
+                for (int side = 0; side < 2; side++)
+                {
+                    int child = _children[node * 2 + side];
+                    if (child < 0)
+                        continue;
+                    byte* start = (byte*)(planes + (long)child * _dimension);
+                    for (byte* line = (byte*)((nint)start & ~(nint)63); line < start + rowBytes; line += 64)
+                        System.Runtime.Intrinsics.X86.Sse.Prefetch0(line);
+                }
             }
         }
 
