@@ -184,6 +184,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             {
                 NeighborHeap.Push(distances, indices, d, point);
                 scratch.Candidates.Enqueue(point, d);
+                _graph.PrefetchNeighbors(point); // its list is read if it is expanded (docs/measurements.md)
                 if (codes != null)
                     NeighborHeap.Push(scratch.RerankDistances, scratch.RerankPoints, d, point);
             }

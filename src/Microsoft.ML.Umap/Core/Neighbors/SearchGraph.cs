@@ -22,6 +22,22 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
         public ReadOnlySpan<int> NeighborsOf(int point) => Neighbors.AsSpan(Offsets[point], Offsets[point + 1] - Offsets[point]);
 
+        /// <summary>
+        /// Asks for <paramref name="point"/>'s neighbour list ahead of its expansion, so that expanding it does not
+        /// wait on the list's cache miss before it can ask for the neighbours' rows.
+        /// </summary>
+        public unsafe void PrefetchNeighbors(int point)
+        {
+            if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                return;
+            int start = Offsets[point], end = Offsets[point + 1];
+            fixed (int* neighbors = Neighbors)
+            {
+                for (nint line = (nint)(neighbors + start) & ~(nint)63; line < (nint)(neighbors + end); line += 64)
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0((void*)line);
+            }
+        }
+
         /// <summary>The search graph of a k-nearest-neighbour graph.</summary>
         public static SearchGraph Build(KnnGraph knn)
         {
