@@ -259,6 +259,36 @@ namespace Microsoft.ML.Umap.Tests.Stages
             }
         }
 
+        /// <summary>
+        /// A sample at a subnormal squared distance (the vector power's fast form is wrong there) sends the whole
+        /// batch down the scalar path: the same bits whichever lane, group of eight or tail it falls in.
+        /// </summary>
+        [SkippableTheory]
+        [InlineData(7, 3)]
+        [InlineData(16, 9)]
+        [InlineData(40, 0)]
+        [InlineData(40, 37)]
+        [InlineData(61, 50)]
+        public void ASampleAtASubnormalDistanceGivesTheScalarBits(int count, int at)
+        {
+            Skip.IfNot(FixedPower.VectorIsSupported, "The vector path needs AVX2 and FMA, which this machine (or its settings) does not offer.");
+            // Point 0 is 1e-20 from the start along x (a squared distance of 1e-40: subnormal); the others are level
+            // with the start in x, so its push alone moves x and no larger push hides a wrong last digit of it.
+            var rng = new Random(count);
+            var others = Enumerable.Range(0, 100).Select(i => i % 2 == 0 ? 1e-20f : (float)(1 + rng.NextDouble() * 9)).ToArray();
+            (others[0], others[1]) = (0f, 0f);
+            var samples = Enumerable.Range(0, count).Select(i => i == at ? 0 : 1 + rng.Next(49)).ToArray();
+            var start = new[] { 1e-20f, 0f };
+            // A small b, where d²^b of a subnormal d² still counts beside 1 in the repulsion's denominator.
+            var gradient = new UmapGradient(A, 0.15, 1.0);
+            var vector = (float[])start.Clone();
+            NegativeSampling.RepelTogetherInPlane(vector, samples, others, in gradient, 0.25f, vectorized: true);
+            var scalar = (float[])start.Clone();
+            NegativeSampling.RepelTogetherInPlane(scalar, samples, others, in gradient, 0.25f, vectorized: false);
+            Assert.Equal(scalar, vector);
+            Assert.All(vector, v => Assert.True(float.IsFinite(v)));
+        }
+
         [Theory]
         [InlineData(2)]
         [InlineData(3)]

@@ -97,34 +97,19 @@ namespace Microsoft.ML.Umap.Core.Layout
             int s = 0;
             if (vectorized)
             {
-                var sumX = Vector256<float>.Zero;
-                var sumY = Vector256<float>.Zero;
-                var point = (X: Vector256.Create(x), Y: Vector256.Create(y));
-                var rate = Vector256.Create(alpha);
+                Vector256<float> sumX, sumY;
+                bool subnormal;
                 fixed (float* coordinates = others)
+                    (sumX, sumY, subnormal) = SumPushes(x, y, samples, coordinates, in gradient, alpha);
+                if (subnormal)
                 {
-                    for (; s <= samples.Length - Lanes; s += Lanes)
-                    {
-                        var (pushedX, pushedY) = Push(point, coordinates, Vector256.Create<int>(samples.Slice(s, Lanes)), in gradient);
-                        sumX += rate * pushedX;
-                        sumY += rate * pushedY;
-                    }
-                    if (s < samples.Length)
-                    {
-                        // The last few in the first lanes (the others read point 0 and are dropped): lane l still sums
-                        // samples l, l + 8, ... in order, as the scalar path's partial sum l does.
-                        Span<int> last = stackalloc int[Lanes];
-                        last.Clear();
-                        samples[s..].CopyTo(last);
-                        var valid = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(samples.Length - s)).AsSingle();
-                        var (pushedX, pushedY) = Push(point, coordinates, Vector256.Create<int>(last), in gradient);
-                        sumX = Vector256.ConditionalSelect(valid, sumX + rate * pushedX, sumX);
-                        sumY = Vector256.ConditionalSelect(valid, sumY + rate * pushedY, sumY);
-                        s = samples.Length;
-                    }
+                    // A distance too small for the power's fast form (never in practice): the scalar path, same bits.
+                    RepelTogetherInPlane(position, samples, others, in gradient, alpha, vectorized: false);
+                    return;
                 }
                 sumX.CopyTo(pushX);
                 sumY.CopyTo(pushY);
+                s = samples.Length;
             }
             for (; s < samples.Length; s++)
             {
@@ -153,9 +138,66 @@ namespace Microsoft.ML.Umap.Core.Layout
             position[1] = y + totalY;
         }
 
-        /// <summary>The clipped pushes (before the rate) of the eight samples at <paramref name="indices"/> on the point.</summary>
+        /// <summary>
+        /// The vector path of <see cref="RepelTogetherInPlane"/>: the eight partial sums of the pushes (at the rate) on the
+        /// point (<paramref name="x"/>, <paramref name="y"/>), and whether a sample's squared distance was subnormal,
+        /// which the fast power gets wrong. A loop without calls, so the compiler keeps its vectors in registers.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static unsafe (Vector256<float> X, Vector256<float> Y, bool Subnormal) SumPushes(
+            float x, float y, ReadOnlySpan<int> samples, float* coordinates, in UmapGradient gradient, float alpha)
+        {
+            const int Lanes = 8;
+            var sumX = Vector256<float>.Zero;
+            var sumY = Vector256<float>.Zero;
+            var subnormal = Vector256<float>.Zero;
+            var point = (X: Vector256.Create(x), Y: Vector256.Create(y));
+            var rate = Vector256.Create(alpha);
+            int s = 0;
+            // Two groups of eight a turn, computed before either is added: each group is a long chain (gathers, the
+            // power, a division), and two side by side keep the CPU busy where one leaves it waiting (MNIST: an
+            // 4,000 samples in epochs of 40, 17.5 → 14.3 µs). The sums still take the groups in order.
+            for (; s <= samples.Length - 2 * Lanes; s += 2 * Lanes)
+            {
+                var (firstX, firstY, firstTiny) = Push(point, coordinates, Vector256.Create<int>(samples.Slice(s, Lanes)), in gradient);
+                var (secondX, secondY, secondTiny) = Push(point, coordinates, Vector256.Create<int>(samples.Slice(s + Lanes, Lanes)), in gradient);
+                sumX += rate * firstX;
+                sumY += rate * firstY;
+                sumX += rate * secondX;
+                sumY += rate * secondY;
+                subnormal |= firstTiny | secondTiny;
+            }
+            if (s <= samples.Length - Lanes)
+            {
+                var (pushedX, pushedY, tiny) = Push(point, coordinates, Vector256.Create<int>(samples.Slice(s, Lanes)), in gradient);
+                sumX += rate * pushedX;
+                sumY += rate * pushedY;
+                subnormal |= tiny;
+                s += Lanes;
+            }
+            if (s < samples.Length)
+            {
+                // The last few in the first lanes (the others read point 0 and are dropped): lane l still sums
+                // samples l, l + 8, ... in order, as the scalar path's partial sum l does.
+                var last = Vector256<int>.Zero;
+                for (int lane = 0; s + lane < samples.Length; lane++)
+                    last = last.WithElement(lane, samples[s + lane]);
+                var valid = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(samples.Length - s)).AsSingle();
+                var (pushedX, pushedY, tiny) = Push(point, coordinates, last, in gradient);
+                sumX = Vector256.ConditionalSelect(valid, sumX + rate * pushedX, sumX);
+                sumY = Vector256.ConditionalSelect(valid, sumY + rate * pushedY, sumY);
+                subnormal |= tiny & valid;
+            }
+            return (sumX, sumY, subnormal != Vector256<float>.Zero);
+        }
+
+        /// <summary>
+        /// The clipped pushes (before the rate) of the eight samples at <paramref name="indices"/> on the point, and the
+        /// lanes whose squared distance is subnormal, which the fast power gets wrong.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static unsafe (Vector256<float> X, Vector256<float> Y) Push((Vector256<float> X, Vector256<float> Y) point, float* coordinates, Vector256<int> indices, in UmapGradient gradient)
+        private static unsafe (Vector256<float> X, Vector256<float> Y, Vector256<float> Subnormal) Push(
+            (Vector256<float> X, Vector256<float> Y) point, float* coordinates, Vector256<int> indices, in UmapGradient gradient)
         {
             var at = indices * 2;
             var dx = point.X - Avx2.GatherVector256(coordinates, at, 4);
@@ -163,10 +205,24 @@ namespace Microsoft.ML.Umap.Core.Layout
             var distanceSquared = dx * dx + dy * dy;
             // A sample at exactly the point's place pushes +4 along every axis, as in Repel.
             var coincident = Vector256.Equals(distanceSquared, Vector256<float>.Zero);
-            var repulsion = gradient.Repulsion(distanceSquared);
+            var subnormal = Vector256.LessThan(distanceSquared, Vector256.Create(FixedPower.SmallestNormal)) & ~coincident;
+            var repulsion = gradient.RepulsionOfNormal(distanceSquared);
             var clip = Vector256.Create(UmapGradient.Clip);
-            return (Vector256.ConditionalSelect(coincident, clip, Vector256.Min(Vector256.Max(repulsion * dx, -clip), clip)),
-                    Vector256.ConditionalSelect(coincident, clip, Vector256.Min(Vector256.Max(repulsion * dy, -clip), clip)));
+            return (Vector256.ConditionalSelect(coincident, clip, ClipNative(repulsion * dx, clip)),
+                    Vector256.ConditionalSelect(coincident, clip, ClipNative(repulsion * dy, clip)),
+                    subnormal);
         }
+
+        /// <summary>
+        /// Each lane clamped to [−clip, clip] by plain min and max instructions, as the scalar
+        /// <see cref="UmapGradient.ClipComponent"/> (the IEEE forms compile to several instructions a lane group).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> ClipNative(Vector256<float> value, Vector256<float> clip) =>
+#if NET9_0_OR_GREATER
+            Vector256.ClampNative(value, -clip, clip);
+#else
+            Vector256.Min(Vector256.Max(value, -clip), clip);
+#endif
     }
 }

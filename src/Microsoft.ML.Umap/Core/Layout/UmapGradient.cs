@@ -59,13 +59,14 @@ namespace Microsoft.ML.Umap.Core.Layout
         }
 
         /// <summary>
-        /// <see cref="Repulsion(float)"/> for eight squared distances (&gt; 0), lane by lane the same result; needs
+        /// <see cref="Repulsion(float)"/> for eight squared distances that are normal floats, lane by lane the same
+        /// result; a zero or subnormal lane gets a meaningless value (see <see cref="FixedPower.OfNormal"/>). Needs
         /// <see cref="FixedPower.VectorIsSupported"/>.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector256<float> Repulsion(Vector256<float> distanceSquared)
+        public Vector256<float> RepulsionOfNormal(Vector256<float> distanceSquared)
         {
-            var powB = _powerB.Of(distanceSquared);
+            var powB = _powerB.OfNormal(distanceSquared);
             return Vector256.Create(_twoGammaB) / ((Vector256.Create(RepulsionEpsilon) + distanceSquared) * (Vector256.Create(_a) * powB + Vector256<float>.One));
         }
 

@@ -18,8 +18,13 @@ namespace Microsoft.ML.Umap.Core.Numerics
     {
         private const int Degree = 7;
 
+        /// <summary>The smallest positive normal float, 2^−126: below it the exponent field is 0.</summary>
+        public const float SmallestNormal = 1.17549435E-38f;
+
         private readonly float _exponent;
-        private readonly float[] _scale = new float[256];
+        // Pinned, so the vector path gathers from a fixed address without pinning it at each call.
+        private readonly float[] _scale = GC.AllocateArray<float>(256, pinned: true);
+        private readonly unsafe float* _scaleTable;
         private readonly float _c0, _c1, _c2, _c3, _c4, _c5, _c6, _c7;
 
         public FixedPower(double exponent)
@@ -27,6 +32,10 @@ namespace Microsoft.ML.Umap.Core.Numerics
             _exponent = (float)exponent;
             for (int e = 0; e < 256; e++)
                 _scale[e] = (float)Math.Pow(2.0, (e - 127) * exponent);
+            unsafe
+            {
+                _scaleTable = (float*)Unsafe.AsPointer(ref _scale[0]);
+            }
 
             // Interpolate m^b at Chebyshev nodes of [1, 2], in powers of t = m − 1.5 (well conditioned there).
             var matrix = new double[Degree + 1, Degree + 2];
@@ -62,11 +71,13 @@ namespace Microsoft.ML.Umap.Core.Numerics
         }
 
         /// <summary>
-        /// <see cref="Of(float)"/> of eight values at once, lane by lane the same result (the same fused
-        /// multiply-adds, the same table). Needs AVX2 and FMA (<see cref="VectorIsSupported"/>).
+        /// <see cref="Of(float)"/> of eight normal floats (x ≥ <see cref="SmallestNormal"/>) at once, lane by lane the
+        /// same result (the same fused multiply-adds, the same table); a zero or subnormal lane gets a meaningless
+        /// value, which the caller must detect (the scalar form's fallback for them would put a call in the
+        /// caller's loop). Needs AVX2 and FMA (<see cref="VectorIsSupported"/>).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public unsafe Vector256<float> Of(Vector256<float> x)
+        public unsafe Vector256<float> OfNormal(Vector256<float> x)
         {
             var bits = x.AsInt32();
             var biased = Avx2.ShiftRightLogical(bits, 23);
@@ -78,23 +89,11 @@ namespace Microsoft.ML.Umap.Core.Numerics
             var p67 = Fma.MultiplyAdd(Vector256.Create(_c7), t, Vector256.Create(_c6));
             var p03 = Fma.MultiplyAdd(p23, t2, p01);
             var p47 = Fma.MultiplyAdd(p67, t2, p45);
-            Vector256<float> scale;
-            fixed (float* table = _scale)
-                scale = Avx2.GatherVector256(table, biased, 4);
-            var result = Fma.MultiplyAdd(p47, t2 * t2, p03) * scale;
-            if (Vector256.EqualsAny(biased, Vector256<int>.Zero))
-            {
-                // Subnormal (or zero) lanes: as the scalar form.
-                for (int lane = 0; lane < Vector256<float>.Count; lane++)
-                {
-                    if (biased.GetElement(lane) == 0)
-                        result = result.WithElement(lane, MathF.Pow(x.GetElement(lane), _exponent));
-                }
-            }
-            return result;
+            var scale = Avx2.GatherVector256(_scaleTable, biased, 4);
+            return Fma.MultiplyAdd(p47, t2 * t2, p03) * scale;
         }
 
-        /// <summary>Whether <see cref="Of(Vector256{float})"/> runs on this machine.</summary>
+        /// <summary>Whether <see cref="OfNormal"/> runs on this machine.</summary>
         public static bool VectorIsSupported => Avx2.IsSupported && Fma.IsSupported;
 
         /// <summary>Gaussian elimination with partial pivoting on an augmented (n) × (n + 1) matrix.</summary>
