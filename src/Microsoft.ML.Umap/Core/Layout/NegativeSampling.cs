@@ -208,21 +208,9 @@ namespace Microsoft.ML.Umap.Core.Layout
             var subnormal = Vector256.LessThan(distanceSquared, Vector256.Create(FixedPower.SmallestNormal)) & ~coincident;
             var repulsion = gradient.RepulsionOfNormal(distanceSquared);
             var clip = Vector256.Create(UmapGradient.Clip);
-            return (Vector256.ConditionalSelect(coincident, clip, ClipNative(repulsion * dx, clip)),
-                    Vector256.ConditionalSelect(coincident, clip, ClipNative(repulsion * dy, clip)),
+            return (Vector256.ConditionalSelect(coincident, clip, UmapGradient.ClipComponents(repulsion * dx)),
+                    Vector256.ConditionalSelect(coincident, clip, UmapGradient.ClipComponents(repulsion * dy)),
                     subnormal);
         }
-
-        /// <summary>
-        /// Each lane clamped to [−clip, clip] by plain min and max instructions, as the scalar
-        /// <see cref="UmapGradient.ClipComponent"/> (the IEEE forms compile to several instructions a lane group).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> ClipNative(Vector256<float> value, Vector256<float> clip) =>
-#if NET9_0_OR_GREATER
-            Vector256.ClampNative(value, -clip, clip);
-#else
-            Vector256.Min(Vector256.Max(value, -clip), clip);
-#endif
     }
 }

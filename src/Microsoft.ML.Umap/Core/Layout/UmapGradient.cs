@@ -100,5 +100,17 @@ namespace Microsoft.ML.Umap.Core.Layout
 #else
         public static float ClipComponent(float value) => Math.Clamp(value, -Clip, Clip);
 #endif
+
+        /// <summary>
+        /// <see cref="ClipComponent(float)"/> of eight values, by plain min and max instructions as the scalar form
+        /// (the IEEE forms of Vector256's Min and Max compile to several instructions each).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> ClipComponents(Vector256<float> values) =>
+#if NET9_0_OR_GREATER
+            Vector256.ClampNative(values, Vector256.Create(-Clip), Vector256.Create(Clip));
+#else
+            Vector256.Min(Vector256.Max(values, Vector256.Create(-Clip)), Vector256.Create(Clip));
+#endif
     }
 }
