@@ -210,6 +210,13 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             NeighborHeap.Clear(distances, indices);
             // From a byte copy that gives the rows back bit for bit where there is one: a quarter of the bytes.
             var exact = scratch.Codes!.ExactRows;
+            // Every candidate's byte row asked at once into the second-level cache, whose queue is deeper than the
+            // nearest cache's, then a few rows at a time into the nearest (MNIST: query 46.2 → 44.0 µs over eight alternating passes).
+            if (exact != null)
+            {
+                foreach (int p in kept)
+                    exact.Prefetch(p, secondLevel: true);
+            }
             for (int j = 0; j < Math.Min(RerankAhead, kept.Length); j++)
                 PrefetchForRerank(kept[j], exact);
             for (int j = 0; j < kept.Length; j++)

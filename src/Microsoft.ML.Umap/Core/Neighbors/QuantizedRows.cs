@@ -451,8 +451,11 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             return sum;
         }
 
-        /// <summary>Asks the memory system for a row (its term and its codes) ahead of measuring it.</summary>
-        public unsafe void Prefetch(int row)
+        /// <summary>
+        /// Asks the memory system for a row (its term and its codes) ahead of measuring it: into the nearest cache, or
+        /// with <paramref name="secondLevel"/> into the second-level one, which keeps more requests in flight.
+        /// </summary>
+        public unsafe void Prefetch(int row, bool secondLevel = false)
         {
             if (!Sse.IsSupported)
                 return;
@@ -460,7 +463,12 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             {
                 byte* start = rows + RowStart(row);
                 for (int line = 0; line < _rowBytes; line += CacheLine)
-                    Sse.Prefetch0(start + line);
+                {
+                    if (secondLevel)
+                        Sse.Prefetch1(start + line);
+                    else
+                        Sse.Prefetch0(start + line);
+                }
             }
         }
 
