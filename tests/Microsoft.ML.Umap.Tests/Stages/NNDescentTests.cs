@@ -152,6 +152,39 @@ namespace Microsoft.ML.Umap.Tests.Stages
         }
 
         [Fact]
+        public void AQuerysSketchSumsItsNonZeroValuesToTheTrainingSketchWithinRounding()
+        {
+            // Rows with many zeros (as MNIST's blank pixels): summed column by column over the non-zero values only,
+            // the query's sketch is the training rows' sketch to float's rounding, and a sparse copy of the row gets
+            // exactly the dense one's.
+            var data = TestMatrices.Gaussian(50, 300, seed: 36);
+            for (int i = 0; i < data.Values.Length; i++)
+            {
+                if (i % 3 != 0)
+                    data.Values[i] = 0f;
+            }
+            var dense = new DenseVectorSet(data);
+            var sketch = RandomSketch.For(dense, 64, 5)!;
+            var projected = sketch.Project(dense, 2);
+            var query = new float[64];
+            var sparseQuery = new float[64];
+            for (int i = 0; i < 50; i++)
+            {
+                var row = data.ReadOnlyRow(i).ToArray();
+                sketch.ProjectQuery(VectorView.Dense(row), query);
+                var expected = projected.ReadOnlyRow(i);
+                double scale = Math.Sqrt(DistanceKernels.SquaredEuclidean(row, new float[300]));
+                for (int j = 0; j < 64; j++)
+                    Assert.Equal(expected[j], query[j], 1e-5 * scale);
+
+                var nonZero = Enumerable.Range(0, 300).Where(c => row[c] != 0f).ToArray();
+                var sparseSketch = RandomSketch.For(new SparseVectorSet(new[] { 0, nonZero.Length }, nonZero, nonZero.Select(c => row[c]).ToArray(), 300), 64, 5)!;
+                sparseSketch.ProjectQuery(VectorView.Sparse(nonZero, nonZero.Select(c => row[c]).ToArray(), 300), sparseQuery);
+                Assert.Equal(query, sparseQuery);
+            }
+        }
+
+        [Fact]
         public void AutoSearchIsExactBelow4096Rows()
         {
             var small = TestMatrices.Gaussian(100, 3, seed: 35);

@@ -103,7 +103,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             ReadOnlySpan<float> routed;
             if (_sketch != null)
             {
-                _sketch.Project(query, scratch.Sketch);
+                _sketch.ProjectQuery(query, scratch.Sketch);
                 routed = scratch.Sketch;
             }
             else
