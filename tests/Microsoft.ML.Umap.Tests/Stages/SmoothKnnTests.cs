@@ -32,6 +32,54 @@ namespace Microsoft.ML.Umap.Tests.Stages
             }
         }
 
+        /// <summary>
+        /// The search skips the sums its bounds already decide, and finds bit for bit the sigma of umap-learn's plain
+        /// bisection (written out here): distances from tiny to huge, duplicates (zeros), missing neighbours (+∞),
+        /// local connectivity 0 (a new row's), 1 and fractional, and targets the rows barely reach.
+        /// </summary>
+        [Fact]
+        public void SkippingDecidedSumsLeavesTheBisectionAsItWas()
+        {
+            var rng = new Random(7);
+            for (int trial = 0; trial < 3000; trial++)
+            {
+                int k = 2 + rng.Next(30);
+                double scale = Math.Pow(10, rng.Next(-6, 7));
+                var distances = Enumerable.Range(0, k).Select(_ => (float)(rng.NextDouble() * scale)).OrderBy(d => d).ToArray();
+                if (trial % 5 == 0)
+                    distances[0] = distances[Math.Min(1, k - 1)] = 0f;
+                if (trial % 7 == 0)
+                    distances[^1] = float.PositiveInfinity;
+                double connectivity = new[] { 0.0, 1.0, 1.5, 2.0 }[trial % 4];
+                double target = trial % 11 == 0 ? k - 0.5 : Math.Log2(k + 1);
+                var (sigma, rho) = SmoothKnnDistances.SmoothRow(distances, 1.0, 1.0, target, connectivity);
+
+                double lo = 0.0, hi = double.PositiveInfinity, mid = 1.0;
+                for (int iteration = 0; iteration < SmoothKnnDistances.Iterations; iteration++)
+                {
+                    double psum = 0.0;
+                    foreach (float d in distances)
+                    {
+                        double excess = d - rho;
+                        psum += excess > 0 ? Math.Exp(-(excess / mid)) : 1.0;
+                    }
+                    if (Math.Abs(psum - target) < SmoothKnnDistances.Tolerance)
+                        break;
+                    if (psum > target)
+                    {
+                        hi = mid;
+                        mid = (lo + hi) / 2.0;
+                    }
+                    else
+                    {
+                        lo = mid;
+                        mid = double.IsPositiveInfinity(hi) ? mid * 2 : (lo + hi) / 2.0;
+                    }
+                }
+                Assert.Equal(Math.Max(mid, SmoothKnnDistances.MinimumDistanceScale), sigma); // both means are 1
+            }
+        }
+
         [Fact]
         public void FractionalLocalConnectivityInterpolatesRho()
         {

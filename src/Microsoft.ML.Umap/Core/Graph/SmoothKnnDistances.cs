@@ -58,19 +58,53 @@ namespace Microsoft.ML.Umap.Core.Graph
         {
             double rho = LocalRadius(distances, localConnectivity);
 
+            // The sum has `ones` terms of 1 and `others` between exp(−largest / mid) and exp(−smallest / mid). Where
+            // those bounds put it on one side of the target by twice the tolerance (far beyond the sum's rounding),
+            // the iteration takes that side at the cost of one exp instead of one a neighbour: the same steps, the
+            // same sigma (most of a new row's search doubles mid from 1 towards distances in the thousands).
+            int ones = 0, others = 0;
+            double smallest = double.PositiveInfinity, largest = 0.0;
+            foreach (float d in distances)
+            {
+                double excess = d - rho;
+                if (excess > 0)
+                {
+                    others++;
+                    smallest = Math.Min(smallest, excess);
+                    largest = Math.Max(largest, excess);
+                }
+                else
+                {
+                    ones++;
+                }
+            }
+
             double lo = 0.0, hi = double.PositiveInfinity, mid = 1.0;
             for (int iteration = 0; iteration < Iterations; iteration++)
             {
-                double psum = 0.0;
-                foreach (float d in distances)
+                bool above;
+                if (ones + others * Math.Exp(-(smallest / mid)) < target - 2 * Tolerance)
                 {
-                    double excess = d - rho;
-                    psum += excess > 0 ? Math.Exp(-(excess / mid)) : 1.0;
+                    above = false;
                 }
+                else if (ones + others * Math.Exp(-(largest / mid)) > target + 2 * Tolerance)
+                {
+                    above = true;
+                }
+                else
+                {
+                    double psum = 0.0;
+                    foreach (float d in distances)
+                    {
+                        double excess = d - rho;
+                        psum += excess > 0 ? Math.Exp(-(excess / mid)) : 1.0;
+                    }
 
-                if (Math.Abs(psum - target) < Tolerance)
-                    break;
-                if (psum > target)
+                    if (Math.Abs(psum - target) < Tolerance)
+                        break;
+                    above = psum > target;
+                }
+                if (above)
                 {
                     hi = mid;
                     mid = (lo + hi) / 2.0;
