@@ -54,5 +54,24 @@ namespace Microsoft.ML.Umap.Tests.Kernels
                     Assert.Equal(power.Of(lanes[lane]), result.GetElement(lane));
             }
         }
+
+        [SkippableFact]
+        public void SixteenNormalFloatsAtATimeGiveTheScalarBits()
+        {
+            Skip.IfNot(FixedPower.WideVectorIsSupported, "The 16-lane power needs AVX-512, which this machine (or its settings) does not offer.");
+            var power = new FixedPower(1.93);
+            var random = new Random(3);
+            var lanes = new float[16];
+            for (int i = 0; i < 20_000; i++)
+            {
+                for (int lane = 0; lane < 16; lane++)
+                    lanes[lane] = (float)Math.Exp(random.NextDouble() * 160 - 80);
+                if (i % 100 == 0)
+                    (lanes[3], lanes[12]) = (FixedPower.SmallestNormal, float.MaxValue);
+                var result = power.OfNormal(Vector512.Create<float>(lanes));
+                for (int lane = 0; lane < 16; lane++)
+                    Assert.Equal(power.Of(lanes[lane]), result.GetElement(lane));
+            }
+        }
     }
 }

@@ -79,8 +79,14 @@ namespace Microsoft.ML.Umap.Tests.Properties
                 if (e.Dim == 2)
                 {
                     var scalar = afterAttractions.ToArray();
-                    NegativeSampling.RepelTogetherInPlane(scalar, sampled, others, in gradient, alpha, vectorized: false);
+                    NegativeSampling.RepelTogetherInPlane(scalar, sampled, others, in gradient, alpha, NegativeSampling.PlaneWidth.Scalar);
                     Assert.Equal(scalar, position);
+                    foreach (var width in LayoutTests.VectorWidths())
+                    {
+                        var vector = afterAttractions.ToArray();
+                        NegativeSampling.RepelTogetherInPlane(vector, sampled, others, in gradient, alpha, width);
+                        Assert.Equal(scalar, vector);
+                    }
                 }
                 return due.Length == 0 && sampled.Length == 0 ? "no moves" : e.Layout switch { 0 => "spread out", 1 => "clustered", _ => "grid" };
             }, ciCases: 200, _output);

@@ -231,6 +231,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
         [InlineData(2, 7)]
         [InlineData(2, 64)]
         [InlineData(2, 61)]
+        [InlineData(2, 45)]
         [InlineData(3, 29)]
         [InlineData(1, 8)]
         public void ANewRowsNegativeSamplesPushTogetherFromOnePosition(int dim, int count)
@@ -252,16 +253,26 @@ namespace Microsoft.ML.Umap.Tests.Stages
 
             if (dim == 2)
             {
-                // Eight samples to a vector or one at a time: the same bits.
+                // Sixteen or eight samples to a vector, or one at a time: the same bits.
                 var scalar = (float[])start.Clone();
-                NegativeSampling.RepelTogetherInPlane(scalar, samples, others, in gradient, (float)Alpha, vectorized: false);
+                NegativeSampling.RepelTogetherInPlane(scalar, samples, others, in gradient, (float)Alpha, NegativeSampling.PlaneWidth.Scalar);
                 Assert.Equal(scalar, position);
+                foreach (var width in VectorWidths())
+                {
+                    var vector = (float[])start.Clone();
+                    NegativeSampling.RepelTogetherInPlane(vector, samples, others, in gradient, (float)Alpha, width);
+                    Assert.Equal(scalar, vector);
+                }
             }
         }
 
+        /// <summary>The vector widths of <see cref="NegativeSampling.RepelTogetherInPlane"/> this machine runs.</summary>
+        internal static NegativeSampling.PlaneWidth[] VectorWidths() =>
+            new[] { NegativeSampling.PlaneWidth.Eight, NegativeSampling.PlaneWidth.Sixteen }.Where(w => w <= NegativeSampling.WidestPlane).ToArray();
+
         /// <summary>
         /// A sample at a subnormal squared distance (the vector power's fast form is wrong there) sends the whole
-        /// batch down the scalar path: the same bits whichever lane, group of eight or tail it falls in.
+        /// batch down the scalar path: the same bits whichever lane, group of eight or sixteen, or tail it falls in.
         /// </summary>
         [SkippableTheory]
         [InlineData(7, 3)]
@@ -269,6 +280,8 @@ namespace Microsoft.ML.Umap.Tests.Stages
         [InlineData(40, 0)]
         [InlineData(40, 37)]
         [InlineData(61, 50)]
+        [InlineData(47, 33)]
+        [InlineData(64, 63)]
         public void ASampleAtASubnormalDistanceGivesTheScalarBits(int count, int at)
         {
             Skip.IfNot(FixedPower.VectorIsSupported, "The vector path needs AVX2 and FMA, which this machine (or its settings) does not offer.");
@@ -281,12 +294,15 @@ namespace Microsoft.ML.Umap.Tests.Stages
             var start = new[] { 1e-20f, 0f };
             // A small b, where d²^b of a subnormal d² still counts beside 1 in the repulsion's denominator.
             var gradient = new UmapGradient(A, 0.15, 1.0);
-            var vector = (float[])start.Clone();
-            NegativeSampling.RepelTogetherInPlane(vector, samples, others, in gradient, 0.25f, vectorized: true);
             var scalar = (float[])start.Clone();
-            NegativeSampling.RepelTogetherInPlane(scalar, samples, others, in gradient, 0.25f, vectorized: false);
-            Assert.Equal(scalar, vector);
-            Assert.All(vector, v => Assert.True(float.IsFinite(v)));
+            NegativeSampling.RepelTogetherInPlane(scalar, samples, others, in gradient, 0.25f, NegativeSampling.PlaneWidth.Scalar);
+            Assert.All(scalar, v => Assert.True(float.IsFinite(v)));
+            foreach (var width in VectorWidths())
+            {
+                var vector = (float[])start.Clone();
+                NegativeSampling.RepelTogetherInPlane(vector, samples, others, in gradient, 0.25f, width);
+                Assert.Equal(scalar, vector);
+            }
         }
 
         [Theory]

@@ -60,7 +60,7 @@ namespace Microsoft.ML.Umap.Core.Layout
 
         /// <summary>
         /// <see cref="Repulsion(float)"/> for eight squared distances that are normal floats, lane by lane the same
-        /// result; a zero or subnormal lane gets a meaningless value (see <see cref="FixedPower.OfNormal"/>). Needs
+        /// result; a zero or subnormal lane gets a meaningless value (see <see cref="FixedPower.OfNormal(Vector256{float})"/>). Needs
         /// <see cref="FixedPower.VectorIsSupported"/>.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -68,6 +68,17 @@ namespace Microsoft.ML.Umap.Core.Layout
         {
             var powB = _powerB.OfNormal(distanceSquared);
             return Vector256.Create(_twoGammaB) / ((Vector256.Create(RepulsionEpsilon) + distanceSquared) * (Vector256.Create(_a) * powB + Vector256<float>.One));
+        }
+
+        /// <summary>
+        /// <see cref="RepulsionOfNormal(Vector256{float})"/> for sixteen squared distances; needs
+        /// <see cref="FixedPower.WideVectorIsSupported"/>.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<float> RepulsionOfNormal(Vector512<float> distanceSquared)
+        {
+            var powB = _powerB.OfNormal(distanceSquared);
+            return Vector512.Create(_twoGammaB) / ((Vector512.Create(RepulsionEpsilon) + distanceSquared) * (Vector512.Create(_a) * powB + Vector512<float>.One));
         }
 
 #if NET9_0_OR_GREATER
@@ -111,6 +122,15 @@ namespace Microsoft.ML.Umap.Core.Layout
             Vector256.ClampNative(values, Vector256.Create(-Clip), Vector256.Create(Clip));
 #else
             Vector256.Min(Vector256.Max(values, Vector256.Create(-Clip)), Vector256.Create(Clip));
+#endif
+
+        /// <summary><see cref="ClipComponents(Vector256{float})"/> of sixteen values.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> ClipComponents(Vector512<float> values) =>
+#if NET9_0_OR_GREATER
+            Vector512.ClampNative(values, Vector512.Create(-Clip), Vector512.Create(Clip));
+#else
+            Vector512.Min(Vector512.Max(values, Vector512.Create(-Clip)), Vector512.Create(Clip));
 #endif
     }
 }
