@@ -211,7 +211,8 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             // From a byte copy that gives the rows back bit for bit where there is one: a quarter of the bytes.
             var exact = scratch.Codes!.ExactRows;
             // Every candidate's byte row asked at once into the second-level cache, whose queue is deeper than the
-            // nearest cache's, then a few rows at a time into the nearest (MNIST: query 46.2 → 44.0 µs over eight alternating passes).
+            // nearest cache's, then a few rows at a time into the nearest (MNIST: query 46.2 → 44.0 µs over eight
+            // alternating passes).
             if (exact != null)
             {
                 foreach (int p in kept)
