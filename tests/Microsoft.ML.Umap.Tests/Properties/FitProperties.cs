@@ -132,6 +132,37 @@ namespace Microsoft.ML.Umap.Tests.Properties
         public void AFitAndItsTransformAreFiniteOrFailWithAContractException() =>
             PropertyRunner.Run(Cases, c => Check(c.Data, c.Settings), ciCases: 120, _output);
 
+        /// <summary>
+        /// Data at the sizes where the fit uses NN-descent and new rows walk coded copies of the training rows (4,096
+        /// rows and up), with the values that leave the codes degenerate: constant columns, integer grids, repeated rows.
+        /// </summary>
+        internal static readonly Gen<(DataShape Data, FitSettings Settings)> NeighbourDescentCases =
+            Gen.Select(
+                Gen.Int[4096, 6000],
+                Gen.Frequency((3, Gen.Int[1, 40]), (1, Gen.Int[41, 300])),
+                Gen.OneOfConst(ValueDistribution.EveryColumnConstant, ValueDistribution.AllButOneColumnConstant, ValueDistribution.OneRowRepeated,
+                    ValueDistribution.ConstantColumns, ValueDistribution.Counts, ValueDistribution.FewDistinctRows),
+                Gen.Int[0, 1_000_000],
+                Settings)
+            .Select((rows, width, values, seed, settings) =>
+                (new DataShape(rows, width, Sparse: false, Density: 0, values, LabelShape.None, seed),
+                 settings with
+                 {
+                     Epochs = Math.Min(settings.Epochs ?? 10, 10),
+                     Neighbors = Math.Min(settings.Neighbors, 30),
+                     // Euclidean most of the time: the metric whose new rows walk the coded copy.
+                     Metric = settings.Seed % 4 != 0 || settings.Metric is UmapMetric.Custom or UmapMetric.Precomputed ? UmapMetric.Euclidean : settings.Metric,
+                     Search = UmapNeighborSearch.Auto,
+                     WithinLabel = false,
+                     Initialization = settings.Initialization == UmapInitialization.Custom ? UmapInitialization.Random : settings.Initialization,
+                     DensityRegularization = false,
+                 }));
+
+        [Trait(TestCategory.Name, TestCategory.Slow)]
+        [Fact]
+        public void DegenerateDataAtNeighbourDescentSizesFitsAndPlacesNewRows() =>
+            PropertyRunner.Run(NeighbourDescentCases, c => Check(c.Data, c.Settings), ciCases: 12, _output);
+
         internal static string Check(DataShape shape, FitSettings settings)
         {
             var ml = new MLContext(seed: 1);

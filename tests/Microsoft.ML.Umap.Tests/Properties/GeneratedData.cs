@@ -19,6 +19,9 @@ namespace Microsoft.ML.Umap.Tests.Properties
         NearFloatLimits,
         Tiny,
         Counts,
+        EveryColumnConstant,
+        AllButOneColumnConstant,
+        OneRowRepeated,
     }
 
     /// <summary>What the label column holds, if there is one.</summary>
@@ -40,24 +43,27 @@ namespace Microsoft.ML.Umap.Tests.Properties
         {
             var rng = new Random(seed);
             var result = new List<(int[], float[])>(rows);
-            int distinct = Math.Max(1, Math.Min(rows, 1 + rng.Next(5)));
+            int distinct = Values == ValueDistribution.OneRowRepeated ? 1 : Math.Max(1, Math.Min(rows, 1 + rng.Next(5)));
             var prototypes = new List<(int[], float[])>();
+            // Drawn per data set, so new rows of another seed hold another constant than the training rows.
+            double constant = rng.Next(1, 100);
             for (int i = 0; i < rows; i++)
             {
-                if (Values == ValueDistribution.FewDistinctRows && prototypes.Count == distinct)
+                bool repeats = Values is ValueDistribution.FewDistinctRows or ValueDistribution.OneRowRepeated;
+                if (repeats && prototypes.Count == distinct)
                 {
                     result.Add(prototypes[rng.Next(distinct)]);
                     continue;
                 }
-                var row = Row(rng, i);
-                if (Values == ValueDistribution.FewDistinctRows)
+                var row = Row(rng, constant);
+                if (repeats)
                     prototypes.Add(row);
                 result.Add(row);
             }
             return result;
         }
 
-        private (int[], float[]) Row(Random rng, int index)
+        private (int[], float[]) Row(Random rng, double constant)
         {
             int[] positions;
             if (Sparse)
@@ -86,6 +92,10 @@ namespace Microsoft.ML.Umap.Tests.Properties
                     ValueDistribution.NearFloatLimits => (rng.NextDouble() < 0.5 ? -1 : 1) * Math.Pow(10, 15 + 23 * rng.NextDouble()),
                     ValueDistribution.Tiny => Normal(rng) * 1e-38,
                     ValueDistribution.Counts => rng.Next(4),
+                    ValueDistribution.EveryColumnConstant => constant,
+                    // Small integers: the rows a byte copy keeps exactly.
+                    ValueDistribution.OneRowRepeated => rng.Next(200),
+                    ValueDistribution.AllButOneColumnConstant => positions[p] == 0 ? rng.Next(50) : 7.0,
                     _ => Normal(rng),
                 };
                 values[p] = zeroRow ? 0f : (float)Math.Clamp(v * scale, -float.MaxValue, float.MaxValue);

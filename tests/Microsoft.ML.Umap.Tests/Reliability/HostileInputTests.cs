@@ -218,6 +218,37 @@ namespace Microsoft.ML.Umap.Tests.Reliability
             Assert.Contains("slot 1", e2.Message);
         }
 
+        // At NN-descent sizes the query path codes the rows for its walk; columns that are all constant leave nothing
+        // to code, and the exact byte copy must still give every row back.
+
+        [Trait(TestCategory.Name, TestCategory.Slow)]
+        [Theory]
+        [InlineData("every column constant")]
+        [InlineData("all but one column constant")]
+        [InlineData("one row repeated")]
+        public void DegenerateColumnsAtNeighbourDescentSizeFitAndPlaceNewRows(string shape)
+        {
+            const int rows = 5000, width = 8;
+            var rng = new Random(6);
+            var repeated = Enumerable.Range(0, width).Select(_ => (float)rng.Next(200)).ToArray();
+            var data = new List<FeatureRow>(rows);
+            for (int i = 0; i < rows; i++)
+            {
+                var features = shape switch
+                {
+                    "every column constant" => Enumerable.Repeat(3f, width).ToArray(),
+                    "all but one column constant" => Enumerable.Range(0, width).Select(c => c == 5 ? (float)rng.Next(50) : 7f).ToArray(),
+                    _ => (float[])repeated.Clone(),
+                };
+                data.Add(new FeatureRow { Features = features });
+            }
+            var ml = new MLContext(seed: 1);
+            var model = ml.Transforms.Umap(Quick(UmapNeighborSearch.Approximate)).Fit(MlNetData.Load(ml, data, width));
+            Assert.Equal(rows, model.GetTrainingEmbedding().Length);
+            var fresh = new[] { data[0], data[17], new FeatureRow { Features = Enumerable.Range(0, width).Select(c => c + 0.5f).ToArray() } };
+            AssertFinite(MlNetData.Embedding(ml, model.Transform(MlNetData.Load(ml, fresh, width))), fresh.Length);
+        }
+
         // Memory and time must follow the non-zeros, not the declared width of a sparse column.
 
         [Fact]

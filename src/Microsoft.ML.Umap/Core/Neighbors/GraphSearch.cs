@@ -266,7 +266,9 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 _dirtyWords = new int[_visited.Length];
                 Sketch = new float[sketchDimension];
                 Coded = new CodedQuery(codedColumns);
-                Row = new float[codedColumns == 0 ? 0 : dimension];
+                // Sized by the rows, not by the walk's codes: with every column constant the codes have no columns,
+                // yet the exact copy still gives whole rows back.
+                Row = new float[dimension];
             }
 
             public bool WasVisited(int point) => (_visited[point >> 6] & (1UL << point)) != 0;
