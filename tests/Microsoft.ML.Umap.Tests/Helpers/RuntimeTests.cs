@@ -9,7 +9,7 @@ namespace Microsoft.ML.Umap.Tests.Helpers
     /// <summary>
     /// The test run is on the runtime and instruction sets it claims: the net8.0 build on .NET 8 itself
     /// (self-contained), not rolled forward; and CI's AVX-512 and hardware-intrinsic switches really reach the JIT, so
-    /// the runs meant to exercise the 256-bit and scalar kernels do.
+    /// the runs meant to exercise the 256-bit, 128-bit and scalar kernels do.
     /// </summary>
     public sealed class RuntimeTests
     {
@@ -38,6 +38,13 @@ namespace Microsoft.ML.Umap.Tests.Helpers
             {
                 Assert.False(Vector128.IsHardwareAccelerated);
                 Assert.False(System.Numerics.Vector.IsHardwareAccelerated);
+            }
+            // The 128-bit run: no AVX, so neither 256- nor 512-bit vectors, but 128-bit ones.
+            if (Switch("EnableAVX") == "0" && Switch("EnableHWIntrinsic") != "0")
+            {
+                Assert.False(Vector256.IsHardwareAccelerated);
+                Assert.False(Vector512.IsHardwareAccelerated);
+                Assert.True(Vector128.IsHardwareAccelerated);
             }
             // .NET 8 names the AVX-512 switch EnableAVX512F; .NET 9 and later EnableAVX512 (and ignore the old name).
             if (Switch(Environment.Version.Major >= 9 ? "EnableAVX512" : "EnableAVX512F") == "0")

@@ -17,7 +17,7 @@ namespace Microsoft.ML.Umap.Tests.Kernels
         {
             var a = FastRandom.ForStream(9, 1, 2);
             var b = a;
-            int padded = (count + 7) / 8 * 8;
+            int padded = count + FastRandom.FillPadding - 1;
             var room = Enumerable.Repeat(12345, padded + 3).ToArray();
             a.FillComplementedIntsPadded(room, count, 70_000);
             var sequential = Enumerable.Range(0, count).Select(_ => ~b.NextInt(70_000)).ToArray();

@@ -252,29 +252,36 @@ namespace Microsoft.ML.Umap.Tests.Stages
                 Assert.Equal(expected[d], position[d], Math.Max(1e-3, Math.Abs(expected[d]) * 1e-4));
 
             if (dim == 2)
+                LaneWidths.ForEach(new SameBitsInPlane(start, samples, others, gradient, (float)Alpha, position));
+        }
+
+        /// <summary>Every width's <see cref="NegativeSampling.RepelTogetherInPlane{TLanes}"/> gives the expected bits.</summary>
+        internal sealed class SameBitsInPlane : IWidthCheck
+        {
+            private readonly float[] _start;
+            private readonly int[] _samples;
+            private readonly float[] _others;
+            private readonly UmapGradient _gradient;
+            private readonly float _alpha;
+            private readonly float[] _expected;
+
+            public SameBitsInPlane(float[] start, int[] samples, float[] others, UmapGradient gradient, float alpha, float[] expected) =>
+                (_start, _samples, _others, _gradient, _alpha, _expected) = (start, samples, others, gradient, alpha, expected);
+
+            public void Run<TLanes>()
+                where TLanes : struct, Core.Numerics.Lanes.IWideLanes<TLanes>
             {
-                // Sixteen or eight samples to a vector, or one at a time: the same bits.
-                var scalar = (float[])start.Clone();
-                NegativeSampling.RepelTogetherInPlane(scalar, samples, others, in gradient, (float)Alpha, NegativeSampling.PlaneWidth.Scalar);
-                Assert.Equal(scalar, position);
-                foreach (var width in VectorWidths())
-                {
-                    var vector = (float[])start.Clone();
-                    NegativeSampling.RepelTogetherInPlane(vector, samples, others, in gradient, (float)Alpha, width);
-                    Assert.Equal(scalar, vector);
-                }
+                var position = (float[])_start.Clone();
+                NegativeSampling.RepelTogetherInPlane<TLanes>(position, _samples, _others, in _gradient, _alpha);
+                Assert.True(_expected.AsSpan().SequenceEqual(position), $"{typeof(TLanes).Name}: ({position[0]:R}, {position[1]:R}) instead of ({_expected[0]:R}, {_expected[1]:R})");
             }
         }
 
-        /// <summary>The vector widths of <see cref="NegativeSampling.RepelTogetherInPlane"/> this machine runs.</summary>
-        internal static NegativeSampling.PlaneWidth[] VectorWidths() =>
-            new[] { NegativeSampling.PlaneWidth.Eight, NegativeSampling.PlaneWidth.Sixteen }.Where(w => w <= NegativeSampling.WidestPlane).ToArray();
-
         /// <summary>
-        /// A sample at a subnormal squared distance (the vector power's fast form is wrong there) sends the whole
-        /// batch down the scalar path: the same bits whichever lane, group of eight or sixteen, or tail it falls in.
+        /// A sample at a subnormal squared distance (which the power lifts into the normal range and back) gives the same
+        /// bits whichever lane, vector or overlapping last block it falls in, on every width, and a finite push.
         /// </summary>
-        [SkippableTheory]
+        [Theory]
         [InlineData(7, 3)]
         [InlineData(16, 9)]
         [InlineData(40, 0)]
@@ -282,9 +289,8 @@ namespace Microsoft.ML.Umap.Tests.Stages
         [InlineData(61, 50)]
         [InlineData(47, 33)]
         [InlineData(64, 63)]
-        public void ASampleAtASubnormalDistanceGivesTheScalarBits(int count, int at)
+        public void ASampleAtASubnormalDistanceGivesTheSameBitsOnEveryWidth(int count, int at)
         {
-            Skip.IfNot(FixedPower.VectorIsSupported, "The vector path needs AVX2 and FMA, which this machine (or its settings) does not offer.");
             // Point 0 is 1e-20 from the start along x (a squared distance of 1e-40: subnormal); the others are level
             // with the start in x, so its push alone moves x and no larger push hides a wrong last digit of it.
             var rng = new Random(count);
@@ -294,15 +300,11 @@ namespace Microsoft.ML.Umap.Tests.Stages
             var start = new[] { 1e-20f, 0f };
             // A small b, where d²^b of a subnormal d² still counts beside 1 in the repulsion's denominator.
             var gradient = new UmapGradient(A, 0.15, 1.0);
-            var scalar = (float[])start.Clone();
-            NegativeSampling.RepelTogetherInPlane(scalar, samples, others, in gradient, 0.25f, NegativeSampling.PlaneWidth.Scalar);
-            Assert.All(scalar, v => Assert.True(float.IsFinite(v)));
-            foreach (var width in VectorWidths())
-            {
-                var vector = (float[])start.Clone();
-                NegativeSampling.RepelTogetherInPlane(vector, samples, others, in gradient, 0.25f, width);
-                Assert.Equal(scalar, vector);
-            }
+            var expected = (float[])start.Clone();
+            NegativeSampling.RepelTogetherInPlane(expected, samples, others, in gradient, 0.25f);
+            Assert.All(expected, v => Assert.True(float.IsFinite(v)));
+            Assert.NotEqual(start[0], expected[0]);
+            LaneWidths.ForEach(new SameBitsInPlane(start, samples, others, gradient, 0.25f, expected));
         }
 
         [Theory]
@@ -353,75 +355,133 @@ namespace Microsoft.ML.Umap.Tests.Stages
             Assert.NotEqual(new float[] { 0f, 0f }, together);
         }
 
-#if NET9_0_OR_GREATER
-        [SkippableTheory]
+        [Theory]
         [InlineData(2, 8, false)]
         [InlineData(3, 5, false)]
         [InlineData(2, 8, true)]
-        public void VectorizedReplayMovesEachVertexAsTheScalarReplayDoes(int dim, int groupSize, bool densMap)
+        [InlineData(2, 16, true)]
+        [InlineData(3, 3, true)]
+        public void TheReplayMovesEachVertexAsItsMovesOneByOneDoOnEveryWidth(int dim, int groupSize, bool densMap)
         {
-            Skip.IfNot(VectorizedMoveReplay.IsSupported, "The vectorised replay needs AVX2, which this machine (or DOTNET_EnableAVX2=0) does not offer.");
-            // 40 vertices with 6 random out-edges each, every edge due, 5 negative samples per firing.
-            const int N = 40, Degree = 6;
-            var random = new Random(dim);
-            var offsets = Enumerable.Range(0, N + 1).Select(i => i * Degree).ToArray();
-            var columns = Enumerable.Range(0, N * Degree).Select(_ => random.Next(N)).ToArray();
-            var snapshot = Enumerable.Range(0, N * dim).Select(_ => (float)(random.NextDouble() * 10)).ToArray();
-            Array.Copy(snapshot, 5 * dim, snapshot, 2 * dim, dim); // vertices 2 and 5 coincide
-            var sampler = new EdgeSampler(Enumerable.Repeat(1f, N * Degree).ToArray(), 5.0);
-            var gradient = new UmapGradient(A, B, 1.0);
-            var group = Enumerable.Range(0, groupSize).Select(i => (i * 7) % N).ToArray();
+            var replay = new ReplayCase(dim, groupSize, densMap);
+            // One lane at a time: the replay's own scalar form.
+            var (oneByOne, oneByOneTally) = replay.Run<Core.Numerics.Lanes.OneLane>();
+            Assert.NotEqual(replay.Snapshot, oneByOne);
+            Assert.Contains(oneByOneTally, t => t != 0);
 
-            var moves = new int[16];
-            var starts = new int[N + 1];
-            var snapshotGraph = new CsrMatrix(N, N, offsets, columns, new float[N * Degree]);
-            var positionsOf = (float[])snapshot.Clone();
-            var context = LayoutContext.ForFit(positionsOf, snapshot, snapshotGraph, dim, gradient, sampler, 9).ForEpoch(3, 0.5f);
-            for (int v = 0; v < N; v++)
+            // The moves applied one after the other (MoveSchedule.Apply, as a new row takes them) agree to rounding.
+            var (applied, appliedTally) = replay.ApplyOneByOne();
+            for (int i = 0; i < oneByOne.Length; i++)
+                Assert.Equal(applied[i], oneByOne[i], 1e-4f);
+            for (int i = 0; i < oneByOne.Length; i++)
+                Assert.Equal(appliedTally[i] / 4294967296.0, oneByOneTally[i] / 4294967296.0, 1e-3);
+
+            // Every vector width: the same bits, positions and tallies.
+            LaneWidths.ForEach(new SameReplay(replay, oneByOne, oneByOneTally));
+        }
+
+        private sealed class SameReplay : IWidthCheck
+        {
+            private readonly ReplayCase _replay;
+            private readonly float[] _positions;
+            private readonly long[] _tally;
+
+            public SameReplay(ReplayCase replay, float[] positions, long[] tally) => (_replay, _positions, _tally) = (replay, positions, tally);
+
+            public void Run<TLanes>()
+                where TLanes : struct, Core.Numerics.Lanes.IWideLanes<TLanes>
             {
-                var rng = FastRandom.ForStream(9, 3, (ulong)v);
-                starts[v + 1] = MoveSchedule.Build(in context, Degree, offsets[v], ref rng, ref moves, starts[v]);
+                var (positions, tally) = _replay.Run<TLanes>();
+                Assert.True(_positions.AsSpan().SequenceEqual(positions), $"{typeof(TLanes).Name} moved the vertices to other bits");
+                Assert.True(_tally.AsSpan().SequenceEqual(tally), $"{typeof(TLanes).Name} tallied other steps");
             }
+        }
 
-            DensityRegularization? density = null;
-            if (densMap)
-            {
-                var graph = new CsrMatrix(N, N, offsets, columns, Enumerable.Range(0, N * Degree).Select(_ => (float)(0.05 + random.NextDouble())).ToArray());
-                var neighbors = new KnnGraph(columns, Enumerable.Range(0, N * Degree).Select(_ => (float)(1 + random.NextDouble())).ToArray(), N, Degree);
-                density = DensityRegularization.Create(graph, neighbors, new DensitySettings(), A, B, 1);
-                density.BeginEpoch(snapshot, dim, 1);
-            }
+        /// <summary>40 vertices with 6 random out-edges each, every edge due, 5 negative samples per firing; vertices 2 and 5 coincide.</summary>
+        private sealed class ReplayCase
+        {
+            private const int N = 40, Degree = 6;
+            private readonly int _dim;
+            private readonly int[] _group;
+            private readonly int[] _offsets;
+            private readonly int[] _columns;
+            private readonly int[] _moves;
+            private readonly int[] _starts;
+            private readonly EdgeSampler _sampler;
+            private readonly UmapGradient _gradient;
+            private readonly DensityRegularization? _density;
 
-            var otherEnds = new OtherEndAttraction(N, dim);
-            var scalar = (float[])snapshot.Clone();
-            var scalarTallyValues = otherEnds.CreateTally();
-            foreach (int v in group)
+            public ReplayCase(int dim, int groupSize, bool densMap)
             {
-                for (int m = starts[v]; m < starts[v + 1]; m++)
+                _dim = dim;
+                var random = new Random(dim * 31 + groupSize);
+                _offsets = Enumerable.Range(0, N + 1).Select(i => i * Degree).ToArray();
+                _columns = Enumerable.Range(0, N * Degree).Select(_ => random.Next(N)).ToArray();
+                Snapshot = Enumerable.Range(0, N * dim).Select(_ => (float)(random.NextDouble() * 10)).ToArray();
+                Array.Copy(Snapshot, 5 * dim, Snapshot, 2 * dim, dim);
+                _sampler = new EdgeSampler(Enumerable.Repeat(1f, N * Degree).ToArray(), 5.0);
+                _gradient = new UmapGradient(A, B, 1.0);
+                _group = Enumerable.Range(0, groupSize).Select(i => (i * 7) % N).Distinct().ToArray();
+                _moves = new int[16];
+                _starts = new int[N + 1];
+                var context = Context(new float[N * dim]);
+                for (int v = 0; v < N; v++)
                 {
-                    if (density is null)
-                        MoveSchedule.Apply(in context, moves[m], scalar.AsSpan(v * dim, dim), v, columns.AsSpan(offsets[v], Degree), offsets[v], default(WithoutDensity), new TalliedOtherEnds(scalarTallyValues));
-                    else
-                        MoveSchedule.Apply(in context, moves[m], scalar.AsSpan(v * dim, dim), v, columns.AsSpan(offsets[v], Degree), offsets[v], new WithDensity(density), new TalliedOtherEnds(scalarTallyValues));
+                    var rng = FastRandom.ForStream(9, 3, (ulong)v);
+                    _starts[v + 1] = MoveSchedule.Build(in context, Degree, _offsets[v], ref rng, ref _moves, _starts[v]);
+                }
+                if (densMap)
+                {
+                    var graph = new CsrMatrix(N, N, _offsets, _columns, Enumerable.Range(0, N * Degree).Select(_ => (float)(0.05 + random.NextDouble())).ToArray());
+                    var neighbors = new KnnGraph(_columns, Enumerable.Range(0, N * Degree).Select(_ => (float)(1 + random.NextDouble())).ToArray(), N, Degree);
+                    _density = DensityRegularization.Create(graph, neighbors, new DensitySettings(), A, B, 1);
+                    _density.BeginEpoch(Snapshot, dim, 1);
                 }
             }
-            var worker = new LayoutWorker(otherEnds.CreateTally()) { Moves = moves, Starts = starts };
-            if (density is null)
-                VectorizedMoveReplay.Replay(in context, 0, group, worker, default(WithoutDensity));
-            else
-                VectorizedMoveReplay.Replay(in context, 0, group, worker, new WithDensity(density));
-            var vectorized = positionsOf;
-            var vectorTally = worker.Tally;
 
-            Assert.NotEqual(snapshot, vectorized);
-            for (int i = 0; i < N * dim; i++)
-                Assert.Equal(scalar[i], vectorized[i], 1e-4f);
-            // The steps tallied for the other ends agree too (fixed point, 2^-32 units).
-            Assert.Contains(scalarTallyValues.Values, t => t != 0);
-            for (int i = 0; i < N * dim; i++)
-                Assert.Equal(scalarTallyValues.Values[i] / 4294967296.0, vectorTally.Values[i] / 4294967296.0, 1e-3);
+            public float[] Snapshot { get; }
+
+            private LayoutContext Context(float[] positions) =>
+                LayoutContext.ForFit(positions, Snapshot, new CsrMatrix(N, N, _offsets, _columns, new float[N * Degree]), _dim, _gradient, _sampler, 9).ForEpoch(3, 0.5f);
+
+            /// <summary>The group's vertices replayed in lanes of <typeparamref name="TLanes"/> (groups of its width).</summary>
+            public (float[] Positions, long[] Tally) Run<TLanes>()
+                where TLanes : struct, Core.Numerics.Lanes.ILanes<TLanes>
+            {
+                var positions = (float[])Snapshot.Clone();
+                var context = Context(positions);
+                var worker = new LayoutWorker(new OtherEndAttraction(N, _dim).CreateTally()) { Moves = (int[])_moves.Clone(), Starts = _starts };
+                for (int g = 0; g < _group.Length; g += TLanes.Count)
+                {
+                    var group = _group.AsSpan(g, Math.Min(TLanes.Count, _group.Length - g));
+                    if (_density is null)
+                        MoveReplay.Replay<TLanes, WithoutDensity>(in context, 0, group, worker, default);
+                    else
+                        MoveReplay.Replay<TLanes, WithDensity>(in context, 0, group, worker, new WithDensity(_density));
+                }
+                return (positions, worker.Tally.Values);
+            }
+
+            /// <summary>The group's vertices moved one move at a time by <see cref="MoveSchedule.Apply"/>.</summary>
+            public (float[] Positions, long[] Tally) ApplyOneByOne()
+            {
+                var positions = (float[])Snapshot.Clone();
+                var context = Context(positions);
+                var tally = new OtherEndAttraction(N, _dim).CreateTally();
+                foreach (int v in _group)
+                {
+                    for (int m = _starts[v]; m < _starts[v + 1]; m++)
+                    {
+                        var tails = _columns.AsSpan(_offsets[v], Degree);
+                        if (_density is null)
+                            MoveSchedule.Apply(in context, _moves[m], positions.AsSpan(v * _dim, _dim), v, tails, _offsets[v], default(WithoutDensity), new TalliedOtherEnds(tally));
+                        else
+                            MoveSchedule.Apply(in context, _moves[m], positions.AsSpan(v * _dim, _dim), v, tails, _offsets[v], new WithDensity(_density), new TalliedOtherEnds(tally));
+                    }
+                }
+                return (positions, tally.Values);
+            }
         }
-#endif
 
         [Fact]
         public void TheOtherEndOfAnEdgeTakesTheSameStepBackAfterTheBlockWhateverTheOrderOfTallies()

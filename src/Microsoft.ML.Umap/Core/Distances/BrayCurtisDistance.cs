@@ -1,5 +1,6 @@
 using System;
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
+using Microsoft.ML.Umap.Core.Numerics.Lanes;
 
 namespace Microsoft.ML.Umap.Core.Distances
 {
@@ -27,21 +28,17 @@ namespace Microsoft.ML.Umap.Core.Distances
 
         public bool IsAngular => false;
 
-        private struct Terms : IDenseTerms, ISparseTerms
+        internal struct Terms : IDenseTerms, ISparseTerms
         {
             public float Numerator;
             public float Denominator;
 
-            public void Accumulate(Vector256<float> x, Vector256<float> y, ref Vector256<float> a, ref Vector256<float> b, ref Vector256<float> c)
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Accumulate<TLanes>(TLanes x, TLanes y, ref TLanes a, ref TLanes b, ref TLanes c)
+                where TLanes : struct, ILanes<TLanes>
             {
-                a += Vector256.Abs(x - y);
-                b += Vector256.Abs(x + y);
-            }
-
-            public void Accumulate(float x, float y, ref float a, ref float b, ref float c)
-            {
-                a += Math.Abs(x - y);
-                b += Math.Abs(x + y);
+                a += TLanes.Abs(x - y);
+                b += TLanes.Abs(x + y);
             }
 
             public void Both(float x, float y)

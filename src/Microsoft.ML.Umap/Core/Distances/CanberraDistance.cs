@@ -1,5 +1,6 @@
 using System;
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
+using Microsoft.ML.Umap.Core.Numerics.Lanes;
 
 namespace Microsoft.ML.Umap.Core.Distances
 {
@@ -21,22 +22,16 @@ namespace Microsoft.ML.Umap.Core.Distances
 
         public bool IsAngular => false;
 
-        private struct Terms : IDenseTerms, ISparseTerms
+        internal struct Terms : IDenseTerms, ISparseTerms
         {
             public float Sum;
 
-            public void Accumulate(Vector256<float> x, Vector256<float> y, ref Vector256<float> a, ref Vector256<float> b, ref Vector256<float> c)
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Accumulate<TLanes>(TLanes x, TLanes y, ref TLanes a, ref TLanes b, ref TLanes c)
+                where TLanes : struct, ILanes<TLanes>
             {
-                var denominator = Vector256.Abs(x) + Vector256.Abs(y);
-                var term = Vector256.Abs(x - y) / denominator;
-                a += Vector256.ConditionalSelect(Vector256.GreaterThan(denominator, Vector256<float>.Zero), term, Vector256<float>.Zero);
-            }
-
-            public void Accumulate(float x, float y, ref float a, ref float b, ref float c)
-            {
-                float denominator = Math.Abs(x) + Math.Abs(y);
-                if (denominator > 0)
-                    a += Math.Abs(x - y) / denominator;
+                var denominator = TLanes.Abs(x) + TLanes.Abs(y);
+                a += TLanes.Abs(x - y) / denominator & TLanes.GreaterThan(denominator, TLanes.Zero);
             }
 
             // Where only one vector is non-zero the term is |v| / |v| = 1.

@@ -1,6 +1,6 @@
 using System;
-using System.Runtime.Intrinsics;
-using Microsoft.ML.Umap.Core.Numerics;
+using System.Runtime.CompilerServices;
+using Microsoft.ML.Umap.Core.Numerics.Lanes;
 
 namespace Microsoft.ML.Umap.Core.Distances
 {
@@ -47,22 +47,18 @@ namespace Microsoft.ML.Umap.Core.Distances
 
         public bool IsAngular => true;
 
-        private struct Means : IDenseTerms
+        internal struct Means : IDenseTerms
         {
-            public void Accumulate(Vector256<float> x, Vector256<float> y, ref Vector256<float> a, ref Vector256<float> b, ref Vector256<float> c)
-            {
-                a += x;
-                b += y;
-            }
-
-            public void Accumulate(float x, float y, ref float a, ref float b, ref float c)
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Accumulate<TLanes>(TLanes x, TLanes y, ref TLanes a, ref TLanes b, ref TLanes c)
+                where TLanes : struct, ILanes<TLanes>
             {
                 a += x;
                 b += y;
             }
         }
 
-        private readonly struct Centred : IDenseTerms
+        internal readonly struct Centred : IDenseTerms
         {
             private readonly float _meanX;
             private readonly float _meanY;
@@ -73,18 +69,12 @@ namespace Microsoft.ML.Umap.Core.Distances
                 _meanY = meanY;
             }
 
-            public void Accumulate(Vector256<float> x, Vector256<float> y, ref Vector256<float> a, ref Vector256<float> b, ref Vector256<float> c)
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Accumulate<TLanes>(TLanes x, TLanes y, ref TLanes a, ref TLanes b, ref TLanes c)
+                where TLanes : struct, ILanes<TLanes>
             {
-                var cx = x - Vector256.Create(_meanX);
-                var cy = y - Vector256.Create(_meanY);
-                a = Simd.MultiplyAdd(cx, cy, a);
-                b = Simd.MultiplyAdd(cx, cx, b);
-                c = Simd.MultiplyAdd(cy, cy, c);
-            }
-
-            public void Accumulate(float x, float y, ref float a, ref float b, ref float c)
-            {
-                float cx = x - _meanX, cy = y - _meanY;
+                var cx = x - TLanes.Create(_meanX);
+                var cy = y - TLanes.Create(_meanY);
                 a += cx * cy;
                 b += cx * cx;
                 c += cy * cy;

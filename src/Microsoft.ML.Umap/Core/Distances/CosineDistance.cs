@@ -1,6 +1,6 @@
 using System;
-using System.Runtime.Intrinsics;
-using Microsoft.ML.Umap.Core.Numerics;
+using System.Runtime.CompilerServices;
+using Microsoft.ML.Umap.Core.Numerics.Lanes;
 
 namespace Microsoft.ML.Umap.Core.Distances
 {
@@ -39,20 +39,15 @@ namespace Microsoft.ML.Umap.Core.Distances
 
         public bool IsAngular => true;
 
-        private struct Terms : IDenseTerms, ISparseTerms
+        internal struct Terms : IDenseTerms, ISparseTerms
         {
             public float Dot;
             public float XX;
             public float YY;
 
-            public void Accumulate(Vector256<float> x, Vector256<float> y, ref Vector256<float> a, ref Vector256<float> b, ref Vector256<float> c)
-            {
-                a = Simd.MultiplyAdd(x, y, a);
-                b = Simd.MultiplyAdd(x, x, b);
-                c = Simd.MultiplyAdd(y, y, c);
-            }
-
-            public void Accumulate(float x, float y, ref float a, ref float b, ref float c)
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Accumulate<TLanes>(TLanes x, TLanes y, ref TLanes a, ref TLanes b, ref TLanes c)
+                where TLanes : struct, ILanes<TLanes>
             {
                 a += x * y;
                 b += x * x;

@@ -2,153 +2,259 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using Microsoft.ML.Umap.Core.Numerics;
+using Microsoft.ML.Umap.Core.Numerics.Lanes;
 
 namespace Microsoft.ML.Umap.Core.Distances
 {
     /// <summary>
-    /// SIMD distance kernels over dense float vectors. Each has one wide path (512-bit where the hardware
-    /// runs it natively, else 256-bit; the 512-bit path is a quarter faster on MNIST-wide rows, see
-    /// docs/measurements.md) and a scalar tail; results may differ from a plain loop in the last bits because the
-    /// summation order differs.
+    /// The dense reductions behind every metric: one generic implementation each, compiled for the widest vectors
+    /// the machine runs, adding its terms in <see cref="LaneSums"/>' one order so that every width gives the same bits.
     /// </summary>
+    /// <remarks>
+    /// Fewer terms than <see cref="LaneSums.Partials"/> are added one by one. From sixteen on, term i goes to partial
+    /// sum i mod 16, except the last n mod 16 terms, which are read as the last sixteen values (overlapping the previous
+    /// block) with the lanes already counted masked off, so term i goes to partial sum i − (n − 16).
+    /// </remarks>
     internal static class DistanceKernels
     {
+        private const int Partials = LaneSums.Partials;
+
         /// <summary>Σ (x_i − y_i)². <paramref name="x"/> and <paramref name="y"/> must have the same length.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static float SquaredEuclidean(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+        public static float SquaredEuclidean(ReadOnlySpan<float> x, ReadOnlySpan<float> y) =>
+            Vector512.IsHardwareAccelerated ? SquaredEuclidean<Lanes512>(x, y)
+            : Vector256.IsHardwareAccelerated ? SquaredEuclidean<Lanes256>(x, y)
+            : Vector128.IsHardwareAccelerated ? SquaredEuclidean<Lanes128>(x, y)
+            : SquaredEuclidean<SoftwareLanes>(x, y);
+
+        /// <summary>
+        /// <see cref="SquaredEuclidean(ReadOnlySpan{float}, ReadOnlySpan{float})"/> in lanes of <typeparamref name="TLanes"/>.
+        /// Whole blocks of 32 go to two sets of sixteen partial sums (two chains of additions, whose latency would
+        /// otherwise bound the widest vectors), added together before the rest.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static float SquaredEuclidean<TLanes>(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+            where TLanes : struct, IWideLanes<TLanes>
         {
             if (x.Length != y.Length)
                 ThrowLengthMismatch();
-
             ref float px = ref MemoryMarshal.GetReference(x);
             ref float py = ref MemoryMarshal.GetReference(y);
             int n = x.Length;
+            if (n < Partials)
+            {
+                float sum = 0f;
+                for (int j = 0; j < n; j++)
+                {
+                    float d = Unsafe.Add(ref px, j) - Unsafe.Add(ref py, j);
+                    sum += d * d;
+                }
+                return sum;
+            }
+
+            int w = TLanes.Count;
+            TLanes a0 = TLanes.Zero, a1 = TLanes.Zero, a2 = TLanes.Zero, a3 = TLanes.Zero;
+            TLanes b0 = TLanes.Zero, b1 = TLanes.Zero, b2 = TLanes.Zero, b3 = TLanes.Zero;
             int i = 0;
-            float sum = 0f;
+            for (; i + 2 * Partials <= n; i += 2 * Partials)
+            {
+                a0 += Square<TLanes>(ref px, ref py, i);
+                b0 += Square<TLanes>(ref px, ref py, i + Partials);
+                if (w <= 8)
+                {
+                    a1 += Square<TLanes>(ref px, ref py, i + w);
+                    b1 += Square<TLanes>(ref px, ref py, i + Partials + w);
+                }
+                if (w == 4)
+                {
+                    a2 += Square<TLanes>(ref px, ref py, i + 8);
+                    a3 += Square<TLanes>(ref px, ref py, i + 12);
+                    b2 += Square<TLanes>(ref px, ref py, i + Partials + 8);
+                    b3 += Square<TLanes>(ref px, ref py, i + Partials + 12);
+                }
+            }
+            a0 += b0;
+            a1 += b1;
+            a2 += b2;
+            a3 += b3;
+            if (i + Partials <= n)
+            {
+                a0 += Square<TLanes>(ref px, ref py, i);
+                if (w <= 8)
+                    a1 += Square<TLanes>(ref px, ref py, i + w);
+                if (w == 4)
+                {
+                    a2 += Square<TLanes>(ref px, ref py, i + 8);
+                    a3 += Square<TLanes>(ref px, ref py, i + 12);
+                }
+                i += Partials;
+            }
+            if (i < n)
+            {
+                // The last sixteen values, the lanes before firstNew already counted.
+                int last = n - Partials, firstNew = i - last;
+                a0 += Square<TLanes>(ref px, ref py, last) & LaneSums.NewLanes<TLanes>(0, firstNew);
+                if (w <= 8)
+                    a1 += Square<TLanes>(ref px, ref py, last + w) & LaneSums.NewLanes<TLanes>(w, firstNew);
+                if (w == 4)
+                {
+                    a2 += Square<TLanes>(ref px, ref py, last + 8) & LaneSums.NewLanes<TLanes>(8, firstNew);
+                    a3 += Square<TLanes>(ref px, ref py, last + 12) & LaneSums.NewLanes<TLanes>(12, firstNew);
+                }
+            }
+            return TLanes.Total(a0, a1, a2, a3);
+        }
 
-            if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
-            {
-                var acc0 = Vector512<float>.Zero;
-                var acc1 = Vector512<float>.Zero;
-                // Two accumulators hide the latency of the dependent fused multiply-adds.
-                for (; i <= n - 2 * Vector512<float>.Count; i += 2 * Vector512<float>.Count)
-                {
-                    var d0 = Vector512.LoadUnsafe(ref px, (nuint)i) - Vector512.LoadUnsafe(ref py, (nuint)i);
-                    var d1 = Vector512.LoadUnsafe(ref px, (nuint)(i + Vector512<float>.Count)) - Vector512.LoadUnsafe(ref py, (nuint)(i + Vector512<float>.Count));
-                    acc0 = Simd.MultiplyAdd(d0, d0, acc0);
-                    acc1 = Simd.MultiplyAdd(d1, d1, acc1);
-                }
-                for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
-                {
-                    var d = Vector512.LoadUnsafe(ref px, (nuint)i) - Vector512.LoadUnsafe(ref py, (nuint)i);
-                    acc0 = Simd.MultiplyAdd(d, d, acc0);
-                }
-                sum = Vector512.Sum(acc0 + acc1);
-            }
-            else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
-            {
-                var acc0 = Vector256<float>.Zero;
-                var acc1 = Vector256<float>.Zero;
-                for (; i <= n - 2 * Vector256<float>.Count; i += 2 * Vector256<float>.Count)
-                {
-                    var d0 = Vector256.LoadUnsafe(ref px, (nuint)i) - Vector256.LoadUnsafe(ref py, (nuint)i);
-                    var d1 = Vector256.LoadUnsafe(ref px, (nuint)(i + Vector256<float>.Count)) - Vector256.LoadUnsafe(ref py, (nuint)(i + Vector256<float>.Count));
-                    acc0 = Simd.MultiplyAdd(d0, d0, acc0);
-                    acc1 = Simd.MultiplyAdd(d1, d1, acc1);
-                }
-                for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-                {
-                    var d = Vector256.LoadUnsafe(ref px, (nuint)i) - Vector256.LoadUnsafe(ref py, (nuint)i);
-                    acc0 = Simd.MultiplyAdd(d, d, acc0);
-                }
-                sum = Vector256.Sum(acc0 + acc1);
-            }
-
-            for (; i < n; i++)
-            {
-                float d = Unsafe.Add(ref px, i) - Unsafe.Add(ref py, i);
-                sum += d * d;
-            }
-            return sum;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TLanes Square<TLanes>(ref float x, ref float y, int at)
+            where TLanes : struct, ILanes<TLanes>
+        {
+            var d = TLanes.Load(ref x, (nuint)at) - TLanes.Load(ref y, (nuint)at);
+            return d * d;
         }
 
         /// <summary>
-        /// Up to three sums of per-element terms of <paramref name="x"/> and <paramref name="y"/> in one pass (256-bit
-        /// lanes, then a scalar tail): the shared driver of the dense metrics other than Euclidean.
+        /// Up to three sums of per-element terms of <paramref name="x"/> and <paramref name="y"/> in one pass: the shared
+        /// driver of the dense metrics other than Euclidean.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static (float A, float B, float C) Sums<TTerms>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, in TTerms terms)
+            where TTerms : struct, IDenseTerms =>
+            Vector512.IsHardwareAccelerated ? Sums<TTerms, Lanes512>(x, y, in terms)
+            : Vector256.IsHardwareAccelerated ? Sums<TTerms, Lanes256>(x, y, in terms)
+            : Vector128.IsHardwareAccelerated ? Sums<TTerms, Lanes128>(x, y, in terms)
+            : Sums<TTerms, SoftwareLanes>(x, y, in terms);
+
+        /// <summary><see cref="Sums{TTerms}(ReadOnlySpan{float}, ReadOnlySpan{float}, in TTerms)"/> in lanes of <typeparamref name="TLanes"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static (float A, float B, float C) Sums<TTerms, TLanes>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, in TTerms terms)
             where TTerms : struct, IDenseTerms
+            where TLanes : struct, IWideLanes<TLanes>
         {
             if (x.Length != y.Length)
                 ThrowLengthMismatch();
             ref float px = ref MemoryMarshal.GetReference(x);
             ref float py = ref MemoryMarshal.GetReference(y);
             int n = x.Length;
-            int i = 0;
-            float a = 0f, b = 0f, c = 0f;
-            if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+            if (n < Partials)
             {
-                var va = Vector256<float>.Zero;
-                var vb = Vector256<float>.Zero;
-                var vc = Vector256<float>.Zero;
-                for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-                    terms.Accumulate(Vector256.LoadUnsafe(ref px, (nuint)i), Vector256.LoadUnsafe(ref py, (nuint)i), ref va, ref vb, ref vc);
-                a = Vector256.Sum(va);
-                b = Vector256.Sum(vb);
-                c = Vector256.Sum(vc);
+                OneLane a = default, b = default, c = default;
+                for (int j = 0; j < n; j++)
+                    terms.Accumulate(OneLane.Load(ref px, (nuint)j), OneLane.Load(ref py, (nuint)j), ref a, ref b, ref c);
+                return (a.Value, b.Value, c.Value);
             }
-            for (; i < n; i++)
-                terms.Accumulate(Unsafe.Add(ref px, i), Unsafe.Add(ref py, i), ref a, ref b, ref c);
-            return (a, b, c);
+
+            int w = TLanes.Count;
+            var a0 = default(Three<TLanes>);
+            var a1 = default(Three<TLanes>);
+            var a2 = default(Three<TLanes>);
+            var a3 = default(Three<TLanes>);
+            int i = 0;
+            for (; i + Partials <= n; i += Partials)
+            {
+                a0.Add(in terms, ref px, ref py, i);
+                if (w <= 8)
+                    a1.Add(in terms, ref px, ref py, i + w);
+                if (w == 4)
+                {
+                    a2.Add(in terms, ref px, ref py, i + 8);
+                    a3.Add(in terms, ref px, ref py, i + 12);
+                }
+            }
+            if (i < n)
+            {
+                int last = n - Partials, firstNew = i - last;
+                a0.AddMasked(in terms, ref px, ref py, last, LaneSums.NewLanes<TLanes>(0, firstNew));
+                if (w <= 8)
+                    a1.AddMasked(in terms, ref px, ref py, last + w, LaneSums.NewLanes<TLanes>(w, firstNew));
+                if (w == 4)
+                {
+                    a2.AddMasked(in terms, ref px, ref py, last + 8, LaneSums.NewLanes<TLanes>(8, firstNew));
+                    a3.AddMasked(in terms, ref px, ref py, last + 12, LaneSums.NewLanes<TLanes>(12, firstNew));
+                }
+            }
+            return (TLanes.Total(a0.A, a1.A, a2.A, a3.A), TLanes.Total(a0.B, a1.B, a2.B, a3.B), TLanes.Total(a0.C, a1.C, a2.C, a3.C));
         }
 
-        /// <summary>max |x_i − y_i| (Chebyshev).</summary>
-        public static float MaxAbsoluteDifference(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+        /// <summary>The three sums of one vector's worth of the sixteen partial sums.</summary>
+        private struct Three<TLanes>
+            where TLanes : struct, ILanes<TLanes>
+        {
+            public TLanes A, B, C;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Add<TTerms>(in TTerms terms, ref float x, ref float y, int at)
+                where TTerms : struct, IDenseTerms =>
+                terms.Accumulate(TLanes.Load(ref x, (nuint)at), TLanes.Load(ref y, (nuint)at), ref A, ref B, ref C);
+
+            /// <summary>Adds the terms of the lanes set in <paramref name="mask"/>, computed apart from zero sums.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddMasked<TTerms>(in TTerms terms, ref float x, ref float y, int at, TLanes mask)
+                where TTerms : struct, IDenseTerms
+            {
+                TLanes a = TLanes.Zero, b = TLanes.Zero, c = TLanes.Zero;
+                terms.Accumulate(TLanes.Load(ref x, (nuint)at), TLanes.Load(ref y, (nuint)at), ref a, ref b, ref c);
+                A += a & mask;
+                B += b & mask;
+                C += c & mask;
+            }
+        }
+
+        /// <summary>Σ x_i y_i.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => Sums(x, y, default(DotTerms)).A;
+
+        /// <summary>max |x_i − y_i| (Chebyshev): exact in any order, so only the loop is shared.</summary>
+        public static float MaxAbsoluteDifference(ReadOnlySpan<float> x, ReadOnlySpan<float> y) =>
+            Vector512.IsHardwareAccelerated ? MaxAbsoluteDifference<Lanes512>(x, y)
+            : Vector256.IsHardwareAccelerated ? MaxAbsoluteDifference<Lanes256>(x, y)
+            : Vector128.IsHardwareAccelerated ? MaxAbsoluteDifference<Lanes128>(x, y)
+            : MaxAbsoluteDifference<SoftwareLanes>(x, y);
+
+        internal static float MaxAbsoluteDifference<TLanes>(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+            where TLanes : struct, ILanes<TLanes>
         {
             if (x.Length != y.Length)
                 ThrowLengthMismatch();
             ref float px = ref MemoryMarshal.GetReference(x);
             ref float py = ref MemoryMarshal.GetReference(y);
-            int n = x.Length;
-            int i = 0;
+            int n = x.Length, w = TLanes.Count;
             float max = 0f;
-            if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+            if (n >= w)
             {
-                var vmax = Vector256<float>.Zero;
-                for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-                    vmax = Vector256.Max(vmax, Vector256.Abs(Vector256.LoadUnsafe(ref px, (nuint)i) - Vector256.LoadUnsafe(ref py, (nuint)i)));
-                for (int lane = 0; lane < Vector256<float>.Count; lane++)
-                    max = Math.Max(max, vmax.GetElement(lane));
+                var lanes = TLanes.Zero;
+                // The last vector overlaps the one before: a value seen twice changes no maximum.
+                for (int i = 0; i < n; i += w)
+                {
+                    int at = Math.Min(i, n - w);
+                    lanes = TLanes.Max(lanes, TLanes.Abs(TLanes.Load(ref px, (nuint)at) - TLanes.Load(ref py, (nuint)at)));
+                }
+                for (int lane = 0; lane < w; lane++)
+                    max = Math.Max(max, TLanes.Lane(lanes, lane));
+                return max;
             }
-            for (; i < n; i++)
+            for (int i = 0; i < n; i++)
                 max = Math.Max(max, Math.Abs(Unsafe.Add(ref px, i) - Unsafe.Add(ref py, i)));
             return max;
         }
 
-        /// <summary>|v|^p per lane (0 for v = 0, p &gt; 0).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> AbsolutePower(Vector256<float> v, float p)
-        {
-#if NET9_0_OR_GREATER
-            return Vector256.Exp(Vector256.Create(p) * Vector256.Log(Vector256.Abs(v)));
-#else
-            var result = Vector256<float>.Zero;
-            for (int lane = 0; lane < Vector256<float>.Count; lane++)
-                result = result.WithElement(lane, MathF.Pow(Math.Abs(v.GetElement(lane)), p));
-            return result;
-#endif
-        }
-
         private static void ThrowLengthMismatch() => throw new ArgumentException("The two vectors must have the same length.");
+
+        internal struct DotTerms : IDenseTerms
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Accumulate<TLanes>(TLanes x, TLanes y, ref TLanes a, ref TLanes b, ref TLanes c)
+                where TLanes : struct, ILanes<TLanes> => a += x * y;
+        }
     }
 
-    /// <summary>The per-element terms of a dense metric, for <see cref="DistanceKernels.Sums"/>; unused sums are left alone.</summary>
+    /// <summary>
+    /// The per-element terms of a dense metric, for <see cref="DistanceKernels.Sums{TTerms}"/>, written once over lanes;
+    /// unused sums are left alone.
+    /// </summary>
     internal interface IDenseTerms
     {
-        void Accumulate(Vector256<float> x, Vector256<float> y, ref Vector256<float> a, ref Vector256<float> b, ref Vector256<float> c);
-
-        void Accumulate(float x, float y, ref float a, ref float b, ref float c);
+        void Accumulate<TLanes>(TLanes x, TLanes y, ref TLanes a, ref TLanes b, ref TLanes c)
+            where TLanes : struct, ILanes<TLanes>;
     }
 }

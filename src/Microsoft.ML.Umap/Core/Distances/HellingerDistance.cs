@@ -1,5 +1,6 @@
 using System;
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
+using Microsoft.ML.Umap.Core.Numerics.Lanes;
 
 namespace Microsoft.ML.Umap.Core.Distances
 {
@@ -37,22 +38,18 @@ namespace Microsoft.ML.Umap.Core.Distances
 
         public bool IsAngular => false;
 
-        private struct Terms : IDenseTerms, ISparseTerms
+        internal struct Terms : IDenseTerms, ISparseTerms
         {
             public float Roots;
             public float SumX;
             public float SumY;
 
-            public void Accumulate(Vector256<float> x, Vector256<float> y, ref Vector256<float> a, ref Vector256<float> b, ref Vector256<float> c)
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Accumulate<TLanes>(TLanes x, TLanes y, ref TLanes a, ref TLanes b, ref TLanes c)
+                where TLanes : struct, ILanes<TLanes>
             {
-                a += Vector256.Sqrt(Vector256.Max(x * y, Vector256<float>.Zero));
-                b += x;
-                c += y;
-            }
-
-            public void Accumulate(float x, float y, ref float a, ref float b, ref float c)
-            {
-                a += MathF.Sqrt(Math.Max(x * y, 0f));
+                // x·y may be −0, the only zero pair Max sees: its second operand, +0, is what every width keeps.
+                a += TLanes.Sqrt(TLanes.Max(x * y, TLanes.Zero));
                 b += x;
                 c += y;
             }

@@ -1,5 +1,6 @@
 using System;
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
+using Microsoft.ML.Umap.Core.Numerics.Lanes;
 
 namespace Microsoft.ML.Umap.Core.Distances
 {
@@ -30,26 +31,19 @@ namespace Microsoft.ML.Umap.Core.Distances
 
         public bool IsAngular => false;
 
-        private struct Terms : IDenseTerms, ISparseTerms
+        internal struct Terms : IDenseTerms, ISparseTerms
         {
             public float Either;
             public float Both;
 
-            public void Accumulate(Vector256<float> x, Vector256<float> y, ref Vector256<float> a, ref Vector256<float> b, ref Vector256<float> c)
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Accumulate<TLanes>(TLanes x, TLanes y, ref TLanes a, ref TLanes b, ref TLanes c)
+                where TLanes : struct, ILanes<TLanes>
             {
-                var xSet = ~Vector256.Equals(x, Vector256<float>.Zero);
-                var ySet = ~Vector256.Equals(y, Vector256<float>.Zero);
-                a += (xSet | ySet) & Vector256<float>.One;
-                b += (xSet & ySet) & Vector256<float>.One;
-            }
-
-            public void Accumulate(float x, float y, ref float a, ref float b, ref float c)
-            {
-                bool xSet = x != 0f, ySet = y != 0f;
-                if (xSet || ySet)
-                    a += 1f;
-                if (xSet && ySet)
-                    b += 1f;
+                var xSet = ~TLanes.Equal(x, TLanes.Zero);
+                var ySet = ~TLanes.Equal(y, TLanes.Zero);
+                a += (xSet | ySet) & TLanes.Create(1f);
+                b += (xSet & ySet) & TLanes.Create(1f);
             }
 
             void ISparseTerms.Both(float x, float y)

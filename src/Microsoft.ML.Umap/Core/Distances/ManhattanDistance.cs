@@ -1,5 +1,6 @@
 using System;
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
+using Microsoft.ML.Umap.Core.Numerics.Lanes;
 
 namespace Microsoft.ML.Umap.Core.Distances
 {
@@ -21,13 +22,13 @@ namespace Microsoft.ML.Umap.Core.Distances
 
         public bool IsAngular => false;
 
-        private struct Terms : IDenseTerms, ISparseTerms
+        internal struct Terms : IDenseTerms, ISparseTerms
         {
             public float Sum;
 
-            public void Accumulate(Vector256<float> x, Vector256<float> y, ref Vector256<float> a, ref Vector256<float> b, ref Vector256<float> c) => a += Vector256.Abs(x - y);
-
-            public void Accumulate(float x, float y, ref float a, ref float b, ref float c) => a += Math.Abs(x - y);
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Accumulate<TLanes>(TLanes x, TLanes y, ref TLanes a, ref TLanes b, ref TLanes c)
+                where TLanes : struct, ILanes<TLanes> => a += TLanes.Abs(x - y);
 
             public void Both(float x, float y) => Sum += Math.Abs(x - y);
 

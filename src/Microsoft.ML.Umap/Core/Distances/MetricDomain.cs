@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Numerics.Tensors;
+using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Distances
 {
@@ -15,7 +16,7 @@ namespace Microsoft.ML.Umap.Core.Distances
     {
         // Every sum a kernel forms stays below float.MaxValue when the inputs stay below a 16th of it.
         private const double Ceiling = float.MaxValue / 16.0;
-        private static readonly double Log2Ceiling = Math.Log2(Ceiling);
+        private static readonly double Log2Ceiling = PortableMath.Log2(Ceiling);
 
         private readonly UmapMetric _metric;
         private readonly double _p;
@@ -104,8 +105,8 @@ namespace Microsoft.ML.Umap.Core.Distances
                 return null;
             double sum = 0;
             foreach (float v in values)
-                sum += Math.Pow(Math.Abs(v) / max, _p);
-            double log2Sum = _p * Math.Log2(max) + Math.Log2(sum) + Math.Max(_p, 1.0);
+                sum += PortableMath.Pow(Math.Abs(v) / max, _p);
+            double log2Sum = _p * PortableMath.Log2(max) + PortableMath.Log2(sum) + Math.Max(_p, 1.0);
             bool fits = log2Sum <= Log2Ceiling && log2Sum / _p <= Log2Ceiling;
             return fits ? null : TooLarge($"the sum of their magnitudes to the power p = {_p.ToString(CultureInfo.InvariantCulture)} is about 2^{log2Sum:F0}");
         }

@@ -1,56 +1,68 @@
 using System;
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
+using Microsoft.ML.Umap.Core.Numerics.Lanes;
+using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Distances
 {
     /// <summary>Minkowski distance (Σ|x − y|^p)^(1/p); ranks by the sum and takes the root only at the end.</summary>
     internal readonly struct MinkowskiDistance : IDistance
     {
-        private readonly float _p;
+        private readonly FixedPower _power;
+        private readonly FixedPower _root;
 
         public MinkowskiDistance(float p)
         {
             if (!(p > 0) || !float.IsFinite(p))
                 throw new ArgumentOutOfRangeException(nameof(p), p, "The Minkowski exponent must be positive and finite.");
-            _p = p;
+            _power = new FixedPower(p);
+            _root = new FixedPower(1.0 / p);
         }
 
-        public float Reduced(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => DistanceKernels.Sums(x, y, new Terms(_p)).A;
+        public float Reduced(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => DistanceKernels.Sums(x, y, new Terms(_power)).A;
 
         public float Reduced(ReadOnlySpan<int> xIndices, ReadOnlySpan<float> xValues, ReadOnlySpan<int> yIndices, ReadOnlySpan<float> yValues, int dimension)
         {
-            var terms = new Terms(_p);
+            var terms = new Terms(_power);
             SparseKernels.Merge(xIndices, xValues, yIndices, yValues, ref terms);
             return terms.Sum;
         }
 
-        public float ToDistance(float reduced) => MathF.Pow(reduced, 1f / _p);
+        public float ToDistance(float reduced) => reduced > 0f ? _root.Of(reduced) : 0f;
 
         public float DisconnectionDistance => float.PositiveInfinity;
 
         public bool IsAngular => false;
 
-        private struct Terms : IDenseTerms, ISparseTerms
+        internal struct Terms : IDenseTerms, ISparseTerms
         {
-            private readonly float _p;
+            private readonly FixedPower _power;
             public float Sum;
 
-            public Terms(float p)
+            public Terms(FixedPower power)
             {
-                _p = p;
+                _power = power;
                 Sum = 0f;
             }
 
-            public void Accumulate(Vector256<float> x, Vector256<float> y, ref Vector256<float> a, ref Vector256<float> b, ref Vector256<float> c) =>
-                a += DistanceKernels.AbsolutePower(x - y, _p);
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Accumulate<TLanes>(TLanes x, TLanes y, ref TLanes a, ref TLanes b, ref TLanes c)
+                where TLanes : struct, ILanes<TLanes> => a += AbsolutePower(x - y);
 
-            public void Accumulate(float x, float y, ref float a, ref float b, ref float c) => a += MathF.Pow(Math.Abs(x - y), _p);
+            public void Both(float x, float y) => Sum += AbsolutePower(new OneLane(x - y)).Value;
 
-            public void Both(float x, float y) => Sum += MathF.Pow(Math.Abs(x - y), _p);
+            public void OnlyX(float x) => Sum += AbsolutePower(new OneLane(x)).Value;
 
-            public void OnlyX(float x) => Sum += MathF.Pow(Math.Abs(x), _p);
+            public void OnlyY(float y) => Sum += AbsolutePower(new OneLane(y)).Value;
 
-            public void OnlyY(float y) => Sum += MathF.Pow(Math.Abs(y), _p);
+            /// <summary>|v|^p lane by lane, 0 for v = 0 (the power itself is meaningless there).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private readonly TLanes AbsolutePower<TLanes>(TLanes v)
+                where TLanes : struct, ILanes<TLanes>
+            {
+                var magnitude = TLanes.Abs(v);
+                return _power.Of(magnitude) & ~TLanes.Equal(magnitude, TLanes.Zero);
+            }
         }
     }
 }

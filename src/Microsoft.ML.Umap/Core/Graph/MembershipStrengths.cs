@@ -1,5 +1,6 @@
 using System;
 using Microsoft.ML.Umap.Core.Neighbors;
+using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Graph
 {
@@ -16,7 +17,7 @@ namespace Microsoft.ML.Umap.Core.Graph
             float excess = distance - rho;
             if (excess <= 0f || sigma == 0f)
                 return 1f;
-            return (float)Math.Exp(-(excess / (double)sigma));
+            return (float)PortableMath.Exp(-(excess / (double)sigma));
         }
 
         /// <summary>

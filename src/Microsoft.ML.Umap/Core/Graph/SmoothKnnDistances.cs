@@ -33,7 +33,7 @@ namespace Microsoft.ML.Umap.Core.Graph
             int k = knn.NeighborCount;
             var sigmas = new float[n];
             var rhos = new float[n];
-            double target = Math.Log2(k) * bandwidth;
+            double target = PortableMath.Log2(k) * bandwidth;
             double globalMean = MeanFinite(knn.Distances);
 
             ParallelRange.For(n, 1024, threads, (start, end) =>
@@ -83,11 +83,11 @@ namespace Microsoft.ML.Umap.Core.Graph
             for (int iteration = 0; iteration < Iterations; iteration++)
             {
                 bool above;
-                if (ones + others * Math.Exp(-(smallest / mid)) < target - 2 * Tolerance)
+                if (ones + others * PortableMath.Exp(-(smallest / mid)) < target - 2 * Tolerance)
                 {
                     above = false;
                 }
-                else if (ones + others * Math.Exp(-(largest / mid)) > target + 2 * Tolerance)
+                else if (ones + others * PortableMath.Exp(-(largest / mid)) > target + 2 * Tolerance)
                 {
                     above = true;
                 }
@@ -97,7 +97,7 @@ namespace Microsoft.ML.Umap.Core.Graph
                     foreach (float d in distances)
                     {
                         double excess = d - rho;
-                        psum += excess > 0 ? Math.Exp(-(excess / mid)) : 1.0;
+                        psum += excess > 0 ? PortableMath.Exp(-(excess / mid)) : 1.0;
                     }
 
                     if (Math.Abs(psum - target) < Tolerance)

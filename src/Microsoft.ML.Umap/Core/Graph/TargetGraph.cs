@@ -33,8 +33,8 @@ namespace Microsoft.ML.Umap.Core.Graph
         public static CsrMatrix IntersectCategorical(CsrMatrix graph, int[] classes, double targetWeight)
         {
             double farDistance = targetWeight < 1.0 ? FarDistanceScale * (1.0 / (1.0 - targetWeight)) : FarDistanceAtFullWeight;
-            float unknownFactor = (float)Math.Exp(-UnknownDistance);
-            float farFactor = (float)Math.Exp(-farDistance);
+            float unknownFactor = (float)PortableMath.Exp(-UnknownDistance);
+            float farFactor = (float)PortableMath.Exp(-farDistance);
             var values = (float[])graph.Values.Clone();
             for (int i = 0; i < graph.Rows; i++)
             {
@@ -91,8 +91,8 @@ namespace Microsoft.ML.Umap.Core.Graph
             public double MissingRight { get; }
 
             public double Combine(double a, double b) => _weight < 0.5
-                ? a * Math.Pow(b, _weight / (1.0 - _weight))
-                : Math.Pow(a, (1.0 - _weight) / _weight) * b;
+                ? a * PortableMath.Pow(b, _weight / (1.0 - _weight))
+                : PortableMath.Pow(a, (1.0 - _weight) / _weight) * b;
 
             public bool Keep(double combined) => combined > 0;
         }

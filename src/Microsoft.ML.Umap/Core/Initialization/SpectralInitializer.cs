@@ -228,7 +228,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
             }
             double scale = 1.0;
             positive.Sort();
-            if (positive.Count > 0 && Math.Exp(-positive[0] * positive[0]) == 0)
+            if (positive.Count > 0 && PortableMath.Exp(-positive[0] * positive[0]) == 0)
                 scale = positive[positive.Count / 2];
 
             var affinity = new double[components, components];
@@ -240,7 +240,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
                     if (i == j)
                         continue;
                     double d = distances[i, j] / scale;
-                    affinity[i, j] = Math.Exp(-d * d);
+                    affinity[i, j] = PortableMath.Exp(-d * d);
                     degree[i] += affinity[i, j];
                 }
             }

@@ -1,13 +1,10 @@
 using System;
 using System.Linq;
 using System.Runtime.CompilerServices;
-#if NET9_0_OR_GREATER
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
-#endif
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
+using Microsoft.ML.Umap.Core.Numerics.Lanes;
 
 namespace Microsoft.ML.Umap.Core.Layout
 {
@@ -92,7 +89,7 @@ namespace Microsoft.ML.Umap.Core.Layout
                         total += weights[p];
                     }
                     connected[i] = total > 0;
-                    logRadii[i] = total > 0 ? Math.Log(Epsilon + weighted / total) : 0;
+                    logRadii[i] = total > 0 ? PortableMath.Log(Epsilon + weighted / total) : 0;
                 }
             });
 
@@ -127,7 +124,7 @@ namespace Microsoft.ML.Umap.Core.Layout
                         total += similarity;
                     }
                     double radius = Epsilon + weighted / total;
-                    _embeddedLogRadii[i] = Math.Log(radius);
+                    _embeddedLogRadii[i] = PortableMath.Log(radius);
                     _inverseRadius[i] = (float)(1.0 / radius);
                     // umap-learn counts every edge from both of its entries in the edge list, doubling this sum.
                     _inverseSimilaritySum[i] = (float)(0.5 / total);
@@ -161,29 +158,24 @@ namespace Microsoft.ML.Umap.Core.Layout
             // At distance 0 the term's direction is undefined (umap-learn gets NaN there); it moves nothing.
             if (!(distanceSquared > 0f))
                 return 0f;
-            float powB = MathF.Pow(distanceSquared, _b);
-            float similarity = 1f / (1f + _a * powB);
-            float similarityDerivative = _a * _b * (powB / distanceSquared) * similarity;
-            float shared = 1f - _b * (1f - similarity);
-            float towardsK = similarity * _inverseSimilaritySum[k] * (shared * _inverseRadius[k] + similarityDerivative);
-            float towardsJ = similarity * _inverseSimilaritySum[j] * (shared * _inverseRadius[j] + similarityDerivative);
-            return 2f * _scale * (_correlationWeight[k] * towardsK + _correlationWeight[j] * towardsJ) / _graph.Values[edge];
+            var d2 = new OneLane(distanceSquared);
+            return Coefficient(OneLane.CreateInt(j), OneLane.CreateInt(k), OneLane.CreateInt(edge), d2, _powerB.Of(d2), OneLane.CreateInt(-1)).Value;
         }
 
-#if NET9_0_OR_GREATER
         /// <summary>
-        /// <see cref="Coefficient(int, int, int, float)"/> for eight edges at once, in the lanes set in
-        /// <paramref name="lanes"/> (0 elsewhere): from vertices <paramref name="j"/> to <paramref name="k"/> along
-        /// graph edges <paramref name="edge"/>, with <paramref name="powB"/> = d²^b from the gradient's own computation.
+        /// <see cref="Coefficient(int, int, int, float)"/> for a vector of edges at once, in the lanes set in
+        /// <paramref name="lanes"/> whose d² is positive (0 elsewhere): from vertices <paramref name="j"/> to
+        /// <paramref name="k"/> along graph edges <paramref name="edge"/> (integer lanes), with <paramref name="powB"/> =
+        /// d²^b from the gradient's own computation.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public unsafe Vector256<float> Coefficient(
-            Vector256<int> j, Vector256<int> k, Vector256<int> edge, Vector256<float> distanceSquared, Vector256<float> powB, Vector256<int> lanes)
+        public unsafe TLanes Coefficient<TLanes>(TLanes j, TLanes k, TLanes edge, TLanes distanceSquared, TLanes powB, TLanes lanes)
+            where TLanes : struct, ILanes<TLanes>
         {
-            var mask = (lanes & Vector256.GreaterThan(distanceSquared, Vector256<float>.Zero).AsInt32()).AsSingle();
-            var one = Vector256<float>.One;
-            var a = Vector256.Create(_a);
-            var b = Vector256.Create(_b);
+            var mask = lanes & TLanes.GreaterThan(distanceSquared, TLanes.Zero);
+            var one = TLanes.Create(1f);
+            var a = TLanes.Create(_a);
+            var b = TLanes.Create(_b);
             var similarity = one / (one + a * powB);
             var similarityDerivative = a * b * (powB / distanceSquared) * similarity;
             var shared = one - b * (one - similarity);
@@ -192,18 +184,15 @@ namespace Microsoft.ML.Umap.Core.Layout
             fixed (float* correlationWeight = _correlationWeight)
             fixed (float* edgeWeights = _graph.Values)
             {
-                var zero = Vector256<float>.Zero;
-                var towardsK = similarity * Avx2.GatherMaskVector256(zero, inverseSimilaritySum, k, mask, sizeof(float))
-                    * (shared * Avx2.GatherMaskVector256(zero, inverseRadius, k, mask, sizeof(float)) + similarityDerivative);
-                var towardsJ = similarity * Avx2.GatherMaskVector256(zero, inverseSimilaritySum, j, mask, sizeof(float))
-                    * (shared * Avx2.GatherMaskVector256(zero, inverseRadius, j, mask, sizeof(float)) + similarityDerivative);
-                var sum = Avx2.GatherMaskVector256(zero, correlationWeight, k, mask, sizeof(float)) * towardsK
-                    + Avx2.GatherMaskVector256(zero, correlationWeight, j, mask, sizeof(float)) * towardsJ;
+                var towardsK = similarity * TLanes.GatherMasked(inverseSimilaritySum, k, mask)
+                    * (shared * TLanes.GatherMasked(inverseRadius, k, mask) + similarityDerivative);
+                var towardsJ = similarity * TLanes.GatherMasked(inverseSimilaritySum, j, mask)
+                    * (shared * TLanes.GatherMasked(inverseRadius, j, mask) + similarityDerivative);
+                var sum = TLanes.GatherMasked(correlationWeight, k, mask) * towardsK + TLanes.GatherMasked(correlationWeight, j, mask) * towardsJ;
                 // Masked lanes divide by 0 and are cleared by the mask.
-                return Vector256.Create(2f * _scale) * sum / Avx2.GatherMaskVector256(zero, edgeWeights, edge, mask, sizeof(float)) & mask;
+                return TLanes.Create(2f * _scale) * sum / TLanes.GatherMasked(edgeWeights, edge, mask) & mask;
             }
         }
-#endif
 
         /// <summary>The data distance between <paramref name="i"/> and <paramref name="j"/> if either is a k-NN of the other, else 0.</summary>
         private static double NeighborDistance(KnnGraph neighbors, int i, int j)

@@ -2,9 +2,10 @@ using System;
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics;
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Numerics;
+using Microsoft.ML.Umap.Core.Numerics.Lanes;
 
 namespace Microsoft.ML.Umap.Core.Layout
 {
@@ -40,9 +41,6 @@ namespace Microsoft.ML.Umap.Core.Layout
 
         /// <summary>Values per work item when the tallies land.</summary>
         private const int ApplyChunk = 8192;
-
-        /// <summary>Vertices whose moves are replayed side by side (see <see cref="MoveSchedule"/>): the AVX2 replay's eight lanes.</summary>
-        private const int Lanes = 8;
 
         /// <summary>
         /// Optimises <paramref name="embedding"/> (n × dim, updated in place) for the symmetric graph
@@ -134,22 +132,27 @@ namespace Microsoft.ML.Umap.Core.Layout
             BuildMoveLists(in context, start, count, worker);
 
             // Lanes run in step, so vertices with similar numbers of moves are grouped (longest first); a vertex's
-            // result does not depend on its group.
+            // result does not depend on its group or on the vector width.
             Array.Sort(worker.Keys, worker.Order, 0, count);
-            for (int g = 0; g < count; g += Lanes)
-            {
-                var group = new ReadOnlySpan<int>(worker.Order, g, Math.Min(Lanes, count - g));
-#if NET9_0_OR_GREATER
-                // The lists go through AVX2 when the machine has it; the choice is the same for every vertex of a fit,
-                // so results still do not depend on the thread count.
-                if (VectorizedMoveReplay.IsSupported)
-                {
-                    VectorizedMoveReplay.Replay(in context, start, group, worker, in density);
-                    continue;
-                }
-#endif
-                ReplayInterleaved(in context, start, group, worker, in density);
-            }
+            if (Vector512.IsHardwareAccelerated)
+                ReplayGroups<Lanes512, TDensity>(in context, start, count, worker, in density);
+            else if (Vector256.IsHardwareAccelerated)
+                ReplayGroups<Lanes256, TDensity>(in context, start, count, worker, in density);
+            else if (Vector128.IsHardwareAccelerated)
+                ReplayGroups<Lanes128, TDensity>(in context, start, count, worker, in density);
+            else
+                ReplayGroups<SoftwareLanes, TDensity>(in context, start, count, worker, in density);
+        }
+
+        /// <summary>Replays the chunk's vertices in groups of <typeparamref name="TLanes"/>' count, in the worker's order.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void ReplayGroups<TLanes, TDensity>(in LayoutContext context, int start, int count, LayoutWorker worker, in TDensity density)
+            where TLanes : struct, ILanes<TLanes>
+            where TDensity : struct, IDensityTerm
+        {
+            int lanes = TLanes.Count;
+            for (int g = 0; g < count; g += lanes)
+                MoveReplay.Replay<TLanes, TDensity>(in context, start, new ReadOnlySpan<int>(worker.Order, g, Math.Min(lanes, count - g)), worker, in density);
         }
 
         /// <summary>Writes the move lists of <paramref name="count"/> vertices from <paramref name="start"/> into the worker's scratch.</summary>
@@ -168,32 +171,6 @@ namespace Microsoft.ML.Umap.Core.Layout
                 worker.Keys[i] = worker.Starts[i] - total;
             }
             worker.Starts[count] = total;
-        }
-
-        /// <summary>
-        /// Replays the move lists of the <paramref name="group"/> of vertices (indices from <paramref name="start"/>)
-        /// one step of each in turn, so the CPU overlaps their independent chains.
-        /// </summary>
-        private static void ReplayInterleaved<TDensity>(in LayoutContext context, int start, ReadOnlySpan<int> group, LayoutWorker worker, in TDensity density)
-            where TDensity : struct, IDensityTerm
-        {
-            var moves = worker.Moves;
-            var starts = worker.Starts;
-            var otherEnds = new TalliedOtherEnds(worker.Tally);
-            int dim = context.Dim;
-            int longest = 0;
-            foreach (int i in group)
-                longest = Math.Max(longest, starts[i + 1] - starts[i]);
-            for (int s = 0; s < longest; s++)
-            {
-                foreach (int i in group)
-                {
-                    if (starts[i] + s >= starts[i + 1])
-                        continue;
-                    int v = start + i;
-                    MoveSchedule.Apply(in context, moves[starts[i] + s], context.Positions.AsSpan(v * dim, dim), v, context.Tails(v), context.Offsets[v], in density, in otherEnds);
-                }
-            }
         }
 
         /// <summary>
@@ -262,12 +239,10 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// </summary>
         private static unsafe void Prefetch(ReadOnlySpan<int> moves, ReadOnlySpan<int> tails, float[] others, int dim)
         {
-            if (!Sse.IsSupported)
-                return;
             fixed (float* basePointer = others)
             {
                 foreach (int move in moves)
-                    Sse.Prefetch0(basePointer + (move >= 0 ? tails[move] : ~move) * dim);
+                    Numerics.Prefetch.ToNearestCache(basePointer + (move >= 0 ? tails[move] : ~move) * dim);
             }
         }
 

@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
-#if NET9_0_OR_GREATER
-using System.Runtime.Intrinsics;
-#endif
+using Microsoft.ML.Umap.Core.Numerics.Lanes;
 
 namespace Microsoft.ML.Umap.Core.Layout
 {
@@ -17,10 +15,12 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// <summary>Coefficient of the difference added to the attraction from <paramref name="self"/> to <paramref name="other"/> along <paramref name="edge"/>.</summary>
         float Coefficient(int self, int other, int edge, float distanceSquared);
 
-#if NET9_0_OR_GREATER
-        /// <summary>The same for eight lanes, given their d²^b (<paramref name="powB"/>), in the lanes set in <paramref name="lanes"/>.</summary>
-        Vector256<float> Coefficient(Vector256<int> self, Vector256<int> other, Vector256<int> edge, Vector256<float> distanceSquared, Vector256<float> powB, Vector256<int> lanes);
-#endif
+        /// <summary>
+        /// The same for a vector of edges (vertex and edge indices as integer lanes), given their d²^b
+        /// (<paramref name="powB"/>), in the lanes set in <paramref name="lanes"/> (0 elsewhere).
+        /// </summary>
+        TLanes Coefficient<TLanes>(TLanes self, TLanes other, TLanes edge, TLanes distanceSquared, TLanes powB, TLanes lanes)
+            where TLanes : struct, ILanes<TLanes>;
     }
 
     /// <summary>Plain UMAP: no density term.</summary>
@@ -31,11 +31,9 @@ namespace Microsoft.ML.Umap.Core.Layout
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float Coefficient(int self, int other, int edge, float distanceSquared) => 0f;
 
-#if NET9_0_OR_GREATER
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector256<float> Coefficient(Vector256<int> self, Vector256<int> other, Vector256<int> edge, Vector256<float> distanceSquared, Vector256<float> powB, Vector256<int> lanes) =>
-            Vector256<float>.Zero;
-#endif
+        public TLanes Coefficient<TLanes>(TLanes self, TLanes other, TLanes edge, TLanes distanceSquared, TLanes powB, TLanes lanes)
+            where TLanes : struct, ILanes<TLanes> => TLanes.Zero;
     }
 
     /// <summary>densMAP in an epoch where its term acts.</summary>
@@ -50,11 +48,9 @@ namespace Microsoft.ML.Umap.Core.Layout
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float Coefficient(int self, int other, int edge, float distanceSquared) => _term.Coefficient(self, other, edge, distanceSquared);
 
-#if NET9_0_OR_GREATER
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector256<float> Coefficient(Vector256<int> self, Vector256<int> other, Vector256<int> edge, Vector256<float> distanceSquared, Vector256<float> powB, Vector256<int> lanes) =>
-            _term.Coefficient(self, other, edge, distanceSquared, powB, lanes);
-#endif
+        public TLanes Coefficient<TLanes>(TLanes self, TLanes other, TLanes edge, TLanes distanceSquared, TLanes powB, TLanes lanes)
+            where TLanes : struct, ILanes<TLanes> => _term.Coefficient(self, other, edge, distanceSquared, powB, lanes);
     }
 
     /// <summary>What happens to the other end of an edge a vertex pulls itself along (umap-learn's move_other).</summary>

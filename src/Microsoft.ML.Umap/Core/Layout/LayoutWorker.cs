@@ -1,14 +1,11 @@
 using System;
-#if NET9_0_OR_GREATER
-using System.Runtime.Intrinsics;
-#endif
 
 namespace Microsoft.ML.Umap.Core.Layout
 {
     /// <summary>
     /// One worker's scratch for the layout, handed to it explicitly and reused from block to block: its chunk's move
-    /// lists and replay order, the vectorised replay's buffers, and its tally of the other ends' steps. Only that
-    /// worker touches it while it works.
+    /// lists and replay order, the replay's buffers, and its tally of the other ends' steps. Only that worker touches it
+    /// while it works.
     /// </summary>
     internal sealed class LayoutWorker
     {
@@ -28,17 +25,16 @@ namespace Microsoft.ML.Umap.Core.Layout
 
         public int[] Keys = Array.Empty<int>();
 
-        /// <summary>Vectorised replay: the lanes' moves interleaved, the positions of attractions among them, and every step's lanes' steps per axis.</summary>
+        /// <summary>Replay: the lanes' moves interleaved, and the positions of attractions among them.</summary>
         public int[] Interleaved = Array.Empty<int>();
 
         public int[] Pulls = Array.Empty<int>();
 
+        /// <summary>Replay: every step's lanes' steps per axis.</summary>
         public float[] Steps = Array.Empty<float>();
 
-#if NET9_0_OR_GREATER
-        /// <summary>Vectorised replay: the lanes' coordinates per axis, then their differences to the other ends.</summary>
-        public Vector256<float>[] Axes = Array.Empty<Vector256<float>>();
-#endif
+        /// <summary>Replay: the lanes' coordinates per axis, then their differences to the other ends.</summary>
+        public float[] Axes = Array.Empty<float>();
 
         /// <summary>Room for a chunk of <paramref name="vertices"/> vertices.</summary>
         public void Reserve(int vertices)
@@ -49,6 +45,26 @@ namespace Microsoft.ML.Umap.Core.Layout
                 Order = new int[vertices];
                 Keys = new int[vertices];
             }
+        }
+
+        /// <summary>Room for an interleaved list of <paramref name="length"/> moves.</summary>
+        public void ReserveInterleaved(int length)
+        {
+            if (Interleaved.Length < length)
+            {
+                Interleaved = new int[Math.Max(length, 4096)];
+                Pulls = new int[Math.Max(length, 4096)];
+            }
+        }
+
+        /// <summary>Room for <paramref name="longest"/> steps of <paramref name="lanes"/> lanes in <paramref name="dim"/> axes.</summary>
+        public void ReserveReplay(int lanes, int dim, int longest)
+        {
+            if (Steps.Length < longest * lanes * dim)
+                Steps = new float[Math.Max(longest * lanes, 4096) * dim];
+            // Heap, not stack: the embedding's dimension is the user's to choose.
+            if (Axes.Length < 2 * dim * lanes)
+                Axes = new float[2 * dim * lanes];
         }
     }
 }

@@ -30,7 +30,7 @@ namespace Microsoft.ML.Umap.Core.Layout
             ref readonly var sampler = ref context.Sampler;
             int most = sampler.MostNegativeSamples;
             // The moves (with room for the padded draws' overrun), then the due edges' list, which the moves never reach.
-            int listStart = start + edgeCount * (1 + most) + 8;
+            int listStart = start + edgeCount * (1 + most) + FastRandom.FillPadding;
             if (listStart + edgeCount > moves.Length)
                 Array.Resize(ref moves, Math.Max(2 * moves.Length, listStart + edgeCount));
 
@@ -59,7 +59,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         public static int BuildApart(in LayoutContext context, int edgeCount, ref FastRandom rng, ref int[] moves, out int dueCount)
         {
             ref readonly var sampler = ref context.Sampler;
-            int needed = edgeCount * (1 + sampler.MostNegativeSamples) + 8; // with room for the padded draws' overrun
+            int needed = edgeCount * (1 + sampler.MostNegativeSamples) + FastRandom.FillPadding; // with room for the padded draws' overrun
             if (needed > moves.Length)
                 Array.Resize(ref moves, Math.Max(2 * moves.Length, needed));
 

@@ -1,8 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
-using Microsoft.ML.Umap.Core.Numerics;
+using Microsoft.ML.Umap.Core.Numerics.Lanes;
 
 namespace Microsoft.ML.Umap.Core.Layout
 {
@@ -59,7 +58,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         {
             if (dim == 2)
             {
-                RepelTogetherInPlane(position, samples, others, in gradient, alpha, WidestPlane);
+                RepelTogetherInPlane(position, samples, others, in gradient, alpha);
                 return;
             }
             Span<float> push = stackalloc float[dim];
@@ -83,227 +82,115 @@ namespace Microsoft.ML.Umap.Core.Layout
                 position[d] += push[d];
         }
 
-        /// <summary>How <see cref="RepelTogetherInPlane"/> runs: one sample at a time, or eight or sixteen to a vector.</summary>
-        internal enum PlaneWidth
+        /// <summary>
+        /// <see cref="RepelTogether"/> in the usual two dimensions, on the widest vectors the machine runs: the pushes
+        /// are summed in <see cref="LaneSums"/>' one order (one by one below sixteen samples; from sixteen on, sample
+        /// s into partial sum s mod 16, the last few read as the last sixteen with the samples already counted masked
+        /// off), so every width gives the same bits.
+        /// </summary>
+        internal static void RepelTogetherInPlane(Span<float> position, ReadOnlySpan<int> samples, float[] others, in UmapGradient gradient, float alpha)
         {
-            Scalar,
-            Eight,
-            Sixteen,
+            if (Vector512.IsHardwareAccelerated)
+                RepelTogetherInPlane<Lanes512>(position, samples, others, in gradient, alpha);
+            else if (Vector256.IsHardwareAccelerated)
+                RepelTogetherInPlane<Lanes256>(position, samples, others, in gradient, alpha);
+            else if (Vector128.IsHardwareAccelerated)
+                RepelTogetherInPlane<Lanes128>(position, samples, others, in gradient, alpha);
+            else
+                RepelTogetherInPlane<SoftwareLanes>(position, samples, others, in gradient, alpha);
         }
 
-        /// <summary>The widest <see cref="PlaneWidth"/> this machine runs.</summary>
-        internal static PlaneWidth WidestPlane =>
-            FixedPower.WideVectorIsSupported ? PlaneWidth.Sixteen : FixedPower.VectorIsSupported ? PlaneWidth.Eight : PlaneWidth.Scalar;
-
         /// <summary>
-        /// <see cref="RepelTogether"/> in the usual two dimensions: sixteen samples to a vector where the machine has
-        /// AVX-512, two vectors of eight where it has AVX2, else one at a time (<paramref name="width"/>). Every way,
-        /// sample s is summed into the s mod 16-th of sixteen partial sums, and those are added pairwise (l with l + 8,
-        /// then l + 4, l + 2, l + 1, as a vector's halves are), so all give the same bits.
+        /// <see cref="RepelTogetherInPlane(Span{float}, ReadOnlySpan{int}, float[], in UmapGradient, float)"/> in lanes of
+        /// <typeparamref name="TLanes"/>: each vector's samples are independent chains (gathers, the power, a division),
+        /// which the processor overlaps. A loop without calls, so the compiler keeps its vectors in registers.
         /// </summary>
-        internal static unsafe void RepelTogetherInPlane(Span<float> position, ReadOnlySpan<int> samples, float[] others, in UmapGradient gradient, float alpha, PlaneWidth width)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static unsafe void RepelTogetherInPlane<TLanes>(Span<float> position, ReadOnlySpan<int> samples, float[] others, in UmapGradient gradient, float alpha)
+            where TLanes : struct, IWideLanes<TLanes>
         {
             float x = position[0], y = position[1];
-            if (width != PlaneWidth.Scalar)
+            int count = samples.Length, w = TLanes.Count;
+            fixed (float* coordinates = others)
+            fixed (int* indices = samples)
             {
-                // Partial sums l + (l + 8), for l < 8.
-                Vector256<float> halvesX, halvesY;
-                bool subnormal;
-                fixed (float* coordinates = others)
-                fixed (int* indices = samples)
+                if (count < LaneSums.Partials)
                 {
-                    subnormal = width == PlaneWidth.Sixteen
-                        ? SumPushesSixteen(x, y, indices, samples.Length, coordinates, in gradient, alpha, out halvesX, out halvesY)
-                        : SumPushesEight(x, y, indices, samples.Length, coordinates, in gradient, alpha, out halvesX, out halvesY);
-                }
-                if (!subnormal)
-                {
-                    position[0] = x + Total(halvesX);
-                    position[1] = y + Total(halvesY);
+                    float sumX = 0f, sumY = 0f;
+                    var rate = new OneLane(alpha);
+                    for (int s = 0; s < count; s++)
+                    {
+                        var (pushX, pushY) = Push(new OneLane(x), new OneLane(y), coordinates, OneLane.CreateInt(indices[s]), in gradient);
+                        sumX += (rate * pushX).Value;
+                        sumY += (rate * pushY).Value;
+                    }
+                    position[0] = x + sumX;
+                    position[1] = y + sumY;
                     return;
                 }
-                // A distance too small for the power's fast form (never in practice): the scalar path, same bits.
-            }
 
-            Span<float> pushX = stackalloc float[Partials];
-            Span<float> pushY = stackalloc float[Partials];
-            pushX.Clear();
-            pushY.Clear();
-            for (int s = 0; s < samples.Length; s++)
-            {
-                int at = 2 * samples[s];
-                float dx = x - others[at], dy = y - others[at + 1];
-                float distanceSquared = dx * dx + dy * dy;
-                if (distanceSquared > 0f)
+                var point = (X: TLanes.Create(x), Y: TLanes.Create(y));
+                var lanesRate = TLanes.Create(alpha);
+                TLanes x0 = TLanes.Zero, x1 = TLanes.Zero, x2 = TLanes.Zero, x3 = TLanes.Zero;
+                TLanes y0 = TLanes.Zero, y1 = TLanes.Zero, y2 = TLanes.Zero, y3 = TLanes.Zero;
+                int i = 0;
+                for (; i + LaneSums.Partials <= count; i += LaneSums.Partials)
                 {
-                    float repulsion = gradient.Repulsion(distanceSquared);
-                    pushX[s % Partials] += alpha * UmapGradient.ClipComponent(repulsion * dx);
-                    pushY[s % Partials] += alpha * UmapGradient.ClipComponent(repulsion * dy);
+                    AddPushes(ref x0, ref y0, point, coordinates, indices + i, in gradient, lanesRate, TLanes.CreateInt(-1));
+                    if (w <= 8)
+                        AddPushes(ref x1, ref y1, point, coordinates, indices + i + w, in gradient, lanesRate, TLanes.CreateInt(-1));
+                    if (w == 4)
+                    {
+                        AddPushes(ref x2, ref y2, point, coordinates, indices + i + 8, in gradient, lanesRate, TLanes.CreateInt(-1));
+                        AddPushes(ref x3, ref y3, point, coordinates, indices + i + 12, in gradient, lanesRate, TLanes.CreateInt(-1));
+                    }
                 }
-                else
+                if (i < count)
                 {
-                    pushX[s % Partials] += alpha * UmapGradient.Clip;
-                    pushY[s % Partials] += alpha * UmapGradient.Clip;
+                    int last = count - LaneSums.Partials, firstNew = i - last;
+                    int* tail = indices + last;
+                    AddPushes(ref x0, ref y0, point, coordinates, tail, in gradient, lanesRate, LaneSums.NewLanes<TLanes>(0, firstNew));
+                    if (w <= 8)
+                        AddPushes(ref x1, ref y1, point, coordinates, tail + w, in gradient, lanesRate, LaneSums.NewLanes<TLanes>(w, firstNew));
+                    if (w == 4)
+                    {
+                        AddPushes(ref x2, ref y2, point, coordinates, tail + 8, in gradient, lanesRate, LaneSums.NewLanes<TLanes>(8, firstNew));
+                        AddPushes(ref x3, ref y3, point, coordinates, tail + 12, in gradient, lanesRate, LaneSums.NewLanes<TLanes>(12, firstNew));
+                    }
                 }
+                position[0] = x + TLanes.Total(x0, x1, x2, x3);
+                position[1] = y + TLanes.Total(y0, y1, y2, y3);
             }
-            position[0] = x + Total(pushX);
-            position[1] = y + Total(pushY);
         }
 
-        /// <summary>Partial sums of <see cref="RepelTogetherInPlane"/>: sample s goes to the s mod 16-th.</summary>
-        private const int Partials = 16;
-
-        /// <summary>The sixteen partial sums added pairwise: l with l + 8, then l + 4, l + 2, l + 1 (in place).</summary>
-        private static float Total(Span<float> partials)
+        /// <summary>Adds the pushes (at the rate) of the samples at <paramref name="indices"/> in the lanes set in <paramref name="lanes"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void AddPushes<TLanes>(
+            ref TLanes sumX, ref TLanes sumY, (TLanes X, TLanes Y) point, float* coordinates, int* indices, in UmapGradient gradient, TLanes rate, TLanes lanes)
+            where TLanes : struct, ILanes<TLanes>
         {
-            for (int width = Partials / 2; width >= 1; width /= 2)
-            {
-                for (int lane = 0; lane < width; lane++)
-                    partials[lane] += partials[lane + width];
-            }
-            return partials[0];
-        }
-
-        /// <summary><see cref="Total(Span{float})"/> from its first step on: <paramref name="halves"/> holds l + (l + 8).</summary>
-        private static float Total(Vector256<float> halves)
-        {
-            var quarters = halves.GetLower() + halves.GetUpper();
-            return (quarters.GetElement(0) + quarters.GetElement(2)) + (quarters.GetElement(1) + quarters.GetElement(3));
+            var (pushX, pushY) = Push(point.X, point.Y, coordinates, TLanes.LoadInts(ref *indices, 0), in gradient);
+            sumX += rate * pushX & lanes;
+            sumY += rate * pushY & lanes;
         }
 
         /// <summary>
-        /// The vector path of <see cref="RepelTogetherInPlane"/> on AVX2: each sixteen samples as two vectors of eight
-        /// (partial sums 0–7 and 8–15), both computed before either is summed: each is a long chain (gathers, the
-        /// power, a division), and two side by side keep the CPU busy where one leaves it waiting. Gives the partial
-        /// sums' halves (see <see cref="Total(Vector256{float})"/>); true when a sample's squared distance was
-        /// subnormal, which the fast power gets wrong. A loop without calls, so the compiler keeps its vectors in
-        /// registers.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static unsafe bool SumPushesEight(
-            float x, float y, int* samples, int count, float* coordinates, in UmapGradient gradient, float alpha, out Vector256<float> halvesX, out Vector256<float> halvesY)
-        {
-            const int Lanes = 8;
-            var low = (X: Vector256<float>.Zero, Y: Vector256<float>.Zero);
-            var high = (X: Vector256<float>.Zero, Y: Vector256<float>.Zero);
-            var subnormal = Vector256<float>.Zero;
-            var point = (X: Vector256.Create(x), Y: Vector256.Create(y));
-            var rate = Vector256.Create(alpha);
-            int s = 0;
-            for (; s <= count - Partials; s += Partials)
-            {
-                var (lowX, lowY, lowTiny) = Push(point, coordinates, Vector256.Load(samples + s), in gradient);
-                var (highX, highY, highTiny) = Push(point, coordinates, Vector256.Load(samples + s + Lanes), in gradient);
-                low.X += rate * lowX;
-                low.Y += rate * lowY;
-                high.X += rate * highX;
-                high.Y += rate * highY;
-                subnormal |= lowTiny | highTiny;
-            }
-            if (s < count)
-            {
-                // The last few in the first lanes; the others read point 0 and are dropped.
-                var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
-                var validLow = Vector256.LessThan(lanes, Vector256.Create(count - s));
-                var validHigh = Vector256.LessThan(lanes, Vector256.Create(count - s - Lanes));
-                var (lowX, lowY, lowTiny) = Push(point, coordinates, Avx2.MaskLoad(samples + s, validLow), in gradient);
-                var (highX, highY, highTiny) = Push(point, coordinates, Avx2.MaskLoad(samples + s + Lanes, validHigh), in gradient);
-                low.X = Vector256.ConditionalSelect(validLow.AsSingle(), low.X + rate * lowX, low.X);
-                low.Y = Vector256.ConditionalSelect(validLow.AsSingle(), low.Y + rate * lowY, low.Y);
-                high.X = Vector256.ConditionalSelect(validHigh.AsSingle(), high.X + rate * highX, high.X);
-                high.Y = Vector256.ConditionalSelect(validHigh.AsSingle(), high.Y + rate * highY, high.Y);
-                subnormal |= (lowTiny & validLow.AsSingle()) | (highTiny & validHigh.AsSingle());
-            }
-            halvesX = low.X + high.X;
-            halvesY = low.Y + high.Y;
-            return subnormal != Vector256<float>.Zero;
-        }
-
-        /// <summary>
-        /// <see cref="SumPushesEight"/> on AVX-512: sixteen samples to a vector, two vectors computed before either is
-        /// summed; the same lanes, the same operations, the same bits, in half the instructions.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static unsafe bool SumPushesSixteen(
-            float x, float y, int* samples, int count, float* coordinates, in UmapGradient gradient, float alpha, out Vector256<float> halvesX, out Vector256<float> halvesY)
-        {
-            var sumX = Vector512<float>.Zero;
-            var sumY = Vector512<float>.Zero;
-            var subnormal = Vector512<float>.Zero;
-            var point = (X: Vector512.Create(x), Y: Vector512.Create(y));
-            var rate = Vector512.Create(alpha);
-            int s = 0;
-            for (; s <= count - 2 * Partials; s += 2 * Partials)
-            {
-                var (firstX, firstY, firstTiny) = Push(point, coordinates, Vector512.Load(samples + s), in gradient);
-                var (secondX, secondY, secondTiny) = Push(point, coordinates, Vector512.Load(samples + s + Partials), in gradient);
-                sumX += rate * firstX;
-                sumY += rate * firstY;
-                sumX += rate * secondX;
-                sumY += rate * secondY;
-                subnormal |= firstTiny | secondTiny;
-            }
-            for (; s < count; s += Partials)
-            {
-                // A last whole vector, or the last few in the first lanes (the others read point 0 and are dropped).
-                var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
-                var validLow = Vector256.LessThan(lanes, Vector256.Create(count - s));
-                var validHigh = Vector256.LessThan(lanes, Vector256.Create(count - s - 8));
-                var valid = Vector512.Create(validLow, validHigh).AsSingle();
-                var indices = Vector512.Create(Avx2.MaskLoad(samples + s, validLow), Avx2.MaskLoad(samples + s + 8, validHigh));
-                var (pushedX, pushedY, tiny) = Push(point, coordinates, indices, in gradient);
-                sumX = Vector512.ConditionalSelect(valid, sumX + rate * pushedX, sumX);
-                sumY = Vector512.ConditionalSelect(valid, sumY + rate * pushedY, sumY);
-                subnormal |= tiny & valid;
-            }
-            halvesX = sumX.GetLower() + sumX.GetUpper();
-            halvesY = sumY.GetLower() + sumY.GetUpper();
-            return subnormal != Vector512<float>.Zero;
-        }
-
-        /// <summary>
-        /// <see cref="Push(ValueTuple{Vector256{float}, Vector256{float}}, float*, Vector256{int}, in UmapGradient)"/> for
-        /// sixteen samples: the same operations lane by lane.
+        /// The clipped pushes (before the rate) of the samples at <paramref name="indices"/> on the point: a sample at
+        /// exactly the point's place pushes +4 along every axis, as in <see cref="Repel"/>.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static unsafe (Vector512<float> X, Vector512<float> Y, Vector512<float> Subnormal) Push(
-            (Vector512<float> X, Vector512<float> Y) point, float* coordinates, Vector512<int> indices, in UmapGradient gradient)
+        private static unsafe (TLanes X, TLanes Y) Push<TLanes>(TLanes x, TLanes y, float* coordinates, TLanes indices, in UmapGradient gradient)
+            where TLanes : struct, ILanes<TLanes>
         {
-            var at = indices * 2;
-            // No 16-lane gather in .NET's intrinsics: two of eight.
-            var (low, high) = (at.GetLower(), at.GetUpper());
-            var dx = point.X - Vector512.Create(Avx2.GatherVector256(coordinates, low, 4), Avx2.GatherVector256(coordinates, high, 4));
-            var dy = point.Y - Vector512.Create(Avx2.GatherVector256(coordinates + 1, low, 4), Avx2.GatherVector256(coordinates + 1, high, 4));
+            var at = TLanes.AddInts(indices, indices);
+            var dx = x - TLanes.Gather(coordinates, at);
+            var dy = y - TLanes.Gather(coordinates + 1, at);
             var distanceSquared = dx * dx + dy * dy;
-            var coincident = Vector512.Equals(distanceSquared, Vector512<float>.Zero);
-            var subnormal = Vector512.LessThan(distanceSquared, Vector512.Create(FixedPower.SmallestNormal)) & ~coincident;
-            var repulsion = gradient.RepulsionOfNormal(distanceSquared);
-            var clip = Vector512.Create(UmapGradient.Clip);
-            return (Vector512.ConditionalSelect(coincident, clip, UmapGradient.ClipComponents(repulsion * dx)),
-                    Vector512.ConditionalSelect(coincident, clip, UmapGradient.ClipComponents(repulsion * dy)),
-                    subnormal);
-        }
-
-        /// <summary>
-        /// The clipped pushes (before the rate) of the eight samples at <paramref name="indices"/> on the point, and the
-        /// lanes whose squared distance is subnormal, which the fast power gets wrong.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static unsafe (Vector256<float> X, Vector256<float> Y, Vector256<float> Subnormal) Push(
-            (Vector256<float> X, Vector256<float> Y) point, float* coordinates, Vector256<int> indices, in UmapGradient gradient)
-        {
-            var at = indices * 2;
-            var dx = point.X - Avx2.GatherVector256(coordinates, at, 4);
-            var dy = point.Y - Avx2.GatherVector256(coordinates + 1, at, 4);
-            var distanceSquared = dx * dx + dy * dy;
-            // A sample at exactly the point's place pushes +4 along every axis, as in Repel.
-            var coincident = Vector256.Equals(distanceSquared, Vector256<float>.Zero);
-            var subnormal = Vector256.LessThan(distanceSquared, Vector256.Create(FixedPower.SmallestNormal)) & ~coincident;
-            var repulsion = gradient.RepulsionOfNormal(distanceSquared);
-            var clip = Vector256.Create(UmapGradient.Clip);
-            return (Vector256.ConditionalSelect(coincident, clip, UmapGradient.ClipComponents(repulsion * dx)),
-                    Vector256.ConditionalSelect(coincident, clip, UmapGradient.ClipComponents(repulsion * dy)),
-                    subnormal);
+            var coincident = TLanes.Equal(distanceSquared, TLanes.Zero);
+            var repulsion = gradient.Repulsion(distanceSquared, gradient.PowerB.Of(distanceSquared));
+            var clip = TLanes.Create(UmapGradient.Clip);
+            return (TLanes.Select(coincident, clip, UmapGradient.ClipComponents(repulsion * dx)),
+                    TLanes.Select(coincident, clip, UmapGradient.ClipComponents(repulsion * dy)));
         }
     }
 }

@@ -1,5 +1,6 @@
+using System;
+using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using System.Threading;
 
 namespace Microsoft.ML.Umap.Core.Layout
@@ -23,7 +24,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         private readonly int _length;
         private readonly object _gate = new object();
         // Every tally made; replaced (not mutated) when one is added, so Apply reads it without copying.
-        private Tally[] _all = System.Array.Empty<Tally>();
+        private Tally[] _all = Array.Empty<Tally>();
 
         public OtherEndAttraction(int vertices, int dim)
         {
@@ -52,28 +53,28 @@ namespace Microsoft.ML.Umap.Core.Layout
         {
             var tallies = Volatile.Read(ref _all);
             int p = start * Dim, stop = end * Dim;
-            if (Vector256.IsHardwareAccelerated)
+            if (Vector.IsHardwareAccelerated)
             {
-                // Same operations as the scalar loop, eight values at a time: exact integer sums, an exact scaling
-                // by a power of two, one rounding to float, then the multiplication by alpha.
-                var scale = Vector256.Create(1.0 / Scale);
-                var rate = Vector256.Create(alpha);
-                for (; p + 8 <= stop; p += 8)
+                // Same operations as the scalar loop, a vector of floats at a time: exact integer sums, an exact
+                // scaling by a power of two, one rounding to float, then the multiplication by alpha.
+                int longs = Vector<long>.Count;
+                var scale = new Vector<double>(1.0 / Scale);
+                var rate = new Vector<float>(alpha);
+                for (; p + 2 * longs <= stop; p += 2 * longs)
                 {
-                    var low = Vector256<long>.Zero;
-                    var high = Vector256<long>.Zero;
+                    var low = Vector<long>.Zero;
+                    var high = Vector<long>.Zero;
                     foreach (var tally in tallies)
                     {
-                        ref long values = ref tally.Values[p];
-                        low += Vector256.LoadUnsafe(ref values);
-                        high += Vector256.LoadUnsafe(ref values, 4);
-                        Vector256<long>.Zero.StoreUnsafe(ref values);
-                        Vector256<long>.Zero.StoreUnsafe(ref values, 4);
+                        var values = tally.Values.AsSpan(p, 2 * longs);
+                        low += new Vector<long>(values);
+                        high += new Vector<long>(values[longs..]);
+                        values.Clear();
                     }
-                    var step = Vector256.Narrow(Vector256.ConvertToDouble(low) * scale, Vector256.ConvertToDouble(high) * scale);
-                    var moved = Vector256.LoadUnsafe(ref positions[p]) - rate * step;
-                    moved.StoreUnsafe(ref positions[p]);
-                    moved.StoreUnsafe(ref snapshot[p]);
+                    var step = Vector.Narrow(Vector.ConvertToDouble(low) * scale, Vector.ConvertToDouble(high) * scale);
+                    var moved = new Vector<float>(positions, p) - rate * step;
+                    moved.CopyTo(positions, p);
+                    moved.CopyTo(snapshot, p);
                 }
             }
             for (; p < stop; p++)

@@ -160,7 +160,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// <summary>Asks for the first <see cref="PrefetchLines"/> cache lines of a dense row, or all of them.</summary>
         private unsafe void PrefetchExactRow(int point, bool wholeRow = false)
         {
-            if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || _data is not DenseVectorSet dense)
+            if (!Prefetch.IsSupported || _data is not DenseVectorSet dense)
                 return;
             var matrix = dense.Matrix;
             int rowLines = (matrix.Columns * sizeof(float) + 63) / 64;
@@ -169,7 +169,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             {
                 byte* row = (byte*)(basePointer + (long)point * matrix.Columns);
                 for (int line = 0; line < lines; line++)
-                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(row + line * 64);
+                    Prefetch.ToNearestCache(row + line * 64);
             }
         }
 

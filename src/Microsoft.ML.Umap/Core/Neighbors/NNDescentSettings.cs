@@ -1,4 +1,5 @@
 using System;
+using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Neighbors
 {
@@ -37,6 +38,6 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
         public static int LeafSizeFor(int k) => Math.Max(MinimumLeafSize, k);
 
-        public static int IterationsFor(int n) => Math.Max(MinimumIterations, (int)Math.Round(Math.Log2(Math.Max(2, n))));
+        public static int IterationsFor(int n) => Math.Max(MinimumIterations, (int)Math.Round(PortableMath.Log2(Math.Max(2, n))));
     }
 }

@@ -3,10 +3,10 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using System.Threading;
 using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Numerics;
+using Microsoft.ML.Umap.Core.Numerics.Lanes;
 
 namespace Microsoft.ML.Umap.Core.Neighbors
 {
@@ -265,32 +265,34 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         {
             if (_codedColumns != null)
                 throw new InvalidOperationException("These codes leave out the constant columns; only an exact copy gives rows back.");
+            if (Vector512.IsHardwareAccelerated)
+                Reconstruct<Lanes512>(row, destination);
+            else if (Vector256.IsHardwareAccelerated)
+                Reconstruct<Lanes256>(row, destination);
+            else if (Vector128.IsHardwareAccelerated)
+                Reconstruct<Lanes128>(row, destination);
+            else
+                Reconstruct<SoftwareLanes>(row, destination);
+        }
+
+        private void Reconstruct<TLanes>(int row, Span<float> destination)
+            where TLanes : struct, ILanes<TLanes>
+        {
             ref byte codes = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_rows), RowStart(row) + NormBytes);
             ref float minimum = ref MemoryMarshal.GetArrayDataReference(_minimum);
             ref float step = ref MemoryMarshal.GetArrayDataReference(_step);
-            var values = destination[.._columns];
-            ref float target = ref MemoryMarshal.GetReference(values);
+            ref float target = ref MemoryMarshal.GetReference(destination[.._columns]);
             int c = 0;
-            if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
-            {
-                for (; c <= _columns - Vector512<float>.Count; c += Vector512<float>.Count)
-                {
-                    var q = Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref codes, (nuint)c)));
-                    (Vector512.LoadUnsafe(ref minimum, (nuint)c) + Vector512.LoadUnsafe(ref step, (nuint)c) * q).StoreUnsafe(ref target, (nuint)c);
-                }
-            }
-            else if (Avx2.IsSupported)
-            {
-                for (; c <= _columns - Vector256<float>.Count; c += Vector256<float>.Count)
-                {
-                    var eight = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref codes, c))).AsByte();
-                    var q = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(eight));
-                    (Vector256.LoadUnsafe(ref minimum, (nuint)c) + Vector256.LoadUnsafe(ref step, (nuint)c) * q).StoreUnsafe(ref target, (nuint)c);
-                }
-            }
+            for (; c + TLanes.Count <= _columns; c += TLanes.Count)
+                Reconstruct<TLanes>(ref codes, ref minimum, ref step, ref target, (nuint)c);
             for (; c < _columns; c++)
-                Unsafe.Add(ref target, c) = Unsafe.Add(ref minimum, c) + Unsafe.Add(ref step, c) * Unsafe.Add(ref codes, c);
+                Reconstruct<OneLane>(ref codes, ref minimum, ref step, ref target, (nuint)c);
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Reconstruct<TLanes>(ref byte codes, ref float minimum, ref float step, ref float target, nuint at)
+            where TLanes : struct, ILanes<TLanes> =>
+            TLanes.Store(TLanes.Load(ref minimum, at) + TLanes.Load(ref step, at) * TLanes.LoadBytes(ref codes, at), ref target, at);
 
         /// <summary>
         /// The mean over sampled rows of |d̂² − d²| / d² for the row's nearest other neighbour, d̂² measured from the
@@ -374,81 +376,46 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             return Math.Max(distance, 0f);
         }
 
-        private int ByteDot(ref short weights, ref byte codes)
+        private int ByteDot(ref short weights, ref byte codes) =>
+            CodeDot512.IsSupported ? ByteDot<CodeDot512>(ref weights, ref codes)
+            : CodeDot256.IsSupported ? ByteDot<CodeDot256>(ref weights, ref codes)
+            : CodeDot128.IsSupported ? ByteDot<CodeDot128>(ref weights, ref codes)
+            : ByteDot<CodeDotScalar>(ref weights, ref codes);
+
+        private int HalfByteDot(ref short weights, ref byte codes) =>
+            CodeDot512.IsSupported ? HalfByteDot<CodeDot512>(ref weights, ref codes)
+            : CodeDot256.IsSupported ? HalfByteDot<CodeDot256>(ref weights, ref codes)
+            : CodeDot128.IsSupported ? HalfByteDot<CodeDot128>(ref weights, ref codes)
+            : HalfByteDot<CodeDotScalar>(ref weights, ref codes);
+
+        /// <summary>Σ weight_c · code_c over the padded columns, a byte a code.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private int ByteDot<TDot>(ref short weights, ref byte codes)
+            where TDot : struct, ICodeDot<TDot>
         {
-            int n = _step.Length; // a whole number of blocks
-            int c = 0;
-            int sum = 0;
-            if (Vector512.IsHardwareAccelerated && Avx512BW.IsSupported)
-            {
-                var acc = Vector512<int>.Zero;
-                for (; c < n; c += BlockColumns)
-                    acc += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref codes, (nuint)c)), Vector512.LoadUnsafe(ref weights, (nuint)c));
-                return Vector512.Sum(acc);
-            }
-            if (Avx2.IsSupported)
-            {
-                var acc = Vector256<int>.Zero;
-                for (; c < n; c += BlockColumns / 2)
-                    acc += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref codes, (nuint)c)), Vector256.LoadUnsafe(ref weights, (nuint)c));
-                return Vector256.Sum(acc);
-            }
-            for (; c < n; c++)
-                sum += Unsafe.Add(ref weights, c) * Unsafe.Add(ref codes, c);
-            return sum;
+            var sum = default(TDot);
+            for (int c = 0; c < _step.Length; c += BlockColumns)
+                sum = TDot.Add(sum, Vector128.LoadUnsafe(ref codes, (nuint)c), Vector128.LoadUnsafe(ref codes, (nuint)c + 16), ref weights, (nuint)c);
+            return TDot.Total(sum);
         }
 
-        private int HalfByteDot(ref short weights, ref byte codes)
+        /// <summary>
+        /// Σ weight_c · code_c over the padded columns, half a byte a code: a block's 16 bytes hold its first 16 columns
+        /// in their low halves and the next 16 in their high halves.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private int HalfByteDot<TDot>(ref short weights, ref byte codes)
+            where TDot : struct, ICodeDot<TDot>
         {
-            int blocks = _step.Length / BlockColumns;
-            const int Half = BlockColumns / 2;
-            if (Vector512.IsHardwareAccelerated && Avx512BW.IsSupported)
+            var mask = Vector128.Create((byte)0x0F);
+            var sum = default(TDot);
+            for (int b = 0; b < _step.Length / BlockColumns; b++)
             {
-                var mask = Vector256.Create((byte)0x0F);
-                var acc0 = Vector512<int>.Zero;
-                var acc1 = Vector512<int>.Zero;
-                int b = 0;
-                for (; b + 1 < blocks; b += 2)
-                {
-                    // Two blocks: the low halves of their 32 bytes are columns 0-15 of each, the high halves 16-31.
-                    var packed = Vector256.LoadUnsafe(ref codes, (nuint)(b * Half));
-                    var low = packed & mask;
-                    var high = Vector256.ShiftRightLogical(packed.AsUInt16(), 4).AsByte() & mask;
-                    acc0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Avx2.Permute2x128(low, high, 0x20)), Vector512.LoadUnsafe(ref weights, (nuint)(b * BlockColumns)));
-                    acc1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Avx2.Permute2x128(low, high, 0x31)), Vector512.LoadUnsafe(ref weights, (nuint)((b + 1) * BlockColumns)));
-                }
-                if (b < blocks)
-                {
-                    var packed = Vector128.LoadUnsafe(ref codes, (nuint)(b * Half));
-                    var block = Vector256.Create(packed & Vector128.Create((byte)0x0F), Vector128.ShiftRightLogical(packed.AsUInt16(), 4).AsByte() & Vector128.Create((byte)0x0F));
-                    acc0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(block), Vector512.LoadUnsafe(ref weights, (nuint)(b * BlockColumns)));
-                }
-                return Vector512.Sum(acc0 + acc1);
+                var packed = Vector128.LoadUnsafe(ref codes, (nuint)(b * BlockColumns / 2));
+                var high = Vector128.ShiftRightLogical(packed.AsUInt16(), 4).AsByte() & mask;
+                sum = TDot.Add(sum, packed & mask, high, ref weights, (nuint)(b * BlockColumns));
             }
-            if (Avx2.IsSupported)
-            {
-                var mask = Vector128.Create((byte)0x0F);
-                var acc0 = Vector256<int>.Zero;
-                var acc1 = Vector256<int>.Zero;
-                for (int b = 0; b < blocks; b++)
-                {
-                    var packed = Vector128.LoadUnsafe(ref codes, (nuint)(b * Half));
-                    var low = packed & mask;
-                    var high = Vector128.ShiftRightLogical(packed.AsUInt16(), 4).AsByte() & mask;
-                    acc0 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(low), Vector256.LoadUnsafe(ref weights, (nuint)(b * BlockColumns)));
-                    acc1 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(high), Vector256.LoadUnsafe(ref weights, (nuint)(b * BlockColumns + Half)));
-                }
-                return Vector256.Sum(acc0 + acc1);
-            }
-            int sum = 0;
-            for (int c = 0; c < _step.Length; c++)
-            {
-                int within = c % BlockColumns;
-                byte packed = Unsafe.Add(ref codes, c / BlockColumns * Half + within % Half);
-                int q = within < Half ? packed & 0x0F : packed >> 4;
-                sum += Unsafe.Add(ref weights, c) * q;
-            }
-            return sum;
+            return TDot.Total(sum);
         }
 
         /// <summary>
@@ -457,7 +424,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// </summary>
         public unsafe void Prefetch(int row, bool secondLevel = false)
         {
-            if (!Sse.IsSupported)
+            if (!Numerics.Prefetch.IsSupported)
                 return;
             fixed (byte* rows = _rows)
             {
@@ -465,9 +432,9 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 for (int line = 0; line < _rowBytes; line += CacheLine)
                 {
                     if (secondLevel)
-                        Sse.Prefetch1(start + line);
+                        Numerics.Prefetch.ToSecondLevelCache(start + line);
                     else
-                        Sse.Prefetch0(start + line);
+                        Numerics.Prefetch.ToNearestCache(start + line);
                 }
             }
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Neighbors
@@ -211,7 +212,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// <summary>Asks for the hyperplanes of the internal nodes below <paramref name="node"/>.</summary>
         private unsafe void PrefetchChildren(int node)
         {
-            if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
+            if (!Prefetch.IsSupported)
                 return;
             int rowBytes = _dimension * sizeof(float);
             fixed (float* planes = _hyperplanes)
@@ -223,7 +224,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                         continue;
                     byte* start = (byte*)(planes + (long)child * _dimension);
                     for (byte* line = (byte*)((nint)start & ~(nint)63); line < start + rowBytes; line += 64)
-                        System.Runtime.Intrinsics.X86.Sse.Prefetch0(line);
+                        Prefetch.ToNearestCache(line);
                 }
             }
         }
@@ -303,9 +304,8 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             ArrayPool<int>.Shared.Return(buffer);
         }
 
-        private static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y) =>
-            System.Numerics.Tensors.TensorPrimitives.Dot(x, y);
+        private static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => DistanceKernels.Dot(x, y);
 
-        private static float Norm(ReadOnlySpan<float> x) => System.Numerics.Tensors.TensorPrimitives.Norm(x);
+        private static float Norm(ReadOnlySpan<float> x) => MathF.Sqrt(DistanceKernels.Dot(x, x));
     }
 }

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Numerics.Tensors;
 using System.Threading;
+using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Neighbors
@@ -65,7 +65,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             if (!vector.IsSparse)
             {
                 for (int j = 0; j < OutputDimension; j++)
-                    destination[j] = TensorPrimitives.Dot(vector.Values, new ReadOnlySpan<float>(_projection, j * _inputDimension, _inputDimension));
+                    destination[j] = DistanceKernels.Dot(vector.Values, new ReadOnlySpan<float>(_projection, j * _inputDimension, _inputDimension));
                 return;
             }
 
@@ -132,7 +132,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
         /// <summary>output += value · column, element by element (a product, then a sum, each rounded: as a scalar loop).</summary>
         private static void Accumulate(float value, ReadOnlySpan<float> column, Span<float> output) =>
-            TensorPrimitives.MultiplyAdd(column, value, output, output);
+            VectorArithmetic.AddScaled(output, column, value);
 
         /// <summary>The sketch of every row of <paramref name="data"/>.</summary>
         public RowMatrix Project(VectorSet data, int threads)

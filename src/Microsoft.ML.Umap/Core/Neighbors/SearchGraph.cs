@@ -1,4 +1,5 @@
 using System;
+using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Neighbors
 {
@@ -28,13 +29,13 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// </summary>
         public unsafe void PrefetchNeighbors(int point)
         {
-            if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
+            if (!Prefetch.IsSupported)
                 return;
             int start = Offsets[point], end = Offsets[point + 1];
             fixed (int* neighbors = Neighbors)
             {
                 for (nint line = (nint)(neighbors + start) & ~(nint)63; line < (nint)(neighbors + end); line += 64)
-                    System.Runtime.Intrinsics.X86.Sse.Prefetch0((void*)line);
+                    Prefetch.ToNearestCache((void*)line);
             }
         }
 

@@ -1,6 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
+using System.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Numerics
 {
@@ -58,35 +58,53 @@ namespace Microsoft.ML.Umap.Core.Numerics
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int NextInt(int exclusiveMax) => (int)(((ulong)NextUInt32() * (uint)exclusiveMax) >> 32);
 
+        /// <summary>How far past its count <see cref="FillComplementedIntsPadded"/> may write.</summary>
+        public const int FillPadding = 16;
+
         /// <summary>
         /// Writes <paramref name="count"/> integers uniform in [0, <paramref name="exclusiveMax"/>), bitwise complemented,
         /// at the start of <paramref name="room"/>: the complements of what successive <see cref="NextInt"/> calls would
-        /// return. Eight at a time where the hardware has 64-bit vector multiplies (SplitMix64 is counter-based, so the
-        /// outputs are independent), so it may write up to seven values past
-        /// <paramref name="count"/>; <paramref name="room"/> must hold <paramref name="count"/> rounded up to eight.
+        /// return. Two vectors of draws at a time where the hardware multiplies 64-bit lanes natively (SplitMix64 is
+        /// counter-based, so the outputs are independent and exact integers: the same on every path), so it may write
+        /// up to <see cref="FillPadding"/> − 1 values past <paramref name="count"/>, which <paramref name="room"/> must hold.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void FillComplementedIntsPadded(Span<int> room, int count, int exclusiveMax)
         {
-            if (Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512DQ.IsSupported)
+            int lanes = Vector<ulong>.Count;
+            // Four 64-bit lanes or more: 128-bit vectors have no native 64-bit multiply, and emulating it loses to scalar.
+            if (Vector.IsHardwareAccelerated && lanes >= 4 && 2 * lanes <= FillPadding)
             {
-                var max = Vector512.Create((ulong)(uint)exclusiveMax);
-                var counters = Vector512.Create(_state) + Vector512.Create(1UL, 2, 3, 4, 5, 6, 7, 8) * Vector512.Create(GoldenGamma);
-                for (int i = 0; i < count; i += 8)
+                var max = new Vector<ulong>((ulong)(uint)exclusiveMax);
+                Span<ulong> offsets = stackalloc ulong[2 * lanes];
+                for (int l = 0; l < offsets.Length; l++)
+                    offsets[l] = unchecked((ulong)(l + 1) * GoldenGamma);
+                var first = new Vector<ulong>(_state) + new Vector<ulong>(offsets);
+                var second = new Vector<ulong>(_state) + new Vector<ulong>(offsets[lanes..]);
+                var stride = new Vector<ulong>(unchecked(GoldenGamma * (ulong)(2 * lanes)));
+                for (int i = 0; i < count; i += 2 * lanes)
                 {
-                    var z = counters;
-                    z = (z ^ Vector512.ShiftRightLogical(z, 30)) * Vector512.Create(0xBF58476D1CE4E5B9UL);
-                    z = (z ^ Vector512.ShiftRightLogical(z, 27)) * Vector512.Create(0x94D049BB133111EBUL);
-                    z ^= Vector512.ShiftRightLogical(z, 31);
-                    var scaled = Vector512.ShiftRightLogical(Vector512.ShiftRightLogical(z, 32) * max, 32);
-                    (~System.Runtime.Intrinsics.X86.Avx512F.ConvertToVector256UInt32(scaled).AsInt32()).CopyTo(room.Slice(i));
-                    counters += Vector512.Create(unchecked(GoldenGamma * 8));
+                    var draws = Vector.Narrow(Scaled(first, max), Scaled(second, max));
+                    (~Vector.AsVectorInt32(draws)).CopyTo(room.Slice(i));
+                    first += stride;
+                    second += stride;
                 }
                 _state += unchecked((ulong)count * GoldenGamma);
                 return;
             }
             for (int i = 0; i < count; i++)
                 room[i] = ~NextInt(exclusiveMax);
+        }
+
+        /// <summary><see cref="Mix"/> of each counter, scaled to [0, max) as <see cref="NextInt"/> does.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector<ulong> Scaled(Vector<ulong> counters, Vector<ulong> max)
+        {
+            var z = counters;
+            z = (z ^ (z >> 30)) * new Vector<ulong>(0xBF58476D1CE4E5B9UL);
+            z = (z ^ (z >> 27)) * new Vector<ulong>(0x94D049BB133111EBUL);
+            z ^= z >> 31;
+            return ((z >> 32) * max) >> 32;
         }
 
         /// <summary>A float uniform in [0, 1).</summary>
@@ -102,7 +120,7 @@ namespace Microsoft.ML.Umap.Core.Numerics
         {
             double u1 = 1.0 - NextDouble(); // in (0, 1], so the log is finite
             double u2 = NextDouble();
-            return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+            return Math.Sqrt(-2.0 * PortableMath.Log(u1)) * PortableMath.CosTurns(u2);
         }
     }
 }

@@ -1,18 +1,20 @@
 using System;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
+using Microsoft.ML.Umap.Core.Numerics.Lanes;
 
 namespace Microsoft.ML.Umap.Core.Numerics
 {
     /// <summary>
-    /// x^b for one fixed exponent b and positive finite x, to about 1e-7 relative error, in a short chain of
-    /// multiply-adds: x = m·2^e with m in [1, 2), so x^b = m^b · 2^(e·b), with m^b from a polynomial fitted once
-    /// for this b and 2^(e·b) from a table of the 256 exponents.
+    /// x^b for one fixed exponent b and positive finite x, to a few parts in 10⁷, from multiplications and additions
+    /// only: x = m·2^e with m in [1, 2), so x^b = m^b · 2^(e·b), with m^b from a polynomial fitted once for this b and
+    /// 2^(e·b) from a table of the 256 exponents. The same code serves one value (<see cref="Of(float)"/>) and every
+    /// vector width (<see cref="Of{TLanes}"/>), with the same bits in every lane on every machine.
     /// </summary>
     /// <remarks>
     /// The layout applies its moves one after the other, so each move waits for the power of the previous one;
-    /// <see cref="MathF.Pow(float, float)"/> handles every exponent and is several times longer on that path.
+    /// <see cref="MathF.Pow(float, float)"/> handles every exponent, is several times longer on that path, and is the C
+    /// runtime's, whose last bit differs between machines. Subnormal inputs are scaled into the normal range by an exact
+    /// 2⁶⁴ and the result scaled back; 0 gives a meaningless finite value, which callers mask.
     /// </remarks>
     internal sealed class FixedPower
     {
@@ -21,17 +23,21 @@ namespace Microsoft.ML.Umap.Core.Numerics
         /// <summary>The smallest positive normal float, 2^−126: below it the exponent field is 0.</summary>
         public const float SmallestNormal = 1.17549435E-38f;
 
-        private readonly float _exponent;
-        // Pinned, so the vector path gathers from a fixed address without pinning it at each call.
+        /// <summary>2⁶⁴, which lifts every positive subnormal float into the normal range exactly.</summary>
+        private const float SubnormalLift = 18446744073709551616f;
+
+        // Pinned, so the vector widths gather from a fixed address.
         private readonly float[] _scale = GC.AllocateArray<float>(256, pinned: true);
         private readonly unsafe float* _scaleTable;
+        private readonly float _subnormalScale;
         private readonly float _c0, _c1, _c2, _c3, _c4, _c5, _c6, _c7;
 
         public FixedPower(double exponent)
         {
-            _exponent = (float)exponent;
+            Exponent = exponent;
             for (int e = 0; e < 256; e++)
-                _scale[e] = (float)Math.Pow(2.0, (e - 127) * exponent);
+                _scale[e] = (float)PortableMath.Exp2((e - 127) * exponent);
+            _subnormalScale = (float)PortableMath.Exp2(-64 * exponent);
             unsafe
             {
                 _scaleTable = (float*)Unsafe.AsPointer(ref _scale[0]);
@@ -41,85 +47,43 @@ namespace Microsoft.ML.Umap.Core.Numerics
             var matrix = new double[Degree + 1, Degree + 2];
             for (int i = 0; i <= Degree; i++)
             {
-                double t = 0.5 * Math.Cos(Math.PI * (i + 0.5) / (Degree + 1));
-                for (int j = 0; j <= Degree; j++)
-                    matrix[i, j] = Math.Pow(t, j);
-                matrix[i, Degree + 1] = Math.Pow(1.5 + t, exponent);
+                double t = 0.5 * PortableMath.CosTurns((i + 0.5) / (2 * (Degree + 1)));
+                double power = 1;
+                for (int j = 0; j <= Degree; j++, power *= t)
+                    matrix[i, j] = power;
+                matrix[i, Degree + 1] = PortableMath.Pow(1.5 + t, exponent);
             }
             var c = Solve(matrix);
             (_c0, _c1, _c2, _c3, _c4, _c5, _c6, _c7) = ((float)c[0], (float)c[1], (float)c[2], (float)c[3], (float)c[4], (float)c[5], (float)c[6], (float)c[7]);
         }
 
+        /// <summary>The exponent b.</summary>
+        public double Exponent { get; }
+
         /// <summary>x^b for x &gt; 0 and finite.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public float Of(float x)
-        {
-            int bits = BitConverter.SingleToInt32Bits(x);
-            int biased = bits >> 23;
-            if (biased == 0)
-                return MathF.Pow(x, _exponent); // subnormal: too small to matter for speed
-            float t = BitConverter.Int32BitsToSingle((bits & 0x007FFFFF) | 0x3F800000) - 1.5f;
-            // Estrin's scheme: the four pairs are independent, so the chain is three multiply-adds deep.
-            float t2 = t * t;
-            float p01 = MathF.FusedMultiplyAdd(_c1, t, _c0);
-            float p23 = MathF.FusedMultiplyAdd(_c3, t, _c2);
-            float p45 = MathF.FusedMultiplyAdd(_c5, t, _c4);
-            float p67 = MathF.FusedMultiplyAdd(_c7, t, _c6);
-            float p03 = MathF.FusedMultiplyAdd(p23, t2, p01);
-            float p47 = MathF.FusedMultiplyAdd(p67, t2, p45);
-            return MathF.FusedMultiplyAdd(p47, t2 * t2, p03) * _scale[biased];
-        }
+        public float Of(float x) => Of(new OneLane(x)).Value;
 
-        /// <summary>
-        /// <see cref="Of(float)"/> of eight normal floats (x ≥ <see cref="SmallestNormal"/>) at once, lane by lane the
-        /// same result (the same fused multiply-adds, the same table); a zero or subnormal lane gets a meaningless
-        /// value, which the caller must detect (the scalar form's fallback for them would put a call in the
-        /// caller's loop). Needs AVX2 and FMA (<see cref="VectorIsSupported"/>).
-        /// </summary>
+        /// <summary>x^b in every lane of <paramref name="x"/> (each positive and finite; a zero lane gets a finite meaningless value).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public unsafe Vector256<float> OfNormal(Vector256<float> x)
+        public unsafe TLanes Of<TLanes>(TLanes x)
+            where TLanes : struct, ILanes<TLanes>
         {
-            var bits = x.AsInt32();
-            var biased = Avx2.ShiftRightLogical(bits, 23);
-            var t = (bits & Vector256.Create(0x007FFFFF) | Vector256.Create(0x3F800000)).AsSingle() - Vector256.Create(1.5f);
+            var subnormal = TLanes.LessThan(x, TLanes.Create(SmallestNormal));
+            x = TLanes.Select(subnormal, x * TLanes.Create(SubnormalLift), x);
+            var biased = TLanes.ShiftRightLogicalInts(x, 23);
+            var t = ((x & TLanes.CreateInt(0x007FFFFF)) | TLanes.CreateInt(0x3F800000)) - TLanes.Create(1.5f);
+            // Estrin's scheme: the four pairs are independent, so the chain is three products and sums deep.
             var t2 = t * t;
-            var p01 = Fma.MultiplyAdd(Vector256.Create(_c1), t, Vector256.Create(_c0));
-            var p23 = Fma.MultiplyAdd(Vector256.Create(_c3), t, Vector256.Create(_c2));
-            var p45 = Fma.MultiplyAdd(Vector256.Create(_c5), t, Vector256.Create(_c4));
-            var p67 = Fma.MultiplyAdd(Vector256.Create(_c7), t, Vector256.Create(_c6));
-            var p03 = Fma.MultiplyAdd(p23, t2, p01);
-            var p47 = Fma.MultiplyAdd(p67, t2, p45);
-            var scale = Avx2.GatherVector256(_scaleTable, biased, 4);
-            return Fma.MultiplyAdd(p47, t2 * t2, p03) * scale;
+            var p01 = TLanes.Create(_c1) * t + TLanes.Create(_c0);
+            var p23 = TLanes.Create(_c3) * t + TLanes.Create(_c2);
+            var p45 = TLanes.Create(_c5) * t + TLanes.Create(_c4);
+            var p67 = TLanes.Create(_c7) * t + TLanes.Create(_c6);
+            var p03 = p23 * t2 + p01;
+            var p47 = p67 * t2 + p45;
+            var result = (p47 * (t2 * t2) + p03) * TLanes.Gather(_scaleTable, biased);
+            return TLanes.Select(subnormal, result * TLanes.Create(_subnormalScale), result);
         }
-
-        /// <summary>
-        /// <see cref="OfNormal(Vector256{float})"/> for sixteen values: the same operations on twice the lanes. Needs
-        /// <see cref="WideVectorIsSupported"/>.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public unsafe Vector512<float> OfNormal(Vector512<float> x)
-        {
-            var bits = x.AsInt32();
-            var biased = Vector512.ShiftRightLogical(bits, 23);
-            var t = (bits & Vector512.Create(0x007FFFFF) | Vector512.Create(0x3F800000)).AsSingle() - Vector512.Create(1.5f);
-            var t2 = t * t;
-            var p01 = Avx512F.FusedMultiplyAdd(Vector512.Create(_c1), t, Vector512.Create(_c0));
-            var p23 = Avx512F.FusedMultiplyAdd(Vector512.Create(_c3), t, Vector512.Create(_c2));
-            var p45 = Avx512F.FusedMultiplyAdd(Vector512.Create(_c5), t, Vector512.Create(_c4));
-            var p67 = Avx512F.FusedMultiplyAdd(Vector512.Create(_c7), t, Vector512.Create(_c6));
-            var p03 = Avx512F.FusedMultiplyAdd(p23, t2, p01);
-            var p47 = Avx512F.FusedMultiplyAdd(p67, t2, p45);
-            // No 16-lane gather in .NET's intrinsics: two of eight.
-            var scale = Vector512.Create(Avx2.GatherVector256(_scaleTable, biased.GetLower(), 4), Avx2.GatherVector256(_scaleTable, biased.GetUpper(), 4));
-            return Avx512F.FusedMultiplyAdd(p47, t2 * t2, p03) * scale;
-        }
-
-        /// <summary>Whether <see cref="OfNormal(Vector512{float})"/> runs on this machine (AVX-512 beside AVX2 and FMA).</summary>
-        public static bool WideVectorIsSupported => VectorIsSupported && Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
-
-        /// <summary>Whether <see cref="OfNormal(Vector256{float})"/> runs on this machine.</summary>
-        public static bool VectorIsSupported => Avx2.IsSupported && Fma.IsSupported;
 
         /// <summary>Gaussian elimination with partial pivoting on an augmented (n) × (n + 1) matrix.</summary>
         private static double[] Solve(double[,] m)

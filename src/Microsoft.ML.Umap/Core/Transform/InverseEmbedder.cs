@@ -1,7 +1,11 @@
 using System;
-using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
+using Microsoft.ML.Umap.Core.Numerics.Lanes;
 
 namespace Microsoft.ML.Umap.Core.Transform
 {
@@ -95,7 +99,7 @@ namespace Microsoft.ML.Umap.Core.Transform
             double total = 0;
             for (int j = 0; j < k; j++)
             {
-                weights[j] = (float)(1.0 / (1.0 + _a * Math.Pow(scratch.Distances[j], 2 * _b)));
+                weights[j] = (float)(1.0 / (1.0 + _a * PortableMath.Pow(scratch.Distances[j], 2 * _b)));
                 total += weights[j];
             }
             if (!(total > 0))
@@ -154,42 +158,55 @@ namespace Microsoft.ML.Umap.Core.Transform
         private void Attract(Span<float> x, int row, float coefficient, float alpha)
         {
             var y = _training.ReadOnlyRow(row);
-            Move(x, y, coefficient, System.Numerics.Tensors.TensorPrimitives.Distance(x, y), alpha);
+            Move(x, y, coefficient, MathF.Sqrt(DistanceKernels.SquaredEuclidean(x, y)), alpha);
         }
 
         /// <summary>Repulsion from a random training row, by its membership exp(−(d − rho) / sigma) as seen from that row.</summary>
         private void Repel(Span<float> x, int row, float alpha)
         {
             var y = _training.ReadOnlyRow(row);
-            float d = System.Numerics.Tensors.TensorPrimitives.Distance(x, y);
+            float d = MathF.Sqrt(DistanceKernels.SquaredEuclidean(x, y));
             float sigma = _sigmas[row];
-            float membership = MathF.Exp(-Math.Max(d - _rhos[row], Guard) / (sigma + Guard));
+            float membership = (float)PortableMath.Exp(-Math.Max(d - _rhos[row], Guard) / (sigma + Guard));
             Move(x, y, _repulsion * membership / ((1f - membership) * sigma + Guard), d, alpha);
         }
 
-        /// <summary>x += alpha · clip(coefficient · (x − y) / d), component by component (the Euclidean gradient).</summary>
+        /// <summary>x += clip(coefficient · (x − y) / d) · alpha, component by component (the Euclidean gradient).</summary>
         private static void Move(Span<float> x, ReadOnlySpan<float> y, float coefficient, float d, float alpha)
         {
-            float scale = coefficient / (Guard + d);
+            if (Vector512.IsHardwareAccelerated)
+                Move<Lanes512>(x, y, coefficient / (Guard + d), alpha);
+            else if (Vector256.IsHardwareAccelerated)
+                Move<Lanes256>(x, y, coefficient / (Guard + d), alpha);
+            else if (Vector128.IsHardwareAccelerated)
+                Move<Lanes128>(x, y, coefficient / (Guard + d), alpha);
+            else
+                Move<SoftwareLanes>(x, y, coefficient / (Guard + d), alpha);
+        }
+
+        private static void Move<TLanes>(Span<float> x, ReadOnlySpan<float> y, float scale, float alpha)
+            where TLanes : struct, ILanes<TLanes>
+        {
+            ref float px = ref MemoryMarshal.GetReference(x);
+            ref float py = ref MemoryMarshal.GetReference(y);
             int i = 0;
-            if (Vector.IsHardwareAccelerated)
-            {
-                var clip = new Vector<float>(GradientClip);
-                var s = new Vector<float>(scale);
-                var a = new Vector<float>(alpha);
-                for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
-                {
-                    var xv = new Vector<float>(x[i..]);
-                    var g = Vector.Min(clip, Vector.Max(-clip, s * (xv - new Vector<float>(y[i..]))));
-                    (xv + g * a).CopyTo(x[i..]);
-                }
-            }
+            for (; i + TLanes.Count <= x.Length; i += TLanes.Count)
+                Move<TLanes>(ref px, ref py, (nuint)i, scale, alpha);
             for (; i < x.Length; i++)
-                x[i] += Math.Clamp(scale * (x[i] - y[i]), -GradientClip, GradientClip) * alpha;
+                Move<OneLane>(ref px, ref py, (nuint)i, scale, alpha);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Move<TLanes>(ref float x, ref float y, nuint at, float scale, float alpha)
+            where TLanes : struct, ILanes<TLanes>
+        {
+            var xv = TLanes.Load(ref x, at);
+            var step = TLanes.Min(TLanes.Max(TLanes.Create(scale) * (xv - TLanes.Load(ref y, at)), TLanes.Create(-GradientClip)), TLanes.Create(GradientClip));
+            TLanes.Store(xv + step * TLanes.Create(alpha), ref x, at);
         }
 
         private static void Accumulate(Span<float> destination, ReadOnlySpan<float> row, float weight) =>
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(row, weight, destination, destination);
+            VectorArithmetic.AddScaled(destination, row, weight);
 
         /// <summary>The <see cref="Scratch.Indices"/>.Length nearest training points in the embedding, ascending (exact).</summary>
         private void NearestInEmbedding(ReadOnlySpan<float> point, Span<int> indices, Span<float> distances)

@@ -144,7 +144,7 @@ namespace Microsoft.ML.Umap.Core.Transform
             for (int j = 0; j < valid; j++)
                 rowMean += distances[j];
             rowMean /= valid;
-            var (sigma, rho) = SmoothKnnDistances.SmoothRow(distances.Slice(1, valid - 1), rowMean, _meanNeighborDistance, Math.Log2(k), _localConnectivity);
+            var (sigma, rho) = SmoothKnnDistances.SmoothRow(distances.Slice(1, valid - 1), rowMean, _meanNeighborDistance, PortableMath.Log2(k), _localConnectivity);
 
             scratch.Reserve(k);
             var weights = scratch.Weights.AsSpan(0, valid);

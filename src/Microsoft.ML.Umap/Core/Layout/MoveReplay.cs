@@ -1,0 +1,195 @@
+using System;
+using System.Runtime.CompilerServices;
+using Microsoft.ML.Umap.Core.Numerics;
+using Microsoft.ML.Umap.Core.Numerics.Lanes;
+
+namespace Microsoft.ML.Umap.Core.Layout
+{
+    /// <summary>
+    /// Replays the move lists of a group of vertices (see <see cref="MoveSchedule"/>), one vertex to a vector lane:
+    /// each step applies every lane's next move, attraction (with densMAP's term when it acts) or negative sample,
+    /// branch-free. The arithmetic of a lane does not depend on the other lanes or on the width, so a vertex's result
+    /// is the same whichever vertices share its group, on every machine.
+    /// </summary>
+    internal static class MoveReplay
+    {
+        /// <summary>Marks the steps after a lane's last move.</summary>
+        private const int Finished = int.MinValue;
+
+        /// <summary>How many steps ahead the negative samples' positions are asked for (docs/measurements.md).</summary>
+        private const int PrefetchSteps = 4;
+
+        /// <summary>
+        /// Applies the moves <c>worker.Moves[worker.Starts[i] .. worker.Starts[i + 1]]</c> to vertex
+        /// <paramref name="start"/> + i for each i of <paramref name="group"/> (at most <typeparamref name="TLanes"/>'
+        /// count), tallying the steps the attractions owe their other ends in the worker's tally.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Replay<TLanes, TDensity>(in LayoutContext context, int start, ReadOnlySpan<int> group, LayoutWorker worker, in TDensity density)
+            where TLanes : struct, ILanes<TLanes>
+            where TDensity : struct, IDensityTerm
+        {
+            int lanes = TLanes.Count, dim = context.Dim;
+            Span<int> vertices = stackalloc int[lanes];
+            Span<int> edges = stackalloc int[lanes];
+            var (longest, pullCount) = Interleave(in context, start, group, worker, vertices, edges);
+            worker.ReserveReplay(lanes, dim, longest);
+            Run<TLanes, TDensity>(in context, worker, vertices, edges, longest, in density);
+            LandPulls(in context, worker, edges, lanes, pullCount);
+            var axes = worker.Axes;
+            for (int l = 0; l < group.Length; l++)
+            {
+                for (int d = 0; d < dim; d++)
+                    context.Positions[vertices[l] * dim + d] = axes[d * lanes + l];
+            }
+        }
+
+        /// <summary>
+        /// Copies the lanes' move lists into one interleaved list (step s of lane l at s·lanes + l), so that each step is
+        /// one load, and notes where the attractions are. Lanes past the group's end repeat its first vertex, never move
+        /// and are never written back. Returns the longest list's length and the number of attractions.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static (int Longest, int Pulls) Interleave(in LayoutContext context, int start, ReadOnlySpan<int> group, LayoutWorker worker, Span<int> vertices, Span<int> edges)
+        {
+            var starts = worker.Starts;
+            int lanes = vertices.Length, longest = 0;
+            for (int l = 0; l < lanes; l++)
+            {
+                int i = group[l < group.Length ? l : 0];
+                vertices[l] = start + i;
+                edges[l] = context.Offsets[start + i];
+                longest = Math.Max(longest, starts[i + 1] - starts[i]);
+            }
+            worker.ReserveInterleaved(longest * lanes);
+
+            var interleaved = worker.Interleaved;
+            var pulls = worker.Pulls;
+            int pullCount = 0;
+            for (int l = 0; l < lanes; l++)
+            {
+                int i = group[l < group.Length ? l : 0];
+                int count = l < group.Length ? starts[i + 1] - starts[i] : 0;
+                for (int s = 0; s < count; s++)
+                {
+                    int move = worker.Moves[starts[i] + s];
+                    interleaved[s * lanes + l] = move;
+                    // Branch-free append: the slot is overwritten unless the move is an attraction.
+                    pulls[pullCount] = s * lanes + l;
+                    pullCount += move >= 0 ? 1 : 0;
+                }
+                for (int s = count; s < longest; s++)
+                    interleaved[s * lanes + l] = Finished;
+            }
+            return (longest, pullCount);
+        }
+
+        /// <summary>
+        /// Steps the lanes through their lists: per step, each lane's distance to its other end, the gradient
+        /// (attraction or repulsion, plus densMAP's term), the clipped step per axis, logged for the other ends. The
+        /// worker's axes hold the lanes' coordinates (axis d at d·lanes) and differences (after the coordinates).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static unsafe void Run<TLanes, TDensity>(in LayoutContext context, LayoutWorker worker, Span<int> vertices, Span<int> edges, int longest, in TDensity density)
+            where TLanes : struct, ILanes<TLanes>
+            where TDensity : struct, IDensityTerm
+        {
+            int dim = context.Dim, lanes = TLanes.Count;
+            var self = TLanes.LoadInts(ref vertices[0], 0);
+            var firstEdge = TLanes.LoadInts(ref edges[0], 0);
+            var finished = TLanes.CreateInt(Finished);
+            var clip = TLanes.Create(UmapGradient.Clip);
+            var rate = TLanes.Create(context.Alpha);
+            ref readonly var gradient = ref context.Gradient;
+            var power = gradient.PowerB;
+
+            fixed (float* positionBase = context.Positions)
+            fixed (float* snapshotBase = context.Snapshot)
+            fixed (int* columnBase = context.Columns)
+            fixed (int* moveBase = worker.Interleaved)
+            fixed (float* stepBase = worker.Steps)
+            fixed (float* axes = worker.Axes)
+            {
+                float* position = axes;
+                float* difference = axes + dim * lanes;
+                var rowStart = TLanes.MultiplyInts(self, TLanes.CreateInt(dim));
+                for (int d = 0; d < dim; d++)
+                    TLanes.Store(TLanes.Gather(positionBase + d, rowStart), ref position[d * lanes], 0);
+
+                for (int s = 0; s < longest; s++)
+                {
+                    if (s + PrefetchSteps < longest)
+                        PrefetchSamples(moveBase + (s + PrefetchSteps) * lanes, lanes, snapshotBase, dim);
+                    var move = TLanes.LoadInts(ref moveBase[s * lanes], 0);
+                    var active = ~TLanes.EqualInts(move, finished);
+                    var attraction = ~TLanes.LessThanInts(move, TLanes.Zero);
+                    var edge = TLanes.AddInts(firstEdge, move);
+                    var tail = TLanes.GatherIntsMasked(columnBase, edge, attraction);
+                    var other = TLanes.Select(attraction, tail, ~move) & active;
+                    var otherStart = TLanes.MultiplyInts(other, TLanes.CreateInt(dim));
+
+                    var distanceSquared = TLanes.Zero;
+                    for (int d = 0; d < dim; d++)
+                    {
+                        var diff = TLanes.Load(ref position[d * lanes], 0) - TLanes.Gather(snapshotBase + d, otherStart);
+                        TLanes.Store(diff, ref difference[d * lanes], 0);
+                        distanceSquared += diff * diff;
+                    }
+
+                    var powB = power.Of(distanceSquared);
+                    var coefficient = gradient.Coefficient(distanceSquared, powB, attraction);
+                    // umap-learn: a distinct sample at exactly the same place pushes +4 along every axis.
+                    var coincident = ~attraction & TLanes.Equal(distanceSquared, TLanes.Zero) & ~TLanes.EqualInts(other, self);
+                    // densMAP's term rides on the attraction, clipped on its own as in umap-learn.
+                    var correction = density.Coefficient(self, other, edge, distanceSquared, powB, attraction);
+                    for (int d = 0; d < dim; d++)
+                    {
+                        var diff = TLanes.Load(ref difference[d * lanes], 0);
+                        var clipped = UmapGradient.ClipComponents(coefficient * diff);
+                        if (density.Acts)
+                            clipped += UmapGradient.ClipComponents(correction * diff);
+                        var step = TLanes.Select(coincident, clip, clipped);
+                        TLanes.Store(step, ref stepBase[(s * dim + d) * lanes], 0);
+                        var at = TLanes.Load(ref position[d * lanes], 0);
+                        TLanes.Store(TLanes.Select(active, at + rate * step, at), ref position[d * lanes], 0);
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Asks for the positions of the negative samples a step ahead will read. Samples are uniform over all vertices,
+        /// so past a few hundred thousand vertices nearly every one misses the caches; the step's own arithmetic is a
+        /// long dependent chain, time enough for the loads to arrive. Reads nothing, changes nothing.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void PrefetchSamples(int* moves, int lanes, float* snapshot, int dim)
+        {
+            for (int l = 0; l < lanes; l++)
+            {
+                int move = moves[l];
+                if (move < 0 && move != Finished)
+                    Prefetch.ToNearestCache(snapshot + (long)~move * dim);
+            }
+        }
+
+        /// <summary>The other ends of the attractions get the same steps back, tallied to land when the block ends.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void LandPulls(in LayoutContext context, LayoutWorker worker, Span<int> edges, int lanes, int pullCount)
+        {
+            int dim = context.Dim;
+            var pulls = worker.Pulls;
+            var moves = worker.Interleaved;
+            var steps = worker.Steps;
+            var tally = worker.Tally;
+            for (int p = 0; p < pullCount; p++)
+            {
+                int at = pulls[p];
+                int l = at % lanes;
+                int other = context.Columns[edges[l] + moves[at]];
+                for (int d = 0; d < dim; d++)
+                    tally.Add(other, d, steps[((at / lanes) * dim + d) * lanes + l]);
+            }
+        }
+    }
+}
