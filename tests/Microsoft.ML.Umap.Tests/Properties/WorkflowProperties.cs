@@ -14,8 +14,8 @@ namespace Microsoft.ML.Umap.Tests.Properties
 {
     /// <summary>
     /// The workflows on generated input: a distance matrix (sometimes not square, with a non-zero diagonal, a negative
-    /// or non-finite entry) or precomputed neighbours (sometimes out of range, repeated, unsorted, too few) either fit
-    /// to a finite embedding whose graph is symmetric, or are refused with a contract exception.
+    /// or non-finite entry) or precomputed neighbours (sometimes out of range, repeated, unsorted, too few, or missing
+    /// a column) either fit to a finite embedding whose graph is symmetric, or are refused with a contract exception.
     /// </summary>
     [Trait(TestCategory.Name, TestCategory.Slow)]
     public class WorkflowProperties
@@ -33,6 +33,9 @@ namespace Microsoft.ML.Umap.Tests.Properties
 
         private static readonly Gen<(int Rows, int K, int Spoil, int Seed)> Cases =
             Gen.Select(Gen.Int[1, 60], Gen.Int[2, 12], Gen.Frequency((3, Gen.Const(0)), (1, Gen.Int[1, 6])), Gen.Int[0, 100_000]);
+
+        private static readonly Gen<(int Rows, int K, int Spoil, int Seed)> NeighbourCases =
+            Gen.Select(Gen.Int[1, 60], Gen.Int[2, 12], Gen.Frequency((3, Gen.Const(0)), (1, Gen.Int[1, 9])), Gen.Int[0, 100_000]);
 
         private static float[] Points(int rows, int seed)
         {
@@ -77,7 +80,7 @@ namespace Microsoft.ML.Umap.Tests.Properties
 
         [Fact]
         public void PrecomputedNeighboursFitOrAreRefused() =>
-            PropertyRunner.Run(Cases, c =>
+            PropertyRunner.Run(NeighbourCases, c =>
             {
                 var points = Points(c.Rows, c.Seed);
                 var set = new DenseVectorSet(new RowMatrix(points, c.Rows, 3));
@@ -102,6 +105,12 @@ namespace Microsoft.ML.Umap.Tests.Properties
                 var ml = new MLContext(seed: 1);
                 var definition = SchemaDefinition.Create(typeof(NeighborRow));
                 definition[nameof(NeighborRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 3);
+                // 7 to 9: the data lacks the indices, the distances or both (the options still name both).
+                bool noIndices = c.Spoil is 7 or 9, noDistances = c.Spoil is 8 or 9;
+                if (noIndices)
+                    definition[nameof(NeighborRow.Neighbors)].ColumnName = "Other" + nameof(NeighborRow.Neighbors);
+                if (noDistances)
+                    definition[nameof(NeighborRow.Distances)].ColumnName = "Other" + nameof(NeighborRow.Distances);
                 UmapTransformer? model = null;
                 var refused = PropertyRunner.ContractOnly(() => model = ml.Transforms.Umap(new UmapEstimator.Options
                 {
@@ -110,6 +119,16 @@ namespace Microsoft.ML.Umap.Tests.Properties
                     PrecomputedNeighborIndicesColumnName = nameof(NeighborRow.Neighbors),
                     PrecomputedNeighborDistancesColumnName = nameof(NeighborRow.Distances),
                 }).Fit(ml.Data.LoadFromEnumerable(rows, definition)));
+                if (noIndices || noDistances)
+                {
+                    // The schema error of any missing column, naming a missing one and never claiming it is there.
+                    var missing = Assert.IsType<ArgumentOutOfRangeException>(refused);
+                    Assert.Equal("inputSchema", missing.ParamName);
+                    Assert.Contains($"column '{(noIndices ? nameof(NeighborRow.Neighbors) : nameof(NeighborRow.Distances))}' not found", missing.Message);
+                    Assert.True(!(noIndices && missing.Message.Contains($"has '{nameof(NeighborRow.Neighbors)}'", StringComparison.Ordinal))
+                        && !(noDistances && missing.Message.Contains($"has '{nameof(NeighborRow.Distances)}'", StringComparison.Ordinal)), missing.Message);
+                    return "missing column refused";
+                }
                 bool spoilt = c.Spoil is 1 or 4 or 5 || (c.Spoil is 2 or 3 or 6 && last > 0);
                 if (refused != null)
                 {
