@@ -78,6 +78,47 @@ namespace Microsoft.ML.Umap.Tests.Properties
                 return "fitted";
             }, ciCases: 80, _output);
 
+        private static readonly Gen<(int Rows, int K, int Power, int Seed)> ScaleCases =
+            Gen.Select(Gen.Int[8, 60], Gen.Int[2, 12], Gen.Int[-30, 30], Gen.Int[0, 100_000]);
+
+        /// <summary>
+        /// Distances are scale-free up to the smooth-kNN normalisation: a distance matrix times any power of ten that
+        /// keeps its entries normal floats gives the same neighbours and the same fuzzy graph (to its search's
+        /// tolerance), so the layout gets the same input (on a few dozen rows its outcome varies more from seed to seed
+        /// than any such difference moves it; PrecomputedDistancesTests compares the digits' embeddings).
+        /// </summary>
+        [Fact]
+        public void ScaledDistanceMatricesGiveTheSameNeighboursAndGraph() =>
+            PropertyRunner.Run(ScaleCases, c =>
+            {
+                var points = Points(c.Rows, c.Seed);
+                var set = new DenseVectorSet(new RowMatrix(points, c.Rows, 3));
+                var euclidean = new ExactNearestNeighbors<EuclideanDistance>(set, default, 1);
+                float scale = (float)Math.Pow(10, c.Power);
+                var matrix = new float[c.Rows * c.Rows];
+                var scaled = new float[matrix.Length];
+                for (int i = 0; i < c.Rows; i++)
+                {
+                    for (int j = 0; j < c.Rows; j++)
+                    {
+                        matrix[i * c.Rows + j] = euclidean.Measure(set[i], set[j]);
+                        scaled[i * c.Rows + j] = matrix[i * c.Rows + j] * scale;
+                    }
+                }
+                var ml = new MLContext(seed: 1);
+                UmapTransformer Fit(float[] distances) => ml.Transforms.Umap(new UmapEstimator.Options { Metric = UmapMetric.Precomputed, NumberOfNeighbors = c.K, NumberOfEpochs = 20 })
+                    .Fit(MlNetData.Load(ml, new RowMatrix(distances, c.Rows, c.Rows)));
+                var reference = Fit(matrix);
+                var model = Fit(scaled);
+                AssertFitted(model);
+                Assert.Equal(reference.GetNeighborIndices(), model.GetNeighborIndices());
+                var (expected, actual) = (reference.GetGraph(), model.GetGraph());
+                Assert.Equal(expected.ColumnIndices, actual.ColumnIndices);
+                for (int e = 0; e < expected.Weights.Length; e++)
+                    Assert.True(Math.Abs(expected.Weights[e] - actual.Weights[e]) < 1e-3, $"Edge entry {e}: weight {actual.Weights[e]} scaled by 1e{c.Power}, {expected.Weights[e]} unscaled");
+                return "same neighbours and graph";
+            }, ciCases: 40, _output);
+
         [Fact]
         public void PrecomputedNeighboursFitOrAreRefused() =>
             PropertyRunner.Run(NeighbourCases, c =>
