@@ -133,8 +133,17 @@ namespace Microsoft.ML.Umap
         /// of their neighbours' positions), and a short refinement (a quarter of a fit's epochs at a quarter of its
         /// learning rate) settles old and new rows together. The old rows
         /// move a little; this transformer is unchanged. Much cheaper than fitting all rows again, and reproducible for
-        /// the model's seed. The result transforms, saves and loads like any model.
+        /// the model's seed. The result transforms, saves and loads like any model, and has
+        /// <see cref="UmapModelParameters.NumberOfNeighbors"/> neighbours per row even when this model had fewer rows.
         /// </summary>
+        /// <remarks>
+        /// New rows start inside the model's map, and the layout moves rows only along differences of positions, so a
+        /// map whose rows span fewer dimensions than the embedding (a model of one row, of two rows in 2-D, or one whose
+        /// rows all lie at one point or on one line) would keep every row in that point or line. Such a model is
+        /// fitted again on all rows with its settings (initial coordinates given to it are not reused), which gives the
+        /// map a fit of all rows gives. From NumberOfComponents + 1 rows spread over the map on, the update itself
+        /// reaches a fit's quality (docs/measurements.md).
+        /// </remarks>
         /// <param name="newRows">Rows with the model's input column (<see cref="InputColumnName"/>), of <see cref="FeatureCount"/> values.</param>
         /// <param name="cancellationToken">Stops the update between steps.</param>
         /// <exception cref="NotSupportedException">The model is supervised, densMAP, or fitted on precomputed distances.</exception>

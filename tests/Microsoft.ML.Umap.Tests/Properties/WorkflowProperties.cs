@@ -182,7 +182,7 @@ namespace Microsoft.ML.Umap.Tests.Properties
             }, ciCases: 80, _output);
 
         private static readonly Gen<(int Rows, int Added, int Spoil, int Seed)> UpdateCases =
-            Gen.Select(Gen.Int[2, 50], Gen.Int[0, 30], Gen.Frequency((3, Gen.Const(0)), (1, Gen.Int[1, 4])), Gen.Int[0, 100_000]);
+            Gen.Select(Gen.Int[1, 50], Gen.Int[0, 30], Gen.Frequency((3, Gen.Const(0)), (1, Gen.Int[1, 4])), Gen.Int[0, 100_000]);
 
         [Fact]
         public void UpdatesAndInversesGiveFiniteResultsOrAreRefused() =>
@@ -218,7 +218,13 @@ namespace Microsoft.ML.Umap.Tests.Properties
                 });
                 Assert.True((inverseRefused is null) == (c.Spoil != 4), inverseRefused?.Message ?? "A NaN point was inverted.");
                 if (updated != null)
+                {
                     AssertFitted(updated);
+                    // However small the model, the union gets the neighbours asked for and a map that is not flat.
+                    Assert.Equal(Math.Min(5, c.Rows + c.Added), updated.Parameters.NumberOfNeighbors);
+                    if (c.Rows + c.Added >= 3)
+                        Assert.True(MapShape.NarrowToWideSpread(updated.GetTrainingEmbedding()) > 1e-3, "The updated map is flat: its rows lie on a line.");
+                }
                 return $"update {(refused is null ? "done" : "refused")}, inverse {(inverseRefused is null ? "done" : "refused")}";
             }, ciCases: 60, _output);
 
