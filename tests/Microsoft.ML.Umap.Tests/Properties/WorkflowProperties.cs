@@ -31,6 +31,20 @@ namespace Microsoft.ML.Umap.Tests.Properties
             public float[] Distances { get; set; } = Array.Empty<float>();
         }
 
+        public sealed class EmbeddingRow
+        {
+            public float[] Embedding { get; set; } = Array.Empty<float>();
+        }
+
+        private static readonly SchemaDefinition EmbeddingSchema = CreateEmbeddingSchema();
+
+        private static SchemaDefinition CreateEmbeddingSchema()
+        {
+            var definition = SchemaDefinition.Create(typeof(EmbeddingRow));
+            definition[nameof(EmbeddingRow.Embedding)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 2);
+            return definition;
+        }
+
         private static readonly Gen<(int Rows, int K, int Spoil, int Seed)> Cases =
             Gen.Select(Gen.Int[1, 60], Gen.Int[2, 12], Gen.Frequency((3, Gen.Const(0)), (1, Gen.Int[1, 6])), Gen.Int[0, 100_000]);
 
@@ -211,12 +225,23 @@ namespace Microsoft.ML.Umap.Tests.Properties
                 // Inverse of arbitrary points: on the map, far off it, or not finite.
                 var target = updated ?? model;
                 float far = c.Spoil == 3 ? 1e30f : c.Spoil == 4 ? float.NaN : 0.5f;
+                var inverted = new[] { target.GetTrainingEmbedding()[0], new[] { far, -far } };
+                int? inverseEpochs = c.Seed % 3 == 0 ? 10 : null;
                 var inverseRefused = PropertyRunner.ContractOnly(() =>
                 {
-                    var rows = target.InverseTransform(new[] { new[] { far, -far }, target.GetTrainingEmbedding()[0] }, c.Seed % 3 == 0 ? 10 : null);
+                    var rows = target.InverseTransform(inverted, inverseEpochs);
                     Assert.All(rows.SelectMany(r => r), v => Assert.True(float.IsFinite(v)));
                 });
                 Assert.True((inverseRefused is null) == (c.Spoil != 4), inverseRefused?.Message ?? "A NaN point was inverted.");
+
+                // The same points as a column: the same rows, or our error naming the column and the row.
+                var column = target.InverseTransform(ml.Data.LoadFromEnumerable(inverted.Select(p => new EmbeddingRow { Embedding = p }), EmbeddingSchema), numberOfEpochs: inverseEpochs);
+                float[][]? read = null;
+                var columnRefused = PropertyRunner.ContractOnly(() => read = column.GetColumn<float[]>("Features").ToArray());
+                if (inverseRefused is null)
+                    Assert.Equal(target.InverseTransform(inverted, inverseEpochs), read);
+                else
+                    Assert.StartsWith("Column 'Embedding', row index 1, holds NaN", Assert.IsType<InvalidOperationException>(columnRefused).Message);
                 if (updated != null)
                 {
                     AssertFitted(updated);
