@@ -133,8 +133,8 @@ namespace Microsoft.ML.Umap
         /// of their neighbours' positions), and a short refinement (a quarter of a fit's epochs at a quarter of its
         /// learning rate) settles old and new rows together. The old rows
         /// move a little; this transformer is unchanged. Much cheaper than fitting all rows again, and reproducible for
-        /// the model's seed. The result transforms, saves and loads like any model, and has
-        /// <see cref="UmapModelParameters.NumberOfNeighbors"/> neighbours per row even when this model had fewer rows.
+        /// the model's seed. The result transforms, saves and loads like any model; its rows have the neighbours asked
+        /// for when fitting (as many as the rows allow), even when this model had fewer rows than that.
         /// </summary>
         /// <remarks>
         /// New rows start inside the model's map, and the layout moves rows only along differences of positions, so a
