@@ -90,14 +90,15 @@ namespace Microsoft.ML.Umap.Tests.Workflows
         {
             const int rows = 300;
             var ml = new MLContext();
-            var distances = Digits.Value.TrainDistances;
+            var digits = new DenseVectorSet(new RowMatrix(Datasets.Digits().Features.AsSpan(0, rows * 64).ToArray(), rows, 64));
+            var search = new ExactNearestNeighbors<EuclideanDistance>(digits, default, 1);
             var square = new float[rows * rows];
             var scaled = new float[rows * rows];
             for (int i = 0; i < rows; i++)
             {
                 for (int j = 0; j < rows; j++)
                 {
-                    square[i * rows + j] = distances.ReadOnlyRow(i)[j];
+                    square[i * rows + j] = search.Measure(digits[i], digits[j]);
                     scaled[i * rows + j] = (float)(square[i * rows + j] * scale);
                 }
             }
