@@ -133,8 +133,17 @@ namespace Microsoft.ML.Umap
         /// of their neighbours' positions), and a short refinement (a quarter of a fit's epochs at a quarter of its
         /// learning rate) settles old and new rows together. The old rows
         /// move a little; this transformer is unchanged. Much cheaper than fitting all rows again, and reproducible for
-        /// the model's seed. The result transforms, saves and loads like any model.
+        /// the model's seed. The result transforms, saves and loads like any model; its rows have the neighbours asked
+        /// for when fitting (as many as the rows allow), even when this model had fewer rows than that.
         /// </summary>
+        /// <remarks>
+        /// New rows start inside the model's map, and the layout moves rows only along differences of positions, so a
+        /// map whose rows span fewer dimensions than the embedding (a model of one row, of two rows in 2-D, or one whose
+        /// rows all lie at one point or on one line) would keep every row in that point or line. Such a model is
+        /// fitted again on all rows with its settings (initial coordinates given to it are not reused), which gives the
+        /// map a fit of all rows gives. From NumberOfComponents + 1 rows spread over the map on, the update itself
+        /// reaches a fit's quality (docs/measurements.md).
+        /// </remarks>
         /// <param name="newRows">Rows with the model's input column (<see cref="InputColumnName"/>), of <see cref="FeatureCount"/> values.</param>
         /// <param name="cancellationToken">Stops the update between steps.</param>
         /// <exception cref="NotSupportedException">The model is supervised, densMAP, or fitted on precomputed distances.</exception>
@@ -202,50 +211,22 @@ namespace Microsoft.ML.Umap
         /// <param name="embeddingColumnName">The embedding column; null: <see cref="OutputColumnName"/>.</param>
         /// <param name="outputColumnName">The column to append; null: <see cref="InputColumnName"/>.</param>
         /// <param name="numberOfEpochs">As in <see cref="InverseTransform(float[][], int?)"/>.</param>
+        /// <returns>The data with the reconstructed column; reading a row whose point is not finite throws
+        /// <see cref="InvalidOperationException"/> naming the column and the row.</returns>
+        /// <exception cref="ArgumentOutOfRangeException">The embedding column is missing or not a vector of NumberOfComponents Single values.</exception>
+        /// <exception cref="NotSupportedException">The model cannot be inverted (see <see cref="InverseTransform(float[][], int?)"/>).</exception>
         public IDataView InverseTransform(IDataView data, string? embeddingColumnName = null, string? outputColumnName = null, int? numberOfEpochs = null)
         {
             ArgumentNullException.ThrowIfNull(data);
             int epochs = InverseEpochs(numberOfEpochs);
-            string source = embeddingColumnName ?? OutputColumnName, target = outputColumnName ?? InputColumnName;
-            var column = data.Schema.GetColumnOrNull(source) ?? throw SchemaErrors.ColumnNotFound("embedding", source);
-            if (column.Type is not VectorDataViewType { ItemType: var item, Size: var size } || item != NumberDataViewType.Single || size != Model.ComponentCount)
-                throw SchemaErrors.Mismatch("embedding", source, $"a vector of {Model.ComponentCount} Single values", column.Type.ToString() ?? "unknown");
-            Model.ThrowIfNotInvertible(); // before any row is read
-
-            var input = SchemaDefinition.Create(typeof(InverseInput));
-            input[0].ColumnName = source;
-            input[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Model.ComponentCount);
-            var output = SchemaDefinition.Create(typeof(InverseOutput));
-            output[0].ColumnName = target;
-            output[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Model.FeatureCount);
-            var model = Model;
-            var mapping = new MLContext().Transforms.CustomMapping<InverseInput, InverseOutput>((row, result) =>
-            {
-                if (row.Embedding.Any(v => !float.IsFinite(v)))
-                    throw new InvalidOperationException($"Column '{source}' holds a non-finite coordinate; embedding coordinates must be finite.");
-                result.Features = new float[model.FeatureCount];
-                model.Invert(row.Embedding, result.Features, epochs, model.CreateInverseScratch());
-                FiniteLayout.CheckInverse(result.Features, -1);
-            }, null, input, output);
-            return mapping.Fit(data).Transform(data);
+            var mapper = new InverseColumnMapper(Model, data.Schema, embeddingColumnName ?? OutputColumnName, outputColumnName ?? InputColumnName, epochs);
+            return new EmbeddingDataView(mapper, data);
         }
 
         private static int InverseEpochs(int? epochs)
         {
             UmapParameters.Check(epochs is null || (epochs >= 0 && epochs <= UmapLimits.MaximumEpochs), "numberOfEpochs", epochs, $"must be between 0 and {UmapLimits.MaximumEpochs} (or null for {Core.Transform.InverseEmbedder.DefaultEpochs})");
             return epochs ?? Core.Transform.InverseEmbedder.DefaultEpochs;
-        }
-
-        /// <summary>A row of the embedding column, as <see cref="InverseTransform(IDataView, string, string, int?)"/> reads it.</summary>
-        internal sealed class InverseInput
-        {
-            public float[] Embedding { get; set; } = Array.Empty<float>();
-        }
-
-        /// <summary>A row of the reconstructed column.</summary>
-        internal sealed class InverseOutput
-        {
-            public float[] Features { get; set; } = Array.Empty<float>();
         }
 
         /// <summary>Always true: the embedding of a row depends only on that row.</summary>

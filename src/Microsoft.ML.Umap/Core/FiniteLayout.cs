@@ -32,7 +32,7 @@ namespace Microsoft.ML.Umap.Core
         }
 
         /// <summary>Throws <see cref="InvalidOperationException"/> if a point mapped back to the input space is not finite.</summary>
-        public static void CheckInverse(ReadOnlySpan<float> values, int row)
+        public static void CheckInverse(ReadOnlySpan<float> values, long row)
         {
             foreach (float v in values)
             {
@@ -41,7 +41,7 @@ namespace Microsoft.ML.Umap.Core
             }
         }
 
-        private static InvalidOperationException Failure(string what, float value, int row) => new InvalidOperationException(
+        private static InvalidOperationException Failure(string what, float value, long row) => new InvalidOperationException(
             $"{what} produced a non-finite coordinate ({value.ToString(CultureInfo.InvariantCulture)}){(row >= 0 ? $" for row {row}" : "")}. " +
             "This should not happen with settings in their documented ranges and rows the metric can measure; please report it with the data and settings that produced it.");
     }

@@ -222,7 +222,7 @@ namespace Microsoft.ML.Umap.Core
                 return null;
             }
             var spectral = new SpectralInitializer(dim, parameters.Seed, parameters.NumberOfThreads, monitor);
-            var raw = spectral.Layout(graph, data, (x, y) => search.Measure(x, y));
+            var raw = spectral.Layout(graph, data, parameters.Metric == UmapMetric.Precomputed ? null : (x, y) => search.Measure(x, y));
             return raw is null ? null : LayoutScaling.ExpandWithNoise(raw, n, dim, parameters.Seed);
         }
 

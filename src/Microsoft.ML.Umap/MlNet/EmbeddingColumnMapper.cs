@@ -7,7 +7,7 @@ namespace Microsoft.ML.Umap.MlNet
     /// The column mapping shared by the lazy data view, its cursors and the row mapper: which input columns an
     /// output needs, and the getter of the embedding column for an input row.
     /// </summary>
-    internal sealed class EmbeddingColumnMapper
+    internal sealed class EmbeddingColumnMapper : IColumnAppender
     {
         private readonly UmapTransformer _transformer;
 
@@ -74,6 +74,12 @@ namespace Microsoft.ML.Umap.MlNet
             }
             return needed;
         }
+
+        public NotSupportedException OnnxRefusal() => new(
+            $"The UMAP stage (column '{InputColumnName}' -> '{OutputColumnName}') cannot be exported to ONNX: placing a row " +
+            "searches its nearest neighbours among the training rows and then optimises its position iteratively, which ONNX's " +
+            "operators cannot express. Export the steps before UMAP to ONNX and run UMAP with ML.NET, or save the whole model " +
+            "with mlContext.Model.Save.");
 
         /// <summary>A getter of the embedding of the current row of <paramref name="input"/>.</summary>
         public ValueGetter<VBuffer<float>> CreateGetter(DataViewRow input)

@@ -2,13 +2,13 @@ using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Umap.MlNet
 {
-    /// <summary>A cursor over the transformed data: moves the input cursor and maps its rows.</summary>
+    /// <summary>A cursor over the mapped data: moves the input cursor and maps its rows.</summary>
     internal sealed class EmbeddingCursor : DataViewRowCursor
     {
         private readonly DataViewRowCursor _input;
         private readonly EmbeddingRow _row;
 
-        public EmbeddingCursor(EmbeddingColumnMapper mapper, DataViewRowCursor input, bool outputActive)
+        public EmbeddingCursor(IColumnAppender mapper, DataViewRowCursor input, bool outputActive)
         {
             _input = input;
             _row = new EmbeddingRow(mapper, input, outputActive, ownsInput: true);

@@ -5,7 +5,10 @@ using Microsoft.ML.Model.OnnxConverter;
 
 namespace Microsoft.ML.Umap.MlNet
 {
-    /// <summary>The lazily transformed data: the input's rows with the embedding column appended.</summary>
+    /// <summary>
+    /// The lazily mapped data: the input's rows with a computed column appended (the embedding, or InverseTransform's
+    /// reconstruction; see <see cref="IColumnAppender"/>).
+    /// </summary>
     /// <remarks>
     /// It declares itself exportable to ONNX only to refuse the export: ML.NET's converter walks a pipeline back from
     /// its end and takes the first step that cannot export itself as the graph's input, so a UMAP stage that stayed
@@ -14,9 +17,9 @@ namespace Microsoft.ML.Umap.MlNet
     internal sealed class EmbeddingDataView : ITransformCanSaveOnnx
     {
         private readonly IDataView _input;
-        private readonly EmbeddingColumnMapper _mapper;
+        private readonly IColumnAppender _mapper;
 
-        public EmbeddingDataView(EmbeddingColumnMapper mapper, IDataView input)
+        public EmbeddingDataView(IColumnAppender mapper, IDataView input)
         {
             _mapper = mapper;
             _input = input;
@@ -29,11 +32,7 @@ namespace Microsoft.ML.Umap.MlNet
 
         public bool CanSaveOnnx(OnnxContext ctx) => true;
 
-        public void SaveAsOnnx(OnnxContext ctx) => throw new NotSupportedException(
-            $"The UMAP stage (column '{_mapper.InputColumnName}' -> '{_mapper.OutputColumnName}') cannot be exported to ONNX: placing a row " +
-            "searches its nearest neighbours among the training rows and then optimises its position iteratively, which ONNX's " +
-            "operators cannot express. Export the steps before UMAP to ONNX and run UMAP with ML.NET, or save the whole model " +
-            "with mlContext.Model.Save.");
+        public void SaveAsOnnx(OnnxContext ctx) => throw _mapper.OnnxRefusal();
 
         void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException(
             "The data a UMAP transformer produces cannot be saved as a legacy data transform; save the transformer itself with mlContext.Model.Save.");

@@ -4,17 +4,18 @@ using Microsoft.ML.Data;
 namespace Microsoft.ML.Umap.MlNet
 {
     /// <summary>
-    /// The getters of a mapped row: input columns pass through, the embedding column is computed on demand.
-    /// Shared by <see cref="EmbeddingCursor"/> and <see cref="EmbeddingRowMapper"/>.
+    /// The getters of a mapped row: input columns pass through, the appended column (the embedding, or
+    /// InverseTransform's reconstruction) is computed on demand. Shared by <see cref="EmbeddingCursor"/> and
+    /// <see cref="EmbeddingRowMapper"/>.
     /// </summary>
     internal sealed class EmbeddingRow : DataViewRow
     {
-        private readonly EmbeddingColumnMapper _mapper;
+        private readonly IColumnAppender _mapper;
         private readonly DataViewRow _input;
         private readonly bool _outputActive;
         private readonly bool _ownsInput;
 
-        public EmbeddingRow(EmbeddingColumnMapper mapper, DataViewRow input, bool outputActive, bool ownsInput)
+        public EmbeddingRow(IColumnAppender mapper, DataViewRow input, bool outputActive, bool ownsInput)
         {
             _mapper = mapper;
             _input = input;

@@ -10,15 +10,23 @@ namespace Microsoft.ML.Umap.MlNet
     internal static class MetricColumns
     {
         /// <summary>
-        /// The rows of a vector column (known- or variable-size, dense or sparse buffers) as a dense matrix; NaN,
-        /// infinities and overflowing rows are refused by column and row, as in a fit.
+        /// The rows of a vector column (known- or variable-size, dense or sparse buffers), stored as a fit stores them:
+        /// sparse when they come sparse and are mostly zeros. NaN, infinities and overflowing rows are refused by column
+        /// and row, as in a fit.
         /// </summary>
-        public static RowMatrix Matrix(IDataView data, string name)
+        public static VectorSet Rows(IDataView data, string name)
         {
             ArgumentNullException.ThrowIfNull(data);
             var rows = FeatureColumnReader.Read(data, name, new MetricDomain(UmapMetric.Euclidean, 2), new FitMonitor());
             if (rows.Count == 0)
                 throw new ArgumentException($"Column '{name}' has no rows.", nameof(data));
+            return rows;
+        }
+
+        /// <summary>The rows of a vector column (see <see cref="Rows"/>) as a dense matrix.</summary>
+        public static RowMatrix Matrix(IDataView data, string name)
+        {
+            var rows = Rows(data, name);
             if (rows is DenseVectorSet dense)
                 return dense.Matrix;
             if ((long)rows.Count * rows.Dimension > Array.MaxLength)

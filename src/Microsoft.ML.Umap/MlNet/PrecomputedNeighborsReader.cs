@@ -16,12 +16,14 @@ namespace Microsoft.ML.Umap.MlNet
     {
         private const string IndicesExpected = "a vector of row indices (Int32, Int64, UInt32, Single or Double)";
         private const string DistancesExpected = "a vector of distances (Single or Double)";
+        private const string IndicesRole = "precomputed neighbour indices";
+        private const string DistancesRole = "precomputed neighbour distances";
 
         /// <summary>Validates both columns in an estimator's <see cref="SchemaShape"/>.</summary>
         public static void Check(SchemaShape schema, string indicesName, string distancesName)
         {
-            Check(schema, indicesName, "precomputed neighbour indices", IndicesExpected, IsIndexType);
-            Check(schema, distancesName, "precomputed neighbour distances", DistancesExpected, IsDistanceType);
+            Check(schema, indicesName, IndicesRole, IndicesExpected, IsIndexType);
+            Check(schema, distancesName, DistancesRole, DistancesExpected, IsDistanceType);
         }
 
         /// <summary>
@@ -74,15 +76,18 @@ namespace Microsoft.ML.Umap.MlNet
         {
             var indices = schema.GetColumnOrNull(indicesName);
             var distances = schema.GetColumnOrNull(distancesName);
-            if (indices is null || distances is null)
+            if (indices is null)
             {
-                string missing = indices is null ? indicesName : distancesName, present = indices is null ? distancesName : indicesName;
-                throw new ArgumentOutOfRangeException(nameof(schema), $"Precomputed neighbours come as two columns, '{indicesName}' (indices) and '{distancesName}' (distances); the data has '{present}' but not '{missing}'.");
+                throw SchemaErrors.ColumnNotFound(IndicesRole, indicesName, distances is null
+                    ? $"Nor is the {DistancesRole} column '{distancesName}': the options name both, so the data needs both."
+                    : $"Precomputed neighbours come as two columns; the data has '{distancesName}' but not '{indicesName}'.");
             }
+            if (distances is null)
+                throw SchemaErrors.ColumnNotFound(DistancesRole, distancesName, $"Precomputed neighbours come as two columns; the data has '{indicesName}' but not '{distancesName}'.");
             if (indices.Value.Type is not VectorDataViewType { ItemType: var indexType } || !IsIndexType(indexType))
-                throw SchemaErrors.Mismatch("precomputed neighbour indices", indicesName, IndicesExpected, indices.Value.Type.ToString() ?? "unknown");
+                throw SchemaErrors.Mismatch(IndicesRole, indicesName, IndicesExpected, indices.Value.Type.ToString() ?? "unknown");
             if (distances.Value.Type is not VectorDataViewType { ItemType: var distanceType } || !IsDistanceType(distanceType))
-                throw SchemaErrors.Mismatch("precomputed neighbour distances", distancesName, DistancesExpected, distances.Value.Type.ToString() ?? "unknown");
+                throw SchemaErrors.Mismatch(DistancesRole, distancesName, DistancesExpected, distances.Value.Type.ToString() ?? "unknown");
             return (indices.Value, distances.Value);
         }
 

@@ -14,9 +14,12 @@ namespace Microsoft.ML.Umap.MlNet
         /// <summary>The parameter name ML.NET gives schema errors.</summary>
         public const string ParameterName = "inputSchema";
 
-        /// <summary>The <paramref name="role"/> column (<c>input</c>, <c>label</c>) named <paramref name="name"/> is missing.</summary>
-        public static ArgumentOutOfRangeException ColumnNotFound(string role, string name) =>
-            new(ParameterName, $"{char.ToUpperInvariant(role[0])}{role[1..]} column '{name}' not found.");
+        /// <summary>
+        /// The <paramref name="role"/> column (<c>input</c>, <c>label</c>) named <paramref name="name"/> is missing;
+        /// <paramref name="detail"/>, a sentence, says more.
+        /// </summary>
+        public static ArgumentOutOfRangeException ColumnNotFound(string role, string name, string? detail = null) =>
+            new(ParameterName, $"{char.ToUpperInvariant(role[0])}{role[1..]} column '{name}' not found.{(detail is null ? "" : " " + detail)}");
 
         /// <summary>The <paramref name="role"/> column named <paramref name="name"/> has the wrong type.</summary>
         public static ArgumentOutOfRangeException Mismatch(string role, string name, string expected, string found) =>

@@ -31,7 +31,7 @@ namespace Microsoft.ML.Umap
         /// <param name="seed">Seed for the sample.</param>
         /// <exception cref="ArgumentException">The arrays are empty, ragged, of different lengths, or k is out of range.</exception>
         public static double Trustworthiness(float[][] input, float[][] embedding, int neighbors = 15, int? sampleSize = null, int seed = 0)
-            => Trustworthiness(ToMatrix(input, nameof(input)), ToMatrix(embedding, nameof(embedding)), neighbors, sampleSize, seed);
+            => Trustworthiness(new DenseVectorSet(ToMatrix(input, nameof(input))), ToMatrix(embedding, nameof(embedding)), neighbors, sampleSize, seed);
 
         /// <summary>
         /// Accuracy of a k-nearest-neighbour classifier on the embedding, estimated by
@@ -93,13 +93,15 @@ namespace Microsoft.ML.Umap
         /// <summary>
         /// <see cref="Trustworthiness(float[][], float[][], int, int?, int)"/> of the columns of a data view, for example the
         /// output of a fitted pipeline: <paramref name="inputColumnName"/> holds the input vectors and
-        /// <paramref name="embeddingColumnName"/> their embedding (vectors of <see cref="float"/>, dense or sparse).
+        /// <paramref name="embeddingColumnName"/> their embedding (vectors of <see cref="float"/>, dense or sparse). The
+        /// input column is read as a fit reads it, so a sparse one (hashed text, one-hot codes) is measured on its
+        /// non-zeros: memory follows them, not the declared width, and the score is the dense computation's.
         /// </summary>
         /// <exception cref="ArgumentOutOfRangeException">A column is missing or is not a vector of <see cref="float"/>.</exception>
         /// <exception cref="InvalidOperationException">A row holds NaN, an infinity or values too large to measure (the message names the column and row).</exception>
         /// <exception cref="ArgumentException">The data are empty, or k or the sample size is out of range.</exception>
         public static double Trustworthiness(IDataView data, string inputColumnName, string embeddingColumnName, int neighbors = 15, int? sampleSize = null, int seed = 0)
-            => Trustworthiness(MetricColumns.Matrix(data, inputColumnName), MetricColumns.Matrix(data, embeddingColumnName), neighbors, sampleSize, seed);
+            => Trustworthiness(MetricColumns.Rows(data, inputColumnName), MetricColumns.Matrix(data, embeddingColumnName), neighbors, sampleSize, seed);
 
         /// <summary>
         /// <see cref="KnnAccuracy(float[][], int[], int, int)"/> of a data view's columns: the embedding and each row's class
@@ -131,9 +133,9 @@ namespace Microsoft.ML.Umap
         public static double AdjustedRandIndex(IDataView data, string labelColumnName, string clusterColumnName)
             => AdjustedRandIndex(MetricColumns.Classes(data, labelColumnName), MetricColumns.Classes(data, clusterColumnName));
 
-        internal static double Trustworthiness(RowMatrix input, RowMatrix embedding, int neighbors, int? sampleSize, int seed)
+        internal static double Trustworthiness(VectorSet input, RowMatrix embedding, int neighbors, int? sampleSize, int seed)
         {
-            int n = input.Rows;
+            int n = input.Count;
             if (embedding.Rows != n)
                 throw new ArgumentException($"The input has {n} rows but the embedding has {embedding.Rows}.", nameof(embedding));
             if (neighbors < 1 || 2 * neighbors >= n)
@@ -142,6 +144,7 @@ namespace Microsoft.ML.Umap
             int[] queries = SampleRows(n, sampleSize, seed);
             var penalties = new long[queries.Length];
             var embedded = Index(embedding);
+            var squared = default(SquaredEuclideanDistance);
             ParallelRange.For(queries.Length, 16, Environment.ProcessorCount, (start, end) =>
             {
                 var inputDistances = new float[n];
@@ -152,9 +155,9 @@ namespace Microsoft.ML.Umap
                 for (int q = start; q < end; q++)
                 {
                     int i = queries[q];
-                    var row = input.ReadOnlyRow(i);
+                    var row = input[i];
                     for (int j = 0; j < n; j++)
-                        inputDistances[j] = j == i ? float.PositiveInfinity : DistanceKernels.SquaredEuclidean(row, input.ReadOnlyRow(j));
+                        inputDistances[j] = j == i ? float.PositiveInfinity : Distance.Reduced(in squared, row, input[j]);
 
                     embedded.Query(VectorView.Dense(embedding.ReadOnlyRow(i)), embeddedIdx, embeddedDist, excluded: i);
                     // The k-th nearest input neighbour bounds the input neighbourhood.

@@ -1,6 +1,9 @@
 using System;
 using System.Linq;
 using CsCheck;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Umap.Tests.Helpers;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -8,7 +11,8 @@ namespace Microsoft.ML.Umap.Tests.Properties
 {
     /// <summary>
     /// The quality measures are public API too: on any arrays (ragged, empty, non-finite, huge values, labels of the
-    /// wrong length, k or folds out of range) they return a score in range or throw an argument exception.
+    /// wrong length, k or folds out of range) they return a score in range or throw an argument exception; a sparse
+    /// column scores what its dense values score.
     /// </summary>
     public class MetricsProperties
     {
@@ -67,5 +71,50 @@ namespace Microsoft.ML.Umap.Tests.Properties
                     Assert.InRange(score, 0, 1);
                 return $"trustworthiness {(refused is null ? "scored" : "refused")}, kNN {(knnRefused is null ? "scored" : "refused")}, train/test kNN {(splitRefused is null ? "scored" : "refused")}";
             }, ciCases: 400, _output);
+
+        public sealed class SparseRow
+        {
+            public VBuffer<float> Features { get; set; }
+
+            public float[] Embedding { get; set; } = Array.Empty<float>();
+        }
+
+        private static readonly Gen<(int Rows, int Width, int NonZeros, int Neighbors, int Spoil, int Seed)> SparseCases =
+            Gen.Select(Gen.Int[1, 60], Gen.Int[100, 5000], Gen.Int[0, 5], Gen.Int[1, 12], Gen.Frequency((5, Gen.Const(0)), (1, Gen.Int[1, 2])), Gen.Int[0, 100_000]);
+
+        /// <summary>
+        /// Trustworthiness of a sparse column (stored sparse, measured on its non-zeros) equals that of its dense values,
+        /// ties included (small integers: every distance sums exactly either way), or both forms refuse the data.
+        /// </summary>
+        [Trait(TestCategory.Name, TestCategory.Slow)]
+        [Fact]
+        public void ASparseColumnScoresWhatItsDenseValuesScore() =>
+            PropertyRunner.Run(SparseCases, c =>
+            {
+                var rng = new Random(c.Seed);
+                var rows = Enumerable.Range(0, c.Rows).Select(_ =>
+                {
+                    var positions = Enumerable.Range(0, c.NonZeros).Select(_ => rng.Next(c.Width)).Distinct().OrderBy(p => p).ToArray();
+                    var values = positions.Select(_ => (float)(rng.Next(1, 4) * (rng.Next(2) == 0 ? -1 : 1))).ToArray();
+                    return new SparseRow { Features = new VBuffer<float>(c.Width, positions.Length, values, positions), Embedding = new[] { (float)rng.Next(8), (float)rng.Next(8) } };
+                }).ToList();
+                var spoilt = rows[rng.Next(c.Rows)];
+                if (c.Spoil > 0)
+                    spoilt.Features = new VBuffer<float>(c.Width, 1, new[] { c.Spoil == 1 ? float.NaN : 3e38f }, new[] { rng.Next(c.Width) });
+                var ml = new MLContext(seed: 1);
+                var definition = SchemaDefinition.Create(typeof(SparseRow));
+                definition[nameof(SparseRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, c.Width);
+                definition[nameof(SparseRow.Embedding)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 2);
+                var data = ml.Data.LoadFromEnumerable(rows, definition);
+
+                double dense = double.NaN, sparse = double.NaN;
+                var denseRefused = PropertyRunner.ContractOnly(() => dense = UmapMetrics.Trustworthiness(rows.Select(r => r.Features.DenseValues().ToArray()).ToArray(), rows.Select(r => r.Embedding).ToArray(), c.Neighbors));
+                var sparseRefused = PropertyRunner.ContractOnly(() => sparse = UmapMetrics.Trustworthiness(data, nameof(SparseRow.Features), nameof(SparseRow.Embedding), c.Neighbors));
+                Assert.True((denseRefused is null) == (sparseRefused is null), $"Dense: {denseRefused?.Message ?? dense.ToString()}; sparse: {sparseRefused?.Message ?? sparse.ToString()}");
+                if (denseRefused != null)
+                    return "both refused";
+                Assert.Equal(dense, sparse);
+                return "same score";
+            }, ciCases: 100, _output);
     }
 }

@@ -14,8 +14,8 @@ namespace Microsoft.ML.Umap.Tests.Properties
 {
     /// <summary>
     /// The workflows on generated input: a distance matrix (sometimes not square, with a non-zero diagonal, a negative
-    /// or non-finite entry) or precomputed neighbours (sometimes out of range, repeated, unsorted, too few) either fit
-    /// to a finite embedding whose graph is symmetric, or are refused with a contract exception.
+    /// or non-finite entry) or precomputed neighbours (sometimes out of range, repeated, unsorted, too few, or missing
+    /// a column) either fit to a finite embedding whose graph is symmetric, or are refused with a contract exception.
     /// </summary>
     [Trait(TestCategory.Name, TestCategory.Slow)]
     public class WorkflowProperties
@@ -31,8 +31,25 @@ namespace Microsoft.ML.Umap.Tests.Properties
             public float[] Distances { get; set; } = Array.Empty<float>();
         }
 
+        public sealed class EmbeddingRow
+        {
+            public float[] Embedding { get; set; } = Array.Empty<float>();
+        }
+
+        private static readonly SchemaDefinition EmbeddingSchema = CreateEmbeddingSchema();
+
+        private static SchemaDefinition CreateEmbeddingSchema()
+        {
+            var definition = SchemaDefinition.Create(typeof(EmbeddingRow));
+            definition[nameof(EmbeddingRow.Embedding)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 2);
+            return definition;
+        }
+
         private static readonly Gen<(int Rows, int K, int Spoil, int Seed)> Cases =
             Gen.Select(Gen.Int[1, 60], Gen.Int[2, 12], Gen.Frequency((3, Gen.Const(0)), (1, Gen.Int[1, 6])), Gen.Int[0, 100_000]);
+
+        private static readonly Gen<(int Rows, int K, int Spoil, int Seed)> NeighbourCases =
+            Gen.Select(Gen.Int[1, 60], Gen.Int[2, 12], Gen.Frequency((3, Gen.Const(0)), (1, Gen.Int[1, 9])), Gen.Int[0, 100_000]);
 
         private static float[] Points(int rows, int seed)
         {
@@ -75,9 +92,50 @@ namespace Microsoft.ML.Umap.Tests.Properties
                 return "fitted";
             }, ciCases: 80, _output);
 
+        private static readonly Gen<(int Rows, int K, int Power, int Seed)> ScaleCases =
+            Gen.Select(Gen.Int[8, 60], Gen.Int[2, 12], Gen.Int[-30, 30], Gen.Int[0, 100_000]);
+
+        /// <summary>
+        /// Distances are scale-free up to the smooth-kNN normalisation: a distance matrix times any power of ten that
+        /// keeps its entries normal floats gives the same neighbours and the same fuzzy graph (to its search's
+        /// tolerance), so the layout gets the same input (on a few dozen rows its outcome varies more from seed to seed
+        /// than any such difference moves it; PrecomputedDistancesTests compares the digits' embeddings).
+        /// </summary>
+        [Fact]
+        public void ScaledDistanceMatricesGiveTheSameNeighboursAndGraph() =>
+            PropertyRunner.Run(ScaleCases, c =>
+            {
+                var points = Points(c.Rows, c.Seed);
+                var set = new DenseVectorSet(new RowMatrix(points, c.Rows, 3));
+                var euclidean = new ExactNearestNeighbors<EuclideanDistance>(set, default, 1);
+                float scale = (float)Math.Pow(10, c.Power);
+                var matrix = new float[c.Rows * c.Rows];
+                var scaled = new float[matrix.Length];
+                for (int i = 0; i < c.Rows; i++)
+                {
+                    for (int j = 0; j < c.Rows; j++)
+                    {
+                        matrix[i * c.Rows + j] = euclidean.Measure(set[i], set[j]);
+                        scaled[i * c.Rows + j] = matrix[i * c.Rows + j] * scale;
+                    }
+                }
+                var ml = new MLContext(seed: 1);
+                UmapTransformer Fit(float[] distances) => ml.Transforms.Umap(new UmapEstimator.Options { Metric = UmapMetric.Precomputed, NumberOfNeighbors = c.K, NumberOfEpochs = 20 })
+                    .Fit(MlNetData.Load(ml, new RowMatrix(distances, c.Rows, c.Rows)));
+                var reference = Fit(matrix);
+                var model = Fit(scaled);
+                AssertFitted(model);
+                Assert.Equal(reference.GetNeighborIndices(), model.GetNeighborIndices());
+                var (expected, actual) = (reference.GetGraph(), model.GetGraph());
+                Assert.Equal(expected.ColumnIndices, actual.ColumnIndices);
+                for (int e = 0; e < expected.Weights.Length; e++)
+                    Assert.True(Math.Abs(expected.Weights[e] - actual.Weights[e]) < 1e-3, $"Edge entry {e}: weight {actual.Weights[e]} scaled by 1e{c.Power}, {expected.Weights[e]} unscaled");
+                return "same neighbours and graph";
+            }, ciCases: 40, _output);
+
         [Fact]
         public void PrecomputedNeighboursFitOrAreRefused() =>
-            PropertyRunner.Run(Cases, c =>
+            PropertyRunner.Run(NeighbourCases, c =>
             {
                 var points = Points(c.Rows, c.Seed);
                 var set = new DenseVectorSet(new RowMatrix(points, c.Rows, 3));
@@ -102,6 +160,12 @@ namespace Microsoft.ML.Umap.Tests.Properties
                 var ml = new MLContext(seed: 1);
                 var definition = SchemaDefinition.Create(typeof(NeighborRow));
                 definition[nameof(NeighborRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 3);
+                // 7 to 9: the data lacks the indices, the distances or both (the options still name both).
+                bool noIndices = c.Spoil is 7 or 9, noDistances = c.Spoil is 8 or 9;
+                if (noIndices)
+                    definition[nameof(NeighborRow.Neighbors)].ColumnName = "Other" + nameof(NeighborRow.Neighbors);
+                if (noDistances)
+                    definition[nameof(NeighborRow.Distances)].ColumnName = "Other" + nameof(NeighborRow.Distances);
                 UmapTransformer? model = null;
                 var refused = PropertyRunner.ContractOnly(() => model = ml.Transforms.Umap(new UmapEstimator.Options
                 {
@@ -110,6 +174,16 @@ namespace Microsoft.ML.Umap.Tests.Properties
                     PrecomputedNeighborIndicesColumnName = nameof(NeighborRow.Neighbors),
                     PrecomputedNeighborDistancesColumnName = nameof(NeighborRow.Distances),
                 }).Fit(ml.Data.LoadFromEnumerable(rows, definition)));
+                if (noIndices || noDistances)
+                {
+                    // The schema error of any missing column, naming a missing one and never claiming it is there.
+                    var missing = Assert.IsType<ArgumentOutOfRangeException>(refused);
+                    Assert.Equal("inputSchema", missing.ParamName);
+                    Assert.Contains($"column '{(noIndices ? nameof(NeighborRow.Neighbors) : nameof(NeighborRow.Distances))}' not found", missing.Message);
+                    Assert.True(!(noIndices && missing.Message.Contains($"has '{nameof(NeighborRow.Neighbors)}'", StringComparison.Ordinal))
+                        && !(noDistances && missing.Message.Contains($"has '{nameof(NeighborRow.Distances)}'", StringComparison.Ordinal)), missing.Message);
+                    return "missing column refused";
+                }
                 bool spoilt = c.Spoil is 1 or 4 or 5 || (c.Spoil is 2 or 3 or 6 && last > 0);
                 if (refused != null)
                 {
@@ -122,7 +196,7 @@ namespace Microsoft.ML.Umap.Tests.Properties
             }, ciCases: 80, _output);
 
         private static readonly Gen<(int Rows, int Added, int Spoil, int Seed)> UpdateCases =
-            Gen.Select(Gen.Int[2, 50], Gen.Int[0, 30], Gen.Frequency((3, Gen.Const(0)), (1, Gen.Int[1, 4])), Gen.Int[0, 100_000]);
+            Gen.Select(Gen.Int[1, 50], Gen.Int[0, 30], Gen.Frequency((3, Gen.Const(0)), (1, Gen.Int[1, 4])), Gen.Int[0, 100_000]);
 
         [Fact]
         public void UpdatesAndInversesGiveFiniteResultsOrAreRefused() =>
@@ -151,14 +225,31 @@ namespace Microsoft.ML.Umap.Tests.Properties
                 // Inverse of arbitrary points: on the map, far off it, or not finite.
                 var target = updated ?? model;
                 float far = c.Spoil == 3 ? 1e30f : c.Spoil == 4 ? float.NaN : 0.5f;
+                var inverted = new[] { target.GetTrainingEmbedding()[0], new[] { far, -far } };
+                int? inverseEpochs = c.Seed % 3 == 0 ? 10 : null;
                 var inverseRefused = PropertyRunner.ContractOnly(() =>
                 {
-                    var rows = target.InverseTransform(new[] { new[] { far, -far }, target.GetTrainingEmbedding()[0] }, c.Seed % 3 == 0 ? 10 : null);
+                    var rows = target.InverseTransform(inverted, inverseEpochs);
                     Assert.All(rows.SelectMany(r => r), v => Assert.True(float.IsFinite(v)));
                 });
                 Assert.True((inverseRefused is null) == (c.Spoil != 4), inverseRefused?.Message ?? "A NaN point was inverted.");
+
+                // The same points as a column: the same rows, or our error naming the column and the row.
+                var column = target.InverseTransform(ml.Data.LoadFromEnumerable(inverted.Select(p => new EmbeddingRow { Embedding = p }), EmbeddingSchema), numberOfEpochs: inverseEpochs);
+                float[][]? read = null;
+                var columnRefused = PropertyRunner.ContractOnly(() => read = column.GetColumn<float[]>("Features").ToArray());
+                if (inverseRefused is null)
+                    Assert.Equal(target.InverseTransform(inverted, inverseEpochs), read);
+                else
+                    Assert.StartsWith("Column 'Embedding', row index 1, holds NaN", Assert.IsType<InvalidOperationException>(columnRefused).Message);
                 if (updated != null)
+                {
                     AssertFitted(updated);
+                    // However small the model, the union gets the neighbours asked for and a map that is not flat.
+                    Assert.Equal(Math.Min(5, c.Rows + c.Added), updated.Parameters.NumberOfNeighbors);
+                    if (c.Rows + c.Added >= 3)
+                        Assert.True(MapShape.NarrowToWideSpread(updated.GetTrainingEmbedding()) > 1e-3, "The updated map is flat: its rows lie on a line.");
+                }
                 return $"update {(refused is null ? "done" : "refused")}, inverse {(inverseRefused is null ? "done" : "refused")}";
             }, ciCases: 60, _output);
 

@@ -48,6 +48,46 @@ namespace Microsoft.ML.Umap.Tests.Quality
             Assert.Equal(UmapMetrics.AdjustedRandIndex(labels, clusters), UmapMetrics.AdjustedRandIndex(scored, "Number", "PredictedLabel"));
         }
 
+        public sealed class SparseRow
+        {
+            [VectorType(1000)]
+            public VBuffer<float> Features { get; set; }
+
+            [VectorType(2)]
+            public float[] Embedding { get; set; } = Array.Empty<float>();
+        }
+
+        /// <summary>
+        /// A sparse input column is measured on its non-zeros and scores what the dense computation scores: rows of
+        /// small integers (whose distances both sum exactly) and of arbitrary floats, whole and sampled.
+        /// </summary>
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public void TrustworthinessOfASparseColumnIsTheDenseComputations(bool integers)
+        {
+            var ml = new MLContext(seed: 1);
+            var rng = new Random(integers ? 3 : 4);
+            var rows = Enumerable.Range(0, 150).Select(i =>
+            {
+                // Rows of a group share most positions, so the input has neighbourhoods the embedding may keep.
+                var positions = Enumerable.Range(0, 12).Select(_ => (i % 6) * 100 + rng.Next(rng.NextDouble() < 0.8 ? 40 : 1000 - (i % 6) * 100)).Distinct().OrderBy(p => p).ToArray();
+                var values = positions.Select(_ => integers ? rng.Next(1, 6) : (float)(rng.NextDouble() * 3)).ToArray();
+                return new SparseRow
+                {
+                    Features = new VBuffer<float>(1000, positions.Length, values, positions),
+                    Embedding = new[] { i % 6 + 0.5f * rng.NextSingle(), 0.5f * rng.NextSingle() },
+                };
+            }).ToList();
+            var data = ml.Data.LoadFromEnumerable(rows);
+            var dense = rows.Select(r => r.Features.DenseValues().ToArray()).ToArray();
+            var embedding = rows.Select(r => r.Embedding).ToArray();
+            Assert.True(Umap.MlNet.MetricColumns.Rows(data, "Features").IsSparse);
+
+            Assert.Equal(UmapMetrics.Trustworthiness(dense, embedding, 5), UmapMetrics.Trustworthiness(data, "Features", "Embedding", 5));
+            Assert.Equal(UmapMetrics.Trustworthiness(dense, embedding, 7, sampleSize: 40, seed: 2), UmapMetrics.Trustworthiness(data, "Features", "Embedding", 7, sampleSize: 40, seed: 2));
+        }
+
         [Fact]
         public void TrainAndTestViewsShareTheirClasses()
         {

@@ -45,6 +45,33 @@ namespace Microsoft.ML.Umap.Tests.Reliability
             Assert.True(large < small * 1.5 + (16 << 20), $"2^14 slots: {small >> 20} MB; 2^20 slots: {large >> 20} MB");
         }
 
+        public sealed class WideRow
+        {
+            [VectorType(1 << 20)]
+            public VBuffer<float> Features { get; set; }
+
+            [VectorType(2)]
+            public float[] Embedding { get; set; } = Array.Empty<float>();
+        }
+
+        /// <summary>Trustworthiness measures a sparse input column on its non-zeros, never on a dense copy of its width.</summary>
+        [Fact]
+        public void TrustworthinessOfAWideSparseColumnCostsItsNonZeros()
+        {
+            var ml = new MLContext(seed: 1);
+            var rng = new Random(5);
+            var rows = HostileData.RandomSparse(300, 1 << 20, 10, seed: 8)
+                .Select(r => new WideRow { Features = new VBuffer<float>(r.Dimension, r.Values.Length, r.Values, r.Indices), Embedding = new[] { rng.NextSingle(), rng.NextSingle() } })
+                .ToList();
+            var data = ml.Data.LoadFromEnumerable(rows);
+            GC.Collect();
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            double score = UmapMetrics.Trustworthiness(data, "Features", "Embedding", neighbors: 10);
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            Assert.InRange(score, 0, 1);
+            Assert.True(allocated < 32 << 20, $"Trustworthiness of 300 rows of 2^20 slots (3,000 non-zeros) allocated {allocated >> 20} MB");
+        }
+
         [Fact]
         public void ThousandsOfConnectedComponentsInAWideColumnStayCheap()
         {

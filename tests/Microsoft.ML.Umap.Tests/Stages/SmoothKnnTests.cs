@@ -80,6 +80,39 @@ namespace Microsoft.ML.Umap.Tests.Stages
             }
         }
 
+        /// <summary>
+        /// sigma scales with the distances, so the memberships are the same at any scale a float can hold: the search
+        /// reaches a sigma far from 1 (where umap-learn's, starting at 1, runs out of its 64 steps) and still bisects.
+        /// </summary>
+        [Fact]
+        public void MembershipsDoNotDependOnTheScaleOfTheDistances()
+        {
+            var rng = new Random(11);
+            for (int trial = 0; trial < 100; trial++)
+            {
+                int k = 3 + rng.Next(28);
+                var distances = Enumerable.Range(0, k).Select(_ => (float)(0.5 + rng.NextDouble() * 60)).OrderBy(d => d).ToArray();
+                double connectivity = new[] { 0.0, 1.0, 1.5 }[trial % 3];
+                var reference = Memberships(distances, connectivity);
+                for (int power = -35; power <= 36; power++)
+                {
+                    float scale = (float)Math.Pow(10, power);
+                    var scaled = distances.Select(d => d * scale).ToArray();
+                    var memberships = Memberships(scaled, connectivity);
+                    Assert.True(Math.Abs(memberships.Sum() - Math.Log2(k)) < 1e-3, $"k {k}, scale 1e{power}: memberships sum to {memberships.Sum()}, not log2(k) = {Math.Log2(k)}");
+                    for (int j = 0; j < k; j++)
+                        Assert.True(Math.Abs(memberships[j] - reference[j]) < 1e-3, $"k {k}, scale 1e{power}, neighbour {j}: membership {memberships[j]} against {reference[j]} unscaled");
+                }
+            }
+
+            static double[] Memberships(float[] distances, double connectivity)
+            {
+                double mean = distances.Average(d => (double)d);
+                var (sigma, rho) = SmoothKnnDistances.SmoothRow(distances, mean, mean, Math.Log2(distances.Length), connectivity);
+                return distances.Select(d => (double)MembershipStrengths.Membership(d, (float)sigma, (float)rho)).ToArray();
+            }
+        }
+
         [Fact]
         public void FractionalLocalConnectivityInterpolatesRho()
         {

@@ -83,6 +83,42 @@ namespace Microsoft.ML.Umap.Tests.Workflows
             Assert.Contains("Embedding column 'Embedding' not found", Assert.Throws<ArgumentOutOfRangeException>(() => model.InverseTransform(ml.Data.LoadFromEnumerable(points.Select(p => new OtherRow { Coordinates = p })))).Message);
         }
 
+        /// <summary>
+        /// A bad point in a column is our error, naming the column and the row, whether the view is read by one cursor,
+        /// by a cursor set (as ML.NET's parallel operations read it) or row by row.
+        /// </summary>
+        [Fact]
+        public void ANonFinitePointInTheColumnIsNamedWithItsRow()
+        {
+            var (model, _, _, _, _, heldEmbedding) = Fitted.Value;
+            var ml = new MLContext();
+            var points = heldEmbedding.Take(6).Select(p => (float[])p.Clone()).ToArray();
+            points[2][1] = float.NaN;
+            var inverted = model.InverseTransform(ml.Data.LoadFromEnumerable(points.Select(p => new EmbeddingRow { Embedding = p })));
+            const string expected = "Column 'Embedding', row index 2, holds NaN";
+
+            var error = Assert.Throws<InvalidOperationException>(() => inverted.GetColumn<float[]>("Features").ToArray());
+            Assert.StartsWith(expected, error.Message);
+            Assert.Null(error.InnerException);
+
+            var column = inverted.Schema["Features"];
+            foreach (var cursor in inverted.GetRowCursorSet(new[] { column }, 4))
+            {
+                using (cursor)
+                {
+                    var getter = cursor.GetGetter<VBuffer<float>>(column);
+                    var value = default(VBuffer<float>);
+                    var thrown = Record.Exception(() =>
+                    {
+                        while (cursor.MoveNext())
+                            getter(ref value);
+                    });
+                    if (thrown != null)
+                        Assert.StartsWith(expected, Assert.IsType<InvalidOperationException>(thrown).Message);
+                }
+            }
+        }
+
         [Fact]
         public void BadPointsAndOptionsAreRefused()
         {

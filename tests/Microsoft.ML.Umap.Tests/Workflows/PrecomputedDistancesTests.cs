@@ -78,6 +78,68 @@ namespace Microsoft.ML.Umap.Tests.Workflows
             Assert.Equal(fromDistances, MlNetData.Embedding(ml, loaded.Transform(MlNetData.Load(ml, heldDistances))));
         }
 
+        /// <summary>
+        /// Distances are scale-free up to the smooth-kNN normalisation: the digits' distances times 1e20, 1e30 or 1e-30
+        /// (far inside float's range) give the same neighbours and as good an embedding as the distances themselves.
+        /// </summary>
+        [Theory]
+        [InlineData(1e20)]
+        [InlineData(1e30)]
+        [InlineData(1e-30)]
+        public void DistancesOfAnyScaleGiveTheSameNeighboursAndAnEquallyGoodEmbedding(double scale)
+        {
+            const int rows = 300;
+            var ml = new MLContext();
+            var digits = new DenseVectorSet(new RowMatrix(Datasets.Digits().Features.AsSpan(0, rows * 64).ToArray(), rows, 64));
+            var search = new ExactNearestNeighbors<EuclideanDistance>(digits, default, 1);
+            var square = new float[rows * rows];
+            var scaled = new float[rows * rows];
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < rows; j++)
+                {
+                    square[i * rows + j] = search.Measure(digits[i], digits[j]);
+                    scaled[i * rows + j] = (float)(square[i * rows + j] * scale);
+                }
+            }
+            var options = Options(UmapMetric.Precomputed);
+            var reference = ml.Transforms.Umap(options).Fit(MlNetData.Load(ml, new RowMatrix(square, rows, rows)));
+            var model = ml.Transforms.Umap(options).Fit(MlNetData.Load(ml, new RowMatrix(scaled, rows, rows)));
+
+            Assert.Equal(reference.GetNeighborIndices(), model.GetNeighborIndices());
+            var labels = Datasets.Digits().Labels[..rows];
+            double expected = UmapMetrics.KnnAccuracy(reference.GetTrainingEmbedding(), labels, 10);
+            double accuracy = UmapMetrics.KnnAccuracy(model.GetTrainingEmbedding(), labels, 10);
+            Assert.True(accuracy >= expected - 0.02, $"kNN accuracy {accuracy:F3} at scale {scale}, {expected:F3} unscaled");
+        }
+
+        /// <summary>
+        /// A graph in several pieces places them by the distances between the pieces; huge distances, whose profiles'
+        /// squares overflow single precision, place them as well.
+        /// </summary>
+        [Theory]
+        [InlineData(1.0)]
+        [InlineData(1e30)]
+        public void SeparateClustersOfAnyScaleAreLaidOutApart(double scale)
+        {
+            var ml = new MLContext();
+            var (points, labels) = TestMatrices.Blobs(7, 20, 4, separation: 100, seed: 5);
+            int n = points.Rows;
+            var search = new ExactNearestNeighbors<EuclideanDistance>(new DenseVectorSet(points), default, 1);
+            var matrix = new float[n * n];
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < n; j++)
+                    matrix[i * n + j] = (float)(search.Measure(VectorView.Dense(points.ReadOnlyRow(i)), VectorView.Dense(points.ReadOnlyRow(j))) * scale);
+            }
+            var options = Options(UmapMetric.Precomputed);
+            options.NumberOfNeighbors = 5;
+            var model = ml.Transforms.Umap(options).Fit(MlNetData.Load(ml, new RowMatrix(matrix, n, n)));
+            var embedding = model.GetTrainingEmbedding();
+            Assert.All(embedding.SelectMany(p => p), v => Assert.True(float.IsFinite(v)));
+            Assert.Equal(1.0, UmapMetrics.KnnAccuracy(embedding, labels, 5));
+        }
+
         [Fact]
         public void WhatIsNotADistanceMatrixIsRefusedNamingTheCulprit()
         {

@@ -163,8 +163,12 @@ namespace Microsoft.ML.Umap.Tests.Workflows
             Assert.Contains("three different columns", Assert.Throws<ArgumentException>(() => ml.Transforms.Umap(same)).Message);
 
             var features = ml.Data.LoadFromEnumerable(Digits.Value.Train.Take(50).Select(r => new FeaturesOnly { Features = r.Features }));
+            // Neither column: the schema error of any missing column, naming both and claiming neither exists.
             var missing = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Umap(Options(precomputed: true)).Fit(features));
-            Assert.Contains("'Neighbors'", missing.Message);
+            Assert.Equal("inputSchema", missing.ParamName);
+            Assert.Contains("Precomputed neighbour indices column 'Neighbors' not found", missing.Message);
+            Assert.Contains("'Distances'", missing.Message);
+            Assert.DoesNotContain("the data has", missing.Message);
 
             var wrongType = ml.Data.LoadFromEnumerable(Digits.Value.Train.Take(50).Select(r => new TextNeighbors { Features = r.Features, Neighbors = "1 2 3", Distances = r.Distances }));
             Assert.Contains("Neighbors", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Umap(Options(precomputed: true)).Fit(wrongType)).Message);
@@ -178,6 +182,8 @@ namespace Microsoft.ML.Umap.Tests.Workflows
             var model = ml.Transforms.Umap(Options(precomputed: true)).Fit(ml.Data.LoadFromEnumerable(Subset(300)));
             var onlyIndices = ml.Data.LoadFromEnumerable(held.Take(3).Select(r => new IndicesOnly { Features = r.Features, Neighbors = r.Neighbors }));
             var error = Assert.Throws<ArgumentOutOfRangeException>(() => model.Transform(onlyIndices));
+            Assert.Equal("inputSchema", error.ParamName);
+            Assert.Contains("Precomputed neighbour distances column 'Distances' not found", error.Message);
             Assert.Contains("the data has 'Neighbors' but not 'Distances'", error.Message);
 
             var outOfRange = ml.Data.LoadFromEnumerable(held.Take(3).Select(r => new Row { Features = r.Features, Neighbors = Enumerable.Range(290, K).ToArray(), Distances = r.Distances }));

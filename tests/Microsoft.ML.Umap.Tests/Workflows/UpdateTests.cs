@@ -63,6 +63,59 @@ namespace Microsoft.ML.Umap.Tests.Workflows
             Assert.All(updated.GetTrainingEmbedding().SelectMany(p => p), v => Assert.True(float.IsFinite(v)));
         }
 
+        /// <summary>
+        /// A model of fewer rows than NumberOfNeighbors has fewer neighbours per row; the union of its rows and the new
+        /// ones gets the neighbours asked for, and a map as good as a fit of all rows.
+        /// </summary>
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(3)]
+        public void AModelOfAFewRowsUpdatesToAMapAsGoodAsAFitOfAllRows(int modelRows)
+        {
+            var (ml, all, labels) = DigitRows(modelRows + 200);
+            var options = new UmapEstimator.Options { Seed = 3, NumberOfEpochs = 200 };
+            var updated = ml.Transforms.Umap(options).Fit(MlNetData.Load(ml, all.Take(modelRows), 64)).Update(MlNetData.Load(ml, all.Skip(modelRows), 64));
+            var fitted = ml.Transforms.Umap(options).Fit(MlNetData.Load(ml, all, 64));
+
+            Assert.Equal(15, updated.Parameters.NumberOfNeighbors);
+            Assert.All(updated.GetNeighborIndices(), row => Assert.Equal(15, row.Length));
+            double accuracy = UmapMetrics.KnnAccuracy(updated.GetTrainingEmbedding(), labels, 10);
+            double expected = UmapMetrics.KnnAccuracy(fitted.GetTrainingEmbedding(), labels, 10);
+            Assert.True(accuracy >= expected - 0.03, $"kNN accuracy {accuracy:F3} after updating a model of {modelRows} rows; a fit of all rows: {expected:F3}");
+        }
+
+        /// <summary>
+        /// New rows start inside the old rows' map, and the layout's forces act along the differences of positions, so
+        /// a map of one point or a line could never become a plane: such a model is fitted again with the new rows.
+        /// </summary>
+        [Theory]
+        [InlineData(0f)]
+        [InlineData(2f)]
+        public void AModelWhoseMapIsAPointOrALineUpdatesToAFullMap(float slope)
+        {
+            var (ml, all, labels) = DigitRows(250);
+            var model = ml.Transforms.Umap(new UmapEstimator.Options { Seed = 3, NumberOfEpochs = 50 }).Fit(MlNetData.Load(ml, all.Take(50), 64));
+            var flat = new Core.Numerics.RowMatrix(50, 2);
+            for (int i = 0; i < 50; i++)
+                (flat.Row(i)[0], flat.Row(i)[1]) = (slope == 0 ? 3f : i, slope == 0 ? 3f : slope * i);
+            var flatModel = new UmapTransformer(new Core.UmapModel(model.Model.Parameters, model.Model.Summary, model.Model.TrainingData, flat, model.Model.Neighbors), "Features", "Embedding", null);
+
+            var embedding = flatModel.Update(MlNetData.Load(ml, all.Skip(50), 64)).GetTrainingEmbedding();
+            double accuracy = UmapMetrics.KnnAccuracy(embedding, labels, 10);
+            Assert.True(accuracy >= 0.95, $"kNN accuracy {accuracy:F3} after updating a model whose map is a {(slope == 0 ? "point" : "line")}");
+            // A plane, not a line: the map's narrower principal axis is not negligible beside the wider one.
+            double spread = MapShape.NarrowToWideSpread(embedding);
+            Assert.True(spread > 0.1, $"The updated map's narrower principal axis has {spread:F4} of the wider one's spread");
+        }
+
+        private static (MLContext Ml, FeatureRow[] Rows, int[] Labels) DigitRows(int count)
+        {
+            var digits = Datasets.Digits();
+            var rows = Enumerable.Range(0, count).Select(i => new FeatureRow { Features = digits.Row(i), Label = digits.Labels[i] }).ToArray();
+            return (new MLContext(), rows, digits.Labels[..count]);
+        }
+
         [Fact]
         public void WhatCannotBeUpdatedSaysWhy()
         {

@@ -25,6 +25,14 @@ namespace Microsoft.ML.Umap.Core.Graph
         public const int Iterations = 64;
 
         /// <summary>
+        /// The search starts at sigma = 1, as umap-learn's does, for rows whose largest distance beyond rho lies within
+        /// 2^±this; a row farther from 1 starts at its own power of two instead. From 1, the iterations cannot reach a
+        /// sigma beyond 2^±64, and near it none are left to bisect, so huge distances would get memberships of about 0
+        /// (a graph in pieces) and tiny ones of about 1. Within 2^±32 at least 32 iterations are left to bisect.
+        /// </summary>
+        public const int UnitStartExponentRange = 32;
+
+        /// <summary>
         /// sigma and rho for every point of <paramref name="knn"/> (whose rows start with the point itself).
         /// </summary>
         public static (float[] Sigmas, float[] Rhos) Compute(KnnGraph knn, double localConnectivity, int threads, double bandwidth = 1.0)
@@ -63,7 +71,7 @@ namespace Microsoft.ML.Umap.Core.Graph
             // the iteration takes that side at the cost of one exp instead of one a neighbour: the same steps, the
             // same sigma (most of a new row's search doubles mid from 1 towards distances in the thousands).
             int ones = 0, others = 0;
-            double smallest = double.PositiveInfinity, largest = 0.0;
+            double smallest = double.PositiveInfinity, largest = 0.0, largestFinite = 0.0;
             foreach (float d in distances)
             {
                 double excess = d - rho;
@@ -72,6 +80,8 @@ namespace Microsoft.ML.Umap.Core.Graph
                     others++;
                     smallest = Math.Min(smallest, excess);
                     largest = Math.Max(largest, excess);
+                    if (double.IsFinite(excess))
+                        largestFinite = Math.Max(largestFinite, excess);
                 }
                 else
                 {
@@ -79,7 +89,7 @@ namespace Microsoft.ML.Umap.Core.Graph
                 }
             }
 
-            double lo = 0.0, hi = double.PositiveInfinity, mid = 1.0;
+            double lo = 0.0, hi = double.PositiveInfinity, mid = StartingSigma(largestFinite);
             for (int iteration = 0; iteration < Iterations; iteration++)
             {
                 bool above;
@@ -118,6 +128,19 @@ namespace Microsoft.ML.Umap.Core.Graph
 
             double floor = MinimumDistanceScale * (rho > 0.0 ? rowMean : globalMean);
             return (Math.Max(mid, floor), rho);
+        }
+
+        /// <summary>
+        /// 1, or for a row whose largest finite distance beyond rho is far from 1, that distance's power of two: from
+        /// there the search is exactly the one from 1 over the row scaled by a power of two, so sigma scales with the
+        /// distances.
+        /// </summary>
+        private static double StartingSigma(double largestExcess)
+        {
+            if (largestExcess == 0.0)
+                return 1.0;
+            int exponent = Math.ILogB(largestExcess);
+            return Math.Abs(exponent) <= UnitStartExponentRange ? 1.0 : Math.ScaleB(1.0, exponent);
         }
 
         /// <summary>

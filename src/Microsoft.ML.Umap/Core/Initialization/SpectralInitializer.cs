@@ -47,8 +47,12 @@ namespace Microsoft.ML.Umap.Core.Initialization
         /// </summary>
         /// <param name="graph">Symmetric weighted graph.</param>
         /// <param name="data">The input rows, used for component centroids when the graph is disconnected.</param>
-        /// <param name="centroidDistance">Distance between two centroids, in the metric of the data.</param>
-        public double[]? Layout(CsrMatrix graph, VectorSet data, RowDistance centroidDistance)
+        /// <param name="centroidDistance">
+        /// Distance between two centroids, in the metric of the data; null when the rows are precomputed distances to
+        /// every row, whose components are then compared by average linkage (umap-learn's <c>component_layout</c>
+        /// does the same for <c>metric="precomputed"</c>).
+        /// </param>
+        public double[]? Layout(CsrMatrix graph, VectorSet data, RowDistance? centroidDistance)
         {
             int n = graph.Rows;
             var labels = ConnectedComponents.Label(graph, out int components);
@@ -98,7 +102,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
             return layout;
         }
 
-        private double[] MultiComponentLayout(CsrMatrix graph, VectorSet data, int[] labels, int components, RowDistance centroidDistance)
+        private double[] MultiComponentLayout(CsrMatrix graph, VectorSet data, int[] labels, int components, RowDistance? centroidDistance)
         {
             int n = graph.Rows;
             var meta = components > 2 * _dim
@@ -180,7 +184,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
         /// Laplacian eigenmap of the component centroids with affinity exp(−d²), as umap-learn's
         /// <c>component_layout</c> (through scikit-learn's SpectralEmbedding), scaled so the largest coordinate is 1.
         /// </summary>
-        private double[] CentroidLayout(VectorSet data, int[] labels, int components, RowDistance centroidDistance)
+        private double[] CentroidLayout(VectorSet data, int[] labels, int components, RowDistance? centroidDistance)
         {
             var centroids = Centroids(data, labels, components);
             if (components > MaximumSpectralComponents)
@@ -188,7 +192,8 @@ namespace Microsoft.ML.Umap.Core.Initialization
                 _monitor.Info($"Placing the {components} components by the principal components of their centroids (a spectral embedding of more than {MaximumSpectralComponents} centroids would need their C² distances).");
                 return ScaledToUnit(PcaInitializer.Layout(centroids, _dim, _seed, _threads));
             }
-            var (affinity, sqrtDegree) = NormalizedAffinity(CentroidDistances(centroids, centroidDistance));
+            var distances = centroidDistance is null ? AverageLinkages(centroids, labels, components) : CentroidDistances(centroids, centroidDistance);
+            var (affinity, sqrtDegree) = NormalizedAffinity(distances);
             var trivial = (double[])sqrtDegree.Clone();
             Normalize(trivial);
             var settings = new LanczosEigensolver.Settings { Seed = _seed, Threads = 1, Tolerance = 1e-8 };
@@ -207,6 +212,31 @@ namespace Microsoft.ML.Umap.Core.Initialization
                     distances[i, j] = distances[j, i] = centroidDistance(centroids[i], centroids[j]);
             }
             return distances;
+        }
+
+        /// <summary>
+        /// The mean distance from the rows of one component to those of another, for rows of precomputed distances: entry
+        /// j of component a's centroid is the mean distance from a's rows to row j, so the linkage of a and b is the mean
+        /// of those entries over b's rows. Unlike a distance between centroids it stays within the range of the
+        /// distances themselves, however large they are.
+        /// </summary>
+        private static double[,] AverageLinkages(VectorSet centroids, int[] labels, int components)
+        {
+            var sizes = new int[components];
+            foreach (int label in labels)
+                sizes[label]++;
+            var linkages = new double[components, components];
+            var sums = new double[components];
+            for (int a = 0; a < components; a++)
+            {
+                Array.Clear(sums);
+                var centroid = centroids[a];
+                for (int p = 0; p < centroid.Values.Length; p++)
+                    sums[labels[centroid.IsSparse ? centroid.Indices[p] : p]] += centroid.Values[p];
+                for (int b = a + 1; b < components; b++)
+                    linkages[a, b] = linkages[b, a] = sums[b] / sizes[b];
+            }
+            return linkages;
         }
 
         /// <summary>
