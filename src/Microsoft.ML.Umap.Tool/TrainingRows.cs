@@ -18,14 +18,9 @@ namespace Microsoft.ML.Umap.Tool
         /// <summary>The feature columns: those named, or every column not excluded.</summary>
         public static string[] FeatureColumns(TableReader reader, string[] features, string[] exclude)
         {
-            if (features.Length > 0 && exclude.Length > 0)
-                throw new ArgumentException("Give either --features or --exclude, not both.");
             if (features.Length > 0)
             {
                 reader.IndexesOf(features, "named by --features");
-                var repeated = features.GroupBy(f => f).FirstOrDefault(g => g.Count() > 1);
-                if (repeated != null)
-                    throw new ArgumentException($"--features names '{repeated.Key}' twice.");
                 return features;
             }
             reader.IndexesOf(exclude, "named by --exclude");
