@@ -19,19 +19,9 @@ namespace Microsoft.ML.Umap.Tool
 
         public string[] FeatureNames { get; }
 
-        public static void Save(MLContext ml, UmapTransformer transformer, DataViewSchema inputSchema, string path)
-        {
-            string partial = path + ".partial";
-            try
-            {
-                ml.Model.Save(transformer, inputSchema, partial);
-                File.Move(partial, path, overwrite: true);
-            }
-            finally
-            {
-                File.Delete(partial);
-            }
-        }
+        /// <summary>Writes the model file's content (an ML.NET model zip) to <paramref name="destination"/>.</summary>
+        public static void Save(MLContext ml, UmapTransformer transformer, DataViewSchema inputSchema, Stream destination) =>
+            ml.Model.Save(transformer, inputSchema, destination);
 
         /// <summary>Loads a model file; anything that is not a model written by <c>umap fit</c> is refused with the reason.</summary>
         public static ToolModel Load(MLContext ml, string path)

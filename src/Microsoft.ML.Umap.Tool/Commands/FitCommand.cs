@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.ML.Umap.Tool.CommandLine;
+using Microsoft.ML.Umap.Tool.Files;
 using Microsoft.ML.Umap.Tool.Tables;
 
 namespace Microsoft.ML.Umap.Tool.Commands
@@ -68,6 +69,7 @@ namespace Microsoft.ML.Umap.Tool.Commands
 
         public static int Run(FitSettings settings, TextWriter log, CancellationToken cancellationToken)
         {
+            using var output = OutputFile.Create(settings.Output, new[] { settings.Input });
             var clock = Stopwatch.StartNew();
             string[] featureNames;
             float[] values;
@@ -94,7 +96,8 @@ namespace Microsoft.ML.Umap.Tool.Commands
             settings.Umap.Progress = settings.Quiet ? null : new ConsoleProgress(log);
             var fitClock = Stopwatch.StartNew();
             var model = ml.Transforms.Umap(settings.Umap).Fit(data, cancellationToken);
-            ToolModel.Save(ml, model, data.Schema, settings.Output);
+            ToolModel.Save(ml, model, data.Schema, output.Stream);
+            output.Commit();
             if (!settings.Quiet)
             {
                 var stages = string.Join(", ", model.StageDurations.Select(s => $"{s.Key} {s.Value.TotalSeconds:F1} s"));

@@ -3,10 +3,12 @@ using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.ML.Umap.Plotting;
 using Microsoft.ML.Umap.Tool.CommandLine;
+using Microsoft.ML.Umap.Tool.Files;
 using Microsoft.ML.Umap.Tool.Tables;
 
 namespace Microsoft.ML.Umap.Tool.Commands
@@ -51,6 +53,7 @@ namespace Microsoft.ML.Umap.Tool.Commands
         public static int Run(PlotSettings settings, TextWriter log, CancellationToken cancellationToken)
         {
             string kind = Kind(settings.Output);
+            using var output = OutputFile.Create(settings.Output, new[] { settings.Input });
             using var reader = TableReader.Open(settings.Input);
             var coordinateNames = settings.Columns;
             if (coordinateNames.Length == 0)
@@ -106,18 +109,14 @@ namespace Microsoft.ML.Umap.Tool.Commands
             if (kept < seen)
                 log.WriteLine($"Plotting {kept:N0} of {seen:N0} rows, drawn uniformly at random (raise --max-points to plot more).");
 
-            switch (kind)
+            byte[] plot = kind switch
             {
-                case ".html":
-                    EmbeddingPlot.Interactive(embedding, classes, hover, settings.Title).SaveHtml(settings.Output);
-                    break;
-                case ".svg":
-                    EmbeddingPlot.Scatter(embedding, classes, settings.Title).SaveSvg(settings.Output, settings.Width, settings.Height);
-                    break;
-                default:
-                    EmbeddingPlot.Scatter(embedding, classes, settings.Title).SavePng(settings.Output, settings.Width, settings.Height);
-                    break;
-            }
+                ".html" => Encoding.UTF8.GetBytes(EmbeddingPlot.Interactive(embedding, classes, hover, settings.Title).ToHtml()),
+                ".svg" => Encoding.UTF8.GetBytes(EmbeddingPlot.Scatter(embedding, classes, settings.Title).ToSvg(settings.Width, settings.Height)),
+                _ => EmbeddingPlot.Scatter(embedding, classes, settings.Title).ToPng(settings.Width, settings.Height),
+            };
+            output.Stream.Write(plot);
+            output.Commit();
             log.WriteLine($"Plotted {kept:N0} points to {settings.Output}");
             return ExitCodes.Success;
         }

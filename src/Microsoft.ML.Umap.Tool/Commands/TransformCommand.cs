@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.ML.Data;
 using Microsoft.ML.Umap.Tool.CommandLine;
+using Microsoft.ML.Umap.Tool.Files;
 using Microsoft.ML.Umap.Tool.Tables;
 
 namespace Microsoft.ML.Umap.Tool.Commands
@@ -50,6 +51,7 @@ namespace Microsoft.ML.Umap.Tool.Commands
 
         public static int Run(TransformSettings settings, TextWriter log, CancellationToken cancellationToken)
         {
+            using var output = OutputFile.Create(settings.Output, new[] { settings.Input, settings.Model });
             var ml = new MLContext(seed: 0);
             var model = ToolModel.Load(ml, settings.Model);
             int components = model.Transformer.Parameters.NumberOfComponents;
@@ -58,7 +60,7 @@ namespace Microsoft.ML.Umap.Tool.Commands
             using (var reader = TableReader.Open(settings.Input))
             {
                 var columns = reader.IndexesOf(model.FeatureNames, $"a feature of the model {settings.Model}");
-                using var writer = TableWriter.Create(settings.Output, reader, EmbeddingColumns(settings.ColumnPrefix, components));
+                var writer = TableWriter.Create(output.Stream, reader, EmbeddingColumns(settings.ColumnPrefix, components));
                 var features = Array.Empty<float>();
                 var embedding = Array.Empty<float>();
                 var lastReport = TimeSpan.Zero;
@@ -82,6 +84,7 @@ namespace Microsoft.ML.Umap.Tool.Commands
                 }
                 writer.Complete();
             }
+            output.Commit();
             if (!settings.Quiet)
                 log.WriteLine($"Embedded {rows:N0} rows of {settings.Input} in {clock.Elapsed.TotalSeconds:F1} s ({rows / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):F0} rows/s), peak memory {PeakMemory.Megabytes():F0} MB; written to {settings.Output}");
             return ExitCodes.Success;

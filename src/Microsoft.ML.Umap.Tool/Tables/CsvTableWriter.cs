@@ -9,38 +9,34 @@ namespace Microsoft.ML.Umap.Tool.Tables
     /// <summary>CSV out: each input record as it was, then the new values in round-trip form (they parse back to the same floats).</summary>
     internal sealed class CsvTableWriter : TableWriter
     {
-        private readonly StreamWriter _writer;
+        private readonly Stream _output;
 
-        public CsvTableWriter(string path, string header, IReadOnlyList<string> newColumns)
-            : base(path)
+        public CsvTableWriter(Stream output, string header, IReadOnlyList<string> newColumns)
         {
-            _writer = new StreamWriter(PartialPath, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16) { NewLine = "\n" };
-            _writer.Write(header);
+            _output = output;
+            var line = new StringBuilder(header);
             foreach (var name in newColumns)
-            {
-                _writer.Write(',');
-                _writer.Write(name);
-            }
-            _writer.WriteLine();
+                line.Append(',').Append(name);
+            _output.Write(Encoding.UTF8.GetBytes(line.Append('\n').ToString()));
         }
 
         public override void Write(TableBatch batch, ReadOnlySpan<float> values, int width)
         {
             var records = ((CsvTableReader.CsvBatch)batch).Records;
-            Span<char> number = stackalloc char[32];
+            Span<byte> number = stackalloc byte[32];
             for (int row = 0; row < records.Length; row++)
             {
-                _writer.Write(records[row]);
+                _output.Write(Encoding.UTF8.GetBytes(records[row]));
                 foreach (float value in values.Slice(row * width, width))
                 {
-                    _writer.Write(',');
+                    _output.WriteByte((byte)',');
                     value.TryFormat(number, out int written, "R", CultureInfo.InvariantCulture);
-                    _writer.Write(number[..written]);
+                    _output.Write(number[..written]);
                 }
-                _writer.WriteLine();
+                _output.WriteByte((byte)'\n');
             }
         }
 
-        protected override void Close() => _writer.Dispose();
+        public override void Complete() => _output.Flush();
     }
 }

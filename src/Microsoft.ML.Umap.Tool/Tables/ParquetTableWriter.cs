@@ -13,19 +13,16 @@ namespace Microsoft.ML.Umap.Tool.Tables
     {
         private static readonly MethodInfo CopyMethod = typeof(ParquetTableWriter).GetMethod(nameof(CopyColumn), BindingFlags.NonPublic | BindingFlags.Static)!;
 
-        private readonly FileStream _stream;
         private readonly ParquetWriter _writer;
         private readonly DataField[] _inputFields;
         private readonly DataField<float>[] _newFields;
 
-        public ParquetTableWriter(string path, ParquetTableReader reader, IReadOnlyList<string> newColumns)
-            : base(path)
+        public ParquetTableWriter(Stream output, ParquetTableReader reader, IReadOnlyList<string> newColumns)
         {
             _inputFields = reader.Fields;
             _newFields = newColumns.Select(name => new DataField<float>(name)).ToArray();
-            _stream = File.Create(PartialPath);
             var schema = new ParquetSchema(_inputFields.Cast<Field>().Concat(_newFields));
-            _writer = ParquetWriter.CreateAsync(schema, _stream).GetAwaiter().GetResult();
+            _writer = ParquetWriter.CreateAsync(schema, output).GetAwaiter().GetResult();
         }
 
         public override void Write(TableBatch batch, ReadOnlySpan<float> values, int width)
@@ -83,10 +80,6 @@ namespace Microsoft.ML.Umap.Tool.Tables
             }
         }
 
-        protected override void Close()
-        {
-            _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            _stream.Dispose();
-        }
+        public override void Complete() => _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }

@@ -20,34 +20,11 @@ namespace Microsoft.ML.Umap.Tests.Properties
     /// followed by the very floats the library's own Transform gives the same features.
     /// </summary>
     [Trait(TestCategory.Name, TestCategory.Slow)]
-    public class ToolProperties : IClassFixture<ToolProperties.Model>
+    public class ToolProperties : IClassFixture<DigitsModel>
     {
-        private readonly Model _model;
+        private readonly DigitsModel _model;
 
-        public ToolProperties(Model model) => _model = model;
-
-        /// <summary>A model fitted by the tool on 300 digits (features p0..p63).</summary>
-        public sealed class Model : IDisposable
-        {
-            public Model()
-            {
-                Folder = UmapTool.TemporaryFolder();
-                var (header, lines, digits) = UmapTool.DigitsCsv();
-                Digits = digits;
-                UmapTool.WriteCsv(Path.Combine(Folder, "digits.csv"), header, lines);
-                UmapTool.Run(Folder, "fit", "digits.csv", "--exclude", "id,label", "--sample", "300", "--epochs", "60", "-o", "model.zip", "-q").Succeeded();
-                var ml = new MLContext(seed: 0);
-                Transformer = (UmapTransformer)ml.Model.Load(Path.Combine(Folder, "model.zip"), out _);
-            }
-
-            public string Folder { get; }
-
-            public Samples.LabelledData Digits { get; }
-
-            public UmapTransformer Transformer { get; }
-
-            public void Dispose() => Directory.Delete(Folder, recursive: true);
-        }
+        public ToolProperties(DigitsModel model) => _model = model;
 
         private static readonly string[] Texts = { "", "plain", "a,b", "say \"hi\"", "two\nlines", "ünïcödé, ✓", "  spaced  ", "\"\"", "end\n", ",,," };
 

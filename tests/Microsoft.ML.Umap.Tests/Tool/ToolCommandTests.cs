@@ -111,6 +111,7 @@ namespace Microsoft.ML.Umap.Tests.Tool
             Assert.True(result.ExitCode == 130, $"exit code {result.ExitCode}: {result.Error}");
             Assert.Contains("umap: cancelled.", result.Error);
             Assert.Empty(Directory.GetFiles(_fitted.Folder, "long-out.csv*"));
+            Assert.Empty(Directory.GetFiles(_fitted.Folder, "*.partial"));
             File.Delete(Path.Combine(_fitted.Folder, "long.csv"));
         }
 
@@ -181,6 +182,7 @@ namespace Microsoft.ML.Umap.Tests.Tool
             Assert.DoesNotContain("Exception", result.Error);
             // A failed transform leaves neither its output nor a partial file.
             Assert.Empty(Directory.GetFiles(folder, $"{name}-out.csv*"));
+            Assert.Empty(Directory.GetFiles(folder, "*.partial"));
         }
 
         private static string ReplaceField(string line, int field, string value)
