@@ -1,3 +1,4 @@
+using System;
 using System.Globalization;
 using System.Text;
 
@@ -48,6 +49,17 @@ namespace Microsoft.ML.Umap.Tool
             if (value.Length <= QuotedLength)
                 return "'" + Escape(value) + "'";
             return "'" + Escape(value[..QuotedLength]) + $"...' ({value.Length.ToString("N0", CultureInfo.InvariantCulture)} characters)";
+        }
+
+        /// <summary>A value the file holds as UTF-8 bytes (bytes that are not UTF-8 shown as U+FFFD), for a message.</summary>
+        public static string Quote(ReadOnlySpan<byte> utf8)
+        {
+            // Four bytes at most make a character: decode no more than the message shows.
+            int shown = Math.Min(utf8.Length, 4 * (QuotedLength + 1));
+            string text = Encoding.UTF8.GetString(utf8[..shown]);
+            if (shown == utf8.Length || text.Length <= QuotedLength)
+                return Quote(text);
+            return "'" + Escape(text[..QuotedLength]) + $"...' ({utf8.Length.ToString("N0", CultureInfo.InvariantCulture)} bytes)";
         }
 
         private static bool NeedsEscape(char c) =>

@@ -75,7 +75,7 @@ namespace Microsoft.ML.Umap.Tool.Commands
             float[] values;
             int rows;
             long rowsInFile;
-            using (var reader = TableReader.Open(settings.Input))
+            using (var reader = TableReader.Open(settings.Input, cancellationToken))
             {
                 featureNames = TrainingRows.FeatureColumns(reader, settings.Features, settings.Exclude);
                 if (settings.Sample is { } size && (long)size * featureNames.Length > Array.MaxLength)

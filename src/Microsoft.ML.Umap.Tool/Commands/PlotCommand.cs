@@ -54,7 +54,7 @@ namespace Microsoft.ML.Umap.Tool.Commands
         {
             string kind = Kind(settings.Output);
             using var output = OutputFile.Create(settings.Output, new[] { settings.Input });
-            using var reader = TableReader.Open(settings.Input);
+            using var reader = TableReader.Open(settings.Input, cancellationToken);
             var coordinateNames = settings.Columns;
             if (coordinateNames.Length == 0)
             {

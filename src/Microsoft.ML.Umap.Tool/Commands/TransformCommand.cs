@@ -57,7 +57,7 @@ namespace Microsoft.ML.Umap.Tool.Commands
             int components = model.Transformer.Parameters.NumberOfComponents;
             var clock = Stopwatch.StartNew();
             long rows = 0;
-            using (var reader = TableReader.Open(settings.Input))
+            using (var reader = TableReader.Open(settings.Input, cancellationToken))
             {
                 var columns = reader.IndexesOf(model.FeatureNames, $"a feature of the model {settings.Model}");
                 var writer = TableWriter.Create(output.Stream, reader, EmbeddingColumns(settings.ColumnPrefix, components));

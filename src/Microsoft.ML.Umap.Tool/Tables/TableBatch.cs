@@ -19,6 +19,9 @@ namespace Microsoft.ML.Umap.Tool.Tables
 
         public int RowCount { get; }
 
+        /// <summary>Where a row of the batch is in its file, for messages: "file, line n" or "file, row group g, row r".</summary>
+        public abstract string Location(int row);
+
         /// <summary>
         /// Writes the values of <paramref name="columns"/> (indexes into the table's columns) row by row into
         /// <paramref name="destination"/> (RowCount × columns.Length). A value that is missing, not a number or not

@@ -24,7 +24,7 @@ namespace Microsoft.ML.Umap.Tool.Tables
                 if (reader.IndexOf(name) >= 0)
                     throw new InvalidDataException($"{reader.Path} already has a column {TerminalText.Quote(name)}; choose other names for the embedding with --column-prefix.");
             }
-            return reader is CsvTableReader csv ? new CsvTableWriter(output, csv.Header, newColumns) : new ParquetTableWriter(output, (ParquetTableReader)reader, newColumns);
+            return reader is CsvTableReader csv ? new CsvTableWriter(output, csv, newColumns) : new ParquetTableWriter(output, (ParquetTableReader)reader, newColumns);
         }
     }
 }

@@ -121,7 +121,7 @@ namespace Microsoft.ML.Umap.Tests.Tool
         [InlineData("missing-value", 1, "line 3, column 'p0': the value is missing")]
         [InlineData("infinite", 1, "line 2, column 'p1': '1e40' is not a finite")]
         [InlineData("ragged", 1, "line 3: the row has 3 fields but the header has 66 columns")]
-        [InlineData("unclosed-quote", 1, "a quoted field is never closed")]
+        [InlineData("unclosed-quote", 1, "line 3: a quoted field opens here and is never closed")]
         [InlineData("empty", 1, "is empty")]
         [InlineData("missing-column", 1, "has no column 'p63' (a feature of the model ")]
         [InlineData("garbage-model", 1, "is not a readable model file")]
