@@ -38,7 +38,8 @@ namespace Microsoft.ML.Umap.Tool
             var buffer = Array.Empty<float>();
             if (sampleSize is { } capacity)
             {
-                var sample = new float[checked((long)capacity * width)];
+                // The sample grows with the rows kept, so a sample larger than the file costs only the file.
+                var sample = Array.Empty<float>();
                 var reservoir = new RowReservoir(capacity, seed);
                 for (TableBatch? batch; (batch = reader.ReadBatch(BatchRows)) != null;)
                 {
@@ -47,8 +48,12 @@ namespace Microsoft.ML.Umap.Tool
                     for (int row = 0; row < batch.RowCount; row++)
                     {
                         int slot = reservoir.Offer();
-                        if (slot >= 0)
-                            buffer.AsSpan(row * width, width).CopyTo(sample.AsSpan(slot * width, width));
+                        if (slot < 0)
+                            continue;
+                        long end = ((long)slot + 1) * width;
+                        if (end > sample.Length)
+                            sample = Grown(sample, end, (long)capacity * width, reader.Path, width);
+                        buffer.AsSpan(row * width, width).CopyTo(sample.AsSpan(slot * width, width));
                     }
                 }
                 return (InFileOrder(sample, reservoir.SlotsInFileOrder(), width), reservoir.Kept, reservoir.Seen);
@@ -61,8 +66,10 @@ namespace Microsoft.ML.Umap.Tool
                 cancellationToken.ThrowIfCancellationRequested();
                 chunks.Add(Features(batch, columns, Array.Empty<float>()));
                 seen += batch.RowCount;
+                if (seen * width > Array.MaxLength)
+                    throw TooMany(reader.Path, seen, width);
             }
-            var values = new float[checked(seen * width)];
+            var values = new float[seen * width];
             long offset = 0;
             for (int i = 0; i < chunks.Count; i++)
             {
@@ -70,8 +77,21 @@ namespace Microsoft.ML.Umap.Tool
                 offset += chunks[i].Length;
                 chunks[i] = Array.Empty<float>();
             }
-            return (values, checked((int)seen), seen);
+            return (values, (int)seen, seen);
         }
+
+        /// <summary>A copy of <paramref name="values"/> room for at least <paramref name="needed"/> values: twice as many, at most <paramref name="limit"/>.</summary>
+        private static float[] Grown(float[] values, long needed, long limit, string path, int width)
+        {
+            if (needed > Array.MaxLength)
+                throw TooMany(path, needed / width, width);
+            var grown = new float[Math.Min(Math.Min(limit, Array.MaxLength), Math.Max(needed, 2L * values.Length))];
+            values.CopyTo(grown, 0);
+            return grown;
+        }
+
+        private static InvalidDataException TooMany(string path, long rows, int width) =>
+            new($"{path}: {rows:N0} rows of {width} features are more than one array holds ({Array.MaxLength:N0} values); fit on fewer rows with --sample.");
 
         private static float[] Features(TableBatch batch, int[] columns, float[] reuse)
         {

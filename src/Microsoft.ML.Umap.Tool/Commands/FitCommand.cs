@@ -78,8 +78,6 @@ namespace Microsoft.ML.Umap.Tool.Commands
             using (var reader = TableReader.Open(settings.Input, cancellationToken))
             {
                 featureNames = TrainingRows.FeatureColumns(reader, settings.Features, settings.Exclude);
-                if (settings.Sample is { } size && (long)size * featureNames.Length > Array.MaxLength)
-                    throw new UsageException($"--sample {size} of {featureNames.Length} features would exceed one array ({Array.MaxLength:N0} values).");
                 (values, rows, rowsInFile) = TrainingRows.Read(reader, featureNames, settings.Sample, settings.Umap.Seed ?? 0, cancellationToken);
             }
             if (!settings.Quiet)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
@@ -73,12 +74,12 @@ namespace Microsoft.ML.Umap.Tool.Commands
             int? labelColumn = settings.Label is null ? null : reader.IndexesOf(new[] { settings.Label }, "--label")[0];
             int? textColumn = settings.Text is null ? null : reader.IndexesOf(new[] { settings.Text }, "--text")[0];
 
-            // A uniform sample of rows (all of them when there are no more than maxPoints), kept in file order.
-            int maxPoints = settings.MaxPoints;
-            var points = new float[maxPoints][];
-            var labels = labelColumn is null ? null : new string?[maxPoints];
-            var texts = textColumn is null ? null : new string?[maxPoints];
-            var reservoir = new RowReservoir(maxPoints, seed: 0);
+            // A uniform sample of rows (all of them when there are no more than --max-points), kept in file order;
+            // the lists grow with the rows kept, so a limit beyond the file's length costs only the file.
+            var points = new List<float[]>();
+            var labels = labelColumn is null ? null : new List<string?>();
+            var texts = textColumn is null ? null : new List<string?>();
+            var reservoir = new RowReservoir(settings.MaxPoints, seed: 0);
             for (TableBatch? batch; (batch = reader.ReadBatch(BatchRows)) != null;)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -91,11 +92,11 @@ namespace Microsoft.ML.Umap.Tool.Commands
                     int slot = reservoir.Offer();
                     if (slot < 0)
                         continue;
-                    points[slot] = values.AsSpan(row * dimensions, dimensions).ToArray();
+                    Keep(points, slot, values.AsSpan(row * dimensions, dimensions).ToArray());
                     if (labels != null)
-                        labels[slot] = batchLabels![row];
+                        Keep(labels, slot, batchLabels![row]);
                     if (texts != null)
-                        texts[slot] = batchTexts![row];
+                        Keep(texts, slot, batchTexts![row]);
                 }
             }
             int kept = reservoir.Kept;
@@ -129,6 +130,15 @@ namespace Microsoft.ML.Umap.Tool.Commands
             coordinates.Length == 2 || (coordinates.Length == 3 && kind == ".html")
                 ? null
                 : $"A {kind} plot needs 2 coordinate columns{(kind == ".html" ? " or 3" : "")}, but {coordinates.Length} were given ({string.Join(", ", coordinates.Select(TerminalText.Quote))}).";
+
+        /// <summary>Puts a kept row's value in its reservoir slot: a new slot at the end, or one whose row it replaces.</summary>
+        private static void Keep<T>(List<T> slots, int slot, T value)
+        {
+            if (slot == slots.Count)
+                slots.Add(value);
+            else
+                slots[slot] = value;
+        }
 
         private static string?[] Text(TableBatch batch, int column)
         {
