@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using System.Text;
 
@@ -60,6 +62,15 @@ namespace Microsoft.ML.Umap.Tool
             if (shown == utf8.Length || text.Length <= QuotedLength)
                 return Quote(text);
             return "'" + Escape(text[..QuotedLength]) + $"...' ({utf8.Length.ToString("N0", CultureInfo.InvariantCulture)} bytes)";
+        }
+
+        /// <summary>Column names for a message, unquoted: all of up to four, else the first three and the last.</summary>
+        public static string Names(IReadOnlyList<string> names)
+        {
+            static string Name(string name) => Escape(name.Length <= QuotedLength ? name : name[..QuotedLength] + "...");
+            return names.Count <= 4
+                ? string.Join(", ", names.Select(Name))
+                : $"{Name(names[0])}, {Name(names[1])}, {Name(names[2])}, ..., {Name(names[^1])}";
         }
 
         private static bool NeedsEscape(char c) =>

@@ -37,7 +37,8 @@ namespace Microsoft.ML.Umap.Tool
             catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
             {
                 // A model file is untrusted input: whatever ML.NET's reader throws on it means "not a usable model".
-                throw new InvalidDataException($"{path} is not a readable model file: {e.Message}", e);
+                // ML.NET calls the model's loader through reflection: the reason is inside its wrapper.
+                throw new InvalidDataException($"{path} is not a readable model file: {CommandLine.ErrorReport.Cause(e).Message}", e);
             }
             if (model is not UmapTransformer transformer)
                 throw new InvalidDataException($"{path} holds an ML.NET model ({model.GetType().Name}) but not a UMAP model written by 'umap fit'.");

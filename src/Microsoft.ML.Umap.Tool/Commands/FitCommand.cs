@@ -71,29 +71,33 @@ namespace Microsoft.ML.Umap.Tool.Commands
         {
             using var output = OutputFile.Create(settings.Output, new[] { settings.Input });
             var clock = Stopwatch.StartNew();
-            string[] featureNames;
-            float[] values;
-            int rows;
-            long rowsInFile;
-            using (var reader = TableReader.Open(settings.Input, cancellationToken))
-            {
-                featureNames = TrainingRows.FeatureColumns(reader, settings.Features, settings.Exclude);
-                (values, rows, rowsInFile) = TrainingRows.Read(reader, featureNames, settings.Sample, settings.Umap.Seed ?? 0, cancellationToken);
-            }
+            using var reader = TableReader.Open(settings.Input, cancellationToken);
+            var featureNames = TrainingRows.FeatureColumns(reader, settings.Features, settings.Exclude);
+            var training = TrainingRows.Read(reader, featureNames, settings.Sample, settings.Umap.Seed ?? 0, FeatureValuesExtensions.For(settings.Umap.Metric), cancellationToken);
+            int rows = training.Rows;
             if (!settings.Quiet)
             {
-                log.WriteLine(rows == rowsInFile
+                log.WriteLine(rows == training.RowsInFile
                     ? $"Read {rows:N0} rows x {featureNames.Length} features from {settings.Input} in {clock.Elapsed.TotalSeconds:F1} s"
-                    : $"Sampled {rows:N0} of {rowsInFile:N0} rows x {featureNames.Length} features from {settings.Input} in {clock.Elapsed.TotalSeconds:F1} s");
+                    : $"Sampled {rows:N0} of {training.RowsInFile:N0} rows x {featureNames.Length} features from {settings.Input} in {clock.Elapsed.TotalSeconds:F1} s");
             }
             if (rows == 0)
                 throw new InvalidDataException($"{settings.Input} has no data rows.");
 
             var ml = new MLContext(seed: settings.Umap.Seed);
-            var data = new FeatureMatrixView(values, rows, featureNames);
+            var data = new FeatureMatrixView(training.Values, rows, featureNames);
             settings.Umap.Progress = settings.Quiet ? null : new ConsoleProgress(log);
             var fitClock = Stopwatch.StartNew();
-            var model = ml.Transforms.Umap(settings.Umap).Fit(data, cancellationToken);
+            UmapTransformer model;
+            try
+            {
+                model = ml.Transforms.Umap(settings.Umap).Fit(data, cancellationToken);
+            }
+            catch (Exception e) when (data.RowBeingRead is { } row && ErrorReport.Cause(e) is InvalidOperationException or ArgumentException)
+            {
+                // The library refused a row as it read it: say where the row is in the file.
+                throw new InvalidDataException($"{reader.Locate(training.Positions[row])}, the features ({TerminalText.Names(featureNames)}): {ErrorReport.Cause(e).Message}", e);
+            }
             ToolModel.Save(ml, model, data.Schema, output.Stream);
             output.Commit();
             if (!settings.Quiet)

@@ -84,7 +84,7 @@ namespace Microsoft.ML.Umap.Tool.Commands
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var values = new float[batch.RowCount * dimensions];
-                batch.ReadFeatures(coordinates, values);
+                batch.ReadFeatures(coordinates, values, FeatureValues.Finite);
                 var batchLabels = labelColumn is { } l ? Text(batch, l) : null;
                 var batchTexts = textColumn is { } t ? Text(batch, t) : null;
                 for (int row = 0; row < batch.RowCount; row++)

@@ -60,6 +60,7 @@ namespace Microsoft.ML.Umap.Tool.Commands
             using (var reader = TableReader.Open(settings.Input, cancellationToken))
             {
                 var columns = reader.IndexesOf(model.FeatureNames, $"a feature of the model {settings.Model}");
+                var allowed = FeatureValuesExtensions.For(model.Transformer.Parameters.Metric);
                 var writer = TableWriter.Create(output.Stream, reader, EmbeddingColumns(settings.ColumnPrefix, components));
                 var features = Array.Empty<float>();
                 var embedding = Array.Empty<float>();
@@ -72,8 +73,8 @@ namespace Microsoft.ML.Umap.Tool.Commands
                         features = new float[batch.RowCount * columns.Length];
                         embedding = new float[batch.RowCount * components];
                     }
-                    batch.ReadFeatures(columns, features);
-                    Embed(model, features, batch.RowCount, embedding, settings.Threads, cancellationToken);
+                    batch.ReadFeatures(columns, features, allowed);
+                    Embed(model, batch, features, embedding, settings.Threads, cancellationToken);
                     writer.Write(batch, embedding, components);
                     rows += batch.RowCount;
                     if (!settings.Quiet && clock.Elapsed - lastReport > TimeSpan.FromSeconds(5))
@@ -94,25 +95,40 @@ namespace Microsoft.ML.Umap.Tool.Commands
         private static string[] EmbeddingColumns(string prefix, int components) =>
             Enumerable.Range(0, components).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture)).ToArray();
 
-        /// <summary>Embeds a batch, its rows split into one contiguous range per thread.</summary>
-        private static void Embed(ToolModel model, float[] features, int rows, float[] embedding, int threads, CancellationToken cancellationToken)
+        /// <summary>
+        /// Embeds a batch, its rows split into one contiguous range per thread. A row the model refuses is reported
+        /// with its place in the file; of several, the first in the file, so the error does not depend on the threads.
+        /// </summary>
+        private static void Embed(ToolModel model, TableBatch batch, float[] features, float[] embedding, int threads, CancellationToken cancellationToken)
         {
+            int rows = batch.RowCount;
             int components = model.Transformer.Parameters.NumberOfComponents;
             var transformed = model.Transformer.Transform(new FeatureMatrixView(features, rows, model.FeatureNames));
             var column = transformed.Schema[model.Transformer.OutputColumnName];
             var cursors = transformed.GetRowCursorSet(new[] { column }, Math.Min(threads, rows));
+            var refused = new (int Row, Exception Reason)?[cursors.Length];
             try
             {
-                Parallel.ForEach(cursors, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, cursor =>
+                Parallel.For(0, cursors.Length, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, i =>
                 {
+                    var cursor = cursors[i];
                     var getter = cursor.GetGetter<VBuffer<float>>(column);
                     var id = cursor.GetIdGetter();
                     VBuffer<float> value = default;
                     DataViewRowId row = default;
                     while (cursor.MoveNext())
                     {
-                        getter(ref value);
+                        cancellationToken.ThrowIfCancellationRequested();
                         id(ref row);
+                        try
+                        {
+                            getter(ref value);
+                        }
+                        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+                        {
+                            refused[i] = ((int)row.Low, e);
+                            return;
+                        }
                         value.GetValues().CopyTo(embedding.AsSpan((int)row.Low * components, components));
                     }
                 });
@@ -122,6 +138,8 @@ namespace Microsoft.ML.Umap.Tool.Commands
                 foreach (var cursor in cursors)
                     cursor.Dispose();
             }
+            if (refused.Where(r => r != null).MinBy(r => r!.Value.Row) is var (first, reason))
+                throw new InvalidDataException($"{batch.Location(first)}, the features ({TerminalText.Names(model.FeatureNames)}): {reason.Message}", reason);
         }
     }
 }

@@ -101,6 +101,9 @@ namespace Microsoft.ML.Umap.Tool.Tables
 
         public override void Dispose() => _file.Dispose();
 
+        /// <summary>A row's position is the line it starts on.</summary>
+        public override string Locate(long position) => $"{Path}, line {position}";
+
         /// <summary>
         /// Scans the next non-blank record into <paramref name="records"/>: its bytes, its line break and where
         /// its fields start. Stops counting fields past <paramref name="width"/> + 1, so a row of stray commas costs
@@ -208,7 +211,7 @@ namespace Microsoft.ML.Umap.Tool.Tables
             private readonly RecordBuffer _records;
 
             public CsvBatch(CsvTableReader table, long firstRow, RecordBuffer records)
-                : base(firstRow, records.Count)
+                : base(table, firstRow, records.Count)
             {
                 _table = table;
                 _records = records;
@@ -220,14 +223,19 @@ namespace Microsoft.ML.Umap.Tool.Tables
             /// <summary>A row's line break (empty for a last row that has none).</summary>
             public ReadOnlySpan<byte> LineEnd(int row) => _records.LineEnd(row);
 
-            public override string Location(int row) => $"{_table.Path}, line {_records.Line(row)}";
+            public override long Position(int row) => _records.Line(row);
 
-            public override void ReadFeatures(ReadOnlySpan<int> columns, Span<float> destination)
+            public override void ReadFeatures(ReadOnlySpan<int> columns, Span<float> destination, FeatureValues allowed)
             {
                 for (int row = 0; row < RowCount; row++)
                 {
                     for (int j = 0; j < columns.Length; j++)
-                        destination[row * columns.Length + j] = Parse(row, columns[j]);
+                    {
+                        float value = Parse(row, columns[j]);
+                        if (allowed.Problem(value) is { } problem)
+                            throw new InvalidDataException($"{Location(row)}, column {TerminalText.Quote(_table._columnNames[columns[j]])}: {problem}");
+                        destination[row * columns.Length + j] = value;
+                    }
                 }
             }
 

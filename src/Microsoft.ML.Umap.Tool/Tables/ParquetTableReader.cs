@@ -30,6 +30,7 @@ namespace Microsoft.ML.Umap.Tool.Tables
         private readonly CancellationToken _cancellation;
         private readonly long _dataEnd;
         private readonly string[] _columnNames;
+        private readonly List<long> _groupStarts = new();
         private int _nextGroup;
         private long _rowsRead;
 
@@ -72,11 +73,20 @@ namespace Microsoft.ML.Umap.Tool.Tables
             foreach (var field in Fields)
                 Checked($"{Path}, row group {index}, column {TerminalText.Quote(field.Name)}", () => ParquetLayout.CheckColumnChunk(group.GetMetadata(field), !field.IsNullable, rows, _dataEnd, _file));
             var batch = new ParquetBatch(this, group, index, _rowsRead, (int)rows);
+            _groupStarts.Add(_rowsRead);
             _rowsRead += rows;
             return batch;
         }
 
         public override void Dispose() => _window.Dispose();
+
+        /// <summary>A row's position is its 0-based index in the file; its row group is one of those read so far.</summary>
+        public override string Locate(long position)
+        {
+            int group = _groupStarts.BinarySearch(position);
+            group = group >= 0 ? group : ~group - 1;
+            return $"{Path}, row {position + 1} (row group {group})";
+        }
 
         /// <summary>Runs <paramref name="read"/>, reporting anything but cancellation as bad input at <paramref name="where"/>.</summary>
         private static T Checked<T>(string where, Func<T> read)
@@ -161,14 +171,14 @@ namespace Microsoft.ML.Umap.Tool.Tables
             private readonly int _index;
 
             public ParquetBatch(ParquetTableReader table, ParquetRowGroupReader group, int index, long firstRow, int rowCount)
-                : base(firstRow, rowCount)
+                : base(table, firstRow, rowCount)
             {
                 _table = table;
                 _group = group;
                 _index = index;
             }
 
-            public override string Location(int row) => $"{_table.Path}, row {FirstRow + row + 1} (row group {_index})";
+            public override long Position(int row) => FirstRow + row;
 
             /// <summary>Reads a column without nulls.</summary>
             public void ReadColumn<T>(DataField field, T[] values)
@@ -228,7 +238,7 @@ namespace Microsoft.ML.Umap.Tool.Tables
                     throw new InvalidDataException($"{_table.Path}, row group {_index}, column {TerminalText.Quote(field.Name)}: its pages hold fewer values than they claim (the file is corrupt).");
             }
 
-            public override void ReadFeatures(ReadOnlySpan<int> columns, Span<float> destination)
+            public override void ReadFeatures(ReadOnlySpan<int> columns, Span<float> destination, FeatureValues allowed)
             {
                 var column = new float[RowCount];
                 for (int j = 0; j < columns.Length; j++)
@@ -242,6 +252,8 @@ namespace Microsoft.ML.Umap.Tool.Tables
                     {
                         if (!float.IsFinite(column[row]))
                             throw new InvalidDataException($"{Location(row)}, column {TerminalText.Quote(field.Name)}: {column[row]} is not a finite single-precision number.");
+                        if (allowed.Problem(column[row]) is { } problem)
+                            throw new InvalidDataException($"{Location(row)}, column {TerminalText.Quote(field.Name)}: {problem}");
                         destination[row * columns.Length + j] = column[row];
                     }
                 }

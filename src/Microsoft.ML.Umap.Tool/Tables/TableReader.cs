@@ -22,6 +22,9 @@ namespace Microsoft.ML.Umap.Tool.Tables
 
         public abstract void Dispose();
 
+        /// <summary>A row's place in the file (<see cref="TableBatch.Position"/>) in words, for messages.</summary>
+        public abstract string Locate(long position);
+
         /// <summary>A reader of the file's format; its reads stop with <see cref="OperationCanceledException"/> once <paramref name="cancellation"/> is cancelled.</summary>
         public static TableReader Open(string path, CancellationToken cancellation)
         {
