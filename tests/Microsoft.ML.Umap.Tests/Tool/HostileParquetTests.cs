@@ -16,26 +16,11 @@ namespace Microsoft.ML.Umap.Tests.Tool
     /// the column, before anything is allocated on its word.
     /// </summary>
     [Trait(TestCategory.Name, TestCategory.Slow)]
-    public class HostileParquetTests : IClassFixture<HostileParquetTests.Model>
+    public class HostileParquetTests : IClassFixture<ParquetModel>
     {
-        private readonly Model _model;
+        private readonly ParquetModel _model;
 
-        public HostileParquetTests(Model model) => _model = model;
-
-        /// <summary>A model of the features f0 and f1, fitted by the tool on a Parquet file of 200 rows.</summary>
-        public sealed class Model : IDisposable
-        {
-            public Model()
-            {
-                Folder = UmapTool.TemporaryFolder();
-                File.WriteAllBytes(Path.Combine(Folder, "train.parquet"), ParquetForgery.Write(1, 200, CompressionMethod.Snappy, nullable: false, seed: 1));
-                UmapTool.Run(Folder, "fit", "train.parquet", "--exclude", "id", "--epochs", "30", "-o", "model.zip", "-q").Succeeded();
-            }
-
-            public string Folder { get; }
-
-            public void Dispose() => Directory.Delete(Folder, recursive: true);
-        }
+        public HostileParquetTests(ParquetModel model) => _model = model;
 
         [Theory]
         [InlineData(1_000_000L, "claims 1,000,000 rows but the column chunk 10 values")]
@@ -43,11 +28,16 @@ namespace Microsoft.ML.Umap.Tests.Tool
         [InlineData(11L, "claims 11 rows but the column chunk 10 values")]
         [InlineData(9L, "claims 9 rows but the column chunk 10 values")]
         [InlineData(2_000_000_000L, "claims 2,000,000,000 rows but the column chunk 10 values")]
-        [InlineData(-1L, "row group 0: it claims -1 rows")]
+        [InlineData(-1L, "a row group claims -1 rows")]
         public void ARowGroupClaimingOtherRowsThanItHoldsIsRefused(long claimed, string message)
         {
             var file = ParquetForgery.Write(1, 10, CompressionMethod.Snappy, nullable: false, seed: 2);
+            // The row group alone: its claim disagrees with the file's.
             var result = Transform("rows.parquet", ParquetForgery.WithFooterNumber(file, ParquetForgery.RowCount(0), claimed));
+            Assert.True(result.Error.Contains($"rows.parquet is not a readable Parquet file: ", StringComparison.Ordinal), result.Error);
+            // The file's count too: the row group's column chunks disagree.
+            file = ParquetForgery.WithFooterNumber(file, ParquetForgery.FileRowCount, claimed);
+            result = Transform("rows.parquet", ParquetForgery.WithFooterNumber(file, ParquetForgery.RowCount(0), claimed));
             Assert.True(result.Error.Contains(message, StringComparison.Ordinal), result.Error);
         }
 
@@ -64,6 +54,7 @@ namespace Microsoft.ML.Umap.Tests.Tool
             for (int column = 0; column < 3; column++)
                 file = ParquetForgery.WithFooterNumber(file, ParquetForgery.ValueCount(0, column), 20);
             file = ParquetForgery.WithFooterNumber(file, ParquetForgery.RowCount(0), 20);
+            file = ParquetForgery.WithFooterNumber(file, ParquetForgery.FileRowCount, 20);
 
             var result = Transform("consistent-lie.parquet", file);
             Assert.True(result.Error.Contains("row group 0, column 'f0': a page at byte", StringComparison.Ordinal), result.Error);

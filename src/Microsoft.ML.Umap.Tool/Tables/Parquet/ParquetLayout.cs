@@ -58,6 +58,7 @@ namespace Microsoft.ML.Umap.Tool.Tables.Parquet
                 throw new InvalidDataException($"its footer is not valid: {e.Message}", e);
             }
             CheckFlat(metadata);
+            CheckRowCounts(metadata);
             return footerStart;
         }
 
@@ -145,6 +146,23 @@ namespace Microsoft.ML.Umap.Tool.Tables.Parquet
         {
             long start = new[] { metadata.DictionaryPageOffset ?? 0, metadata.DataPageOffset, metadata.IndexPageOffset ?? 0 }.Where(o => o != 0).DefaultIfEmpty(0).Min();
             return (start, metadata.TotalCompressedSize);
+        }
+
+        /// <summary>The file's row count is the sum of its row groups' (a row group lost from the list shows).</summary>
+        private static void CheckRowCounts(ThriftStruct metadata)
+        {
+            const short FileRows = 3, RowGroups = 4, GroupRows = 3;
+            long claimed = metadata.Integer(FileRows) ?? -1;
+            long sum = 0;
+            foreach (var group in metadata.List(RowGroups) ?? Array.Empty<object>())
+            {
+                long rows = (group as ThriftStruct)?.Integer(GroupRows) ?? -1;
+                if (rows < 0 || rows > long.MaxValue - sum)
+                    throw new InvalidDataException($"a row group claims {rows:N0} rows.");
+                sum += rows;
+            }
+            if (sum != claimed)
+                throw new InvalidDataException($"its footer claims {claimed:N0} rows, but its row groups {sum:N0}.");
         }
 
         /// <summary>The most values of a physical type that <paramref name="bytes"/> bytes hold plainly encoded (each byte array takes its 4-byte length at least).</summary>
