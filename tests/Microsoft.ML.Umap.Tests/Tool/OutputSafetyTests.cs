@@ -127,6 +127,30 @@ namespace Microsoft.ML.Umap.Tests.Tool
         }
 
         [Fact]
+        public void OfTwoProcessesWritingOneOutputTheOneWhoseRowsLandIsTheOneThatSucceeds()
+        {
+            string folder = Path.Combine(_model.Folder, "two-processes");
+            Directory.CreateDirectory(folder);
+            UmapTool.WriteCsv(Path.Combine(folder, "a.csv"), _model.Header, Enumerable.Range(0, 3000).Select(r => _model.Lines[r % _model.Lines.Count]));
+            UmapTool.WriteCsv(Path.Combine(folder, "b.csv"), _model.Header, Enumerable.Range(0, 3000).Select(r => _model.Lines[(r + 7) % _model.Lines.Count]));
+            string model = Path.Combine(_model.Folder, "model.zip");
+            UmapTool.Run(folder, "transform", "a.csv", "-m", model, "-o", "a-alone.csv", "-q").Succeeded();
+            UmapTool.Run(folder, "transform", "b.csv", "-m", model, "-o", "b-alone.csv", "-q").Succeeded();
+
+            var jobs = new[] { "a.csv", "b.csv" }.Select(input => UmapTool.Start(folder, "transform", input, "-m", model, "-o", "out.csv", "-q", "--threads", "1")).ToArray();
+            var results = jobs.Select(UmapTool.Wait).ToArray();
+
+            var landed = File.ReadAllBytes(Path.Combine(folder, "out.csv"));
+            int winner = landed.AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(folder, "a-alone.csv"))) ? 0
+                : landed.AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(folder, "b-alone.csv"))) ? 1 : -1;
+            Assert.True(winner >= 0, "out.csv holds neither job's whole output");
+            results[winner].Succeeded();
+            // The other job either failed saying why, or finished before the winner started (its output replaced, as a rerun's is).
+            Assert.True(results[1 - winner].ExitCode == 0 || results[1 - winner].Error.Contains("was written by another process", StringComparison.Ordinal), results[1 - winner].Error);
+            Assert.Empty(_model.TemporaryFiles());
+        }
+
+        [Fact]
         public void OutputProblemsAreFoundBeforeTheDataIsRead()
         {
             string folder = Path.Combine(_model.Folder, "early");
