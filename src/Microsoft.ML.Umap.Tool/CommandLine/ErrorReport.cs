@@ -20,6 +20,7 @@ namespace Microsoft.ML.Umap.Tool.CommandLine
             return cause switch
             {
                 OperationCanceledException => (ExitCodes.Cancelled, "cancelled."),
+                OutOfMemoryException => (ExitCodes.BadInput, "out of memory: the data needs more than this process may use. Fit on a smaller --sample, transform in smaller --batch-size, or give the job more memory."),
                 UsageException => (ExitCodes.BadCommandLine, cause.Message),
                 _ when IsBadInput(cause) => (ExitCodes.BadInput, cause.Message),
                 _ => (ExitCodes.InternalError, $"internal error ({cause.GetType().Name}): {cause.Message}"),

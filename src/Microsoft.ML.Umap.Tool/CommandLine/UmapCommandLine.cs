@@ -46,8 +46,9 @@ namespace Microsoft.ML.Umap.Tool.CommandLine
             {
                 return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch (Exception e)
             {
+                // Out of memory included: catching it here lets every output's cleanup run on the way out.
                 var (exitCode, message) = ErrorReport.Describe(e);
                 error.WriteLine($"umap: {TerminalText.Escape(message)}");
                 if (exitCode == ExitCodes.InternalError)

@@ -121,7 +121,7 @@ namespace Microsoft.ML.Umap.Tool.Tables
                 if (at < 0)
                 {
                     int offset = _end - _start;
-                    if (Fill())
+                    if (Fill(quoted ? quoteLine : _line))
                     {
                         scanned = _start + offset;
                         continue;
@@ -171,8 +171,9 @@ namespace Microsoft.ML.Umap.Tool.Tables
         /// <summary>
         /// Moves the record being scanned to the front of the buffer and reads more of the file after it (the
         /// buffer grows with the record, and shrinks back after a long one); false at the end of the file.
+        /// <paramref name="line"/> is where the record, or its open quoted field, starts.
         /// </summary>
-        private bool Fill()
+        private bool Fill(long line)
         {
             if (_endOfFile)
                 return false;
@@ -181,7 +182,7 @@ namespace Microsoft.ML.Umap.Tool.Tables
             if (_pending.Length - kept < ReadSize || (_pending.Length > 4 * ReadSize && kept < ReadSize))
             {
                 if (kept > Array.MaxLength - ReadSize)
-                    throw new InvalidDataException($"{Path}, line {_line}: the row is longer than one buffer can hold ({Array.MaxLength:N0} bytes).");
+                    throw new InvalidDataException($"{Path}, line {line}: the row (or a quoted field opening there, if its quote is stray) runs past {Array.MaxLength:N0} bytes, more than one buffer can hold.");
                 var resized = new byte[(int)Math.Min(Array.MaxLength, Math.Max(2L * ReadSize, 2L * kept))];
                 Array.Copy(_pending, _start, resized, 0, kept);
                 _pending = resized;

@@ -67,6 +67,27 @@ namespace Microsoft.ML.Umap.Tests.Tool
             File.Delete(output);
         }
 
+        [Fact]
+        public void RunningOutOfMemoryIsReportedAndLeavesNothingBehind()
+        {
+            // A stray quote makes the rest of a 100 MB file one field; in 64 MB that cannot be held.
+            string input = Path.Combine(_model.Folder, "stray-quote.csv");
+            using (var writer = new StreamWriter(input))
+            {
+                writer.Write(string.Join(",", _model.Header) + "\n\"" + _model.Lines[0] + "\n");
+                for (int i = 0; i < 100; i++)
+                    writer.Write(new string('7', 1_000_000) + "\n");
+            }
+
+            var result = UmapTool.Wait(UmapTool.Start(_model.Folder, new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "4000000" }, "fit", "stray-quote.csv", "-o", "never.zip"));
+
+            Assert.True(result.ExitCode == 1, $"exit code {result.ExitCode}: {result.Error}");
+            Assert.Contains("umap: out of memory", result.Error);
+            Assert.Empty(_model.TemporaryFiles());
+            Assert.False(File.Exists(Path.Combine(_model.Folder, "never.zip")));
+            File.Delete(input);
+        }
+
         private static void SkipLines(Stream stream, int lines)
         {
             while (lines > 0)
