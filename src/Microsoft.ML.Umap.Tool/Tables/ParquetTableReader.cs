@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.ML.Umap.Tool.Tables.Parquet;
@@ -186,7 +187,7 @@ namespace Microsoft.ML.Umap.Tool.Tables
             {
                 MarkUnwritten(values);
                 ReadColumn(field, (group, token) => group.ReadAsync<T>(field, values.AsMemory(), cancellationToken: token));
-                CheckWritten(field, values);
+                CheckWritten(field, values, values.Length);
             }
 
             /// <summary>Reads a column that may hold nulls, its values and levels into buffers of the tool's own.</summary>
@@ -200,11 +201,11 @@ namespace Microsoft.ML.Umap.Tool.Tables
                 int next = 0;
                 for (int row = 0; row < RowCount; row++)
                     values[row] = levels[row] == field.MaxDefinitionLevel ? stored[next++] : null;
-                CheckWritten(field, stored.AsSpan(0, next));
+                CheckWritten(field, stored, next);
             }
 
             /// <summary>Reads a column of the row group with Parquet.Net, inside the column's chunk; anything it throws is bad input naming the column.</summary>
-            public void ReadColumn(DataField field, Func<ParquetRowGroupReader, CancellationToken, ValueTask> read)
+            private void ReadColumn(DataField field, Func<ParquetRowGroupReader, CancellationToken, ValueTask> read)
             {
                 var (start, length) = ParquetLayout.Extent(_group.GetMetadata(field)!.MetaData!);
                 _table._window.Restrict(start, length);
@@ -218,24 +219,82 @@ namespace Microsoft.ML.Umap.Tool.Tables
                 }
             }
 
-            /// <summary>
-            /// Parquet.Net's float decoder reports every value it was asked for as read, even where a page's bytes
-            /// run out; the slots it did not write keep this NaN, which no writer stores, so the shortfall shows.
-            /// </summary>
+            /// <summary>A text column's values (null where it has none).</summary>
+            public string?[] ReadStrings(DataField field) => ReadReferences<ReadOnlyMemory<char>, string>(field, text => new string(text.Span));
+
+            /// <summary>A byte-array column's values (null where it has none).</summary>
+            public byte[]?[] ReadByteArrays(DataField field) => ReadReferences<ReadOnlyMemory<byte>, byte[]>(field, bytes => bytes.ToArray());
+
+            private TResult?[] ReadReferences<TStored, TResult>(DataField field, Func<TStored, TResult> convert)
+                where TStored : struct
+                where TResult : class
+            {
+                var result = new TResult?[RowCount];
+                if (field.IsNullable)
+                {
+                    var values = new TStored?[RowCount];
+                    ReadColumn<TStored>(field, values);
+                    for (int row = 0; row < RowCount; row++)
+                        result[row] = values[row] is { } value ? convert(value) : null;
+                }
+                else
+                {
+                    var values = new TStored[RowCount];
+                    ReadColumn<TStored>(field, values);
+                    for (int row = 0; row < RowCount; row++)
+                        result[row] = convert(values[row]);
+                }
+                return result;
+            }
+
+            // Parquet.Net's float decoder reports every value it was asked for as read, even where a page's bytes
+            // run out, and a nullable column takes as many values as its levels say are present, read or not. The
+            // tool's buffers start out marked, with values no decoder produces (a NaN no writer stores, text and
+            // bytes in arrays of the tool's own), so a slot left unwritten shows.
             private const int UnwrittenFloat = 0x7FC0_DEAD;
+            private static readonly char[] UnwrittenText = new char[1];
+            private static readonly byte[] UnwrittenBytes = new byte[1];
 
             private static void MarkUnwritten<T>(T[] values)
                 where T : struct
             {
-                if (values is float[] floats)
-                    floats.AsSpan().Fill(BitConverter.Int32BitsToSingle(UnwrittenFloat));
+                switch (values)
+                {
+                    case float[] floats:
+                        floats.AsSpan().Fill(BitConverter.Int32BitsToSingle(UnwrittenFloat));
+                        break;
+                    case ReadOnlyMemory<char>[] text:
+                        text.AsSpan().Fill(UnwrittenText);
+                        break;
+                    case ReadOnlyMemory<byte>[] bytes:
+                        bytes.AsSpan().Fill(UnwrittenBytes);
+                        break;
+                }
             }
 
-            private void CheckWritten<T>(DataField field, ReadOnlySpan<T> values)
+            /// <summary>Throws if one of the first <paramref name="count"/> values is still marked unwritten.</summary>
+            private void CheckWritten<T>(DataField field, T[] values, int count)
                 where T : struct
             {
-                if (typeof(T) == typeof(float) && System.Runtime.InteropServices.MemoryMarshal.Cast<T, int>(values).Contains(UnwrittenFloat))
+                bool unwritten = values switch
+                {
+                    float[] floats => MemoryMarshal.Cast<float, int>(floats.AsSpan(0, count)).Contains(UnwrittenFloat),
+                    ReadOnlyMemory<char>[] text => Contains(text.AsSpan(0, count), UnwrittenText),
+                    ReadOnlyMemory<byte>[] bytes => Contains(bytes.AsSpan(0, count), UnwrittenBytes),
+                    _ => false,
+                };
+                if (unwritten)
                     throw new InvalidDataException($"{_table.Path}, row group {_index}, column {TerminalText.Quote(field.Name)}: its pages hold fewer values than they claim (the file is corrupt).");
+            }
+
+            private static bool Contains<TItem>(ReadOnlySpan<ReadOnlyMemory<TItem>> values, TItem[] marker)
+            {
+                foreach (var value in values)
+                {
+                    if (MemoryMarshal.TryGetArray(value, out var segment) && ReferenceEquals(segment.Array, marker))
+                        return true;
+                }
+                return false;
             }
 
             public override void ReadFeatures(ReadOnlySpan<int> columns, Span<float> destination, FeatureValues allowed)
@@ -266,8 +325,7 @@ namespace Microsoft.ML.Umap.Tool.Tables
                 string?[] text;
                 if (type == typeof(string))
                 {
-                    text = new string?[RowCount];
-                    ReadColumn(field, (group, token) => group.ReadAsync(field, text.AsMemory(), cancellationToken: token));
+                    text = ReadStrings(field);
                 }
                 else if (type.IsValueType)
                 {

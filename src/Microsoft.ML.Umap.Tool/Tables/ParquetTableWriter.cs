@@ -69,17 +69,9 @@ namespace Microsoft.ML.Umap.Tool.Tables
         private static void CopyReferences(ParquetTableReader.ParquetBatch source, ParquetRowGroupWriter destination, DataField field)
         {
             if (field.ClrType == typeof(string))
-            {
-                var values = new string?[source.RowCount];
-                source.ReadColumn(field, (group, token) => group.ReadAsync(field, values.AsMemory(), cancellationToken: token));
-                destination.WriteAsync(field, values).GetAwaiter().GetResult();
-            }
+                destination.WriteAsync(field, source.ReadStrings(field)).GetAwaiter().GetResult();
             else
-            {
-                var values = new byte[]?[source.RowCount];
-                source.ReadColumn(field, (group, token) => group.ReadAsync(field, values.AsMemory(), cancellationToken: token));
-                destination.WriteAsync(field, values).GetAwaiter().GetResult();
-            }
+                destination.WriteAsync(field, source.ReadByteArrays(field)).GetAwaiter().GetResult();
         }
     }
 }

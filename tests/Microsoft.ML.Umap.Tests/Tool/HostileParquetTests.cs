@@ -61,14 +61,16 @@ namespace Microsoft.ML.Umap.Tests.Tool
             Assert.True(result.Error.Contains("claims 20 FLOAT values in 40 bytes", StringComparison.Ordinal), result.Error);
         }
 
-        [Fact]
-        public void AnOptionalFloatPageWhoseLevelsClaimMoreValuesThanItsBytesHoldIsRefused()
+        [Theory]
+        [InlineData(0, "id")]
+        [InlineData(1, "f0")]
+        public void AnOptionalPageWhoseLevelsClaimMoreValuesThanItsBytesHoldIsRefused(int column, string name)
         {
             // 20 rows, the last 10 null: the page's definition levels (a 4-byte length, then run-length encoded)
-            // are rewritten to say all 20 are present, while its data still holds 10 floats. Parquet.Net's float
-            // decoder reports the 20 as read.
-            var file = ParquetForgery.Write(1, 20, CompressionMethod.None, nullable: true, seed: 7, nullsFrom: 10);
-            long page = ParquetForgery.FooterNumber(file, ParquetForgery.DataPageOffset(0, 1));
+            // are rewritten to say all 20 are present, while its data still holds 10 values. Parquet.Net takes as
+            // many values as the levels say, read or not (its float decoder even reports them read).
+            var file = ParquetForgery.Write(1, 20, CompressionMethod.None, nullable: true, seed: 7, nullsFrom: 10, nullFeatures: column != 0);
+            long page = ParquetForgery.FooterNumber(file, ParquetForgery.DataPageOffset(0, column));
             int levels = (int)page + ParquetForgery.PageHeaderLength(file, page);
             int levelsLength = BitConverter.ToInt32(file, levels);
             Assert.True(levelsLength >= 2, $"levels of {levelsLength} bytes");
@@ -76,8 +78,8 @@ namespace Microsoft.ML.Umap.Tests.Tool
             file[levels + 4] = 20 << 1; // a run of 20 ...
             file[levels + 5] = 1; // ... of level 1: present
 
-            var result = Transform("levels.parquet", file);
-            Assert.True(result.Error.Contains("levels.parquet, row group 0, column 'f0': its pages hold fewer values than they claim", StringComparison.Ordinal), result.Error);
+            var result = Transform($"levels-{name}.parquet", file);
+            Assert.True(result.Error.Contains($"levels-{name}.parquet, row group 0, column '{name}': its pages hold fewer values than they claim", StringComparison.Ordinal), result.Error);
         }
 
         [Fact]

@@ -31,25 +31,27 @@ namespace Microsoft.ML.Umap.Tests.Tool
 
         /// <summary>
         /// A file of <paramref name="groups"/> row groups of <paramref name="rows"/> rows: "id" (text), then the
-        /// features "f0" (float, optional when <paramref name="nullable"/>, null from row <paramref name="nullsFrom"/>
-        /// of each group on) and "f1" (double, optional when <paramref name="nullable"/>).
+        /// features "f0" (float) and "f1" (double); when <paramref name="nullable"/>, all three are optional, and
+        /// "id" (and "f0", with <paramref name="nullFeatures"/>) are null from row <paramref name="nullsFrom"/> of
+        /// each group on.
         /// </summary>
-        public static byte[] Write(int groups, int rows, CompressionMethod compression, bool nullable, int seed, int nullsFrom = int.MaxValue)
+        public static byte[] Write(int groups, int rows, CompressionMethod compression, bool nullable, int seed, int nullsFrom = int.MaxValue, bool nullFeatures = true)
         {
             var random = new Random(seed);
             var f0 = nullable ? new DataField<float?>("f0") : (DataField)new DataField<float>("f0");
             var f1 = nullable ? new DataField<double?>("f1") : (DataField)new DataField<double>("f1");
-            var schema = new ParquetSchema(new DataField<string>("id"), f0, f1);
+            var id = new DataField<string>("id", nullable: nullable);
+            var schema = new ParquetSchema(id, f0, f1);
             using var stream = new MemoryStream();
             var writer = ParquetWriter.CreateAsync(schema, stream, new ParquetOptions { CompressionMethod = compression }).GetAwaiter().GetResult();
             {
                 for (int g = 0; g < groups; g++)
                 {
                     using var group = writer.CreateRowGroup();
-                    group.WriteAsync((DataField)schema.Fields[0], Enumerable.Range(0, rows).Select(r => (string?)$"row {g}-{r}").ToArray()).GetAwaiter().GetResult();
+                    group.WriteAsync(id, Enumerable.Range(0, rows).Select(r => r < nullsFrom ? $"row {g}-{r}" : null).ToArray()).GetAwaiter().GetResult();
                     var floats = Enumerable.Range(0, rows).Select(_ => (float)random.NextDouble()).ToArray();
                     if (nullable)
-                        group.WriteAsync<float>(f0, floats.Select((v, r) => r < nullsFrom ? v : (float?)null).ToArray().AsMemory()).GetAwaiter().GetResult();
+                        group.WriteAsync<float>(f0, floats.Select((v, r) => r < nullsFrom || !nullFeatures ? v : (float?)null).ToArray().AsMemory()).GetAwaiter().GetResult();
                     else
                         group.WriteAsync<float>(f0, floats.AsMemory()).GetAwaiter().GetResult();
                     var values = Enumerable.Range(0, rows).Select(_ => random.NextDouble()).ToArray();
