@@ -10,10 +10,11 @@ namespace Microsoft.ML.Umap.Tool
     /// </summary>
     internal static class Program
     {
-        public static async Task<int> Main(string[] args)
-        {
-            using var signals = new TerminationSignals();
-            return await UmapCommandLine.RunAsync(args, Console.Out, Console.Error, signals.Token).ConfigureAwait(false);
-        }
+        // Registered for the whole life of the process, never disposed: a signal that arrives while the process
+        // exits must still find the handler, not the runtime's default, which would end the process with 143.
+        private static readonly TerminationSignals Signals = new();
+
+        public static async Task<int> Main(string[] args) =>
+            await UmapCommandLine.RunAsync(args, Console.Out, Console.Error, Signals.Token).ConfigureAwait(false);
     }
 }

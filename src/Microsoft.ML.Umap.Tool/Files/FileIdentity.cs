@@ -42,7 +42,8 @@ namespace Microsoft.ML.Umap.Tool.Files
                 BitConverter.ToUInt64(record, InodeOffset));
         }
 
-        private static byte[] NullTerminatedUtf8(string text)
+        /// <summary>A path as the C library takes it.</summary>
+        public static byte[] NullTerminatedUtf8(string text)
         {
             var bytes = new byte[System.Text.Encoding.UTF8.GetByteCount(text) + 1];
             System.Text.Encoding.UTF8.GetBytes(text, bytes);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.ML.Umap.Tool.CommandLine;
 
@@ -63,15 +64,10 @@ namespace Microsoft.ML.Umap.Tool.Files
             _stream.Dispose();
             if (OutputState.Of(Path) != _before)
                 throw WrittenByAnother();
-            try
-            {
-                // Without an output to replace, the move refuses to replace one that appeared since the check.
-                File.Move(_temporaryPath, Path, overwrite: _before.Exists);
-            }
-            catch (IOException) when (!_before.Exists && OutputState.Of(Path).Exists)
-            {
-                throw WrittenByAnother();
-            }
+            if (_before.Exists)
+                File.Move(_temporaryPath, Path, overwrite: true);
+            else
+                MoveWithoutReplacing();
             _committed = true;
         }
 
@@ -83,8 +79,59 @@ namespace Microsoft.ML.Umap.Tool.Files
             File.Delete(_temporaryPath);
         }
 
+        /// <summary>
+        /// Puts the content at the output's name only if nothing is there: on Linux as a hard link, which the kernel
+        /// refuses at once if the name exists (.NET's File.Move checks, then renames, leaving a moment between);
+        /// elsewhere, or on a file system without hard links, through File.Move.
+        /// </summary>
+        private void MoveWithoutReplacing()
+        {
+            const int AlreadyExists = 17; // EEXIST
+            if (OperatingSystem.IsLinux())
+            {
+                if (TryLink(out int error))
+                {
+                    File.Delete(_temporaryPath);
+                    return;
+                }
+                if (error == AlreadyExists)
+                    throw WrittenByAnother();
+            }
+            try
+            {
+                File.Move(_temporaryPath, Path, overwrite: false);
+            }
+            catch (IOException) when (OutputState.Of(Path).Exists)
+            {
+                throw WrittenByAnother();
+            }
+        }
+
+        /// <summary>Links the content at the output's name; false with the C library's error number when it cannot (0 without one).</summary>
+        private bool TryLink(out int error)
+        {
+            error = 0;
+            try
+            {
+                if (NativeMethods.Link(FileIdentity.NullTerminatedUtf8(_temporaryPath), FileIdentity.NullTerminatedUtf8(System.IO.Path.GetFullPath(Path))) == 0)
+                    return true;
+                error = Marshal.GetLastPInvokeError();
+            }
+            catch (DllNotFoundException)
+            {
+            }
+            return false;
+        }
+
         private IOException WrittenByAnother() =>
             new($"{Path} was written by another process while this one ran (are two jobs given the same output?). This job's result was not written; the file holds the other job's.");
+
+        private static class NativeMethods
+        {
+            [DllImport("libc", EntryPoint = "link", SetLastError = true)]
+            [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+            public static extern int Link(byte[] existing, byte[] name);
+        }
 
         /// <summary>What the output's name holds, to see whether another process wrote it meanwhile.</summary>
         private readonly record struct OutputState(bool Exists, FileIdentity? Identity, long Length, DateTime LastWriteTimeUtc, string? LinkTarget)
