@@ -1,16 +1,20 @@
 using System;
 using System.Diagnostics;
+using System.IO;
 
 namespace Microsoft.ML.Umap.Tool
 {
-    /// <summary>Progress on standard error: each stage as it starts, then its share done at most every two seconds.</summary>
+    /// <summary>Progress on the log (standard error): each stage as it starts, then its share done at most every two seconds.</summary>
     internal sealed class ConsoleProgress : IProgress<UmapProgress>
     {
         private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
         private readonly object _gate = new();
         private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly TextWriter _log;
         private UmapStage? _stage;
         private TimeSpan _lastReport;
+
+        public ConsoleProgress(TextWriter log) => _log = log;
 
         public void Report(UmapProgress value)
         {
@@ -21,7 +25,7 @@ namespace Microsoft.ML.Umap.Tool
                     return;
                 _stage = value.Stage;
                 _lastReport = _clock.Elapsed;
-                Console.Error.WriteLine(newStage
+                _log.WriteLine(newStage
                     ? $"[{_clock.Elapsed.TotalSeconds,7:F1} s] {value.Stage}"
                     : $"[{_clock.Elapsed.TotalSeconds,7:F1} s] {value.Stage} {value.Fraction:P0}");
             }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Umap.Tool
@@ -20,6 +21,7 @@ namespace Microsoft.ML.Umap.Tool
         private readonly float[] _values;
         private readonly int _rows;
         private readonly int _columns;
+        private int _rowBeingRead = -1;
 
         public FeatureMatrixView(float[] values, int rows, IReadOnlyList<string> featureNames)
         {
@@ -36,6 +38,12 @@ namespace Microsoft.ML.Umap.Tool
         }
 
         public DataViewSchema Schema { get; }
+
+        /// <summary>
+        /// The row whose features a cursor handed out last, while that cursor has rows left; null once it has
+        /// none. The library checks each row as it reads it, so when it refuses data while reading, this is the row.
+        /// </summary>
+        public int? RowBeingRead => Volatile.Read(ref _rowBeingRead) is int row and >= 0 ? row : null;
 
         public bool CanShuffle => false;
 
@@ -87,7 +95,10 @@ namespace Microsoft.ML.Umap.Tool
             public override bool MoveNext()
             {
                 if (_row + 1 >= _end)
+                {
+                    Volatile.Write(ref _view._rowBeingRead, -1);
                     return false;
+                }
                 _row++;
                 _position++;
                 return true;
@@ -101,6 +112,7 @@ namespace Microsoft.ML.Umap.Tool
             {
                 ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
                 {
+                    Volatile.Write(ref _view._rowBeingRead, _row);
                     var editor = VBufferEditor.Create(ref value, _view._columns);
                     _view._values.AsSpan(_row * _view._columns, _view._columns).CopyTo(editor.Values);
                     value = editor.Commit();

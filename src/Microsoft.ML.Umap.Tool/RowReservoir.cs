@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 
 namespace Microsoft.ML.Umap.Tool
@@ -10,12 +11,14 @@ namespace Microsoft.ML.Umap.Tool
     /// </summary>
     internal sealed class RowReservoir
     {
-        private readonly long[] _rowOfSlot;
+        // Grows with the rows kept: a capacity beyond the stream's length costs nothing.
+        private readonly List<long> _rowOfSlot = new();
+        private readonly int _capacity;
         private readonly Random _random;
 
         public RowReservoir(int capacity, int seed)
         {
-            _rowOfSlot = new long[capacity];
+            _capacity = capacity;
             _random = new Random(seed);
         }
 
@@ -23,16 +26,21 @@ namespace Microsoft.ML.Umap.Tool
         public long Seen { get; private set; }
 
         /// <summary>Rows held: all of them until the reservoir is full.</summary>
-        public int Kept => (int)Math.Min(_rowOfSlot.Length, Seen);
+        public int Kept => _rowOfSlot.Count;
 
         /// <summary>The slot the next row takes (replacing the row there), or −1 when the row is not kept.</summary>
         public int Offer()
         {
             long row = Seen++;
-            long slot = row < _rowOfSlot.Length ? row : _random.NextInt64(row + 1);
-            if (slot >= _rowOfSlot.Length)
+            if (row < _capacity)
+            {
+                _rowOfSlot.Add(row);
+                return (int)row;
+            }
+            long slot = _random.NextInt64(row + 1);
+            if (slot >= _capacity)
                 return -1;
-            _rowOfSlot[slot] = row;
+            _rowOfSlot[(int)slot] = row;
             return (int)slot;
         }
 

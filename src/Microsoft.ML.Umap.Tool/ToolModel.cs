@@ -19,19 +19,9 @@ namespace Microsoft.ML.Umap.Tool
 
         public string[] FeatureNames { get; }
 
-        public static void Save(MLContext ml, UmapTransformer transformer, DataViewSchema inputSchema, string path)
-        {
-            string partial = path + ".partial";
-            try
-            {
-                ml.Model.Save(transformer, inputSchema, partial);
-                File.Move(partial, path, overwrite: true);
-            }
-            finally
-            {
-                File.Delete(partial);
-            }
-        }
+        /// <summary>Writes the model file's content (an ML.NET model zip) to <paramref name="destination"/>.</summary>
+        public static void Save(MLContext ml, UmapTransformer transformer, DataViewSchema inputSchema, Stream destination) =>
+            ml.Model.Save(transformer, inputSchema, destination);
 
         /// <summary>Loads a model file; anything that is not a model written by <c>umap fit</c> is refused with the reason.</summary>
         public static ToolModel Load(MLContext ml, string path)
@@ -47,7 +37,8 @@ namespace Microsoft.ML.Umap.Tool
             catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
             {
                 // A model file is untrusted input: whatever ML.NET's reader throws on it means "not a usable model".
-                throw new InvalidDataException($"{path} is not a readable model file: {e.Message}", e);
+                // ML.NET calls the model's loader through reflection: the reason is inside its wrapper.
+                throw new InvalidDataException($"{path} is not a readable model file: {CommandLine.ErrorReport.Cause(e).Message}", e);
             }
             if (model is not UmapTransformer transformer)
                 throw new InvalidDataException($"{path} holds an ML.NET model ({model.GetType().Name}) but not a UMAP model written by 'umap fit'.");

@@ -1,97 +1,111 @@
 using System;
 using System.CommandLine;
 using System.Diagnostics;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.ML.Umap.Tool.CommandLine;
+using Microsoft.ML.Umap.Tool.Files;
 using Microsoft.ML.Umap.Tool.Tables;
 
 namespace Microsoft.ML.Umap.Tool.Commands
 {
     /// <summary><c>umap fit</c>: a CSV or Parquet file (or a sample of it) in, a model file out.</summary>
-    internal static class FitCommand
+    internal sealed class FitCommand
     {
-        public static System.CommandLine.Command Create()
-        {
-            var input = new Argument<string>("input") { Description = "The training data: a .csv file with a header row, or a .parquet file of flat columns." };
-            var output = new Option<string>("--output", "-o") { Description = "The model file to write.", Required = true };
-            var features = new Option<string[]>("--features") { Description = "The feature columns, comma-separated or repeated (default: every column not excluded).", AllowMultipleArgumentsPerToken = true };
-            var exclude = new Option<string[]>("--exclude") { Description = "Columns that are not features (ids, labels, text), comma-separated or repeated.", AllowMultipleArgumentsPerToken = true };
-            var sample = new Option<int?>("--sample") { Description = "Fit on this many rows drawn uniformly at random from the file (read in one streaming pass); the rest can be transformed later." };
-            var neighbors = new Option<int>("--neighbors") { Description = "NumberOfNeighbors (umap-learn's n_neighbors).", DefaultValueFactory = _ => 15 };
-            var components = new Option<int>("--components") { Description = "NumberOfComponents: the embedding's dimensions (n_components).", DefaultValueFactory = _ => 2 };
-            var minDist = new Option<float>("--min-dist") { Description = "MinimumDistance (min_dist).", DefaultValueFactory = _ => 0.1f };
-            var spread = new Option<float>("--spread") { Description = "Spread (spread).", DefaultValueFactory = _ => 1f };
-            var metric = new Option<UmapMetric>("--metric") { Description = "The input space's distance (metric).", DefaultValueFactory = _ => UmapMetric.Euclidean };
-            var epochs = new Option<int?>("--epochs") { Description = "NumberOfEpochs (n_epochs; default 200 above 10,000 rows, else 500)." };
-            var seed = new Option<int>("--seed") { Description = "Seed: the same seed and data give the same model, bit for bit.", DefaultValueFactory = _ => 42 };
-            var threads = new Option<int?>("--threads") { Description = "Threads to use (default: all cores). The result does not depend on it." };
-            var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress on standard error." };
+        private readonly Argument<string> _input = ToolOptions.InputTable("The training data: a .csv file with a header row, or a .parquet file of flat columns.");
+        private readonly Option<string> _output = ToolOptions.Output("The model file to write.");
+        private readonly Option<string[]> _features = ToolOptions.Columns("--features", "The feature columns, comma-separated or repeated (default: every column not excluded).");
+        private readonly Option<string[]> _exclude = ToolOptions.Columns("--exclude", "Columns that are not features (ids, labels, text), comma-separated or repeated.");
+        private readonly Option<int?> _sample = ToolOptions.OptionalInteger("--sample", "Fit on this many rows drawn uniformly at random from the file (read in one streaming pass); the rest can be transformed later.", minimum: 2);
+        private readonly Option<int> _neighbors = LibraryOption.Create("--neighbors", "NumberOfNeighbors (umap-learn's n_neighbors).", o => o.NumberOfNeighbors, (o, v) => o.NumberOfNeighbors = v);
+        private readonly Option<int> _components = LibraryOption.Create("--components", "NumberOfComponents: the embedding's dimensions (n_components).", o => o.NumberOfComponents, (o, v) => o.NumberOfComponents = v);
+        private readonly Option<float> _minimumDistance = LibraryOption.Create("--min-dist", "MinimumDistance (min_dist).", o => o.MinimumDistance, (o, v) => o.MinimumDistance = v);
+        private readonly Option<float> _spread = LibraryOption.Create("--spread", "Spread (spread).", o => o.Spread, (o, v) => o.Spread = v);
+        private readonly Option<UmapMetric> _metric = LibraryOption.Create("--metric", "The input space's distance (metric).", o => o.Metric, (o, v) => o.Metric = v);
+        private readonly Option<int?> _epochs = LibraryOption.Create("--epochs", "NumberOfEpochs (n_epochs; default 200 above 10,000 rows, else 500).", o => o.NumberOfEpochs, (o, v) => o.NumberOfEpochs = v);
+        private readonly Option<int?> _threads = LibraryOption.Create("--threads", "Threads to use (default: all cores). The result does not depend on it.", o => o.NumberOfThreads, (o, v) => o.NumberOfThreads = v);
+        private readonly Option<int> _seed = new("--seed") { Description = "Seed: the same seed and data give the same model, bit for bit.", DefaultValueFactory = _ => 42 };
+        private readonly Option<bool> _quiet = ToolOptions.Quiet();
 
-            var command = new System.CommandLine.Command("fit", "Fit a UMAP model on a CSV or Parquet file, or on a random sample of its rows.")
+        public FitCommand()
+        {
+            Command = new System.CommandLine.Command("fit", "Fit a UMAP model on a CSV or Parquet file, or on a random sample of its rows.")
             {
-                input, output, features, exclude, sample, neighbors, components, minDist, spread, metric, epochs, seed, threads, quiet,
+                _input, _output, _features, _exclude, _sample, _neighbors, _components, _minimumDistance, _spread, _metric, _epochs, _seed, _threads, _quiet,
             };
-            command.SetAction((parse, cancellationToken) =>
+            Command.Validators.Add(result =>
             {
-                bool silent = parse.GetValue(quiet);
-                var options = new UmapEstimator.Options
-                {
-                    InputColumnName = FeatureMatrixView.ColumnName,
-                    NumberOfNeighbors = parse.GetValue(neighbors),
-                    NumberOfComponents = parse.GetValue(components),
-                    MinimumDistance = parse.GetValue(minDist),
-                    Spread = parse.GetValue(spread),
-                    Metric = parse.GetValue(metric),
-                    NumberOfEpochs = parse.GetValue(epochs),
-                    Seed = parse.GetValue(seed),
-                    NumberOfThreads = parse.GetValue(threads),
-                    Progress = silent ? null : new ConsoleProgress(),
-                };
-                int? sampleSize = parse.GetValue(sample);
-                if (sampleSize is < 2)
-                    throw new ArgumentException($"--sample must be at least 2 (was {sampleSize}).");
-                return Task.FromResult(Run(parse.GetValue(input)!, parse.GetValue(output)!, ColumnLists.Split(parse.GetValue(features)),
-                    ColumnLists.Split(parse.GetValue(exclude)), sampleSize, options, silent, cancellationToken));
+                var features = ToolOptions.Names(result.GetValue(_features));
+                if (features.Length > 0 && ToolOptions.Names(result.GetValue(_exclude)).Length > 0)
+                    result.AddError("Give either --features or --exclude, not both.");
+                var repeated = features.GroupBy(f => f, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+                if (repeated != null)
+                    result.AddError($"--features names {TerminalText.Quote(repeated.Key)} twice.");
             });
-            return command;
+            Command.SetAction((parse, cancellationToken) => Task.FromResult(Run(Bind(parse), parse.InvocationConfiguration.Error, cancellationToken)));
         }
 
-        private static int Run(string inputPath, string outputPath, string[] features, string[] exclude, int? sampleSize,
-            UmapEstimator.Options options, bool silent, CancellationToken cancellationToken)
+        public System.CommandLine.Command Command { get; }
+
+        private FitSettings Bind(ParseResult parse)
         {
+            var umap = new UmapEstimator.Options
+            {
+                InputColumnName = FeatureMatrixView.ColumnName,
+                NumberOfNeighbors = parse.GetValue(_neighbors),
+                NumberOfComponents = parse.GetValue(_components),
+                MinimumDistance = parse.GetValue(_minimumDistance),
+                Spread = parse.GetValue(_spread),
+                Metric = parse.GetValue(_metric),
+                NumberOfEpochs = parse.GetValue(_epochs),
+                Seed = parse.GetValue(_seed),
+                NumberOfThreads = parse.GetValue(_threads),
+            };
+            return new FitSettings(parse.GetValue(_input)!, parse.GetValue(_output)!, ToolOptions.Names(parse.GetValue(_features)),
+                ToolOptions.Names(parse.GetValue(_exclude)), parse.GetValue(_sample), umap, parse.GetValue(_quiet));
+        }
+
+        public static int Run(FitSettings settings, TextWriter log, CancellationToken cancellationToken)
+        {
+            using var output = OutputFile.Create(settings.Output, new[] { settings.Input });
             var clock = Stopwatch.StartNew();
-            string[] featureNames;
-            float[] values;
-            int rows;
-            long rowsInFile;
-            using (var reader = TableReader.Open(inputPath))
+            using var reader = TableReader.Open(settings.Input, cancellationToken);
+            var featureNames = TrainingRows.FeatureColumns(reader, settings.Features, settings.Exclude);
+            var training = TrainingRows.Read(reader, featureNames, settings.Sample, settings.Umap.Seed ?? 0, FeatureValuesExtensions.For(settings.Umap.Metric), cancellationToken);
+            int rows = training.Rows;
+            if (!settings.Quiet)
             {
-                featureNames = TrainingRows.FeatureColumns(reader, features, exclude);
-                if (sampleSize is { } size && (long)size * featureNames.Length > Array.MaxLength)
-                    throw new ArgumentException($"--sample {size} of {featureNames.Length} features would exceed one array ({Array.MaxLength:N0} values).");
-                (values, rows, rowsInFile) = TrainingRows.Read(reader, featureNames, sampleSize, options.Seed ?? 0, cancellationToken);
-            }
-            if (!silent)
-            {
-                Console.Error.WriteLine(rows == rowsInFile
-                    ? $"Read {rows:N0} rows x {featureNames.Length} features from {inputPath} in {clock.Elapsed.TotalSeconds:F1} s"
-                    : $"Sampled {rows:N0} of {rowsInFile:N0} rows x {featureNames.Length} features from {inputPath} in {clock.Elapsed.TotalSeconds:F1} s");
+                log.WriteLine(rows == training.RowsInFile
+                    ? $"Read {rows:N0} rows x {featureNames.Length} features from {settings.Input} in {clock.Elapsed.TotalSeconds:F1} s"
+                    : $"Sampled {rows:N0} of {training.RowsInFile:N0} rows x {featureNames.Length} features from {settings.Input} in {clock.Elapsed.TotalSeconds:F1} s");
             }
             if (rows == 0)
-                throw new System.IO.InvalidDataException($"{inputPath} has no data rows.");
+                throw new InvalidDataException($"{settings.Input} has no data rows.");
 
-            var ml = new MLContext(seed: options.Seed);
-            var data = new FeatureMatrixView(values, rows, featureNames);
+            var ml = new MLContext(seed: settings.Umap.Seed);
+            var data = new FeatureMatrixView(training.Values, rows, featureNames);
+            settings.Umap.Progress = settings.Quiet ? null : new ConsoleProgress(log);
             var fitClock = Stopwatch.StartNew();
-            var model = ml.Transforms.Umap(options).Fit(data, cancellationToken);
-            ToolModel.Save(ml, model, data.Schema, outputPath);
-            if (!silent)
+            UmapTransformer model;
+            try
+            {
+                model = ml.Transforms.Umap(settings.Umap).Fit(data, cancellationToken);
+            }
+            catch (Exception e) when (data.RowBeingRead is { } row && ErrorReport.Cause(e) is InvalidOperationException or ArgumentException)
+            {
+                // The library refused a row as it read it: say where the row is in the file.
+                throw new InvalidDataException($"{reader.Locate(training.Positions[row])}, the features ({TerminalText.Names(featureNames)}): {ErrorReport.Cause(e).Message}", e);
+            }
+            ToolModel.Save(ml, model, data.Schema, output.Stream);
+            output.Commit();
+            if (!settings.Quiet)
             {
                 var stages = string.Join(", ", model.StageDurations.Select(s => $"{s.Key} {s.Value.TotalSeconds:F1} s"));
-                Console.Error.WriteLine($"Fitted {rows:N0} rows in {fitClock.Elapsed.TotalSeconds:F1} s ({stages}), peak memory {PeakMemory.Megabytes():F0} MB; model written to {outputPath}");
+                log.WriteLine($"Fitted {rows:N0} rows in {fitClock.Elapsed.TotalSeconds:F1} s ({stages}), peak memory {PeakMemory.Megabytes():F0} MB; model written to {settings.Output}");
             }
-            return 0;
+            return ExitCodes.Success;
         }
     }
 }

@@ -6,41 +6,47 @@ using System.Text;
 
 namespace Microsoft.ML.Umap.Tool.Tables
 {
-    /// <summary>CSV out: each input record as it was, then the new values in round-trip form (they parse back to the same floats).</summary>
+    /// <summary>
+    /// CSV out: the header and each record byte for byte as the input holds them, then the new values in round-trip
+    /// form (they parse back to the same floats), then the record's own line break (a last record without one takes
+    /// the header's, or \n).
+    /// </summary>
     internal sealed class CsvTableWriter : TableWriter
     {
-        private readonly StreamWriter _writer;
+        private readonly Stream _output;
+        private readonly byte[] _defaultLineEnd;
 
-        public CsvTableWriter(string path, string header, IReadOnlyList<string> newColumns)
-            : base(path)
+        public CsvTableWriter(Stream output, CsvTableReader reader, IReadOnlyList<string> newColumns)
         {
-            _writer = new StreamWriter(PartialPath, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16) { NewLine = "\n" };
-            _writer.Write(header);
+            _output = output;
+            _defaultLineEnd = reader.HeaderLineEnd.Length > 0 ? reader.HeaderLineEnd : "\n"u8.ToArray();
+            _output.Write(reader.Header);
             foreach (var name in newColumns)
             {
-                _writer.Write(',');
-                _writer.Write(name);
+                _output.WriteByte((byte)',');
+                _output.Write(Encoding.UTF8.GetBytes(name));
             }
-            _writer.WriteLine();
+            _output.Write(_defaultLineEnd);
         }
 
         public override void Write(TableBatch batch, ReadOnlySpan<float> values, int width)
         {
-            var records = ((CsvTableReader.CsvBatch)batch).Records;
-            Span<char> number = stackalloc char[32];
-            for (int row = 0; row < records.Length; row++)
+            var csv = (CsvTableReader.CsvBatch)batch;
+            Span<byte> number = stackalloc byte[32];
+            for (int row = 0; row < csv.RowCount; row++)
             {
-                _writer.Write(records[row]);
+                _output.Write(csv.Record(row));
                 foreach (float value in values.Slice(row * width, width))
                 {
-                    _writer.Write(',');
+                    _output.WriteByte((byte)',');
                     value.TryFormat(number, out int written, "R", CultureInfo.InvariantCulture);
-                    _writer.Write(number[..written]);
+                    _output.Write(number[..written]);
                 }
-                _writer.WriteLine();
+                var lineEnd = csv.LineEnd(row);
+                _output.Write(lineEnd.IsEmpty ? _defaultLineEnd : lineEnd);
             }
         }
 
-        protected override void Close() => _writer.Dispose();
+        public override void Complete() => _output.Flush();
     }
 }

@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
-using Parquet;
-using Parquet.Schema;
+using global::Parquet;
+using global::Parquet.Schema;
 
 namespace Microsoft.ML.Umap.Tool.Tables
 {
@@ -13,32 +13,29 @@ namespace Microsoft.ML.Umap.Tool.Tables
     {
         private static readonly MethodInfo CopyMethod = typeof(ParquetTableWriter).GetMethod(nameof(CopyColumn), BindingFlags.NonPublic | BindingFlags.Static)!;
 
-        private readonly FileStream _stream;
         private readonly ParquetWriter _writer;
         private readonly DataField[] _inputFields;
         private readonly DataField<float>[] _newFields;
 
-        public ParquetTableWriter(string path, ParquetTableReader reader, IReadOnlyList<string> newColumns)
-            : base(path)
+        public ParquetTableWriter(Stream output, ParquetTableReader reader, IReadOnlyList<string> newColumns)
         {
             _inputFields = reader.Fields;
             _newFields = newColumns.Select(name => new DataField<float>(name)).ToArray();
-            _stream = File.Create(PartialPath);
             var schema = new ParquetSchema(_inputFields.Cast<Field>().Concat(_newFields));
-            _writer = ParquetWriter.CreateAsync(schema, _stream).GetAwaiter().GetResult();
+            _writer = ParquetWriter.CreateAsync(schema, output).GetAwaiter().GetResult();
         }
 
         public override void Write(TableBatch batch, ReadOnlySpan<float> values, int width)
         {
-            var group = ((ParquetTableReader.ParquetBatch)batch).Group;
+            var source = (ParquetTableReader.ParquetBatch)batch;
             using var rowGroup = _writer.CreateRowGroup();
             foreach (var field in _inputFields)
             {
                 var type = ParquetTypes.ValueType(field);
-                var copy = type.IsValueType
-                    ? (System.Threading.Tasks.Task)ParquetTypes.Call(CopyMethod, type, group, rowGroup, field, batch.RowCount)!
-                    : CopyReferences(group, rowGroup, field, batch.RowCount);
-                copy.GetAwaiter().GetResult();
+                if (type.IsValueType)
+                    ParquetTypes.Call(CopyMethod, type, source, rowGroup, field);
+                else
+                    CopyReferences(source, rowGroup, field);
             }
             var column = new float[batch.RowCount];
             for (int j = 0; j < width; j++)
@@ -50,43 +47,31 @@ namespace Microsoft.ML.Umap.Tool.Tables
             rowGroup.CompleteValidate();
         }
 
-        private static async System.Threading.Tasks.Task CopyColumn<T>(ParquetRowGroupReader source, ParquetRowGroupWriter destination, DataField field, int rows)
+        public override void Complete() => _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+        private static void CopyColumn<T>(ParquetTableReader.ParquetBatch source, ParquetRowGroupWriter destination, DataField field)
             where T : struct
         {
             if (field.IsNullable)
             {
-                var values = new T?[rows];
-                await source.ReadAsync<T>(field, values.AsMemory());
-                await destination.WriteAsync<T>(field, values.AsMemory());
+                var values = new T?[source.RowCount];
+                source.ReadColumn<T>(field, values);
+                destination.WriteAsync<T>(field, values.AsMemory()).GetAwaiter().GetResult();
             }
             else
             {
-                var values = new T[rows];
-                await source.ReadAsync<T>(field, values.AsMemory());
-                await destination.WriteAsync<T>(field, values.AsMemory());
+                var values = new T[source.RowCount];
+                source.ReadColumn<T>(field, values);
+                destination.WriteAsync<T>(field, values.AsMemory()).GetAwaiter().GetResult();
             }
         }
 
-        private static async System.Threading.Tasks.Task CopyReferences(ParquetRowGroupReader source, ParquetRowGroupWriter destination, DataField field, int rows)
+        private static void CopyReferences(ParquetTableReader.ParquetBatch source, ParquetRowGroupWriter destination, DataField field)
         {
             if (field.ClrType == typeof(string))
-            {
-                var values = new string?[rows];
-                await source.ReadAsync(field, values.AsMemory());
-                await destination.WriteAsync(field, values);
-            }
+                destination.WriteAsync(field, source.ReadStrings(field)).GetAwaiter().GetResult();
             else
-            {
-                var values = new byte[]?[rows];
-                await source.ReadAsync(field, values.AsMemory());
-                await destination.WriteAsync(field, values);
-            }
-        }
-
-        protected override void Close()
-        {
-            _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            _stream.Dispose();
+                destination.WriteAsync(field, source.ReadByteArrays(field)).GetAwaiter().GetResult();
         }
     }
 }

@@ -1,5 +1,5 @@
 using System;
-using System.IO;
+using Microsoft.ML.Umap.Tool.CommandLine;
 
 namespace Microsoft.ML.Umap.Tool.Tables
 {
@@ -12,15 +12,23 @@ namespace Microsoft.ML.Umap.Tool.Tables
 
     internal static class TableFormats
     {
-        /// <summary>The format a file name says (.csv or .parquet), or an error naming the file and its role.</summary>
-        public static TableFormat FromPath(string path, string role)
+        /// <summary>The format a file name says (.csv or .parquet), or null.</summary>
+        public static TableFormat? Of(string path)
         {
             string extension = System.IO.Path.GetExtension(path);
             if (extension.Equals(".csv", StringComparison.OrdinalIgnoreCase))
                 return TableFormat.Csv;
             if (extension.Equals(".parquet", StringComparison.OrdinalIgnoreCase))
                 return TableFormat.Parquet;
-            throw new InvalidDataException($"The {role} file '{path}' must end in .csv or .parquet (the format is chosen by the extension).");
+            return null;
         }
+
+        /// <summary>The format a file name says; the command line's validators have refused any other name.</summary>
+        public static TableFormat FromPath(string path, string role) =>
+            Of(path) ?? throw new UsageException(Unknown(path, role));
+
+        /// <summary>The message for a file name of no known format.</summary>
+        public static string Unknown(string path, string role) =>
+            $"The {role} file {TerminalText.Quote(path)} must end in .csv or .parquet (the format is chosen by the extension).";
     }
 }

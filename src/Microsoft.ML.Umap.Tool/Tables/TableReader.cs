@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
+using System.Threading;
 
 namespace Microsoft.ML.Umap.Tool.Tables
 {
@@ -20,12 +22,16 @@ namespace Microsoft.ML.Umap.Tool.Tables
 
         public abstract void Dispose();
 
-        public static TableReader Open(string path)
+        /// <summary>A row's place in the file (<see cref="TableBatch.Position"/>) in words, for messages.</summary>
+        public abstract string Locate(long position);
+
+        /// <summary>A reader of the file's format; its reads stop with <see cref="OperationCanceledException"/> once <paramref name="cancellation"/> is cancelled.</summary>
+        public static TableReader Open(string path, CancellationToken cancellation)
         {
             var format = TableFormats.FromPath(path, "input");
             if (!File.Exists(path))
-                throw new FileNotFoundException($"The input file '{path}' does not exist.", path);
-            return format == TableFormat.Csv ? new CsvTableReader(path) : new ParquetTableReader(path);
+                throw new FileNotFoundException($"The input file {TerminalText.Quote(path)} does not exist.", path);
+            return format == TableFormat.Csv ? new CsvTableReader(path, cancellation) : new ParquetTableReader(path, cancellation);
         }
 
         /// <summary>The index of each named column; a missing name throws, listing the columns the file has.</summary>
@@ -36,7 +42,7 @@ namespace Microsoft.ML.Umap.Tool.Tables
             {
                 indexes[i] = IndexOf(names[i]);
                 if (indexes[i] < 0)
-                    throw new InvalidDataException($"{Path} has no column '{names[i]}' ({role}). Its columns: {Describe(ColumnNames)}.");
+                    throw new InvalidDataException($"{Path} has no column {TerminalText.Quote(names[i])} ({role}). Its columns: {Describe(ColumnNames)}.");
             }
             return indexes;
         }
@@ -51,8 +57,8 @@ namespace Microsoft.ML.Umap.Tool.Tables
             return -1;
         }
 
-        /// <summary>At most the first 20 names, for messages.</summary>
+        /// <summary>At most the first 20 names, quoted, for messages.</summary>
         public static string Describe(IReadOnlyList<string> names) =>
-            names.Count <= 20 ? string.Join(", ", names) : string.Join(", ", System.Linq.Enumerable.Take(names, 20)) + $", ... ({names.Count} in all)";
+            string.Join(", ", names.Take(20).Select(TerminalText.Quote)) + (names.Count > 20 ? $", ... ({names.Count} in all)" : "");
     }
 }

@@ -1,4 +1,4 @@
-// The umap tool runs as its own .NET 10 process whichever framework the tests target, so these run once, on net10.0.
+// The tests run the umap tool's .NET 10 build (in-process, and as a process where they need one), so they run on net10.0 only.
 #if NET10_0_OR_GREATER
 using System;
 using System.IO;
@@ -80,7 +80,7 @@ namespace Microsoft.ML.Umap.Tests.Tool
                 await WriteDigitsParquet(Path.Combine(folder, "with-null.parquet"), digits, nullAt: 1500);
                 var result = UmapTool.Run(folder, "fit", "with-null.parquet", "--exclude", "id,label", "-o", "model.zip", "-q");
                 Assert.Equal(1, result.ExitCode);
-                Assert.Contains("column 'p39', row 1501: the value is missing (null)", result.Error);
+                Assert.Contains("row 1501 (row group 1), column 'p39': the value is missing (null)", result.Error);
 
                 File.WriteAllText(Path.Combine(folder, "broken.parquet"), "PAR1 this is not parquet PAR1");
                 result = UmapTool.Run(folder, "fit", "broken.parquet", "-o", "model.zip", "-q");

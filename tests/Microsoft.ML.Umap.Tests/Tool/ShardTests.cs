@@ -1,4 +1,4 @@
-// The umap tool runs as its own .NET 10 process whichever framework the tests target, so these run once, on net10.0.
+// The tests run the umap tool's .NET 10 build (in-process, and as a process where they need one), so they run on net10.0 only.
 #if NET10_0_OR_GREATER
 using System;
 using System.Collections.Generic;

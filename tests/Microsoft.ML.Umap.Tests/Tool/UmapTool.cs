@@ -1,4 +1,4 @@
-// The umap tool runs as its own .NET 10 process whichever framework the tests target, so these run once, on net10.0.
+// The tests run the umap tool's .NET 10 build (in-process, and as a process where they need one), so they run on net10.0 only.
 #if NET10_0_OR_GREATER
 using System;
 using System.Collections.Generic;
@@ -7,12 +7,18 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Threading;
+using Microsoft.ML.Umap.Tool.CommandLine;
 using Microsoft.ML.Umap.Samples;
 using Xunit;
 
 namespace Microsoft.ML.Umap.Tests.Tool
 {
-    /// <summary>Runs the umap tool (copied beside the tests by CopyUmapTool) as a separate process, and writes its test files.</summary>
+    /// <summary>
+    /// Runs the umap tool: in-process through <see cref="UmapCommandLine.RunAsync"/> (<see cref="Run"/>), or as a
+    /// separate process (<see cref="RunProcess"/>, the build CopyUmapTool puts beside the tests) for what only a
+    /// process has: signals, its standard streams, memory limits. Writes the tests' files too.
+    /// </summary>
     internal static class UmapTool
     {
         public static string Assembly => Path.Combine(AppContext.BaseDirectory, "UmapTool", "Microsoft.ML.Umap.Tool.dll");
@@ -27,14 +33,42 @@ namespace Microsoft.ML.Umap.Tests.Tool
             }
         }
 
-        public static Result Run(string workingDirectory, params string[] arguments)
+        /// <summary>
+        /// Runs a command in-process. The input (the argument after the command) and the values of -o/--output and
+        /// -m/--model are taken relative to <paramref name="folder"/>, as a process started there would.
+        /// </summary>
+        public static Result Run(string folder, params string[] arguments) => Run(folder, CancellationToken.None, arguments);
+
+        public static Result Run(string folder, CancellationToken cancellationToken, params string[] arguments)
+        {
+            var resolved = arguments.ToArray();
+            for (int i = 0; i < resolved.Length; i++)
+            {
+                bool isPath = (i == 1 && !resolved[i].StartsWith('-')) || (i > 0 && resolved[i - 1] is "-o" or "--output" or "-m" or "--model");
+                if (isPath && resolved[i].Length > 0)
+                    resolved[i] = Path.Combine(folder, resolved[i]);
+            }
+            var output = new StringWriter();
+            var error = new StringWriter();
+            int exitCode = UmapCommandLine.RunAsync(resolved, output, error, cancellationToken).GetAwaiter().GetResult();
+            return new Result(exitCode, output.ToString(), error.ToString());
+        }
+
+        /// <summary>Runs the tool as its own process, started in <paramref name="workingDirectory"/>.</summary>
+        public static Result RunProcess(string workingDirectory, params string[] arguments) => Wait(Start(workingDirectory, arguments));
+
+        public static Process Start(string workingDirectory, params string[] arguments) => Start(workingDirectory, new Dictionary<string, string>(), arguments);
+
+        public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
         {
             Assert.True(File.Exists(Assembly), $"The umap tool was not built at {Assembly}");
             var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             start.ArgumentList.Add(Assembly);
             foreach (var argument in arguments)
                 start.ArgumentList.Add(argument);
-            return Wait(Process.Start(start)!);
+            foreach (var (key, value) in environment)
+                start.Environment[key] = value;
+            return Process.Start(start)!;
         }
 
         public static Result Wait(Process process)

@@ -1,0 +1,36 @@
+using System;
+using System.CommandLine;
+
+namespace Microsoft.ML.Umap.Tool.CommandLine
+{
+    /// <summary>
+    /// An option that sets one of the library's <see cref="UmapEstimator.Options"/>. Its default is the library's
+    /// default, and its value is checked by the library itself (an estimator built with only this setting changed),
+    /// so the tool keeps no copy of the library's ranges and the parser refuses a bad value before any file is read.
+    /// </summary>
+    internal static class LibraryOption
+    {
+        private static readonly Lazy<MLContext> Validation = new(() => new MLContext(seed: 0));
+
+        public static Option<T> Create<T>(string name, string description, Func<UmapEstimator.Options, T> get, Action<UmapEstimator.Options, T> set)
+        {
+            var option = new Option<T>(name) { Description = description, DefaultValueFactory = _ => get(new UmapEstimator.Options()) };
+            option.Validators.Add(result =>
+            {
+                if (result.Implicit)
+                    return;
+                var options = new UmapEstimator.Options();
+                set(options, result.GetValueOrDefault<T>());
+                try
+                {
+                    Validation.Value.Transforms.Umap(options);
+                }
+                catch (ArgumentException e)
+                {
+                    result.AddError($"{name}: {e.Message.ReplaceLineEndings(" ")}");
+                }
+            });
+            return option;
+        }
+    }
+}
