@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One seed, one embedding: the bit-check program (tests/Microsoft.ML.Umap.BitCheck) fits and transforms fixed data and
 # prints a hash of every result. Every run must print exactly the committed expected.txt: with AVX-512, with AVX2 only,
-# with 128-bit vectors only, with no hardware intrinsics, and as a linux-arm64 build under qemu (Debian's
+# with 128-bit vectors only, with no hardware intrinsics, on .NET 8, and as a linux-arm64 build under qemu (Debian's
 # qemu-user-static, installed here when missing). Run after `dotnet build UmapMLNet.sln -c Release`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +26,8 @@ run default dotnet "$program"
 run no-avx512 env DOTNET_EnableAVX512=0 DOTNET_EnableAVX512F=0 dotnet "$program"
 run 128-bit env DOTNET_EnableAVX=0 dotnet "$program"
 run no-intrinsics env DOTNET_EnableHWIntrinsic=0 dotnet "$program"
+# .NET 8's JIT and libraries (self-contained: only .NET 10 is installed).
+run net8.0 "$check/bin/Release/net8.0/$(dotnet --info | sed -n 's/^ *RID: *//p' | head -1)/Microsoft.ML.Umap.BitCheck"
 
 # A real ARM64 build (AdvSimd through 128-bit vectors), emulated.
 if ! command -v qemu-aarch64-static >/dev/null 2>&1 || [ ! -e /lib/ld-linux-aarch64.so.1 ] || ! ls /usr/lib/aarch64-linux-gnu/libicuuc.so.* >/dev/null 2>&1; then
@@ -34,5 +36,5 @@ if ! command -v qemu-aarch64-static >/dev/null 2>&1 || [ ! -e /lib/ld-linux-aarc
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq qemu-user-static libc6:arm64 libstdc++6:arm64 libicu72:arm64 >/dev/null
 fi
-dotnet publish "$check" -c Release -r linux-arm64 --self-contained -o "$out/arm64" -v quiet -nologo >/dev/null
+dotnet publish "$check" -c Release -f net10.0 -r linux-arm64 --self-contained -o "$out/arm64" -v quiet -nologo >/dev/null
 run linux-arm64 env DOTNET_EnableWriteXorExecute=0 qemu-aarch64-static -L / "$out/arm64/Microsoft.ML.Umap.BitCheck"
