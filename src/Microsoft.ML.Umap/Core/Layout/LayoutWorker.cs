@@ -25,8 +25,10 @@ namespace Microsoft.ML.Umap.Core.Layout
 
         public int[] Keys = Array.Empty<int>();
 
-        /// <summary>Replay: the lanes' moves interleaved, and the positions of attractions among them.</summary>
+        /// <summary>Replay: the lanes' moves interleaved, the vertices they measure against, and the positions of attractions among them.</summary>
         public int[] Interleaved = Array.Empty<int>();
+
+        public int[] Others = Array.Empty<int>();
 
         public int[] Pulls = Array.Empty<int>();
 
@@ -53,6 +55,7 @@ namespace Microsoft.ML.Umap.Core.Layout
             if (Interleaved.Length < length)
             {
                 Interleaved = new int[Math.Max(length, 4096)];
+                Others = new int[Math.Max(length, 4096)];
                 Pulls = new int[Math.Max(length, 4096)];
             }
         }

@@ -35,7 +35,7 @@ namespace Microsoft.ML.Umap.Core.Layout
             var (longest, pullCount) = Interleave(in context, start, group, worker, vertices, edges);
             worker.ReserveReplay(lanes, dim, longest);
             Run<TLanes, TDensity>(in context, worker, vertices, edges, longest, in density);
-            LandPulls(in context, worker, edges, lanes, pullCount);
+            LandPulls(in context, worker, lanes, pullCount);
             var axes = worker.Axes;
             for (int l = 0; l < group.Length; l++)
             {
@@ -46,7 +46,7 @@ namespace Microsoft.ML.Umap.Core.Layout
 
         /// <summary>
         /// Copies the lanes' move lists into one interleaved list (step s of lane l at s·lanes + l), so that each step is
-        /// one load, and notes where the attractions are. Lanes past the group's end repeat its first vertex, never move
+        /// one load, with beside it the vertex each move measures against, and notes where the attractions are. Lanes past the group's end repeat its first vertex, never move
         /// and are never written back. Returns the longest list's length and the number of attractions.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -64,7 +64,9 @@ namespace Microsoft.ML.Umap.Core.Layout
             worker.ReserveInterleaved(longest * lanes);
 
             var interleaved = worker.Interleaved;
+            var others = worker.Others;
             var pulls = worker.Pulls;
+            var columns = context.Columns;
             int pullCount = 0;
             for (int l = 0; l < lanes; l++)
             {
@@ -74,12 +76,17 @@ namespace Microsoft.ML.Umap.Core.Layout
                 {
                     int move = worker.Moves[starts[i] + s];
                     interleaved[s * lanes + l] = move;
+                    // The vertex the move measures against, looked up here once instead of gathered in the replay.
+                    others[s * lanes + l] = move >= 0 ? columns[edges[l] + move] : ~move;
                     // Branch-free append: the slot is overwritten unless the move is an attraction.
                     pulls[pullCount] = s * lanes + l;
                     pullCount += move >= 0 ? 1 : 0;
                 }
                 for (int s = count; s < longest; s++)
+                {
                     interleaved[s * lanes + l] = Finished;
+                    others[s * lanes + l] = 0;
+                }
             }
             return (longest, pullCount);
         }
@@ -105,8 +112,8 @@ namespace Microsoft.ML.Umap.Core.Layout
 
             fixed (float* positionBase = context.Positions)
             fixed (float* snapshotBase = context.Snapshot)
-            fixed (int* columnBase = context.Columns)
             fixed (int* moveBase = worker.Interleaved)
+            fixed (int* otherBase = worker.Others)
             fixed (float* stepBase = worker.Steps)
             fixed (float* axes = worker.Axes)
             {
@@ -124,8 +131,7 @@ namespace Microsoft.ML.Umap.Core.Layout
                     var active = ~TLanes.EqualInts(move, finished);
                     var attraction = ~TLanes.LessThanInts(move, TLanes.Zero);
                     var edge = TLanes.AddInts(firstEdge, move);
-                    var tail = TLanes.GatherIntsMasked(columnBase, edge, attraction);
-                    var other = TLanes.Select(attraction, tail, ~move) & active;
+                    var other = TLanes.LoadInts(ref otherBase[s * lanes], 0);
                     var otherStart = TLanes.MultiplyInts(other, TLanes.CreateInt(dim));
 
                     var distanceSquared = TLanes.Zero;
@@ -175,18 +181,17 @@ namespace Microsoft.ML.Umap.Core.Layout
 
         /// <summary>The other ends of the attractions get the same steps back, tallied to land when the block ends.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void LandPulls(in LayoutContext context, LayoutWorker worker, Span<int> edges, int lanes, int pullCount)
+        private static void LandPulls(in LayoutContext context, LayoutWorker worker, int lanes, int pullCount)
         {
             int dim = context.Dim;
             var pulls = worker.Pulls;
-            var moves = worker.Interleaved;
             var steps = worker.Steps;
             var tally = worker.Tally;
             for (int p = 0; p < pullCount; p++)
             {
                 int at = pulls[p];
                 int l = at % lanes;
-                int other = context.Columns[edges[l] + moves[at]];
+                int other = worker.Others[at];
                 for (int d = 0; d < dim; d++)
                     tally.Add(other, d, steps[((at / lanes) * dim + d) * lanes + l]);
             }

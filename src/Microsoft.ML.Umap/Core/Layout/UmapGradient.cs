@@ -52,28 +52,40 @@ namespace Microsoft.ML.Umap.Core.Layout
             return Repulsion(d2, PowerB.Of(d2)).Value;
         }
 
-        /// <summary>The attractive coefficient for squared distances d² &gt; 0 with their <paramref name="powB"/> = d²^b.</summary>
+        /// <summary>
+        /// The attractive coefficient −2ab·d²^b / (d²·(a·d²^b + 1)) for squared distances d² &gt; 0 with their
+        /// <paramref name="powB"/> = d²^b: one division, as <see cref="Coefficient{TLanes}"/> divides.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TLanes Attraction<TLanes>(TLanes distanceSquared, TLanes powB)
             where TLanes : struct, ILanes<TLanes> =>
-            TLanes.Create(_minusTwoAB) * (powB / distanceSquared) / (TLanes.Create(_a) * powB + TLanes.Create(1f));
+            TLanes.Create(_minusTwoAB) * powB / (distanceSquared * Denominator(powB));
 
-        /// <summary>The repulsive coefficient for squared distances with their <paramref name="powB"/> = d²^b.</summary>
+        /// <summary>The repulsive coefficient 2γb / ((ε + d²)·(a·d²^b + 1)) for squared distances with their <paramref name="powB"/> = d²^b.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TLanes Repulsion<TLanes>(TLanes distanceSquared, TLanes powB)
             where TLanes : struct, ILanes<TLanes> =>
-            TLanes.Create(_twoGammaB) / ((TLanes.Create(RepulsionEpsilon) + distanceSquared) * (TLanes.Create(_a) * powB + TLanes.Create(1f)));
+            TLanes.Create(_twoGammaB) / ((TLanes.Create(RepulsionEpsilon) + distanceSquared) * Denominator(powB));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private TLanes Denominator<TLanes>(TLanes powB)
+            where TLanes : struct, ILanes<TLanes> =>
+            TLanes.Create(_a) * powB + TLanes.Create(1f);
 
         /// <summary>
         /// The attractive coefficient in the lanes set in <paramref name="attraction"/> (0 where d² is 0, as
-        /// <see cref="Attraction(float)"/>), the repulsive one in the others.
+        /// <see cref="Attraction(float)"/>), the repulsive one in the others: numerators and denominators chosen first,
+        /// so a vector of mixed moves divides once (lane by lane the operations of the two forms above).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TLanes Coefficient<TLanes>(TLanes distanceSquared, TLanes powB, TLanes attraction)
             where TLanes : struct, ILanes<TLanes>
         {
-            var attractive = Attraction(distanceSquared, powB) & TLanes.GreaterThan(distanceSquared, TLanes.Zero);
-            return TLanes.Select(attraction, attractive, Repulsion(distanceSquared, powB));
+            var numerator = TLanes.Select(attraction, TLanes.Create(_minusTwoAB) * powB, TLanes.Create(_twoGammaB));
+            var distance = TLanes.Select(attraction, distanceSquared, TLanes.Create(RepulsionEpsilon) + distanceSquared);
+            var coefficient = numerator / (distance * Denominator(powB));
+            // Coincident points attract with 0 (0 / 0 otherwise).
+            return coefficient & ~(attraction & TLanes.Equal(distanceSquared, TLanes.Zero));
         }
 
         /// <summary>Clips one gradient component to [−<see cref="Clip"/>, <see cref="Clip"/>].</summary>

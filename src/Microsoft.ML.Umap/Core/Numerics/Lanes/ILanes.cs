@@ -88,10 +88,14 @@ namespace Microsoft.ML.Umap.Core.Numerics.Lanes
         /// <summary>source[indices[l]] in lane l.</summary>
         static abstract unsafe TSelf Gather(float* source, TSelf indices);
 
-        /// <summary>source[indices[l]] in the lanes set in <paramref name="mask"/>, 0 elsewhere (their indices are not read).</summary>
+        /// <summary>
+        /// source[indices[l]] in the lanes set in <paramref name="mask"/>, 0 elsewhere. The masked lanes' indices are not
+        /// used, but without a hardware gather they read source[0] instead (no branch per lane): the source must hold
+        /// at least one element.
+        /// </summary>
         static abstract unsafe TSelf GatherMasked(float* source, TSelf indices, TSelf mask);
 
-        /// <summary>The integers source[indices[l]] in the lanes set in <paramref name="mask"/>, 0 elsewhere.</summary>
+        /// <summary>The integers source[indices[l]] in the lanes set in <paramref name="mask"/>, 0 elsewhere (as <see cref="GatherMasked"/>).</summary>
         static abstract unsafe TSelf GatherIntsMasked(int* source, TSelf indices, TSelf mask);
     }
 

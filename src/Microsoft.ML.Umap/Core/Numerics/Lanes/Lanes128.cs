@@ -129,16 +129,13 @@ namespace Microsoft.ML.Umap.Core.Numerics.Lanes
             return new(Vector128.Create(source[i.GetElement(0)], source[i.GetElement(1)], source[i.GetElement(2)], source[i.GetElement(3)]));
         }
 
+        /// <remarks>Without a hardware gather the masked lanes read element 0 and are cleared: no branch per lane.</remarks>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static unsafe Lanes128 GatherMasked(float* source, Lanes128 indices, Lanes128 mask)
         {
             if (Avx2.IsSupported)
                 return new(Avx2.GatherMaskVector128(Vector128<float>.Zero, source, indices.Ints, mask._value, sizeof(float)));
-            var i = indices.Ints;
-            var m = mask.Ints;
-            return new(Vector128.Create(
-                m.GetElement(0) != 0 ? source[i.GetElement(0)] : 0f, m.GetElement(1) != 0 ? source[i.GetElement(1)] : 0f,
-                m.GetElement(2) != 0 ? source[i.GetElement(2)] : 0f, m.GetElement(3) != 0 ? source[i.GetElement(3)] : 0f));
+            return Gather(source, indices & mask) & mask;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -146,11 +143,8 @@ namespace Microsoft.ML.Umap.Core.Numerics.Lanes
         {
             if (Avx2.IsSupported)
                 return new(Avx2.GatherMaskVector128(Vector128<int>.Zero, source, indices.Ints, mask.Ints, sizeof(int)));
-            var i = indices.Ints;
-            var m = mask.Ints;
-            return new(Vector128.Create(
-                m.GetElement(0) != 0 ? source[i.GetElement(0)] : 0, m.GetElement(1) != 0 ? source[i.GetElement(1)] : 0,
-                m.GetElement(2) != 0 ? source[i.GetElement(2)] : 0, m.GetElement(3) != 0 ? source[i.GetElement(3)] : 0));
+            var i = (indices & mask).Ints;
+            return new Lanes128(Vector128.Create(source[i.GetElement(0)], source[i.GetElement(1)], source[i.GetElement(2)], source[i.GetElement(3)])) & mask;
         }
 
         /// <summary>The lanes as a vector, for the wider widths built of two of these.</summary>

@@ -115,9 +115,9 @@ namespace Microsoft.ML.Umap.Core.Numerics.Lanes
         public static unsafe OneLane Gather(float* source, OneLane indices) => new(source[indices.Int]);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static unsafe OneLane GatherMasked(float* source, OneLane indices, OneLane mask) => new(mask.Int != 0 ? source[indices.Int] : 0f);
+        public static unsafe OneLane GatherMasked(float* source, OneLane indices, OneLane mask) => Gather(source, indices & mask) & mask;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static unsafe OneLane GatherIntsMasked(int* source, OneLane indices, OneLane mask) => FromInt(mask.Int != 0 ? source[indices.Int] : 0);
+        public static unsafe OneLane GatherIntsMasked(int* source, OneLane indices, OneLane mask) => FromInt(source[(indices & mask).Int] & mask.Int);
     }
 }

@@ -149,14 +149,14 @@ namespace Microsoft.ML.Umap.Core.Numerics.Lanes
             new(source[Int(i._x)], source[Int(i._y)], source[Int(i._z)], source[Int(i._w)]);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static unsafe SoftwareLanes GatherMasked(float* source, SoftwareLanes i, SoftwareLanes m) => new(
-            Int(m._x) != 0 ? source[Int(i._x)] : 0f, Int(m._y) != 0 ? source[Int(i._y)] : 0f,
-            Int(m._z) != 0 ? source[Int(i._z)] : 0f, Int(m._w) != 0 ? source[Int(i._w)] : 0f);
+        public static unsafe SoftwareLanes GatherMasked(float* source, SoftwareLanes i, SoftwareLanes m) => Gather(source, i & m) & m;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static unsafe SoftwareLanes GatherIntsMasked(int* source, SoftwareLanes i, SoftwareLanes m) => new(
-            Bits(Int(m._x) != 0 ? source[Int(i._x)] : 0), Bits(Int(m._y) != 0 ? source[Int(i._y)] : 0),
-            Bits(Int(m._z) != 0 ? source[Int(i._z)] : 0), Bits(Int(m._w) != 0 ? source[Int(i._w)] : 0));
+        public static unsafe SoftwareLanes GatherIntsMasked(int* source, SoftwareLanes i, SoftwareLanes m)
+        {
+            var at = i & m;
+            return new SoftwareLanes(Bits(source[Int(at._x)]), Bits(source[Int(at._y)]), Bits(source[Int(at._z)]), Bits(source[Int(at._w)])) & m;
+        }
 
         /// <summary>Four of these hold the sixteen sums, as <see cref="Lanes128"/>'s four vectors do.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
