@@ -46,7 +46,8 @@ show_logs() {
 }
 
 no_jobs() { [ -z "$(timeout 10 squeue -h -o %A "$@")" ]; }
-gone() { ! $sudo kill -0 "$1" 2>/dev/null; }
+# A daemon that has exited is gone even while it waits, a zombie, for the init process to collect it.
+gone() { local state; state=$(ps -o stat= -p "$1") || return 0; [[ $state == Z* ]]; }
 
 stop_daemon() {
   local pid_file="$work/daemons/$1.pid" pid
