@@ -39,7 +39,7 @@ namespace Microsoft.ML.Umap.Tool.Commands
             Command.Validators.Add(result =>
             {
                 var columns = ToolOptions.Names(result.GetValue(_columns));
-                if (columns.Length > 0 && DimensionsProblem(Kind(result.GetValue(_output)!), columns) is { } problem)
+                if (columns.Length > 0 && result.GetValue(_output) is { } output && DimensionsProblem(Kind(output), columns) is { } problem)
                     result.AddError(problem);
             });
             Command.SetAction((parse, cancellationToken) => Task.FromResult(Run(Bind(parse), parse.InvocationConfiguration.Error, cancellationToken)));

@@ -36,7 +36,9 @@ namespace Microsoft.ML.Umap.Tool.Commands
             };
             Command.Validators.Add(result =>
             {
-                string input = result.GetValue(_input)!, output = result.GetValue(_output)!;
+                // Either may be missing (--help, or a required option left out): the parser reports that on its own.
+                if (result.GetValue(_input) is not { } input || result.GetValue(_output) is not { } output)
+                    return;
                 if (TableFormats.Of(input) is { } inputFormat && TableFormats.Of(output) is { } outputFormat && inputFormat != outputFormat)
                     result.AddError($"The output {TerminalText.Quote(output)} must have the input's format ({inputFormat}): rows are passed through as they are.");
             });
