@@ -28,8 +28,6 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         // Fixed partition of the targets when applying updates (independent of the thread count).
         private const int TargetRanges = 16;
 
-        private const byte IsNew = 1;
-
         private readonly VectorSet _data;
         private readonly TDistance _distance;
         private readonly int _threads;
@@ -97,10 +95,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             if (others <= 0 || others >= n || previous.NeighborCount != neighborCount || old > n)
                 return ComputeGraph(neighborCount, monitor);
 
-            var heapIndices = new int[checked(n * others)];
-            var heapDistances = new float[heapIndices.Length];
-            var heapFlags = new byte[heapIndices.Length];
-            NeighborHeap.Clear(heapDistances, heapIndices);
+            var lists = new NeighborLists(n, others);
             var distance = _distance;
             ParallelRange.For(old, 1024, _threads, (start, end) =>
             {
@@ -110,7 +105,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                     for (int j = 1; j < row.Length; j++)
                     {
                         if (row[j] >= 0)
-                            NeighborHeap.CheckedPush(heapDistances.AsSpan(i * others, others), heapIndices.AsSpan(i * others, others), heapFlags.AsSpan(i * others, others), Distance.Reduced(in distance, _data[i], _data[row[j]]), row[j], 0);
+                            lists.Offer(i, row[j], Distance.Reduced(in distance, _data[i], _data[row[j]]), flag: 0);
                     }
                 }
             }, monitor.Cancellation);
@@ -136,13 +131,13 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                     int q = starts[r * startCount + j];
                     if (q < 0 || q == old + r)
                         continue;
-                    Offer(heapIndices, heapDistances, heapFlags, others, old + r, q, startDistances[r * startCount + j]);
-                    Offer(heapIndices, heapDistances, heapFlags, others, q, old + r, startDistances[r * startCount + j]);
+                    lists.Offer(old + r, q, startDistances[r * startCount + j]);
+                    lists.Offer(q, old + r, startDistances[r * startCount + j]);
                 }
             }
 
-            Descend(heapIndices, heapDistances, heapFlags, others, neighborCount, stepsBefore: 0, monitor);
-            _graph = ToGraph(heapIndices, heapDistances, others, neighborCount);
+            Descend(lists, neighborCount, stepsBefore: 0, monitor);
+            _graph = lists.ToGraph(in _distance, _threads);
             _query = null;
             return _graph;
         }
@@ -154,25 +149,21 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             if (others <= 0 || others >= n)
                 return new ExactNearestNeighbors<TDistance>(_data, _distance, _threads).ComputeGraph(neighborCount, monitor);
 
-            var heapIndices = new int[checked(n * others)];
-            var heapDistances = new float[heapIndices.Length];
-            var heapFlags = new byte[heapIndices.Length];
-            NeighborHeap.Clear(heapDistances, heapIndices);
-
+            var lists = new NeighborLists(n, others);
             int trees = NNDescentSettings.TreesFor(n);
             int iterations = NNDescentSettings.IterationsFor(n);
             long totalSteps = trees + iterations;
             monitor.Report(UmapStage.Neighbors, 0, totalSteps);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            InitializeFromForest(heapIndices, heapDistances, heapFlags, others, trees, monitor, totalSteps);
+            InitializeFromForest(lists, trees, monitor, totalSteps);
             monitor.Info($"NN-descent: {trees} random-projection trees searched in {clock.Elapsed.TotalSeconds:F2} s.");
 
-            Descend(heapIndices, heapDistances, heapFlags, others, neighborCount, trees, monitor);
-            return ToGraph(heapIndices, heapDistances, others, neighborCount);
+            Descend(lists, neighborCount, trees, monitor);
+            return lists.ToGraph(in _distance, _threads);
         }
 
         /// <summary>NN-descent rounds (candidates, local join) until a round changes few entries or the round limit.</summary>
-        private void Descend(int[] heapIndices, float[] heapDistances, byte[] heapFlags, int others, int neighborCount, int stepsBefore, FitMonitor monitor)
+        private void Descend(NeighborLists lists, int neighborCount, int stepsBefore, FitMonitor monitor)
         {
             int n = _data.Count;
             int iterations = NNDescentSettings.IterationsFor(n);
@@ -185,8 +176,8 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             for (int iteration = 0; iteration < iterations; iteration++)
             {
                 monitor.ThrowIfCancellationRequested();
-                BuildCandidates(heapIndices, heapFlags, others, iteration, newCandidates, oldCandidates, candidates, priorityBuffers);
-                long changes = JoinCandidates(heapIndices, heapDistances, heapFlags, others, newCandidates, oldCandidates, candidates, monitor);
+                BuildCandidates(lists, iteration, newCandidates, oldCandidates, candidates, priorityBuffers);
+                long changes = JoinCandidates(lists, newCandidates, oldCandidates, candidates, monitor);
                 monitor.Report(UmapStage.Neighbors, stepsBefore + iteration + 1, totalSteps);
                 monitor.Info($"NN-descent: round {iteration + 1} changed {changes} neighbour entries ({clock.Elapsed.TotalSeconds:F2} s).");
                 if (changes <= NNDescentSettings.Delta * n * neighborCount)
@@ -200,9 +191,9 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// memory traffic; leaf-mates are then compared on the full vectors, leaf by leaf so a leaf's rows stay
         /// in cache. A point lies in exactly one leaf per tree, so leaves can be processed in parallel.
         /// </summary>
-        private void InitializeFromForest(int[] heapIndices, float[] heapDistances, byte[] heapFlags, int others, int trees, FitMonitor monitor, long totalSteps)
+        private void InitializeFromForest(NeighborLists lists, int trees, FitMonitor monitor, long totalSteps)
         {
-            int leafSize = NNDescentSettings.LeafSizeFor(others + 1);
+            int leafSize = NNDescentSettings.LeafSizeFor(lists.Capacity + 1);
             var distance = _distance;
             var sketch = RandomSketch.Project(_data, NNDescentSettings.SketchDimension, _settings.Seed, _threads);
 
@@ -233,8 +224,8 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                                 {
                                     int q = members[b];
                                     float d = Distance.Reduced(in distance, row, _data[q]);
-                                    Offer(heapIndices, heapDistances, heapFlags, others, p, q, d);
-                                    Offer(heapIndices, heapDistances, heapFlags, others, q, p, d);
+                                    lists.Offer(p, q, d);
+                                    lists.Offer(q, p, d);
                                 }
                             }
                         }
@@ -242,13 +233,6 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 }
                 monitor.Report(UmapStage.Neighbors, first + batch, totalSteps);
             }
-        }
-
-        private static bool Offer(int[] heapIndices, float[] heapDistances, byte[] heapFlags, int others, int target, int candidate, float distance)
-        {
-            int offset = target * others;
-            return distance <= heapDistances[offset]
-                && NeighborHeap.CheckedPush(heapDistances.AsSpan(offset, others), heapIndices.AsSpan(offset, others), heapFlags.AsSpan(offset, others), distance, candidate, IsNew);
         }
 
         /// <summary>
@@ -261,10 +245,12 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// one range (taken from <paramref name="priorityBuffers"/>), not in two n × candidates arrays: at 5 million
         /// points that is 0.3 GB instead of 2.4 GB.
         /// </remarks>
-        private void BuildCandidates(int[] heapIndices, byte[] heapFlags, int others, int iteration, int[] newCandidates, int[] oldCandidates, int maxCandidates,
+        private void BuildCandidates(NeighborLists lists, int iteration, int[] newCandidates, int[] oldCandidates, int maxCandidates,
             System.Collections.Concurrent.ConcurrentBag<float[]> priorityBuffers)
         {
-            int n = _data.Count;
+            int n = _data.Count, others = lists.Capacity;
+            var heapIndices = lists.Indices;
+            var heapFlags = lists.Flags;
             ulong seed = FastRandom.Mix(_settings.Seed ^ ((ulong)(iteration + 1) * 0xD1B54A32D192ED03UL));
             int rangeSize = (n + TargetRanges - 1) / TargetRanges;
             int scratchLength = checked(rangeSize * maxCandidates);
@@ -288,7 +274,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                                 int idx = heapIndices[i * others + j];
                                 if (idx < 0)
                                     continue;
-                                bool isNew = heapFlags[i * others + j] == IsNew;
+                                bool isNew = heapFlags[i * others + j] == NeighborLists.New;
                                 var targetPriorities = isNew ? newPriorities : oldPriorities;
                                 var targets = isNew ? newCandidates : oldCandidates;
                                 if (i >= lo && i < hi)
@@ -308,7 +294,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                     var sampled = newCandidates.AsSpan(i * maxCandidates, maxCandidates);
                     for (int j = 0; j < others; j++)
                     {
-                        if (heapFlags[i * others + j] == IsNew && sampled.Contains(heapIndices[i * others + j]))
+                        if (heapFlags[i * others + j] == NeighborLists.New && sampled.Contains(heapIndices[i * others + j]))
                             heapFlags[i * others + j] = 0;
                     }
                 }
@@ -338,7 +324,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// The local join: within each point's candidates, compares new × new and new × old pairs and offers each
         /// close pair to both points' heaps. Returns the number of heap entries that changed.
         /// </summary>
-        private long JoinCandidates(int[] heapIndices, float[] heapDistances, byte[] heapFlags, int others, int[] newCandidates, int[] oldCandidates, int maxCandidates, FitMonitor monitor)
+        private long JoinCandidates(NeighborLists lists, int[] newCandidates, int[] oldCandidates, int maxCandidates, FitMonitor monitor)
         {
             int n = _data.Count;
             long changes = 0;
@@ -372,7 +358,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                                 int p = fresh[a];
                                 if (p < 0)
                                     continue;
-                                float thresholdP = heapDistances[p * others];
+                                float thresholdP = lists.Threshold(p);
                                 for (int b = a + 1; b < fresh.Length; b++)
                                     Consider(list, p, fresh[b], thresholdP);
                                 for (int b = 0; b < stale.Length; b++)
@@ -394,7 +380,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                         {
                             foreach (var u in updates[item])
                             {
-                                if (u.Target >= lo && u.Target < hi && Offer(heapIndices, heapDistances, heapFlags, others, u.Target, u.Other, u.Distance))
+                                if (u.Target >= lo && u.Target < hi && lists.Offer(u.Target, u.Other, u.Distance))
                                     local++;
                             }
                         }
@@ -412,34 +398,9 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 float d = Distance.Reduced(in distance, _data[p], _data[q]);
                 if (d <= thresholdP)
                     list.Add(new Update(p, q, d));
-                if (d <= heapDistances[q * others])
+                if (d <= lists.Threshold(q))
                     list.Add(new Update(q, p, d));
             }
-        }
-
-        private KnnGraph ToGraph(int[] heapIndices, float[] heapDistances, int others, int neighborCount)
-        {
-            int n = _data.Count;
-            var indices = new int[checked(n * neighborCount)];
-            var distances = new float[indices.Length];
-            var distance = _distance;
-            ParallelRange.For(n, 4096, _threads, (start, end) =>
-            {
-                for (int i = start; i < end; i++)
-                {
-                    var heapD = heapDistances.AsSpan(i * others, others);
-                    var heapI = heapIndices.AsSpan(i * others, others);
-                    NeighborHeap.SortAscending(heapD, heapI);
-                    indices[i * neighborCount] = i;
-                    distances[i * neighborCount] = 0f;
-                    for (int j = 0; j < others; j++)
-                    {
-                        indices[i * neighborCount + 1 + j] = heapI[j];
-                        distances[i * neighborCount + 1 + j] = heapI[j] >= 0 ? distance.ToDistance(heapD[j]) : float.PositiveInfinity;
-                    }
-                }
-            });
-            return new KnnGraph(indices, distances, n, neighborCount);
         }
     }
 }
