@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Packs Microsoft.ML.Umap and Microsoft.ML.Umap.Plotting, then installs them from that local folder into a
-# scratch console project outside the repository and runs a fit, a transform, a save/load and a plot, to prove
-# the packages install and work on their own.
+# Packs the three packages, then installs them from that local folder the way a new user does: into scratch console
+# projects outside the repository that reference Microsoft.ML 6.0.0 themselves and treat warnings as errors, so a
+# restore warning (NU1608: a dependency range that excludes the user's ML.NET) fails here. Runs the README's quick
+# start, then a fit, a transform, a save/load in a fresh context and the plots, then the umap tool.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 packages="$root/artifacts/packages"
 version=$(bash "$root/.ci/pack.sh")
+mlnet=$(sed -n 's:.*<MlNetDefaultVersion>\(.*\)</MlNetDefaultVersion>.*:\1:p' "$root/Directory.Build.props")
 
 # Metadata of a real package: project and repository URLs, icon, release notes, a README of its own, XML docs.
 for id in Microsoft.ML.Umap Microsoft.ML.Umap.Plotting Microsoft.ML.Umap.Tool; do
@@ -34,21 +36,53 @@ cat > nuget.config <<XML
   </packageSources>
 </configuration>
 XML
-cat > Smoke.csproj <<XML
+# A user's project: dotnet new console's settings (nullable off: the README's row classes are written without
+# annotations), their own Microsoft.ML, every warning an error.
+project() {
+  mkdir -p "$1"
+  cat > "$1/$1.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
     <OutputType>Exe</OutputType>
     <TargetFramework>net8.0</TargetFramework>
     <RollForward>Major</RollForward>
     <ImplicitUsings>enable</ImplicitUsings>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
   </PropertyGroup>
   <ItemGroup>
+    <PackageReference Include="Microsoft.ML" Version="$mlnet" />
     <PackageReference Include="Microsoft.ML.Umap" Version="$version" />
     <PackageReference Include="Microsoft.ML.Umap.Plotting" Version="$version" />
   </ItemGroup>
 </Project>
 XML
-cat > Program.cs <<'CS'
+}
+# Builds a scratch project; any warning fails it, restore warnings included.
+build_without_warnings() {
+  local log
+  log=$(dotnet build "$1" -c Release --nologo 2>&1) || { echo "$log" >&2; echo "$1 did not build" >&2; exit 1; }
+  if grep -qiE ": warning [A-Z]+[0-9]+" <<<"$log"; then
+    echo "$log" >&2; echo "$1: the packages gave warnings" >&2; exit 1
+  fi
+  grep -qE "^ *0 Warning\(s\)" <<<"$log" || { echo "$log" >&2; echo "$1: no warning count in the build output" >&2; exit 1; }
+}
+
+# The README's quick start: its first program and the block that continues it, statements before the type (as the
+# documentation tests merge them), run where data/ is the repository's (it writes model.zip beside it).
+project readme
+awk '/^```csharp$/ { n++; inside = 1; next } /^```$/ { inside = 0; next } inside && n <= 2 { print > ("block" n ".cs") }' "$root/README.md"
+{ sed '/^public class/,$d' block1.cs; cat block2.cs; sed -n '/^public class/,$p' block1.cs; } > readme/Program.cs
+grep -q "KnnAccuracy" readme/Program.cs && grep -q "Model.Load" readme/Program.cs \
+  || { echo "The README's quick start is not where package-smoke.sh looks for it" >&2; exit 1; }
+build_without_warnings readme
+mkdir run && ln -s "$root/data" run/data
+quickstart=$(cd run && dotnet run --no-build -c Release --project "$scratch/readme")
+echo "$quickstart"
+grep -q "^Loaded: 1797 training rows of 64 features.$" <<<"$quickstart" \
+  || { echo "The README's quick start did not run through" >&2; exit 1; }
+
+project Smoke
+cat > Smoke/Program.cs <<'CS'
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Umap;
@@ -84,7 +118,8 @@ class Row
     public int Label { get; set; }
 }
 CS
-dotnet run -c Release --nologo
+build_without_warnings Smoke
+dotnet run --no-build -c Release --project Smoke
 
 # The tool installs as a .NET tool and runs fit, transform and plot on a CSV of its own.
 unzip -p "$packages/Microsoft.ML.Umap.Tool.$version.nupkg" Microsoft.ML.Umap.Tool.nuspec | grep -q '<packageType name="DotnetTool"' \
