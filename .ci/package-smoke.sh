@@ -20,6 +20,34 @@ for id in Microsoft.ML.Umap Microsoft.ML.Umap.Plotting Microsoft.ML.Umap.Tool; d
   unzip -p "$nupkg" README.md | head -1 | grep -qx "# $id" || { echo "$id: the README is not its own" >&2; exit 1; }
 done
 
+# One release: the three packages carry the same version and the same release notes, which start with that version.
+notes=""
+for id in Microsoft.ML.Umap Microsoft.ML.Umap.Plotting Microsoft.ML.Umap.Tool; do
+  nuspec=$(unzip -p "$packages/$id.$version.nupkg" "$id.nuspec")
+  grep -qF "<version>$version</version>" <<<"$nuspec" || { echo "$id: not version $version" >&2; exit 1; }
+  these=$(sed -n '/<releaseNotes>/,/<\/releaseNotes>/p' <<<"$nuspec")
+  grep -qF "<releaseNotes>$version" <<<"$these" || { echo "$id: the release notes do not start with $version" >&2; exit 1; }
+  [ -z "$notes" ] || [ "$notes" = "$these" ] || { echo "$id: release notes differ from Microsoft.ML.Umap's" >&2; exit 1; }
+  notes=$these
+done
+
+# Debugging into the libraries: each DLL has its PDB beside it, with Source Link to this commit's sources on the
+# project's repository; a CI build is deterministic, its paths mapped to /_/ instead of this machine's.
+commit=$(git -C "$root" rev-parse HEAD)
+pdb=$(mktemp)
+for id in Microsoft.ML.Umap Microsoft.ML.Umap.Plotting; do
+  for tfm in net8.0 net10.0; do
+    unzip -p "$packages/$id.$version.nupkg" "lib/$tfm/$id.pdb" > "$pdb" || { echo "$id: no lib/$tfm/$id.pdb" >&2; exit 1; }
+    grep -aqF "https://raw.githubusercontent.com/microsoft-ml-umap/Microsoft.ML.Umap/$commit/*" "$pdb" \
+      || { echo "$id ($tfm): the PDB has no Source Link to commit $commit" >&2; exit 1; }
+    if [ "${CI:-}" = true ]; then
+      unzip -p "$packages/$id.$version.nupkg" "lib/$tfm/$id.dll" | grep -aqF "/_/src/$id/" \
+        || { echo "$id ($tfm): not a deterministic CI build (no /_/ path map)" >&2; exit 1; }
+    fi
+  done
+done
+rm -f "$pdb"
+
 # Loading the Plotting package in a notebook registers its display formatters through this script.
 unzip -l "$packages/Microsoft.ML.Umap.Plotting.$version.nupkg" | grep -q "interactive-extensions/dotnet/extension.dib" \
   || { echo "Microsoft.ML.Umap.Plotting: the notebook extension is not packed" >&2; exit 1; }
