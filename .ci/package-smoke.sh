@@ -16,7 +16,11 @@ for id in Microsoft.ML.Umap Microsoft.ML.Umap.Plotting Microsoft.ML.Umap.Tool; d
   for field in '<projectUrl>' '<repository ' '<icon>icon.png</icon>' '<readme>README.md</readme>' '<releaseNotes>' '<license type="expression">MIT</license>'; do
     grep -qF "$field" <<<"$nuspec" || { echo "$id: nuspec lacks $field" >&2; exit 1; }
   done
-  [ "$id" = Microsoft.ML.Umap.Tool ] || unzip -l "$nupkg" | grep -q "lib/net8.0/$id.xml" || { echo "$id: no XML documentation" >&2; exit 1; }
+  listing=$(unzip -l "$nupkg")
+  [ "$id" = Microsoft.ML.Umap.Tool ] || grep -q "lib/net8.0/$id.xml" <<<"$listing" || { echo "$id: no XML documentation" >&2; exit 1; }
+  [ "$id" != Microsoft.ML.Umap ] || for asset in {linux,win}-x64/lib/net{8,10}.0/$id.{dll,pdb}; do
+    grep -q " runtimes/$asset$" <<<"$listing" || { echo "$id: no ReadyToRun image runtimes/$asset" >&2; exit 1; }
+  done
   unzip -p "$nupkg" README.md | head -1 | grep -qx "# $id" || { echo "$id: the README is not its own" >&2; exit 1; }
 done
 
@@ -49,7 +53,7 @@ done
 rm -f "$pdb"
 
 # Loading the Plotting package in a notebook registers its display formatters through this script.
-unzip -l "$packages/Microsoft.ML.Umap.Plotting.$version.nupkg" | grep -q "interactive-extensions/dotnet/extension.dib" \
+grep -q "interactive-extensions/dotnet/extension.dib" <<<"$(unzip -l "$packages/Microsoft.ML.Umap.Plotting.$version.nupkg")" \
   || { echo "Microsoft.ML.Umap.Plotting: the notebook extension is not packed" >&2; exit 1; }
 
 scratch=$(mktemp -d)
@@ -137,6 +141,7 @@ var png = EmbeddingPlot.Scatter(embedding, rows.Select(r => r.Label).ToArray()).
 var html = EmbeddingPlot.Interactive(embedding, rows.Select(r => r.Label).ToArray()).ToHtml();
 
 Console.WriteLine($"package smoke test: kNN accuracy {accuracy:F3}, reloaded rows {placed.Length}, plot {png.Length} bytes, interactive page {html.Length} characters");
+Console.WriteLine($"Microsoft.ML.Umap loaded from {Path.GetRelativePath(AppContext.BaseDirectory, typeof(UmapTransformer).Assembly.Location)}");
 if (accuracy < 0.9 || placed.Length != 5 || png.Length < 1000 || !placed[0].SequenceEqual(embedding[0]) || !html.Contains("Plotly.newPlot") || html.Contains("cdn.plot.ly/plotly-"))
     throw new Exception("The installed package did not behave as expected.");
 
@@ -147,7 +152,13 @@ class Row
 }
 CS
 build_without_warnings Smoke
-dotnet run --no-build -c Release --project Smoke
+smoke=$(dotnet run --no-build -c Release --project Smoke)
+echo "$smoke"
+# On linux-x64 (CI's platform) the host must pick the package's precompiled image, not the IL in lib/.
+if [ "$(uname -sm)" = "Linux x86_64" ]; then
+  grep -qx "Microsoft.ML.Umap loaded from runtimes/linux-x64/lib/net8.0/Microsoft.ML.Umap.dll" <<<"$smoke" \
+    || { echo "The app did not load the package's ReadyToRun image for linux-x64" >&2; exit 1; }
+fi
 
 # The tool installs as a .NET tool and runs fit, transform and plot on a CSV of its own.
 unzip -p "$packages/Microsoft.ML.Umap.Tool.$version.nupkg" Microsoft.ML.Umap.Tool.nuspec | grep -q '<packageType name="DotnetTool"' \
