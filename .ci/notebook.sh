@@ -14,6 +14,9 @@ for id in Microsoft.ML.Umap Microsoft.ML.Umap.Plotting; do
   grep -qF "#r \\\"nuget: $id, $version\\\"" "$notebook" \
     || { echo "$notebook must install $id $version (the version built here) with #r \"nuget: $id, $version\"" >&2; exit 1; }
 done
+mlnet=$(sed -n 's:.*<MlNetDefaultVersion>\(.*\)</MlNetDefaultVersion>.*:\1:p' Directory.Build.props)
+grep -qF "#r \\\"nuget: Microsoft.ML, $mlnet\\\"" "$notebook" \
+  || { echo "$notebook must install ML.NET $mlnet (the version the tests run on) with #r \"nuget: Microsoft.ML, $mlnet\"" >&2; exit 1; }
 if grep -q 'bin/' "$notebook"; then
   echo "$notebook refers to a bin/ folder; it must install the packages instead" >&2
   exit 1

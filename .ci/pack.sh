@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Packs Microsoft.ML.Umap, Microsoft.ML.Umap.Plotting and the umap tool (Release) into artifacts/packages and drops NuGet's cached
-# copies of their version, so whatever installs them next gets this build. Prints the version.
+# copies of their version, so whatever installs them next gets this build. Prints the version. Each pack validates the
+# package against the last release's (built first by package-baseline.sh): a public API break fails here.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+bash "$root/.ci/package-baseline.sh"
 packages="$root/artifacts/packages"
 rm -rf "$packages"
 for project in Microsoft.ML.Umap Microsoft.ML.Umap.Plotting Microsoft.ML.Umap.Tool; do

@@ -41,6 +41,9 @@ namespace Microsoft.ML.Umap
 
         internal UmapTransformer(UmapModel model, string inputColumnName, string outputColumnName, TimeSpan[]? stageDurations)
         {
+            // Whatever made this transformer (a fit, an update, a load through ML.NET or a stream), its transform, save
+            // and ONNX refusal use ML.NET internals: check they exist before any of that code runs.
+            MlNetInternals.ThrowIfUnavailable();
             Model = model;
             InputColumnName = inputColumnName;
             OutputColumnName = outputColumnName;
@@ -341,6 +344,14 @@ namespace Microsoft.ML.Umap
         private static UmapTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
         {
             ArgumentNullException.ThrowIfNull(env);
+            MlNetInternals.ThrowIfUnavailable();
+            return Read(ctx);
+        }
+
+        // Apart from Create, so a member missing from ML.NET fails here, after the check, not in Create's compilation.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static UmapTransformer Read(ModelLoadContext ctx)
+        {
             ctx.CheckAtModel(GetVersionInfo());
             string input = ctx.LoadNonEmptyString();
             string output = ctx.LoadNonEmptyString();

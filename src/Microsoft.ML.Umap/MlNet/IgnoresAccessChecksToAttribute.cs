@@ -1,5 +1,6 @@
-// Lets this assembly call the ML.NET internals it was compiled against (through the publicized reference, see
-// Microsoft.ML.Umap.csproj). The runtime honours the attribute by name; the compiler does not know it.
+// Lets this assembly call the ML.NET internals of MlNetInternals.txt, which it was compiled against through copies of
+// these assemblies with exactly those made public (see Microsoft.ML.Umap.csproj). The runtime honours the attribute by
+// name; the compiler does not know it.
 [assembly: System.Runtime.CompilerServices.IgnoresAccessChecksTo("Microsoft.ML.Core")]
 [assembly: System.Runtime.CompilerServices.IgnoresAccessChecksTo("Microsoft.ML.Data")]
 
