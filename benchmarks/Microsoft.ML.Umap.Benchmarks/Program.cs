@@ -19,6 +19,7 @@ using Microsoft.ML.Umap.Benchmarks;
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- kernels            the squared Euclidean kernel alone
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- inverse            MNIST InverseTransform: accuracy, MSE, points/s
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- update             MNIST 60k fit + Update with 10k vs a 70k fit
+//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- quality-job job.json  one fit of benchmarks/quality/quality.py (a stage swapped)
 //
 // MNIST is read from ../shared/data/mnist (or the folder in UMAP_MNIST_DIR); it is not shipped in the repository.
 
@@ -36,6 +37,8 @@ try
         return KernelBenchmark.Run();
     if (args[0] == "update")
         return UpdateBenchmark.Run();
+    if (args[0] == "quality-job" && args.Length == 2)
+        return QualityJob.Run(args[1]);
     if (args[0] == "inverse")
         return InverseBenchmark.Run();
     if (args[0] == "storage")
