@@ -25,11 +25,13 @@ namespace Microsoft.ML.Umap.Core.Layout
 
         public int[] Keys = Array.Empty<int>();
 
-        /// <summary>Replay: the lanes' moves interleaved, the vertices they measure against, and the positions of attractions among them.</summary>
+        /// <summary>Replay: the lanes' moves interleaved.</summary>
         public int[] Interleaved = Array.Empty<int>();
 
+        /// <summary>Replay: beside each interleaved move, the vertex it measures against.</summary>
         public int[] Others = Array.Empty<int>();
 
+        /// <summary>Replay: per attraction, where its steps start in <see cref="Steps"/>, then its other end.</summary>
         public int[] Pulls = Array.Empty<int>();
 
         /// <summary>Replay: every step's lanes' steps per axis.</summary>
@@ -56,7 +58,7 @@ namespace Microsoft.ML.Umap.Core.Layout
             {
                 Interleaved = new int[Math.Max(length, 4096)];
                 Others = new int[Math.Max(length, 4096)];
-                Pulls = new int[Math.Max(length, 4096)];
+                Pulls = new int[2 * Math.Max(length, 4096)];
             }
         }
 

@@ -19,6 +19,9 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// <summary>How many steps ahead the negative samples' positions are asked for (docs/measurements.md).</summary>
         private const int PrefetchSteps = 4;
 
+        /// <summary>How many attractions ahead the other ends' tallies are asked for.</summary>
+        private const int PrefetchPulls = 8;
+
         /// <summary>
         /// Applies the moves <c>worker.Moves[worker.Starts[i] .. worker.Starts[i + 1]]</c> to vertex
         /// <paramref name="start"/> + i for each i of <paramref name="group"/> (at most <typeparamref name="TLanes"/>'
@@ -46,8 +49,9 @@ namespace Microsoft.ML.Umap.Core.Layout
 
         /// <summary>
         /// Copies the lanes' move lists into one interleaved list (step s of lane l at s·lanes + l), so that each step is
-        /// one load, with beside it the vertex each move measures against, and notes where the attractions are. Lanes past the group's end repeat its first vertex, never move
-        /// and are never written back. Returns the longest list's length and the number of attractions.
+        /// one load, with beside it the vertex each move measures against, and notes each attraction (where its steps
+        /// will be and its other end). Lanes past the group's end repeat its first vertex, never move and are never
+        /// written back. Returns the longest list's length and the number of attractions.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static (int Longest, int Pulls) Interleave(in LayoutContext context, int start, ReadOnlySpan<int> group, LayoutWorker worker, Span<int> vertices, Span<int> edges)
@@ -67,7 +71,7 @@ namespace Microsoft.ML.Umap.Core.Layout
             var others = worker.Others;
             var pulls = worker.Pulls;
             var columns = context.Columns;
-            int pullCount = 0;
+            int dim = context.Dim, pullCount = 0;
             for (int l = 0; l < lanes; l++)
             {
                 int i = group[l < group.Length ? l : 0];
@@ -77,9 +81,12 @@ namespace Microsoft.ML.Umap.Core.Layout
                     int move = worker.Moves[starts[i] + s];
                     interleaved[s * lanes + l] = move;
                     // The vertex the move measures against, looked up here once instead of gathered in the replay.
-                    others[s * lanes + l] = move >= 0 ? columns[edges[l] + move] : ~move;
-                    // Branch-free append: the slot is overwritten unless the move is an attraction.
-                    pulls[pullCount] = s * lanes + l;
+                    int other = move >= 0 ? columns[edges[l] + move] : ~move;
+                    others[s * lanes + l] = other;
+                    // Branch-free append: the slot is overwritten unless the move is an attraction. The step of axis
+                    // d will be at steps[first + d·lanes] (Run's layout), so landing it needs no division.
+                    pulls[2 * pullCount] = s * dim * lanes + l;
+                    pulls[2 * pullCount + 1] = other;
                     pullCount += move >= 0 ? 1 : 0;
                 }
                 for (int s = count; s < longest; s++)
@@ -181,19 +188,23 @@ namespace Microsoft.ML.Umap.Core.Layout
 
         /// <summary>The other ends of the attractions get the same steps back, tallied to land when the block ends.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void LandPulls(in LayoutContext context, LayoutWorker worker, int lanes, int pullCount)
+        private static unsafe void LandPulls(in LayoutContext context, LayoutWorker worker, int lanes, int pullCount)
         {
             int dim = context.Dim;
             var pulls = worker.Pulls;
             var steps = worker.Steps;
             var tally = worker.Tally;
-            for (int p = 0; p < pullCount; p++)
+            fixed (long* values = tally.Values)
             {
-                int at = pulls[p];
-                int l = at % lanes;
-                int other = worker.Others[at];
-                for (int d = 0; d < dim; d++)
-                    tally.Add(other, d, steps[((at / lanes) * dim + d) * lanes + l]);
+                for (int p = 0; p < pullCount; p++)
+                {
+                    // The other ends are scattered over the tally: ask for the one a few pulls ahead.
+                    if (p + PrefetchPulls < pullCount)
+                        Prefetch.ToNearestCache(values + (long)pulls[2 * (p + PrefetchPulls) + 1] * dim);
+                    int first = pulls[2 * p], other = pulls[2 * p + 1];
+                    for (int d = 0; d < dim; d++)
+                        tally.Add(other, d, steps[first + d * lanes]);
+                }
             }
         }
     }

@@ -76,11 +76,8 @@ namespace Microsoft.ML.Umap.Core.Numerics
             if (Vector.IsHardwareAccelerated && lanes >= 4 && 2 * lanes <= FillPadding)
             {
                 var max = new Vector<ulong>((ulong)(uint)exclusiveMax);
-                Span<ulong> offsets = stackalloc ulong[2 * lanes];
-                for (int l = 0; l < offsets.Length; l++)
-                    offsets[l] = unchecked((ulong)(l + 1) * GoldenGamma);
-                var first = new Vector<ulong>(_state) + new Vector<ulong>(offsets);
-                var second = new Vector<ulong>(_state) + new Vector<ulong>(offsets[lanes..]);
+                var first = new Vector<ulong>(_state) + FirstDraws;
+                var second = new Vector<ulong>(_state) + SecondDraws;
                 var stride = new Vector<ulong>(unchecked(GoldenGamma * (ulong)(2 * lanes)));
                 for (int i = 0; i < count; i += 2 * lanes)
                 {
@@ -94,6 +91,17 @@ namespace Microsoft.ML.Umap.Core.Numerics
             }
             for (int i = 0; i < count; i++)
                 room[i] = ~NextInt(exclusiveMax);
+        }
+
+        /// <summary>The counter steps of the fill's first two vectors of draws: lane l of the pair holds (l + 1)·γ.</summary>
+        private static readonly Vector<ulong> FirstDraws = DrawSteps(0), SecondDraws = DrawSteps(Vector<ulong>.Count);
+
+        private static Vector<ulong> DrawSteps(int first)
+        {
+            var steps = new ulong[Vector<ulong>.Count];
+            for (int l = 0; l < steps.Length; l++)
+                steps[l] = unchecked((ulong)(first + l + 1) * GoldenGamma);
+            return new Vector<ulong>(steps);
         }
 
         /// <summary><see cref="Mix"/> of each counter, scaled to [0, max) as <see cref="NextInt"/> does.</summary>
