@@ -53,6 +53,28 @@ namespace Microsoft.ML.Umap.Tests.Stages
         }
 
         [Fact]
+        public void RowsSearchedInLeafOrderGiveAGraphInTheCallersOrderWithTheSameRecall()
+        {
+            // The renumbering for locality normally starts at a hundred thousand rows; from zero it runs on the digits.
+            var digits = Datasets.Digits();
+            var data = new RowMatrix(digits.Features, digits.Rows, digits.Columns);
+            var exact = new ExactNearestNeighbors<EuclideanDistance>(new DenseVectorSet(data), default, 2).ComputeGraph(15, new FitMonitor());
+            KnnGraph Build(int threads) => new NNDescent<EuclideanDistance>(new DenseVectorSet(data), default, threads,
+                new NNDescentSettings { Seed = 1, LocalityOrderFromRows = 0 }).ComputeGraph(15, new FitMonitor());
+            var reordered = Build(2);
+            Assert.Equal(reordered.Indices, Build(1).Indices);
+            Assert.True(Recall(reordered, exact) >= 0.98, $"recall {Recall(reordered, exact):F4}");
+            for (int i = 0; i < data.Rows; i++)
+            {
+                var row = reordered.RowIndices(i);
+                Assert.Equal(i, row[0]);
+                var distances = reordered.RowDistances(i);
+                for (int j = 1; j < row.Length; j++)
+                    Assert.Equal(Math.Sqrt(DistanceKernels.SquaredEuclidean(data.ReadOnlyRow(i), data.ReadOnlyRow(row[j]))), distances[j], 1e-4);
+            }
+        }
+
+        [Fact]
         public void GraphIsWellFormedAndTheSameForAnyThreadCount()
         {
             var data = TestMatrices.Gaussian(1500, 12, seed: 32);

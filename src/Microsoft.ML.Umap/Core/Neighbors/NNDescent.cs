@@ -142,12 +142,23 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             return _graph;
         }
 
-        private KnnGraph Compute(int neighborCount, FitMonitor monitor)
+        /// <param name="neighborCount">Neighbours per point, itself included.</param>
+        /// <param name="monitor">Progress and cancellation.</param>
+        /// <param name="reorder">Whether large dense data may be renumbered for locality (not again once it has been).</param>
+        private KnnGraph Compute(int neighborCount, FitMonitor monitor, bool reorder = true)
         {
             int n = _data.Count;
             int others = neighborCount - 1;
             if (others <= 0 || others >= n)
                 return new ExactNearestNeighbors<TDistance>(_data, _distance, _threads).ComputeGraph(neighborCount, monitor);
+            // Past the caches, the candidate joins' reads of random rows dominate: rows renumbered in a tree's leaf order
+            // put a point's likely neighbours near it in memory. The renumbering is undone on the graph.
+            if (reorder && _data is DenseVectorSet dense && n >= _settings.LocalityOrderFromRows)
+            {
+                var order = LocalityOrder(neighborCount);
+                var inner = new NNDescent<TDistance>(new DenseVectorSet(Reorder(dense.Matrix, order)), _distance, _threads, _settings);
+                return Restore(inner.Compute(neighborCount, monitor, reorder: false), order);
+            }
 
             var lists = new NeighborLists(n, others);
             int trees = NNDescentSettings.TreesFor(n);
@@ -160,6 +171,45 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
             Descend(lists, neighborCount, trees, monitor);
             return lists.ToGraph(in _distance, _threads);
+        }
+
+        /// <summary>The points in the order of one random-projection tree's leaves: points close in space, close in memory.</summary>
+        private int[] LocalityOrder(int neighborCount)
+        {
+            var sketch = RandomSketch.Project(_data, NNDescentSettings.SketchDimension, _settings.Seed, _threads);
+            var tree = RandomProjectionTree.Build(sketch, NNDescentSettings.LeafSizeFor(neighborCount), FastRandom.Mix(_settings.Seed ^ 0x10CA117UL), angular: _distance.IsAngular);
+            return tree.Points;
+        }
+
+        private RowMatrix Reorder(RowMatrix rows, int[] order)
+        {
+            var reordered = new RowMatrix(rows.Rows, rows.Columns);
+            ParallelRange.For(rows.Rows, 4096, _threads, (start, end) =>
+            {
+                for (int i = start; i < end; i++)
+                    rows.ReadOnlyRow(order[i]).CopyTo(reordered.Row(i));
+            });
+            return reordered;
+        }
+
+        /// <summary>The graph of the reordered points, in the original order and indices.</summary>
+        private KnnGraph Restore(KnnGraph graph, int[] order)
+        {
+            int n = graph.PointCount, k = graph.NeighborCount;
+            var indices = new int[graph.Indices.Length];
+            var distances = new float[indices.Length];
+            ParallelRange.For(n, 4096, _threads, (start, end) =>
+            {
+                for (int i = start; i < end; i++)
+                {
+                    int original = order[i];
+                    graph.RowDistances(i).CopyTo(distances.AsSpan(original * k, k));
+                    var row = graph.RowIndices(i);
+                    for (int j = 0; j < k; j++)
+                        indices[original * k + j] = row[j] < 0 ? -1 : order[row[j]];
+                }
+            });
+            return new KnnGraph(indices, distances, n, k);
         }
 
         /// <summary>NN-descent rounds (candidates, local join) until a round changes few entries or the round limit.</summary>

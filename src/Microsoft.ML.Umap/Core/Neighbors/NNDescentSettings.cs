@@ -31,6 +31,13 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// <summary>Fewest NN-descent rounds (umap-learn: max(5, round(log2 n))).</summary>
         private const int MinimumIterations = 5;
 
+        /// <summary>
+        /// Dense data of at least this many rows is searched in the leaf order of a random-projection tree: there the
+        /// joins' reads of random rows miss every cache, and in leaf order a point's likely neighbours are near it in
+        /// memory. Smaller data is searched in its own order.
+        /// </summary>
+        public int LocalityOrderFromRows { get; init; } = 100_000;
+
         /// <summary>Seed of the trees and the candidate sampling.</summary>
         public ulong Seed { get; init; }
 
