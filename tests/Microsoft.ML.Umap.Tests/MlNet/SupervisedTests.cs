@@ -33,10 +33,10 @@ namespace Microsoft.ML.Umap.Tests.MlNet
 
         private static LabelledData Digits => Datasets.Digits();
 
-        private static float[][] Fit(MLContext ml, LabelledRow[] rows, string label, UmapTargetMetric metric = UmapTargetMetric.Categorical, bool withinLabel = false)
+        private static float[][] Fit(MLContext ml, LabelledRow[] rows, string label, UmapTargetMetric metric = UmapTargetMetric.Categorical, bool withinLabel = false, int seed = 1)
         {
             var data = ml.Data.LoadFromEnumerable(rows);
-            IEstimator<ITransformer> pipeline = ml.Transforms.Umap(new UmapEstimator.Options { LabelColumnName = label, TargetMetric = metric, NeighborsWithinLabel = withinLabel, Seed = 1 });
+            IEstimator<ITransformer> pipeline = ml.Transforms.Umap(new UmapEstimator.Options { LabelColumnName = label, TargetMetric = metric, NeighborsWithinLabel = withinLabel, Seed = seed });
             if (label == "Key")
                 pipeline = ml.Transforms.Conversion.MapValueToKey("Key", "Label").Append(pipeline);
             return MlNetData.Embedding(ml, pipeline.Fit(data).Transform(data));
@@ -64,20 +64,20 @@ namespace Microsoft.ML.Umap.Tests.MlNet
         }
 
         /// <summary>
-        /// Seed 1, every second label hidden: kNN accuracy of the labelled and the hidden half, and of the hidden half
-        /// in the unsupervised embedding.
+        /// Every second label hidden: kNN accuracy of the labelled and the hidden half, and of the hidden half in the
+        /// unsupervised embedding, at the given seed.
         /// </summary>
-        private (double Labelled, double Hidden, double UnsupervisedHidden) HalfLabelledDigits(bool withinLabel)
+        private (double Labelled, double Hidden, double UnsupervisedHidden) HalfLabelledDigits(bool withinLabel, int seed = 1)
         {
             var labels = Digits.Labels;
             var all = Enumerable.Range(0, labels.Length).ToArray();
             var labelled = all.Where(i => i % 2 == 0).ToArray();
             var hidden = all.Where(i => i % 2 == 1).ToArray();
 
-            var unsupervised = Fit(new MLContext(seed: 1), Rows(i => labels[i]), null!);
-            var semi = Fit(new MLContext(seed: 1), Rows(i => i % 2 == 0 ? labels[i] : float.NaN), "Label", withinLabel: withinLabel);
+            var unsupervised = Fit(new MLContext(seed: seed), Rows(i => labels[i]), null!, seed: seed);
+            var semi = Fit(new MLContext(seed: seed), Rows(i => i % 2 == 0 ? labels[i] : float.NaN), "Label", withinLabel: withinLabel, seed: seed);
             var result = (Accuracy(semi, labels, labelled), Accuracy(semi, labels, hidden), Accuracy(unsupervised, labels, hidden));
-            _output.WriteLine($"within label {withinLabel}: labelled {result.Item1:F4}, hidden {result.Item2:F4}, unsupervised hidden {result.Item3:F4}");
+            _output.WriteLine($"seed {seed}, within label {withinLabel}: labelled {result.Item1:F4}, hidden {result.Item2:F4}, unsupervised hidden {result.Item3:F4}");
             return result;
         }
 
@@ -85,8 +85,12 @@ namespace Microsoft.ML.Umap.Tests.MlNet
         [Fact]
         public void SemiSupervisedDigitsImproveTheHiddenHalfAndKeepTheLabelledHalf()
         {
-            var (labelledAccuracy, hiddenAccuracy, unsupervisedHidden) = HalfLabelledDigits(withinLabel: false);
-            // umap-learn reaches 0.992–0.994 on the labelled half with this protocol; we match it.
+            // Over three seeds: one seed moves the labelled half by a digit or more (1/899 each), and the layout's
+            // blocks trade a little of it for unsupervised quality (docs/measurements.md, "Quality against umap-learn").
+            var runs = new[] { 1, 2, 3 }.Select(seed => HalfLabelledDigits(withinLabel: false, seed)).ToArray();
+            double labelledAccuracy = runs.Average(r => r.Labelled), hiddenAccuracy = runs.Average(r => r.Hidden);
+            double unsupervisedHidden = runs.Average(r => r.UnsupervisedHidden);
+            // umap-learn reaches 0.992–0.994 on the labelled half with this protocol (seeds 1, 2).
             Assert.True(labelledAccuracy >= 0.99, $"labelled half {labelledAccuracy:F4}");
             Assert.True(hiddenAccuracy >= unsupervisedHidden - 0.005, $"hidden half {hiddenAccuracy:F4} vs unsupervised {unsupervisedHidden:F4}");
         }
