@@ -74,7 +74,7 @@ namespace Microsoft.ML.Umap.Tests.Properties
         }
 
         /// <summary>
-        /// True for the exceptions the public API documents (README, "Errors"); anything else escaping it is a bug.
+        /// True for the exceptions the public API documents (docs/errors.md); anything else escaping it is a bug.
         /// A contract exception must carry a message, and any exception it wraps must be a contract exception too; one
         /// thrown by the runtime's own checks (a span sliced out of range) is a bug however it is typed.
         /// </summary>

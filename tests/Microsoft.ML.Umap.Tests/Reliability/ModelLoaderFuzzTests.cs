@@ -102,7 +102,7 @@ namespace Microsoft.ML.Umap.Tests.Reliability
         {
             if (e != null)
             {
-                // mlContext.Model.Load calls the loader by reflection: ML.NET wraps what it throws (README, "Errors").
+                // mlContext.Model.Load calls the loader by reflection: ML.NET wraps what it throws (docs/errors.md).
                 var cause = wrapped && e is TargetInvocationException { InnerException: not null } t ? t.InnerException : e;
                 Assert.True(cause is InvalidDataException || (cause is InvalidOperationException && cause.Message.Contains("registered", StringComparison.Ordinal)),
                     $"case {i} ({description}): {e}");
