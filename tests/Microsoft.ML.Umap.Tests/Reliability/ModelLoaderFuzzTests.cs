@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Umap.Tests.Helpers;
-using Microsoft.ML.Umap.Tests.Properties;
+using Microsoft.ML.Umap.Tests.PropertyBased;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -17,7 +17,7 @@ using Parquet;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Microsoft.ML.Umap.Tests.Properties
+namespace Microsoft.ML.Umap.Tests.PropertyBased
 {
     /// <summary>
     /// The tool's readers and writers on generated files, in-process. The rules of issue 27 are the properties:

@@ -5,7 +5,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Umap.Tests.Helpers;
 
-namespace Microsoft.ML.Umap.Tests.Properties
+namespace Microsoft.ML.Umap.Tests.PropertyBased
 {
     /// <summary>The shapes of value users hand to UMAP, including the ones that break numerical code.</summary>
     public enum ValueDistribution

@@ -9,7 +9,7 @@ using Xunit;
 using Xunit.Abstractions;
 using Microsoft.ML.Umap.Tests.Helpers;
 
-namespace Microsoft.ML.Umap.Tests.Properties
+namespace Microsoft.ML.Umap.Tests.PropertyBased
 {
     /// <summary>Every option of a fit, each drawn from its documented range (see <see cref="UmapLimits"/>).</summary>
     public sealed record FitSettings(

@@ -8,7 +8,7 @@ using CsCheck;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Microsoft.ML.Umap.Tests.Properties
+namespace Microsoft.ML.Umap.Tests.PropertyBased
 {
     /// <summary>
     /// Runs a property over generated cases. In CI: a fixed list of cases (case i comes from PCG stream i of a fixed

@@ -7,7 +7,7 @@ using Microsoft.ML.Umap.Tests.Helpers;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Microsoft.ML.Umap.Tests.Properties
+namespace Microsoft.ML.Umap.Tests.PropertyBased
 {
     /// <summary>
     /// The quality measures are public API too: on any arrays (ragged, empty, non-finite, huge values, labels of the

@@ -6,7 +6,7 @@ using Microsoft.ML.Umap.Tests.Plotting;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Microsoft.ML.Umap.Tests.Properties
+namespace Microsoft.ML.Umap.Tests.PropertyBased
 {
     /// <summary>
     /// The plots on any input (ragged, null or non-finite points, class names that are numbers, text, HTML, empty or

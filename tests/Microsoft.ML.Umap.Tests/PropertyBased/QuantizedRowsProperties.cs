@@ -8,7 +8,7 @@ using Microsoft.ML.Umap.Tests.Kernels;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Microsoft.ML.Umap.Tests.Properties
+namespace Microsoft.ML.Umap.Tests.PropertyBased
 {
     /// <summary>
     /// The coded copy the neighbour walk measures (any finite rows: tiny, constant or partly constant, integer, wide or

@@ -10,7 +10,7 @@ using Microsoft.ML.Umap.Tests.Helpers;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Microsoft.ML.Umap.Tests.Properties
+namespace Microsoft.ML.Umap.Tests.PropertyBased
 {
     /// <summary>
     /// The workflows on generated input: a distance matrix (sometimes not square, with a non-zero diagonal, a negative

@@ -7,7 +7,7 @@ using Microsoft.ML.Umap.Tests.Stages;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Microsoft.ML.Umap.Tests.Properties
+namespace Microsoft.ML.Umap.Tests.PropertyBased
 {
     /// <summary>
     /// A new row's epoch against a large model, its attractions then its negative samples each measured from one
