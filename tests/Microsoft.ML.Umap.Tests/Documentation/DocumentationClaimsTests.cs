@@ -143,7 +143,7 @@ namespace Microsoft.ML.Umap.Tests.Documentation
                     var names = Regex.Split(paths.Value, ", | -> ");
                     listed.AddRange(names.Select(name => parent + name));
                     folderAtIndent[indent] = names[0].EndsWith('/') ? parent + names[0] : parent;
-                    // Folders named in the description ("Kernels/, Stages/", Core's "plus Distances/") are the line's
+                    // Folders named in the description ("Core/, Persistence/", Core's "plus Distances/") are the line's
                     // children at the top level, its siblings below it.
                     describedFolder = indent == 0 ? folderAtIndent[0] : parent;
                     text = text[paths.Length..];
@@ -224,6 +224,21 @@ namespace Microsoft.ML.Umap.Tests.Documentation
             Assert.True(paths >= 40 && names >= 40, $"{paths} paths and {names} names checked");
             foreach (string question in new[] { "where a negative sample is drawn", "where a row's sigma is searched", "where the model file is validated" })
                 Assert.Contains(question, prose, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void TheTestFoldersThatMirrorTheLibraryMirrorFoldersItHas()
+        {
+            // docs/architecture.md: Core/, Persistence/ and Quality/ of the tests mirror the library, so a newcomer finds a
+            // file's tests at the same path.
+            string tests = Path.Combine(Root, "tests", "Microsoft.ML.Umap.Tests");
+            var mirrored = new[] { "Core", "Persistence", "Quality" }
+                .SelectMany(top => Directory.EnumerateDirectories(Path.Combine(tests, top), "*", SearchOption.AllDirectories).Prepend(Path.Combine(tests, top)))
+                .Select(d => Path.GetRelativePath(tests, d))
+                .ToList();
+            Assert.Contains(Path.Combine("Core", "Neighbors"), mirrored);
+            foreach (string folder in mirrored)
+                Assert.True(Directory.Exists(Path.Combine(Root, "src", "Microsoft.ML.Umap", folder)), $"tests/Microsoft.ML.Umap.Tests/{folder} mirrors no folder of src/Microsoft.ML.Umap.");
         }
 
         [Fact]

@@ -3,7 +3,7 @@ using System.Linq;
 using CsCheck;
 using Microsoft.ML.Umap.Core.Layout;
 using Microsoft.ML.Umap.Tests.Helpers;
-using Microsoft.ML.Umap.Tests.Stages;
+using Microsoft.ML.Umap.Tests.Core.Layout;
 using Xunit;
 using Xunit.Abstractions;
 

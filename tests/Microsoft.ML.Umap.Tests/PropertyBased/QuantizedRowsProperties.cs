@@ -4,7 +4,7 @@ using CsCheck;
 using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
-using Microsoft.ML.Umap.Tests.Kernels;
+using Microsoft.ML.Umap.Tests.Core.Neighbors;
 using Xunit;
 using Xunit.Abstractions;
 

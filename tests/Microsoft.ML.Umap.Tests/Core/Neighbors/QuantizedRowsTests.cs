@@ -5,7 +5,7 @@ using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
 using Xunit;
 
-namespace Microsoft.ML.Umap.Tests.Kernels
+namespace Microsoft.ML.Umap.Tests.Core.Neighbors
 {
     public class QuantizedRowsTests
     {

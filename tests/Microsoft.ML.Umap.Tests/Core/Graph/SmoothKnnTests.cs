@@ -8,7 +8,7 @@ using Microsoft.ML.Umap.Tests.Helpers;
 using Microsoft.ML.Umap.Core.Numerics;
 using Xunit;
 
-namespace Microsoft.ML.Umap.Tests.Stages
+namespace Microsoft.ML.Umap.Tests.Core.Graph
 {
     public class SmoothKnnTests
     {

@@ -10,7 +10,7 @@ using Microsoft.ML.Umap.Samples;
 using Microsoft.ML.Umap.Tests.Helpers;
 using Xunit;
 
-namespace Microsoft.ML.Umap.Tests.MlNet
+namespace Microsoft.ML.Umap.Tests.Persistence
 {
     /// <summary>
     /// Save and load through ML.NET (which relies on the ML.NET internals listed in docs/mlnet-internals.md; CI runs

@@ -6,10 +6,10 @@ using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
 using Microsoft.ML.Umap.Samples;
 using Microsoft.ML.Umap.Tests.Helpers;
-using Microsoft.ML.Umap.Tests.Kernels;
+using Microsoft.ML.Umap.Tests.Core.Distances;
 using Xunit;
 
-namespace Microsoft.ML.Umap.Tests.Stages
+namespace Microsoft.ML.Umap.Tests.Core.Neighbors
 {
     public class SameLabelNeighborsTests
     {

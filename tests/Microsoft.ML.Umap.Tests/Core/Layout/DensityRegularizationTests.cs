@@ -12,7 +12,7 @@ using Microsoft.ML.Umap.Tests.Helpers;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Microsoft.ML.Umap.Tests.Stages
+namespace Microsoft.ML.Umap.Tests.Core.Layout
 {
     /// <summary>
     /// densMAP. umap-learn 0.5.3 on three 10-D Gaussian blobs of 500 points with standard deviations 1, 0.2 and

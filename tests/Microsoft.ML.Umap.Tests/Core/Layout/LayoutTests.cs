@@ -8,7 +8,7 @@ using Microsoft.ML.Umap.Core.Numerics;
 using Microsoft.ML.Umap.Tests.Helpers;
 using Xunit;
 
-namespace Microsoft.ML.Umap.Tests.Stages
+namespace Microsoft.ML.Umap.Tests.Core.Layout
 {
     public class LayoutTests
     {
@@ -269,7 +269,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
                 (_start, _samples, _others, _gradient, _alpha, _expected) = (start, samples, others, gradient, alpha, expected);
 
             public void Run<TLanes>()
-                where TLanes : struct, Core.Numerics.Lanes.IWideLanes<TLanes>
+                where TLanes : struct, Microsoft.ML.Umap.Core.Numerics.Lanes.IWideLanes<TLanes>
             {
                 var position = (float[])_start.Clone();
                 NegativeSampling.RepelTogetherInPlane<TLanes>(position, _samples, _others, in _gradient, _alpha);
@@ -365,7 +365,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
         {
             var replay = new ReplayCase(dim, groupSize, densMap);
             // One lane at a time: the replay's own scalar form.
-            var (oneByOne, oneByOneTally) = replay.Run<Core.Numerics.Lanes.OneLane>();
+            var (oneByOne, oneByOneTally) = replay.Run<Microsoft.ML.Umap.Core.Numerics.Lanes.OneLane>();
             Assert.NotEqual(replay.Snapshot, oneByOne);
             Assert.Contains(oneByOneTally, t => t != 0);
 
@@ -389,7 +389,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
             public SameReplay(ReplayCase replay, float[] positions, long[] tally) => (_replay, _positions, _tally) = (replay, positions, tally);
 
             public void Run<TLanes>()
-                where TLanes : struct, Core.Numerics.Lanes.IWideLanes<TLanes>
+                where TLanes : struct, Microsoft.ML.Umap.Core.Numerics.Lanes.IWideLanes<TLanes>
             {
                 var (positions, tally) = _replay.Run<TLanes>();
                 Assert.True(_positions.AsSpan().SequenceEqual(positions), $"{typeof(TLanes).Name} moved the vertices to other bits");
@@ -446,7 +446,7 @@ namespace Microsoft.ML.Umap.Tests.Stages
 
             /// <summary>The group's vertices replayed in lanes of <typeparamref name="TLanes"/> (groups of its width).</summary>
             public (float[] Positions, long[] Tally) Run<TLanes>()
-                where TLanes : struct, Core.Numerics.Lanes.ILanes<TLanes>
+                where TLanes : struct, Microsoft.ML.Umap.Core.Numerics.Lanes.ILanes<TLanes>
             {
                 var positions = (float[])Snapshot.Clone();
                 var context = Context(positions);

@@ -3,7 +3,7 @@ using System.Linq;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Xunit;
 
-namespace Microsoft.ML.Umap.Tests.Kernels
+namespace Microsoft.ML.Umap.Tests.Core.Neighbors
 {
     public class NeighborHeapTests
     {

@@ -5,7 +5,7 @@ using Microsoft.ML.Umap.Core.Numerics.Lanes;
 using Microsoft.ML.Umap.Tests.Helpers;
 using Xunit;
 
-namespace Microsoft.ML.Umap.Tests.Kernels
+namespace Microsoft.ML.Umap.Tests.Core.Numerics
 {
     public class FixedPowerTests
     {

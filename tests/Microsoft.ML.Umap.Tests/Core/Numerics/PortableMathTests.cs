@@ -2,7 +2,7 @@ using System;
 using Microsoft.ML.Umap.Core.Numerics;
 using Xunit;
 
-namespace Microsoft.ML.Umap.Tests.Kernels
+namespace Microsoft.ML.Umap.Tests.Core.Numerics
 {
     /// <summary>The machine-independent exponential, logarithm, power and cosine agree with the C runtime's to a few units in the last place.</summary>
     public class PortableMathTests

@@ -2,7 +2,7 @@ using System.Linq;
 using Microsoft.ML.Umap.Core.Numerics;
 using Xunit;
 
-namespace Microsoft.ML.Umap.Tests.Kernels
+namespace Microsoft.ML.Umap.Tests.Core.Numerics
 {
     public class FastRandomTests
     {

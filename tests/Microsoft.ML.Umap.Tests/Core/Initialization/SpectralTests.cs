@@ -11,7 +11,7 @@ using Microsoft.ML.Umap.Core.Numerics;
 using Microsoft.ML.Umap.Tests.Helpers;
 using Xunit;
 
-namespace Microsoft.ML.Umap.Tests.Stages
+namespace Microsoft.ML.Umap.Tests.Core.Initialization
 {
     public class SpectralTests
     {

@@ -9,7 +9,7 @@ using Microsoft.ML.Umap.Samples;
 using Microsoft.ML.Umap.Tests.Helpers;
 using Xunit;
 
-namespace Microsoft.ML.Umap.Tests.Stages
+namespace Microsoft.ML.Umap.Tests.Core.Graph
 {
     /// <summary>
     /// The graph stages against umap-learn 0.5.3 on the first 12 digits with k = 4 (values recorded with its

@@ -8,7 +8,7 @@ using Microsoft.ML.Umap.Core.Numerics.Lanes;
 using Microsoft.ML.Umap.Tests.Helpers;
 using Xunit;
 
-namespace Microsoft.ML.Umap.Tests.Kernels
+namespace Microsoft.ML.Umap.Tests.Core.Numerics.Lanes
 {
     /// <summary>
     /// Every vector width gives the same bits: each lane operation is the one-lane operation lane by lane, and every

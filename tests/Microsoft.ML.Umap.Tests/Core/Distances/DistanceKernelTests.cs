@@ -2,7 +2,7 @@ using System;
 using Microsoft.ML.Umap.Core.Distances;
 using Xunit;
 
-namespace Microsoft.ML.Umap.Tests.Kernels
+namespace Microsoft.ML.Umap.Tests.Core.Distances
 {
     public class DistanceKernelTests
     {

@@ -9,7 +9,7 @@ using Microsoft.ML.Umap.Samples;
 using Microsoft.ML.Umap.Tests.Helpers;
 using Xunit;
 
-namespace Microsoft.ML.Umap.Tests.Stages
+namespace Microsoft.ML.Umap.Tests.Core.Neighbors
 {
     public class NNDescentTests
     {

@@ -2,7 +2,7 @@ using System;
 using Microsoft.ML.Umap.Core.Layout;
 using Xunit;
 
-namespace Microsoft.ML.Umap.Tests.Stages
+namespace Microsoft.ML.Umap.Tests.Core.Layout
 {
     public class CurveFitTests
     {
