@@ -61,7 +61,7 @@ namespace Microsoft.ML.Umap.Plotting
         /// </summary>
         public string ToJson() => Figure.ToJsonString();
 
-        /// <summary>A complete HTML page with plotly.js embedded (about 4.9 MB plus the data); it makes no network request.</summary>
+        /// <summary>A complete HTML page with plotly.js embedded (plotly.js, a few megabytes, plus the data); it makes no network request.</summary>
         public string ToHtml()
         {
             // The default encoder escapes '<', '>' and '&' in strings, so no class name or text can close the script.

@@ -83,8 +83,8 @@ namespace Microsoft.ML.Umap
         Exact = 1,
 
         /// <summary>
-        /// NN-descent from a random-projection forest (pynndescent's method, which umap-learn uses): about 98%
-        /// recall at a small fraction of the cost.
+        /// NN-descent from a random-projection forest (pynndescent's method, which umap-learn uses): nearly all of the
+        /// exact neighbours at a small fraction of the cost (recall in the repository's docs/measurements.md).
         /// </summary>
         Approximate = 2,
     }

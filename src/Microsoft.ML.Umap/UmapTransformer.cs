@@ -174,10 +174,9 @@ namespace Microsoft.ML.Umap
         /// </summary>
         /// <remarks>
         /// umap-learn then runs 100 epochs that pull the point towards those rows and push it from random ones; pass
-        /// <paramref name="numberOfEpochs"/> to do the same. On MNIST (fit on 60,000, the 10,000 test digits' coordinates
-        /// inverted) the weighted means are closer to the true digits than umap-learn's result (mean squared error 2,163
-        /// against 2,233 on the first 300) and as recognisable (10-NN accuracy 0.957), at 1,700 points per second
-        /// against umap-learn's 1.1; the epochs raise the accuracy to 0.963 but also the error, at 8 points per second.
+        /// <paramref name="numberOfEpochs"/> to do the same. The weighted mean alone is the default: the epochs make points
+        /// easier to classify but move them away from the true rows, at a far higher cost per point (measured against
+        /// umap-learn in the repository's docs/measurements.md).
         /// </remarks>
         /// <param name="embeddingPoints">Points of <see cref="UmapModelParameters.NumberOfComponents"/> finite coordinates each.</param>
         /// <param name="numberOfEpochs">Optimisation epochs per point after the weighted mean, 0 to 10,000; null: 0 (umap-learn runs 100).</param>

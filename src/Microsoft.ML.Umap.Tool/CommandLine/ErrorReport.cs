@@ -50,7 +50,7 @@ namespace Microsoft.ML.Umap.Tool.CommandLine
             }
         }
 
-        /// <summary>The exceptions the tool and the library throw for input they cannot use (README, "Errors").</summary>
+        /// <summary>The exceptions the tool and the library throw for input they cannot use (docs/errors.md).</summary>
         private static bool IsBadInput(Exception e) =>
             e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException
             || (e is InvalidOperationException && e is not ObjectDisposedException);

@@ -3,7 +3,7 @@ namespace Microsoft.ML.Umap.Core
     /// <summary>
     /// The range of every setting, checked when an estimator is created and when a model is loaded. The bounds sit
     /// far beyond what any use of UMAP needs; past them the arithmetic overflows, a loop outgrows its counters, or a
-    /// model file could make each transformed row cost hours. README.md ("Limits") lists them for users.
+    /// model file could make each transformed row cost hours. docs/behaviour-and-limits.md ("Limits") lists them for users.
     /// </summary>
     internal static class UmapLimits
     {

@@ -25,7 +25,7 @@ namespace Microsoft.ML.Umap.Core
         // Keeps the update's random streams apart from the fit's.
         private const ulong StreamSalt = 0x5550444154452121; // "UPDATE!!"
 
-        /// <summary>The refinement runs this fraction of the epochs a fit of all rows would (a quarter: 50 for MNIST).</summary>
+        /// <summary>The refinement runs this fraction of the epochs a fit of all rows would (a quarter: 50 of a 200-epoch fit).</summary>
         private const int EpochFraction = 4;
 
         /// <summary>...at this fraction of the learning rate, so the old layout is refined rather than redone.</summary>

@@ -13,18 +13,14 @@ namespace Microsoft.ML.Umap.Tests.Reliability
 {
     /// <summary>
     /// Regression tests for data that once crashed a fit: each of these inputs gave an internal exception, a hang or
-    /// a silent NaN before the library guarded against it.
+    /// a silent NaN before the library guarded against it. Surviving is not enough: each fit must also keep what the
+    /// documentation promises for any input (the same embedding on any thread count, training rows given their
+    /// embedding, new rows placed from the row alone, near their neighbours).
     /// </summary>
     public class HostileInputTests
     {
         private static UmapEstimator.Options Quick(UmapNeighborSearch search = UmapNeighborSearch.Auto, UmapMetric metric = UmapMetric.Euclidean) =>
             new UmapEstimator.Options { Seed = 1, NumberOfEpochs = 20, NeighborSearch = search, Metric = metric };
-
-        private static float[][] FitAndEmbed(MLContext ml, IDataView data, UmapEstimator.Options options)
-        {
-            var model = ml.Transforms.Umap(options).Fit(data);
-            return MlNetData.Embedding(ml, model.Transform(data));
-        }
 
         private static void AssertFinite(float[][] embedding, int rows, int components = 2)
         {
@@ -35,6 +31,60 @@ namespace Microsoft.ML.Umap.Tests.Reliability
                 Assert.All(row, v => Assert.True(float.IsFinite(v), $"non-finite coordinate {v}"));
             }
         }
+
+        /// <summary>
+        /// What docs/workflows.md promises for any data: a training row gets exactly its training embedding (a row
+        /// repeated in training, the embedding of its first occurrence), so transforming the training data returns the
+        /// training embedding row for row.
+        /// </summary>
+        private static void AssertTrainingRowsGetTheirEmbedding<TRow>(MLContext ml, UmapTransformer model, IReadOnlyList<TRow> rows, Func<IReadOnlyList<TRow>, IDataView> load, Func<TRow, object> key)
+        {
+            var training = model.GetTrainingEmbedding();
+            var transformed = MlNetData.Embedding(ml, model.Transform(load(rows)));
+            AssertFinite(transformed, rows.Count, training[0].Length);
+            var first = new Dictionary<object, int>();
+            for (int i = 0; i < rows.Count; i++)
+            {
+                int original = first.TryGetValue(key(rows[i]), out int seen) ? seen : (first[key(rows[i])] = i);
+                Assert.Equal(training[original], transformed[i]);
+            }
+        }
+
+        /// <summary>
+        /// What docs/workflows.md promises for new rows: a row's place depends only on the row and the model, never on
+        /// the other rows of the batch or their order. Returns the rows' places.
+        /// </summary>
+        private static float[][] AssertEachRowIsPlacedAsIfAlone<TRow>(MLContext ml, UmapTransformer model, IReadOnlyList<TRow> rows, Func<IReadOnlyList<TRow>, IDataView> load)
+        {
+            var batch = MlNetData.Embedding(ml, model.Transform(load(rows)));
+            AssertFinite(batch, rows.Count, model.GetTrainingEmbedding()[0].Length);
+            var reversed = MlNetData.Embedding(ml, model.Transform(load(rows.Reverse().ToList())));
+            for (int i = 0; i < rows.Count; i++)
+            {
+                Assert.Equal(batch[i], reversed[rows.Count - 1 - i]);
+                Assert.Equal(batch[i], MlNetData.Embedding(ml, model.Transform(load(new[] { rows[i] })))[0]);
+            }
+            return batch;
+        }
+
+        /// <summary>What docs/behaviour-and-limits.md promises of a seeded fit: the same embedding, bit for bit, whatever the thread count.</summary>
+        private static UmapTransformer AssertTheSameFitOnOneAndThreeThreads(MLContext ml, IDataView data, UmapEstimator.Options options)
+        {
+            options.NumberOfThreads = 1;
+            var one = ml.Transforms.Umap(options).Fit(data);
+            options.NumberOfThreads = 3;
+            var three = ml.Transforms.Umap(options).Fit(data);
+            Assert.Equal(one.GetTrainingEmbedding(), three.GetTrainingEmbedding());
+            return three;
+        }
+
+        /// <summary>The index of the training row whose embedding lies nearest <paramref name="point"/>.</summary>
+        private static int NearestOnTheMap(float[][] training, float[] point) =>
+            Enumerable.Range(0, training.Length).MinBy(i => training[i].Zip(point, (a, b) => (a - b) * (a - b)).Sum());
+
+        private static string Key(float[] values) => string.Join(",", values.Select(v => BitConverter.SingleToInt32Bits(v)));
+
+        private static string Key(SparseRow row) => row.Dimension + ":" + string.Join(",", row.Indices) + ":" + Key(row.Values);
 
         // The trees must not assume every leaf holds at least half a leaf of points.
 
@@ -71,22 +121,25 @@ namespace Microsoft.ML.Umap.Tests.Reliability
         }
 
         [Fact]
-        public void AFitOnLogNormalRowScalesNeverCrashes()
+        public void AFitOnLogNormalRowScalesIsTheSameOnAnyThreadCountAndGivesTrainingRowsTheirEmbedding()
         {
             var ml = new MLContext(seed: 1);
-            var data = MlNetData.Load(ml, HostileData.LogNormalRows(5000, 64, 0.5, seed: 11));
-            AssertFinite(FitAndEmbed(ml, data, Quick(UmapNeighborSearch.Approximate)), 5000);
+            var matrix = HostileData.LogNormalRows(5000, 64, 0.5, seed: 11);
+            var rows = Enumerable.Range(0, matrix.Rows).Select(i => new FeatureRow { Features = matrix.ReadOnlyRow(i).ToArray() }).ToList();
+            var model = AssertTheSameFitOnOneAndThreeThreads(ml, MlNetData.Load(ml, rows, 64), Quick(UmapNeighborSearch.Approximate));
+            AssertTrainingRowsGetTheirEmbedding(ml, model, rows, r => MlNetData.Load(ml, r, 64), r => Key(r.Features));
         }
 
         [Trait(TestCategory.Name, TestCategory.Slow)]
         [Theory]
         [InlineData(UmapMetric.Euclidean)]
         [InlineData(UmapMetric.Cosine)]
-        public void AFitOnHashedSparseRowsNeverCrashes(UmapMetric metric)
+        public void AFitOnHashedSparseRowsIsTheSameOnAnyThreadCountAndGivesTrainingRowsTheirEmbedding(UmapMetric metric)
         {
             var ml = new MLContext(seed: 1);
-            var data = HostileData.LoadSparse(ml, HostileData.RandomSparse(5000, 20_000, 10, seed: 12));
-            AssertFinite(FitAndEmbed(ml, data, Quick(UmapNeighborSearch.Approximate, metric)), 5000);
+            var rows = HostileData.RandomSparse(5000, 20_000, 10, seed: 12);
+            var model = AssertTheSameFitOnOneAndThreeThreads(ml, HostileData.LoadSparse(ml, rows), Quick(UmapNeighborSearch.Approximate, metric));
+            AssertTrainingRowsGetTheirEmbedding(ml, model, rows, r => HostileData.LoadSparse(ml, r), r => Key(r));
         }
 
         [Theory]
@@ -123,7 +176,7 @@ namespace Microsoft.ML.Umap.Tests.Reliability
         }
 
         [Fact]
-        public void ANewRowWhoseNeighboursAreAllAtDistanceZeroIsPlaced()
+        public void ANewRowWhoseNeighboursAreAllAtDistanceZeroIsPlacedAmongThem()
         {
             // Under cosine, a scaled copy of a direction is at distance 0 from every training row along it.
             var ml = new MLContext(seed: 1);
@@ -134,21 +187,29 @@ namespace Microsoft.ML.Umap.Tests.Reliability
             for (int i = 0; i < 60; i++)
                 rows.Add(new FeatureRow { Features = Enumerable.Range(0, 4).Select(_ => (float)rng.NextDouble()).ToArray() });
             var model = ml.Transforms.Umap(Quick(metric: UmapMetric.Cosine)).Fit(MlNetData.Load(ml, rows, 4));
-            var newRows = MlNetData.Load(ml, new[] { new FeatureRow { Features = new[] { 2f, 4f, 6f, 8f } } }, 4);
-            AssertFinite(MlNetData.Embedding(ml, model.Transform(newRows)), 1);
+            var fresh = new[] { new FeatureRow { Features = new[] { 2f, 4f, 6f, 8f } }, new FeatureRow { Features = new[] { 0.5f, 1f, 1.5f, 2f } } };
+            var placed = AssertEachRowIsPlacedAsIfAlone(ml, model, fresh, r => MlNetData.Load(ml, r, 4));
+            // Its neighbours are copies of one row, so it lands among them: nearest on the map to one of the 40 copies.
+            var training = model.GetTrainingEmbedding();
+            foreach (var point in placed)
+                Assert.InRange(NearestOnTheMap(training, point), 0, 39);
         }
 
         [Fact]
-        public void AOneRowModelPlacesNewRows()
+        public void AOneRowModelEmbedsItsRowAtTheOriginAndPlacesNewRows()
         {
+            // docs/behaviour-and-limits.md: a single row is embedded at the origin.
             var ml = new MLContext(seed: 1);
-            var model = ml.Transforms.Umap(Quick()).Fit(MlNetData.Load(ml, new[] { new FeatureRow { Features = new[] { 1f, 2f } } }, 2));
-            var placed = MlNetData.Embedding(ml, model.Transform(MlNetData.Load(ml, new[] { new FeatureRow { Features = new[] { 3f, 5f } } }, 2)));
-            AssertFinite(placed, 1);
+            var single = new[] { new FeatureRow { Features = new[] { 1f, 2f } } };
+            var model = ml.Transforms.Umap(Quick()).Fit(MlNetData.Load(ml, single, 2));
+            Assert.Equal(new[] { new[] { 0f, 0f } }, model.GetTrainingEmbedding());
+            AssertTrainingRowsGetTheirEmbedding(ml, model, single, r => MlNetData.Load(ml, r, 2), r => Key(r.Features));
+            var fresh = new[] { new FeatureRow { Features = new[] { 3f, 5f } }, new FeatureRow { Features = new[] { -1f, 0f } } };
+            AssertEachRowIsPlacedAsIfAlone(ml, model, fresh, r => MlNetData.Load(ml, r, 2));
         }
 
         [Fact]
-        public void LocalConnectivityZeroWithDuplicateRowsFits()
+        public void LocalConnectivityZeroWithDuplicateRowsKeepsEachPointsCopiesTogether()
         {
             var ml = new MLContext(seed: 1);
             // 20 copies of each of 3 points: with 15 neighbours, every neighbour of every row is at distance 0.
@@ -156,9 +217,17 @@ namespace Microsoft.ML.Umap.Tests.Reliability
             var options = Quick();
             options.LocalConnectivity = 0;
             var model = ml.Transforms.Umap(options).Fit(MlNetData.Load(ml, rows, 2));
-            AssertFinite(MlNetData.Embedding(ml, model.Transform(MlNetData.Load(ml, rows, 2))), 60);
-            var fresh = new[] { new FeatureRow { Features = new[] { 0.5f, 0.5f } } };
-            AssertFinite(MlNetData.Embedding(ml, model.Transform(MlNetData.Load(ml, fresh, 2))), 1);
+            // Identical rows are allowed (docs/behaviour-and-limits.md), and each row's nearest neighbours stay close:
+            // every row's nearest rows on the map are copies of its own point.
+            var training = model.GetTrainingEmbedding();
+            AssertFinite(training, 60);
+            Assert.Equal(1.0, UmapMetrics.KnnAccuracy(training, Enumerable.Range(0, 60).Select(i => i % 3).ToArray()));
+            AssertTrainingRowsGetTheirEmbedding(ml, model, rows, r => MlNetData.Load(ml, r, 2), r => Key(r.Features));
+            // (0.5, 0.5)'s 15 nearest rows are all copies of (0, 0): it lands among them.
+            var fresh = new[] { new FeatureRow { Features = new[] { 0.5f, 0.5f } }, new FeatureRow { Features = new[] { 2.2f, 4.1f } } };
+            var placed = AssertEachRowIsPlacedAsIfAlone(ml, model, fresh, r => MlNetData.Load(ml, r, 2));
+            Assert.Equal(0, NearestOnTheMap(training, placed[0]) % 3);
+            Assert.Equal(2, NearestOnTheMap(training, placed[1]) % 3);
         }
 
         [Theory]
@@ -226,7 +295,7 @@ namespace Microsoft.ML.Umap.Tests.Reliability
         [InlineData("every column constant")]
         [InlineData("all but one column constant")]
         [InlineData("one row repeated")]
-        public void DegenerateColumnsAtNeighbourDescentSizeFitAndPlaceNewRows(string shape)
+        public void DegenerateColumnsAtNeighbourDescentSizeGiveTrainingRowsTheirEmbeddingAndPlaceNewRowsAlone(string shape)
         {
             const int rows = 5000, width = 8;
             var rng = new Random(6);
@@ -244,23 +313,26 @@ namespace Microsoft.ML.Umap.Tests.Reliability
             }
             var ml = new MLContext(seed: 1);
             var model = ml.Transforms.Umap(Quick(UmapNeighborSearch.Approximate)).Fit(MlNetData.Load(ml, data, width));
-            Assert.Equal(rows, model.GetTrainingEmbedding().Length);
-            var fresh = new[] { data[0], data[17], new FeatureRow { Features = Enumerable.Range(0, width).Select(c => c + 0.5f).ToArray() } };
-            AssertFinite(MlNetData.Embedding(ml, model.Transform(MlNetData.Load(ml, fresh, width))), fresh.Length);
+            AssertFinite(model.GetTrainingEmbedding(), rows);
+            AssertTrainingRowsGetTheirEmbedding(ml, model, data, r => MlNetData.Load(ml, r, width), r => Key(r.Features));
+            var fresh = new[]
+            {
+                new FeatureRow { Features = Enumerable.Range(0, width).Select(c => c + 0.5f).ToArray() },
+                new FeatureRow { Features = Enumerable.Range(0, width).Select(c => 3f - c).ToArray() },
+            };
+            AssertEachRowIsPlacedAsIfAlone(ml, model, fresh, r => MlNetData.Load(ml, r, width));
         }
 
         // Memory and time must follow the non-zeros, not the declared width of a sparse column.
 
         [Fact]
-        public void ASparseColumnOfTwoToThe25SlotsFitsAndTransforms()
+        public void ASparseColumnOfTwoToThe25SlotsFitsAndTransformsReproducibly()
         {
             var ml = new MLContext(seed: 1);
             var rows = HostileData.RandomSparse(600, 1 << 25, 10, seed: 8);
-            var data = HostileData.LoadSparse(ml, rows);
-            var model = ml.Transforms.Umap(Quick(UmapNeighborSearch.Approximate, UmapMetric.Cosine)).Fit(data);
-            AssertFinite(MlNetData.Embedding(ml, model.Transform(data)), 600);
-            var fresh = HostileData.LoadSparse(ml, HostileData.RandomSparse(5, 1 << 25, 10, seed: 9));
-            AssertFinite(MlNetData.Embedding(ml, model.Transform(fresh)), 5);
+            var model = AssertTheSameFitOnOneAndThreeThreads(ml, HostileData.LoadSparse(ml, rows), Quick(UmapNeighborSearch.Approximate, UmapMetric.Cosine));
+            AssertTrainingRowsGetTheirEmbedding(ml, model, rows, r => HostileData.LoadSparse(ml, r), r => Key(r));
+            AssertEachRowIsPlacedAsIfAlone(ml, model, HostileData.RandomSparse(5, 1 << 25, 10, seed: 9), r => HostileData.LoadSparse(ml, r));
         }
 
         [Fact]

@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Umap.Tests.Helpers;
-using Microsoft.ML.Umap.Tests.Properties;
+using Microsoft.ML.Umap.Tests.PropertyBased;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -102,7 +102,7 @@ namespace Microsoft.ML.Umap.Tests.Reliability
         {
             if (e != null)
             {
-                // mlContext.Model.Load calls the loader by reflection: ML.NET wraps what it throws (README, "Errors").
+                // mlContext.Model.Load calls the loader by reflection: ML.NET wraps what it throws (docs/errors.md).
                 var cause = wrapped && e is TargetInvocationException { InnerException: not null } t ? t.InnerException : e;
                 Assert.True(cause is InvalidDataException || (cause is InvalidOperationException && cause.Message.Contains("registered", StringComparison.Ordinal)),
                     $"case {i} ({description}): {e}");

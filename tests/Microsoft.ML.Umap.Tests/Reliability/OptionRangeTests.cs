@@ -95,11 +95,11 @@ namespace Microsoft.ML.Umap.Tests.Reliability
         [Fact]
         public void ANonFiniteLayoutIsReportedWithItsStageInsteadOfReturned()
         {
-            var layout = new Core.Numerics.RowMatrix(new[] { 0f, 1f, float.NaN, 2f }, 2, 2);
+            var layout = new Microsoft.ML.Umap.Core.Numerics.RowMatrix(new[] { 0f, 1f, float.NaN, 2f }, 2, 2);
             var e = Assert.Throws<InvalidOperationException>(() => FiniteLayout.Check(layout, UmapStage.Layout));
             Assert.Contains("Layout", e.Message);
             Assert.Contains("row 1", e.Message);
-            FiniteLayout.Check(new Core.Numerics.RowMatrix(new[] { 0f, 1f, 2f, 3f }, 2, 2), UmapStage.Layout);
+            FiniteLayout.Check(new Microsoft.ML.Umap.Core.Numerics.RowMatrix(new[] { 0f, 1f, 2f, 3f }, 2, 2), UmapStage.Layout);
         }
     }
 }

@@ -30,7 +30,7 @@ namespace Microsoft.ML.Umap.Tests.Workflows
         {
             var graph = FitFirstTwelveDigits().GetGraph();
             Assert.Equal(12, graph.RowCount);
-            // umap-learn 0.5.3's fuzzy_simplicial_set on the same 12 digits with k = 4 (see Stages/FuzzyGraphGoldenTests).
+            // umap-learn 0.5.3's fuzzy_simplicial_set on the same 12 digits with k = 4 (see Core/Graph/FuzzyGraphGoldenTests).
             AssertRow(graph, 0, new double[] { 0, 0, 0, 0, 0, 0.4711167812347412, 0, 0, 0, 0.7803433537483215, 1.0, 0 });
             AssertRow(graph, 5, new double[] { 0.4711167812347412, 0, 0, 0.9999999403953552, 0, 0, 0, 0, 1.0, 1.0, 0, 0 });
             AssertRow(FitFirstTwelveDigits(0f).GetGraph(), 0, new double[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.28229326009750366, 1.0, 0 });

@@ -96,10 +96,10 @@ namespace Microsoft.ML.Umap.Tests.Workflows
         {
             var (ml, all, labels) = DigitRows(250);
             var model = ml.Transforms.Umap(new UmapEstimator.Options { Seed = 3, NumberOfEpochs = 50 }).Fit(MlNetData.Load(ml, all.Take(50), 64));
-            var flat = new Core.Numerics.RowMatrix(50, 2);
+            var flat = new Microsoft.ML.Umap.Core.Numerics.RowMatrix(50, 2);
             for (int i = 0; i < 50; i++)
                 (flat.Row(i)[0], flat.Row(i)[1]) = (slope == 0 ? 3f : i, slope == 0 ? 3f : slope * i);
-            var flatModel = new UmapTransformer(new Core.UmapModel(model.Model.Parameters, model.Model.Summary, model.Model.TrainingData, flat, model.Model.Neighbors), "Features", "Embedding", null);
+            var flatModel = new UmapTransformer(new Microsoft.ML.Umap.Core.UmapModel(model.Model.Parameters, model.Model.Summary, model.Model.TrainingData, flat, model.Model.Neighbors), "Features", "Embedding", null);
 
             var embedding = flatModel.Update(MlNetData.Load(ml, all.Skip(50), 64)).GetTrainingEmbedding();
             double accuracy = UmapMetrics.KnnAccuracy(embedding, labels, 10);
@@ -128,7 +128,7 @@ namespace Microsoft.ML.Umap.Tests.Workflows
             var model = ml.Transforms.Umap(new UmapEstimator.Options { NumberOfEpochs = 10 }).Fit(train);
             Assert.Throws<ArgumentNullException>(() => model.Update(null!));
             Assert.Contains("at least one new row", Assert.Throws<InvalidOperationException>(() => model.Update(MlNetData.Load(ml, Enumerable.Empty<FeatureRow>(), 64))).Message);
-            var narrow = MlNetData.Load(ml, new Core.Numerics.RowMatrix(new float[3 * 10], 3, 10));
+            var narrow = MlNetData.Load(ml, new Microsoft.ML.Umap.Core.Numerics.RowMatrix(new float[3 * 10], 3, 10));
             Assert.Contains("Features", Assert.Throws<ArgumentOutOfRangeException>(() => model.Update(narrow)).Message);
             using var cancelled = new CancellationTokenSource();
             cancelled.Cancel();

@@ -69,7 +69,7 @@ namespace Microsoft.ML.Umap.Core.Graph
             // The sum has `ones` terms of 1 and `others` between exp(−largest / mid) and exp(−smallest / mid). Where
             // those bounds put it on one side of the target by twice the tolerance (far beyond the sum's rounding),
             // the iteration takes that side at the cost of one exp instead of one a neighbour: the same steps, the
-            // same sigma (most of a new row's search doubles mid from 1 towards distances in the thousands).
+            // same sigma (a row whose distances are far above 1 spends most of its search doubling mid from 1).
             int ones = 0, others = 0;
             double smallest = double.PositiveInfinity, largest = 0.0, largestFinite = 0.0;
             foreach (float d in distances)

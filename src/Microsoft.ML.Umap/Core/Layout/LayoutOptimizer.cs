@@ -24,8 +24,9 @@ namespace Microsoft.ML.Umap.Core.Layout
     /// the tallies are exact integer sums, so the result is bit-for-bit the same for a given seed whatever the number
     /// of threads. densMAP's term (<see cref="DensityRegularization"/>) rides on the attraction, on both ends, as in
     /// umap-learn. docs/layout-scheme.md compares this scheme with the others that were tried.
-    /// The loops are marked <see cref="MethodImplOptions.AggressiveOptimization"/>: called a few thousand times in a few
-    /// seconds, they otherwise ran a first fit's early epochs unoptimised (docs/measurements.md).
+    /// The loops are marked <see cref="MethodImplOptions.AggressiveOptimization"/>: called a few thousand times within
+    /// seconds, while the fit keeps compiling new methods, they would otherwise run a first fit's early epochs
+    /// unoptimised (docs/measurements.md).
     /// </remarks>
     internal static class LayoutOptimizer
     {
@@ -35,9 +36,9 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// <summary>
         /// Vertices move in this many consecutive blocks per epoch; the block's moves and the pulls it owes other ends
         /// land when it ends, so no vertex reads a position older than a sixteenth of an epoch. Stale positions are
-        /// what separates this scheme from umap-learn's immediate moves: four blocks kept digits' figures but lost kNN
-        /// accuracy on continuous data (shifted, noised digits) against umap-learn's loop run from the same graph and
-        /// start; each block costs a pass over the tallies and a synchronisation (docs/measurements.md, docs/layout-scheme.md).
+        /// what separates this scheme from umap-learn's immediate moves, and on continuous data they cost quality as the
+        /// blocks grow longer; each block costs a pass over the tallies and a synchronisation, and sixteen is where
+        /// our fits matched umap-learn's loop run from the same graph and start (docs/measurements.md, docs/layout-scheme.md).
         /// </summary>
         private const int Blocks = 16;
 

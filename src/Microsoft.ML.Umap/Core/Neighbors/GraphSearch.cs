@@ -27,15 +27,16 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
         /// <summary>
         /// How far past the k-th best distance the walk still expands. umap-learn uses 0.12 on pynndescent's pruned
-        /// search graph (MNIST test digits: about 95% of their true 15 nearest training digits found); this graph
-        /// keeps more edges per point, so a smaller margin finds more of them with fewer distance evaluations
-        /// (0.04: 98%; docs/measurements.md).
+        /// search graph; this graph keeps more edges per point, so a smaller margin finds more of the true neighbours
+        /// with fewer distance evaluations. A smaller one still costs the placed rows' quality (recall, time and
+        /// quality per margin in docs/measurements.md).
         /// </summary>
         public const float Epsilon = 0.04f;
 
         /// <summary>
         /// The walk's best candidates measured exactly, as a multiple of k: on the codes the k-th and the next few can
-        /// trade places (MNIST: the same recall as a walk on the rows themselves, docs/measurements.md).
+        /// trade places, so a few more than k are measured again to keep the recall of a walk on the rows themselves
+        /// (docs/measurements.md).
         /// </summary>
         public const double RerankFactor = 1.5;
 
@@ -211,8 +212,8 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             // From a byte copy that gives the rows back bit for bit where there is one: a quarter of the bytes.
             var exact = scratch.Codes!.ExactRows;
             // Every candidate's byte row asked at once into the second-level cache, whose queue is deeper than the
-            // nearest cache's, then a few rows at a time into the nearest (MNIST: query 46.2 → 44.0 µs over eight
-            // alternating passes).
+            // nearest cache's, so their misses overlap, then a few rows at a time into the nearest
+            // (docs/measurements.md).
             if (exact != null)
             {
                 foreach (int p in kept)
@@ -253,8 +254,8 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// <summary>The working memory of one query at a time.</summary>
         private sealed class Scratch
         {
-            // One bit a point, set when the current query has seen it: a few kilobytes that stay in the nearest cache,
-            // where a stamp a point (a quarter of a megabyte for MNIST) cost a cache miss of its own per visit.
+            // One bit a point, set when the current query has seen it: n / 8 bytes, small enough to stay in the nearest
+            // cache, where an int stamp a point (32 times the size) would cost a cache miss of its own per visit.
             private readonly ulong[] _visited;
             // The words of _visited holding a set bit, cleared after each query in time proportional to its visits.
             private readonly int[] _dirtyWords;

@@ -292,8 +292,8 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// </summary>
         /// <remarks>
         /// The priorities matter only while one target range's lists are built, so they live in per-worker scratch of
-        /// one range (taken from <paramref name="priorityBuffers"/>), not in two n × candidates arrays: at 5 million
-        /// points that is 0.3 GB instead of 2.4 GB.
+        /// one range (taken from <paramref name="priorityBuffers"/>), not in two n × candidates arrays: their memory
+        /// grows with the workers, not with the points (docs/measurements.md).
         /// </remarks>
         private void BuildCandidates(NeighborLists lists, int iteration, int[] newCandidates, int[] oldCandidates, int maxCandidates,
             System.Collections.Concurrent.ConcurrentBag<float[]> priorityBuffers)

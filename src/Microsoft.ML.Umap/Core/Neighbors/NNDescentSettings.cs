@@ -5,8 +5,8 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 {
     /// <summary>
     /// Settings of the approximate k-nearest-neighbour graph. The values are the ones umap-learn passes to pynndescent
-    /// (its comment: "hacked values for now"), which reach about 98% recall on MNIST (docs/measurements.md); only
-    /// the seed varies.
+    /// (its comment: "hacked values for now"), kept so the graph's quality follows umap-learn's (recall in
+    /// docs/measurements.md); only the seed varies.
     /// </summary>
     internal sealed class NNDescentSettings
     {

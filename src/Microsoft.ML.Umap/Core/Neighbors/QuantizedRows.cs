@@ -17,10 +17,10 @@ namespace Microsoft.ML.Umap.Core.Neighbors
     /// min_c + step_c·q.
     /// </summary>
     /// <remarks>
-    /// A query visits a few hundred random training rows; at four bytes a value each visit is a fetch from memory
-    /// (about 0.5 µs for a 784-float row). At a byte the copy is a quarter of the size and the MNIST query took about
-    /// half the time; half a byte halves the copy again without a measurable further gain in speed, the walk then
-    /// waiting more on each step's latency than on bytes (docs/measurements.md). The distance is expanded as
+    /// A query visits a few hundred random training rows, and at four bytes a value each visit waits on a fetch from
+    /// memory, so the walk is bound by the bytes it reads. A byte a value reads a quarter of them; half a byte halves
+    /// the copy again for memory rather than speed, as the walk then waits more on each step's latency than on bytes
+    /// (figures in docs/measurements.md). The distance is expanded as
     /// |x − min|² − 2·Σ_c (x_c − min_c)·step_c·q_c + |step·q|²: the last term is stored with each row, the first is
     /// the query's, and the middle one is an integer dot product of the codes with the query's weights rounded to
     /// 16 bits (<see cref="CodedQuery"/>), a few instructions per 32 values, exact and the same on every instruction
@@ -33,7 +33,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// <summary>
         /// The largest mean relative error of the approximate squared distance from a row to its nearest neighbour
         /// that still lets the walk use the codes: beyond it the codes could steer the walk away from true neighbours.
-        /// (MNIST: 1.0% at half a byte, with every true 15 nearest among the codes' 23 nearest.)
+        /// (docs/measurements.md has the error of real data's codes against it.)
         /// </summary>
         public const double MaximumRelativeError = 0.02;
 
@@ -89,8 +89,8 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// A byte copy from which <see cref="Reconstruct"/> gives every training row back bit for bit (8-bit pixels,
         /// small counts: columns of integers spanning at most 256 values are coded one to one; this copy, or one kept
         /// beside half-byte codes), or null: the walk's best candidates are re-measured from it instead of from the
-        /// rows, a quarter of the bytes for the same distances (MNIST: query 58–71 → 45–61 µs, for 47 MB beside the
-        /// 188 MB of rows).
+        /// rows: a quarter of the bytes for the same distances, for one more byte a value of memory
+        /// (docs/measurements.md).
         /// </summary>
         public QuantizedRows? ExactRows { get; private set; }
 
@@ -169,8 +169,8 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
         /// <summary>
         /// The rows coded at <paramref name="levels"/>. With <paramref name="skipConstantColumns"/> a column holding one
-        /// value in every row is left out (its codes would all be 0, adding nothing to any distance: MNIST's 67 blank
-        /// border pixels are a ninth of a row's bytes); an exact copy keeps every column, to give rows back.
+        /// value in every row is left out (its codes would all be 0, adding nothing to any distance but bytes to every
+        /// visit: blank image borders, unused slots); an exact copy keeps every column, to give rows back.
         /// </summary>
         private static unsafe QuantizedRows? Code(RowMatrix rows, float[] minimum, float[] maximum, bool[] integral, int levels, int threads, bool skipConstantColumns)
         {

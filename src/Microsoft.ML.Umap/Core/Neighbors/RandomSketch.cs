@@ -93,8 +93,8 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
         /// <summary>
         /// The sketch of a query, to route it down trees built on the training rows' sketches. A dense query is summed
-        /// as a sparse one is, column after column over its non-zero values only (MNIST: a fifth of the values, and a
-        /// fifth of the matrix read instead of all 200 KB of it): the same values as
+        /// as a sparse one is, column after column over its non-zero values only (only the matrix's columns for those
+        /// values are read, leaving the cache to the placement; docs/measurements.md): the same values as
         /// <see cref="Project(VectorView, Span{float})"/> to float's rounding, not bit for bit (the terms are added in
         /// another order), so a query within rounding of a split may take the other side, as a tie does.
         /// </summary>

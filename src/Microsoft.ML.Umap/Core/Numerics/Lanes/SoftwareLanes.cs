@@ -6,7 +6,7 @@ namespace Microsoft.ML.Umap.Core.Numerics.Lanes
     /// <summary>
     /// Four lanes as four floats, for a machine (or a run with DOTNET_EnableHWIntrinsic=0) without vector hardware: the
     /// same operations one float at a time, so the same bits as the vector widths. .NET's own Vector128 emulates the
-    /// missing hardware about ten times slower than these plain fields.
+    /// missing hardware far more slowly than these plain fields (docs/measurements.md).
     /// </summary>
     internal readonly struct SoftwareLanes : IWideLanes<SoftwareLanes>
     {
