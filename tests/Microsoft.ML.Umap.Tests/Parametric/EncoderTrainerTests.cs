@@ -275,7 +275,7 @@ namespace Microsoft.ML.Umap.Tests.Parametric
                 _ => new EncoderSettings { LearningRate = double.NaN },
             };
             var e = Assert.Throws<ArgumentOutOfRangeException>(settings.Validate);
-            Assert.Equal(option, e.ParamName);
+            Assert.Equal("Parametric." + option, e.ParamName);
             Assert.Contains(value, e.Message, StringComparison.Ordinal);
         }
 

@@ -72,15 +72,15 @@ namespace Microsoft.ML.Umap.Core.Parametric
         /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
         public void Validate()
         {
-            UmapParameters.Check(HiddenLayers is not null, "HiddenLayerSizes", null, "must be set (an empty array for a network without hidden layers)");
-            UmapParameters.Check(HiddenLayers.Length <= MaximumLayers, "HiddenLayerSizes", HiddenLayers.Length, $"must hold at most {MaximumLayers} layer sizes");
+            UmapParameters.Check(HiddenLayers is not null, "Parametric.HiddenLayerSizes", null, "must be set (an empty array for a network without hidden layers)");
+            UmapParameters.Check(HiddenLayers.Length <= MaximumLayers, "Parametric.HiddenLayerSizes", HiddenLayers.Length, $"must hold at most {MaximumLayers} layer sizes");
             foreach (int size in HiddenLayers)
-                UmapParameters.Check(size >= 1 && size <= MaximumLayerSize, "HiddenLayerSizes", size, $"must hold sizes between 1 and {MaximumLayerSize}");
-            UmapParameters.Check(Epochs is null || (Epochs >= 0 && Epochs <= MaximumEpochs), "NumberOfEpochs", Epochs, $"must be between 0 and {MaximumEpochs} (or null for the default)");
-            UmapParameters.Check(RefinementEpochs is null || (RefinementEpochs >= 0 && RefinementEpochs <= MaximumEpochs), "NumberOfRefinementEpochs", RefinementEpochs, $"must be between 0 and {MaximumEpochs} (or null for the default)");
-            UmapParameters.Check(BatchSize >= 1 && BatchSize <= MaximumBatchSize, "BatchSize", BatchSize, $"must be between 1 and {MaximumBatchSize}");
-            UmapParameters.Check(LearningRate > 0 && LearningRate <= MaximumLearningRate, "LearningRate", LearningRate, $"must be positive and at most {MaximumLearningRate}");
-            UmapParameters.Check(Enum.IsDefined(Scheme), "Training", Scheme, "is not a known training scheme");
+                UmapParameters.Check(size >= 1 && size <= MaximumLayerSize, "Parametric.HiddenLayerSizes", size, $"must hold sizes between 1 and {MaximumLayerSize}");
+            UmapParameters.Check(Epochs is null || (Epochs >= 0 && Epochs <= MaximumEpochs), "Parametric.NumberOfEpochs", Epochs, $"must be between 0 and {MaximumEpochs} (or null for the default)");
+            UmapParameters.Check(RefinementEpochs is null || (RefinementEpochs >= 0 && RefinementEpochs <= MaximumEpochs), "Parametric.NumberOfRefinementEpochs", RefinementEpochs, $"must be between 0 and {MaximumEpochs} (or null for the default)");
+            UmapParameters.Check(BatchSize >= 1 && BatchSize <= MaximumBatchSize, "Parametric.BatchSize", BatchSize, $"must be between 1 and {MaximumBatchSize}");
+            UmapParameters.Check(LearningRate > 0 && LearningRate <= MaximumLearningRate, "Parametric.LearningRate", LearningRate, $"must be positive and at most {MaximumLearningRate}");
+            UmapParameters.Check(Enum.IsDefined(Scheme), "Parametric.Training", Scheme, "is not a known training scheme");
         }
 
         /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a network of these layers on <paramref name="inputs"/> features would be too large.</summary>
@@ -90,7 +90,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
             long parameters = 0;
             for (int l = 0; l + 1 < sizes.Length; l++)
                 parameters += (long)sizes[l] * sizes[l + 1] + sizes[l + 1];
-            UmapParameters.Check(parameters <= MaximumParameters, "HiddenLayerSizes", string.Join(", ", HiddenLayers),
+            UmapParameters.Check(parameters <= MaximumParameters, "Parametric.HiddenLayerSizes", string.Join(", ", HiddenLayers),
                 $"give an encoder of {parameters:N0} weights on {inputs:N0} features, more than the {MaximumParameters:N0} allowed");
         }
     }
