@@ -187,7 +187,7 @@ namespace Microsoft.ML.Umap.Persistence
             int version = reader.Int();
             if (version < 1 || version > CurrentEncoderVersion)
                 throw new InvalidDataException($"The parametric UMAP model has format version {version}; this library reads versions 1 to {CurrentEncoderVersion}. It was probably written by a newer version of Microsoft.ML.Umap.");
-            var parameters = ReadParameters(reader, CurrentVersion, threads);
+            var parameters = ReadParameters(reader, CurrentVersion, threads, distanceNeeded: false);
             double a = reader.Double(), b = reader.Double();
             int epochs = reader.Int(), neighborsUsed = reader.Int();
             var initializationUsed = (UmapInitialization)reader.Int();
@@ -281,8 +281,11 @@ namespace Microsoft.ML.Umap.Persistence
             return version;
         }
 
-        /// <summary>The settings, each checked against its range (<see cref="UmapLimits"/>) as an option would be.</summary>
-        private static UmapParameters ReadParameters(HashingReader reader, int version, int threads)
+        /// <summary>
+        /// The settings, each checked against its range (<see cref="UmapLimits"/>) as an option would be. An encoder
+        /// (<c>distanceNeeded</c> false) never measures a distance, so its custom distance may be unnamed.
+        /// </summary>
+        private static UmapParameters ReadParameters(HashingReader reader, int version, int threads, bool distanceNeeded = true)
         {
             try
             {
@@ -332,7 +335,7 @@ namespace Microsoft.ML.Umap.Persistence
                 if (parameters.Metric == UmapMetric.Custom)
                 {
                     // Looked up once the checksum has been verified, so a damaged file is reported as damaged.
-                    Check(parameters.CustomDistanceName != null, "custom distance name");
+                    Check(parameters.CustomDistanceName != null || !distanceNeeded, "custom distance name");
                     parameters = parameters with { CustomDistance = NotYetResolved };
                 }
                 parameters.Validate();

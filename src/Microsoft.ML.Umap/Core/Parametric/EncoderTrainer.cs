@@ -168,16 +168,39 @@ namespace Microsoft.ML.Umap.Core.Parametric
                 _optimizer.Update(index, parameters, gradient, step, start, end), _cancellation);
 
         /// <summary>Multiplies the first layer's weights by the input scale, so the network takes the rows as they are.</summary>
+        /// <exception cref="InvalidOperationException">A weight or bias is not finite: the training diverged.</exception>
         public void FoldInputScale()
         {
             var first = _network.Weights[0];
             for (int i = 0; i < first.Length; i++)
                 first[i] *= _inputScale;
+            for (int l = 0; l < _network.LayerCount; l++)
+            {
+                if (!IsFinite(_network.Weights[l]) || !IsFinite(_network.Biases[l]))
+                    throw new InvalidOperationException($"Training the encoder diverged: layer {l} has weights that are not finite. Lower Parametric.LearningRate, or scale the features.");
+            }
+
+            static bool IsFinite(float[] values)
+            {
+                foreach (float v in values)
+                {
+                    if (!float.IsFinite(v))
+                        return false;
+                }
+                return true;
+            }
         }
 
         /// <summary>
+        /// Largest input scale: folded into the first layer, a larger one could overflow its weights. Rows whose values
+        /// are all below about 1e-20 reach the network smaller than unit size, and the network learns a nearly constant map.
+        /// </summary>
+        public const double MaximumInputScale = 1e20;
+
+        /// <summary>
         /// A scale that brings the rows' values to a root mean square of about 1 (1 / the root mean square of every
-        /// value, zeros included), so the initial weights suit them; 1 for rows that are all zero.
+        /// value, zeros included), so the initial weights suit them; 1 for rows that are all zero; at most
+        /// <see cref="MaximumInputScale"/>.
         /// </summary>
         public static float InputScale(VectorSet data)
         {
@@ -190,7 +213,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
                 sum += row;
             }
             double meanSquare = sum / ((double)data.Count * data.Dimension);
-            return meanSquare > 0 && double.IsFinite(meanSquare) ? (float)(1 / Math.Sqrt(meanSquare)) : 1f;
+            return meanSquare > 0 && double.IsFinite(meanSquare) ? (float)Math.Min(1 / Math.Sqrt(meanSquare), MaximumInputScale) : 1f;
         }
     }
 }
