@@ -76,7 +76,41 @@ namespace Microsoft.ML.Umap.MlNet
             return needed;
         }
 
-        public NotSupportedException OnnxRefusal() => new(
+        /// <summary>
+        /// A parametric model's encoder as ONNX nodes, layer by layer MatMul, Add and (between layers) Relu, its weights
+        /// as initializers; a non-parametric model refuses.
+        /// </summary>
+        public void SaveAsOnnx(Microsoft.ML.Model.OnnxConverter.OnnxContext ctx)
+        {
+            if (_transformer.Encoder is not Core.Parametric.ParametricModel encoder)
+                throw OnnxRefusal();
+            if (!ctx.ContainsColumn(InputColumnName))
+            {
+                // The features are not in the graph (an earlier step could not export them): nor is the embedding.
+                ctx.RemoveColumn(OutputColumnName, false);
+                return;
+            }
+            var network = encoder.Network;
+            string current = ctx.GetVariableName(InputColumnName);
+            string output = ctx.AddIntermediateVariable(new VectorDataViewType(NumberDataViewType.Single, network.OutputCount), OutputColumnName, false);
+            for (int l = 0; l < network.LayerCount; l++)
+            {
+                bool last = l == network.LayerCount - 1;
+                string weights = ctx.AddInitializer(network.Weights[l], new long[] { network.Sizes[l], network.Sizes[l + 1] }, $"UmapEncoderWeights{l}", true);
+                string biases = ctx.AddInitializer(network.Biases[l], new long[] { network.Sizes[l + 1] }, $"UmapEncoderBiases{l}", true);
+                string product = ctx.AddIntermediateVariable(null!, $"UmapEncoderProduct{l}", true);
+                ctx.CreateNode("MatMul", new[] { current, weights }, new[] { product }, ctx.GetNodeName("MatMul"), "");
+                string sum = last ? output : ctx.AddIntermediateVariable(null!, $"UmapEncoderSum{l}", true);
+                ctx.CreateNode("Add", new[] { product, biases }, new[] { sum }, ctx.GetNodeName("Add"), "");
+                if (last)
+                    break;
+                string activation = ctx.AddIntermediateVariable(null!, $"UmapEncoderRelu{l}", true);
+                ctx.CreateNode("Relu", sum, activation, ctx.GetNodeName("Relu"), "");
+                current = activation;
+            }
+        }
+
+        private NotSupportedException OnnxRefusal() => new(
             $"The UMAP stage (column '{InputColumnName}' -> '{OutputColumnName}') cannot be exported to ONNX: placing a row " +
             "searches its nearest neighbours among the training rows and then optimises its position iteratively, which ONNX's " +
             "operators cannot express. Fit UMAP with the Parametric option (UmapEstimator.Options.Parametric) to get a model that " +
