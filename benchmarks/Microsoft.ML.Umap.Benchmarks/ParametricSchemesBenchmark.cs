@@ -60,7 +60,7 @@ namespace Microsoft.ML.Umap.Benchmarks
                 double seconds = clock.Elapsed.TotalSeconds;
                 var trainEmbedding = fit.Model.Embed(trainSet, default);
                 var testEmbedding = fit.Model.Embed(testSet, default);
-                Report($"parametric {name} ({settings.Epochs ?? settings.DefaultEpochs} + {settings.RefinementEpochs ?? settings.DefaultRefinementEpochs} epochs, {string.Join("-", layers)}, batch {batch}, rate {rate}; training {fit.StageDurations[(int)UmapStage.EncoderTraining].TotalSeconds:F1} s)",
+                Report($"parametric {name} ({settings.EpochsFor(train.Rows)} + {settings.RefinementEpochs ?? EncoderSettings.DefaultRefinementEpochs} epochs, {string.Join("-", layers)}, batch {batch}, rate {rate}; training {fit.StageDurations[(int)UmapStage.EncoderTraining].TotalSeconds:F1} s)",
                     seconds, Rows(trainEmbedding), Rows(testEmbedding), train, test, trainPixels, testPixels);
             }
             return 0;

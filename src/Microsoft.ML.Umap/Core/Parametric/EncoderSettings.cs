@@ -38,14 +38,14 @@ namespace Microsoft.ML.Umap.Core.Parametric
 
         public int BatchSize { get; init; } = 512;
 
-        public double LearningRate { get; init; } = 0.001;
+        public double LearningRate { get; init; } = 0.003;
 
         public EncoderTrainingScheme Scheme { get; init; } = EncoderTrainingScheme.EmbeddingRegression;
 
         public int DefaultEpochs => Scheme == EncoderTrainingScheme.EmbeddingRegression ? 20 : 10;
 
         /// <summary>Adam steps a default number of epochs gives at least: few rows make few batches an epoch, too few to learn from.</summary>
-        public const int MinimumDefaultSteps = 2_000;
+        public const int MinimumDefaultSteps = 6_000;
 
         /// <summary>Most epochs the default gives, however few the rows.</summary>
         public const int MaximumDefaultEpochs = 1_000;
@@ -64,7 +64,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
             return (int)Math.Clamp(needed, DefaultEpochs, Math.Max(DefaultEpochs, MaximumDefaultEpochs));
         }
 
-        public int DefaultRefinementEpochs => Scheme == EncoderTrainingScheme.EmbeddingRegression ? 1 : 0;
+        public const int DefaultRefinementEpochs = 0;
 
         /// <summary>The sizes of every layer for <paramref name="inputs"/> features and <paramref name="components"/> outputs.</summary>
         public int[] LayerSizes(int inputs, int components) => new[] { inputs }.Concat(HiddenLayers).Append(components).ToArray();

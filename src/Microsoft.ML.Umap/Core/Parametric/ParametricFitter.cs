@@ -25,7 +25,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
             var fit = UmapFitter.Fit(data, regression ? parameters : parameters with { NumberOfEpochs = 0 }, monitor, target, precomputedNeighbors);
             var summary = fit.Model.Summary;
             int epochs = encoder.EpochsFor(data.Count);
-            int refinement = target is null ? encoder.RefinementEpochs ?? encoder.DefaultRefinementEpochs : 0;
+            int refinement = target is null ? encoder.RefinementEpochs ?? EncoderSettings.DefaultRefinementEpochs : 0;
             var network = EncoderNetwork.Initialize(encoder.LayerSizes(data.Dimension, parameters.NumberOfComponents), parameters.Seed ^ InitializationStream);
             using (monitor.Stage(UmapStage.EncoderTraining, $"Training the encoder ({string.Join(" → ", network.Sizes)}) for {epochs} epochs{(regression ? $" on the embedding, then {refinement} on the UMAP objective" : " on the UMAP objective")}"))
             {
