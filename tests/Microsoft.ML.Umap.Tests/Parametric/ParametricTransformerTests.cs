@@ -91,6 +91,15 @@ namespace Microsoft.ML.Umap.Tests.Parametric
             Assert.Throws<NotSupportedException>(() => model.InverseTransform(new[] { new[] { 0f, 0f } }));
         }
 
+        [Fact]
+        public void TheNotebookShowsAParametricModelWithItsEncoderAndNoThumbnail()
+        {
+            var (_, _, model) = Fitted();
+            string html = System.Net.WebUtility.HtmlDecode(Microsoft.ML.Umap.Plotting.NotebookDisplay.ToHtml(model));
+            Assert.Contains("6 → 32 → 16 → 2", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("<img", html, StringComparison.Ordinal);
+        }
+
         [Theory]
         [InlineData("HiddenLayerSizes", "0")]
         [InlineData("HiddenLayerSizes", "-3")]
