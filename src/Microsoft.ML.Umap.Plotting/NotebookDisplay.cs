@@ -55,7 +55,10 @@ namespace Microsoft.ML.Umap.Plotting
                 rows.Add(("Label column", $"{p.LabelColumnName} ({p.TargetMetric}, weight {Number(p.TargetWeight)})"));
             foreach (var (stage, time) in model.StageDurations)
                 rows.Add(($"{stage} time", time.TotalSeconds.ToString("0.00 s", CultureInfo.InvariantCulture)));
-            string thumbnail = p.NumberOfComponents >= 2 ? Thumbnail(model.GetTrainingEmbedding()) : "";
+            if (model.IsParametric)
+                rows.Add(("Encoder", string.Join(" → ", model.EncoderLayerSizes)));
+            // A parametric model keeps no training embedding to draw.
+            string thumbnail = p.NumberOfComponents >= 2 && !model.IsParametric ? Thumbnail(model.GetTrainingEmbedding()) : "";
             return $"<div style=\"display:flex;gap:16px;align-items:flex-start\"><div><b>UMAP model</b>{Table(rows)}</div>{thumbnail}</div>";
         }
 

@@ -36,6 +36,7 @@ namespace Microsoft.ML.Umap
         /// <item><term><see cref="NeighborSearch"/></term><description>force_approximation_algorithm</description></item>
         /// <item><term><see cref="Seed"/></term><description>random_state</description></item>
         /// <item><term><see cref="NumberOfThreads"/></term><description>n_jobs</description></item>
+        /// <item><term><see cref="Parametric"/></term><description>ParametricUMAP instead of UMAP</description></item>
         /// </list>
         /// </remarks>
         public sealed class Options
@@ -248,6 +249,13 @@ namespace Microsoft.ML.Umap
             /// report to the thread pool, where they may run out of order; Fit waits for them before it returns.
             /// </summary>
             public IProgress<UmapProgress>? Progress { get; set; }
+
+            /// <summary>
+            /// Makes the fit parametric [umap-learn ParametricUMAP]: the model is an encoder network that embeds any row in
+            /// one pass, keeps no training rows and exports to ONNX. Default null: the non-parametric model, which places
+            /// new rows among its training rows. See <see cref="UmapEncoderOptions"/>.
+            /// </summary>
+            public UmapEncoderOptions? Parametric { get; set; }
 
             /// <summary>Cancels a running fit, which then throws <see cref="OperationCanceledException"/>.</summary>
             public CancellationToken CancellationToken { get; set; }

@@ -28,6 +28,7 @@ namespace Microsoft.ML.Umap
         private readonly IHost _host;
         private readonly Options _options;
         private readonly UmapParameters _parameters;
+        private readonly Core.Parametric.EncoderSettings? _encoder;
 
         internal UmapEstimator(IHostEnvironment env, Options options)
         {
@@ -98,6 +99,12 @@ namespace Microsoft.ML.Umap
                 NumberOfThreads = options.NumberOfThreads ?? UmapParameters.DefaultThreads,
             };
             _parameters.Validate();
+            if (options.Parametric is UmapEncoderOptions parametric)
+            {
+                UmapParameters.Check(Enum.IsDefined(parametric.Training), "Parametric.Training", parametric.Training, "is not a known way of training the encoder");
+                _encoder = parametric.ToSettings();
+                _encoder.Validate();
+            }
         }
 
         /// <summary>The name of the input column.</summary>
@@ -189,6 +196,11 @@ namespace Microsoft.ML.Umap
                     neighbors = PrecomputedNeighborsReader.ReadTraining(input, indices, distances, data.Count, Math.Min(_parameters.NumberOfNeighbors, data.Count), _parameters.NumberOfNeighbors, monitor);
             }
 
+            if (_encoder is not null)
+            {
+                var parametric = Core.Parametric.ParametricFitter.Fit(data, _parameters, _encoder, monitor, target, neighbors);
+                return new UmapTransformer(parametric.Model, InputColumnName, OutputColumnName, parametric.StageDurations);
+            }
             var fit = UmapFitter.Fit(data, _parameters, monitor, target, neighbors);
             return new UmapTransformer(fit.Model, InputColumnName, OutputColumnName, fit.StageDurations);
         }

@@ -8,21 +8,30 @@ namespace Microsoft.ML.Umap
     public sealed class UmapModelParameters
     {
         internal UmapModelParameters(Core.UmapModel model)
+            : this(model.Parameters, model.Summary, model.TransformEpochs, model.TrainingData.Count)
         {
-            var p = model.Parameters;
+        }
+
+        internal UmapModelParameters(Core.Parametric.ParametricModel model)
+            : this(model.Parameters, model.Summary, 0, model.TrainingRowCount)
+        {
+        }
+
+        private UmapModelParameters(Core.UmapParameters p, Core.FitSummary summary, int transformEpochs, int trainingRows)
+        {
             NumberOfComponents = p.NumberOfComponents;
-            NumberOfNeighbors = model.NeighborsUsed;
+            NumberOfNeighbors = summary.NeighborsUsed;
             MinimumDistance = p.MinimumDistance;
             Spread = p.Spread;
-            NumberOfEpochs = model.Epochs;
+            NumberOfEpochs = summary.Epochs;
             LearningRate = p.LearningRate;
             NegativeSampleRate = p.NegativeSampleRate;
             RepulsionStrength = p.RepulsionStrength;
             LocalConnectivity = p.LocalConnectivity;
             SetOperationMixRatio = p.SetOperationMixRatio;
-            A = model.A;
-            B = model.B;
-            Initialization = model.InitializationUsed;
+            A = summary.A;
+            B = summary.B;
+            Initialization = summary.InitializationUsed;
             Metric = p.Metric;
             MinkowskiP = p.MinkowskiP;
             CustomDistanceName = p.CustomDistanceName;
@@ -34,12 +43,12 @@ namespace Microsoft.ML.Umap
             PrecomputedNeighborIndicesColumnName = p.PrecomputedNeighborIndicesColumnName;
             PrecomputedNeighborDistancesColumnName = p.PrecomputedNeighborDistancesColumnName;
             Seed = (int)(uint)p.Seed;
-            NumberOfTransformEpochs = model.TransformEpochs;
+            NumberOfTransformEpochs = transformEpochs;
             DensityRegularization = p.Density != null;
             DensityRegularizationStrength = p.Density?.Strength ?? 0;
             DensityRegularizationFraction = p.Density?.Fraction ?? 0;
             DensityRegularizationVarianceShift = p.Density?.VarianceShift ?? 0;
-            NeighborSearch = p.UsesExactSearch(model.TrainingData.Count) ? UmapNeighborSearch.Exact : UmapNeighborSearch.Approximate;
+            NeighborSearch = p.UsesExactSearch(trainingRows) ? UmapNeighborSearch.Exact : UmapNeighborSearch.Approximate;
         }
 
         /// <summary>Dimension of the embedding.</summary>

@@ -17,6 +17,9 @@ namespace Microsoft.ML.Umap
 
         /// <summary>Optimising the layout by stochastic gradient descent.</summary>
         Layout,
+
+        /// <summary>Training the encoder network of a parametric model (a parametric fit).</summary>
+        EncoderTraining,
     }
 
     /// <summary>

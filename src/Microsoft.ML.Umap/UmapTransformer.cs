@@ -37,21 +37,60 @@ namespace Microsoft.ML.Umap
         // Column names are short; anything longer in a file is corruption, refused before allocating.
         private const int MaximumNameBytes = 4096;
 
+        // The ML.NET zip entry holding a parametric model's encoder instead of ModelEntry.
+        private const string EncoderEntry = "UmapEncoder.bin";
+
+        // Signature of the stand-alone stream of a parametric model.
+        private static readonly byte[] EncoderStreamMagic = Encoding.ASCII.GetBytes("UMAPENT\0");
+
         private readonly TimeSpan[]? _stageDurations;
+        private readonly UmapModel? _model;
+
+        internal UmapTransformer(Core.Parametric.ParametricModel encoder, string inputColumnName, string outputColumnName, TimeSpan[]? stageDurations)
+        {
+            MlNetInternals.ThrowIfUnavailable();
+            Encoder = encoder;
+            InputColumnName = inputColumnName;
+            OutputColumnName = outputColumnName;
+            _stageDurations = stageDurations;
+            Parameters = new UmapModelParameters(encoder);
+        }
 
         internal UmapTransformer(UmapModel model, string inputColumnName, string outputColumnName, TimeSpan[]? stageDurations)
         {
             // Whatever made this transformer (a fit, an update, a load through ML.NET or a stream), its transform, save
             // and ONNX refusal use ML.NET internals: check they exist before any of that code runs.
             MlNetInternals.ThrowIfUnavailable();
-            Model = model;
+            _model = model;
             InputColumnName = inputColumnName;
             OutputColumnName = outputColumnName;
             _stageDurations = stageDurations;
             Parameters = new UmapModelParameters(model);
         }
 
-        internal UmapModel Model { get; }
+        /// <summary>The non-parametric model; a parametric one has none (see <see cref="Encoder"/>).</summary>
+        /// <exception cref="NotSupportedException">The model is parametric: it keeps no training rows.</exception>
+        internal UmapModel Model => _model ?? throw new NotSupportedException(
+            $"This UMAP model is parametric: it keeps its encoder network, not the training rows, their embedding or their neighbour graph, " +
+            "so it cannot give them back, update or invert. Transform the training rows to get their embedding, or fit without the Parametric option.");
+
+        /// <summary>The parametric model's encoder; null for a non-parametric model.</summary>
+        internal Core.Parametric.ParametricModel? Encoder { get; }
+
+        /// <summary>
+        /// True when the model is parametric (<see cref="UmapEstimator.Options.Parametric"/>): it embeds rows through an
+        /// encoder network and keeps no training rows.
+        /// </summary>
+        public bool IsParametric => Encoder is not null;
+
+        /// <summary>
+        /// The encoder's layer sizes, from the input's features through the hidden layers to the embedding's components;
+        /// empty for a non-parametric model.
+        /// </summary>
+        public IReadOnlyList<int> EncoderLayerSizes => Encoder is null ? Array.Empty<int>() : (int[])Encoder.Network.Sizes.Clone();
+
+        /// <summary>Dimension of the embedding.</summary>
+        internal int ComponentCount => Encoder?.ComponentCount ?? Model.ComponentCount;
 
         /// <summary>Name of the input column (a vector of <see cref="float"/>).</summary>
         public string InputColumnName { get; }
@@ -68,10 +107,10 @@ namespace Microsoft.ML.Umap
         public UmapModelParameters Parameters { get; }
 
         /// <summary>Number of training rows.</summary>
-        public int TrainingRowCount => Model.Embedding.Rows;
+        public int TrainingRowCount => Encoder?.TrainingRowCount ?? Model.Embedding.Rows;
 
         /// <summary>Length of the input vectors the model expects.</summary>
-        public int FeatureCount => Model.FeatureCount;
+        public int FeatureCount => Encoder?.FeatureCount ?? Model.FeatureCount;
 
         /// <summary>
         /// Wall-clock time of each stage of the fit that produced this model, by <see cref="UmapStage"/>.
@@ -257,21 +296,25 @@ namespace Microsoft.ML.Umap
         }
 
         /// <summary>
-        /// Writes the model (column names, settings, training rows, their neighbour graph and embedding) to
-        /// <paramref name="stream"/> without ML.NET's model container; read it back with <see cref="Load"/>.
+        /// Writes the model (column names, settings, training rows, their neighbour graph and embedding; for a parametric
+        /// model, the encoder network instead of the rows) to <paramref name="stream"/> without ML.NET's model container; read it back with <see cref="Load"/>.
         /// </summary>
         /// <exception cref="NotSupportedException">The model uses a custom distance without a <see cref="UmapEstimator.Options.CustomDistanceName"/>; nothing is written.</exception>
         public void Save(Stream stream)
         {
             ArgumentNullException.ThrowIfNull(stream);
-            UmapModelFormat.ThrowIfNotSaveable(Model);
+            if (Encoder is null)
+                UmapModelFormat.ThrowIfNotSaveable(Model);
             using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
             {
-                writer.Write(StreamMagic);
+                writer.Write(Encoder is null ? StreamMagic : EncoderStreamMagic);
                 WriteName(writer, InputColumnName);
                 WriteName(writer, OutputColumnName);
             }
-            UmapModelFormat.Write(Model, stream);
+            if (Encoder is null)
+                UmapModelFormat.Write(Model, stream);
+            else
+                UmapModelFormat.WriteEncoder(Encoder, stream);
         }
 
         /// <summary>Reads a model written by <see cref="Save(Stream)"/>.</summary>
@@ -283,10 +326,13 @@ namespace Microsoft.ML.Umap
             ArgumentNullException.ThrowIfNull(stream);
             using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
             var magic = reader.ReadBytes(StreamMagic.Length);
-            if (!magic.AsSpan().SequenceEqual(StreamMagic))
+            bool parametric = magic.AsSpan().SequenceEqual(EncoderStreamMagic);
+            if (!parametric && !magic.AsSpan().SequenceEqual(StreamMagic))
                 throw new InvalidDataException("This is not a UMAP transformer: the stream does not start with its signature.");
             string input = ReadName(reader);
             string output = ReadName(reader);
+            if (parametric)
+                return new UmapTransformer(UmapModelFormat.ReadEncoder(stream, UmapParameters.DefaultThreads), input, output, null);
             var model = UmapModelFormat.Read(stream, UmapParameters.DefaultThreads);
             return new UmapTransformer(model, input, output, null);
         }
@@ -330,12 +376,17 @@ namespace Microsoft.ML.Umap
         void ICanSaveModel.Save(ModelSaveContext ctx)
         {
             ArgumentNullException.ThrowIfNull(ctx);
-            UmapModelFormat.ThrowIfNotSaveable(Model);
+            if (Encoder is null)
+                UmapModelFormat.ThrowIfNotSaveable(Model);
             ctx.CheckAtModel();
             ctx.SetVersionInfo(GetVersionInfo());
             ctx.SaveNonEmptyString(InputColumnName);
             ctx.SaveNonEmptyString(OutputColumnName);
-            ctx.SaveBinaryStream(ModelEntry, writer => UmapModelFormat.Write(Model, writer.BaseStream));
+            // A parametric model writes its encoder under its own entry name, which older readers report as missing.
+            if (Encoder is Core.Parametric.ParametricModel encoder)
+                ctx.SaveBinaryStream(EncoderEntry, writer => UmapModelFormat.WriteEncoder(encoder, writer.BaseStream));
+            else
+                ctx.SaveBinaryStream(ModelEntry, writer => UmapModelFormat.Write(Model, writer.BaseStream));
         }
 
         // Called by ML.NET's component catalog (through reflection) when it meets the loader signature.
@@ -354,6 +405,9 @@ namespace Microsoft.ML.Umap
             ctx.CheckAtModel(GetVersionInfo());
             string input = ctx.LoadNonEmptyString();
             string output = ctx.LoadNonEmptyString();
+            Core.Parametric.ParametricModel? encoder = null;
+            if (ctx.TryLoadBinaryStream(EncoderEntry, reader => encoder = UmapModelFormat.ReadEncoder(reader.BaseStream, UmapParameters.DefaultThreads)) && encoder is not null)
+                return new UmapTransformer(encoder, input, output, null);
             UmapModel? model = null;
             if (!ctx.TryLoadBinaryStream(ModelEntry, reader => model = UmapModelFormat.Read(reader.BaseStream, UmapParameters.DefaultThreads)) || model is null)
                 throw new InvalidDataException($"The UMAP transformer's model entry '{ModelEntry}' is missing from the ML.NET model file.");

@@ -50,6 +50,15 @@ Check("digits quality", () =>
         new[] { (float)UmapMetrics.KnnAccuracy(embedded, "Embedding", "Label") },
     };
 });
+// Parametric: the encoder's training (products, backpropagation, Adam) and its forward pass, both trainings.
+Check("digits parametric", () => Transform(Fit(Dense(small), new UmapEstimator.Options
+{
+    Seed = 11, NumberOfEpochs = 50, Parametric = new UmapEncoderOptions { HiddenLayerSizes = new[] { 40, 24 }, NumberOfEpochs = 8, BatchSize = 100 },
+}), Dense(fresh)));
+Check("digits parametric objective", () => Transform(Fit(Dense(small), new UmapEstimator.Options
+{
+    Seed = 12, Parametric = new UmapEncoderOptions { HiddenLayerSizes = new[] { 40 }, NumberOfEpochs = 8, BatchSize = 100, Training = UmapEncoderTraining.Objective },
+}), Dense(fresh)));
 // NN-descent, the coded walk of new rows and the exact byte copy start at 4,096 training rows.
 var mnist = Datasets.Mnist();
 Check("mnist 4,200 2-D", () => FitAndTransform(Dense(mnist.Take(4200)), Dense(new LabelledData(mnist.Features.AsSpan(4200 * mnist.Columns, 200 * mnist.Columns).ToArray(), 200, mnist.Columns, mnist.Labels.AsSpan(4200, 200).ToArray())),
@@ -76,6 +85,8 @@ float[][] FitAndTransform(IDataView data, IDataView newRows, UmapEstimator.Optio
     var model = Fit(data, options);
     return model.GetTrainingEmbedding().Concat(model.Transform(newRows).GetColumn<float[]>("Embedding")).ToArray();
 }
+
+float[][] Transform(UmapTransformer model, IDataView rows) => model.Transform(rows).GetColumn<float[]>("Embedding").ToArray();
 
 IDataView Dense(LabelledData set)
 {

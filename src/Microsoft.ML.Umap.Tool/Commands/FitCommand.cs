@@ -27,13 +27,17 @@ namespace Microsoft.ML.Umap.Tool.Commands
         private readonly Option<int?> _epochs = LibraryOption.Create("--epochs", "NumberOfEpochs (n_epochs; default 200 above 10,000 rows, else 500).", o => o.NumberOfEpochs, (o, v) => o.NumberOfEpochs = v);
         private readonly Option<int?> _threads = LibraryOption.Create("--threads", "Threads to use (default: all cores). The result does not depend on it.", o => o.NumberOfThreads, (o, v) => o.NumberOfThreads = v);
         private readonly Option<int> _seed = new("--seed") { Description = "Seed: the same seed and data give the same model, bit for bit.", DefaultValueFactory = _ => 42 };
+        private readonly Option<bool> _parametric = new("--parametric")
+        {
+            Description = "Parametric UMAP: the model is an encoder network that embeds a row in one pass and keeps no training rows (its default settings).",
+        };
         private readonly Option<bool> _quiet = ToolOptions.Quiet();
 
         public FitCommand()
         {
             Command = new System.CommandLine.Command("fit", "Fit a UMAP model on a CSV or Parquet file, or on a random sample of its rows.")
             {
-                _input, _output, _features, _exclude, _sample, _neighbors, _components, _minimumDistance, _spread, _metric, _epochs, _seed, _threads, _quiet,
+                _input, _output, _features, _exclude, _sample, _neighbors, _components, _minimumDistance, _spread, _metric, _epochs, _seed, _threads, _parametric, _quiet,
             };
             Command.Validators.Add(result =>
             {
@@ -62,6 +66,7 @@ namespace Microsoft.ML.Umap.Tool.Commands
                 NumberOfEpochs = parse.GetValue(_epochs),
                 Seed = parse.GetValue(_seed),
                 NumberOfThreads = parse.GetValue(_threads),
+                Parametric = parse.GetValue(_parametric) ? new UmapEncoderOptions() : null,
             };
             return new FitSettings(parse.GetValue(_input)!, parse.GetValue(_output)!, ToolOptions.Names(parse.GetValue(_features)),
                 ToolOptions.Names(parse.GetValue(_exclude)), parse.GetValue(_sample), umap, parse.GetValue(_quiet));
@@ -102,7 +107,7 @@ namespace Microsoft.ML.Umap.Tool.Commands
             output.Commit();
             if (!settings.Quiet)
             {
-                var stages = string.Join(", ", model.StageDurations.Select(s => $"{s.Key} {s.Value.TotalSeconds:F1} s"));
+                var stages = string.Join(", ", model.StageDurations.Where(s => s.Key != UmapStage.EncoderTraining || model.IsParametric).Select(s => $"{s.Key} {s.Value.TotalSeconds:F1} s"));
                 log.WriteLine($"Fitted {rows:N0} rows in {fitClock.Elapsed.TotalSeconds:F1} s ({stages}), peak memory {PeakMemory.Megabytes():F0} MB; model written to {settings.Output}");
             }
             return ExitCodes.Success;

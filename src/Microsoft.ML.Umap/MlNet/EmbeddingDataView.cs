@@ -10,9 +10,10 @@ namespace Microsoft.ML.Umap.MlNet
     /// reconstruction; see <see cref="IColumnAppender"/>).
     /// </summary>
     /// <remarks>
-    /// It declares itself exportable to ONNX only to refuse the export: ML.NET's converter walks a pipeline back from
-    /// its end and takes the first step that cannot export itself as the graph's input, so a UMAP stage that stayed
-    /// silent would be exported as an input column passed through unchanged, a graph that lies about the model.
+    /// It declares itself exportable to ONNX even where it must refuse the export: ML.NET's converter walks a pipeline
+    /// back from its end and takes the first step that cannot export itself as the graph's input, so a UMAP stage that
+    /// stayed silent would be exported as an input column passed through unchanged, a graph that lies about the model.
+    /// A parametric model's encoder exports as ONNX nodes; anything else refuses.
     /// </remarks>
     internal sealed class EmbeddingDataView : ITransformCanSaveOnnx
     {
@@ -32,7 +33,7 @@ namespace Microsoft.ML.Umap.MlNet
 
         public bool CanSaveOnnx(OnnxContext ctx) => true;
 
-        public void SaveAsOnnx(OnnxContext ctx) => throw _mapper.OnnxRefusal();
+        public void SaveAsOnnx(OnnxContext ctx) => _mapper.SaveAsOnnx(ctx);
 
         void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException(
             "The data a UMAP transformer produces cannot be saved as a legacy data transform; save the transformer itself with mlContext.Model.Save.");

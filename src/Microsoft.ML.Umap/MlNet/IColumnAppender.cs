@@ -27,7 +27,8 @@ namespace Microsoft.ML.Umap.MlNet
         /// <summary>A getter of the appended value of the current row of <paramref name="input"/>.</summary>
         ValueGetter<VBuffer<float>> CreateGetter(DataViewRow input);
 
-        /// <summary>Why the computation cannot be exported to ONNX.</summary>
-        NotSupportedException OnnxRefusal();
+        /// <summary>Writes the computation into ML.NET's ONNX graph.</summary>
+        /// <exception cref="NotSupportedException">ONNX cannot express the computation; the message says why.</exception>
+        void SaveAsOnnx(Microsoft.ML.Model.OnnxConverter.OnnxContext ctx);
     }
 }

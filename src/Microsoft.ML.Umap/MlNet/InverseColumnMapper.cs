@@ -82,7 +82,7 @@ namespace Microsoft.ML.Umap.MlNet
             };
         }
 
-        public NotSupportedException OnnxRefusal() => new(
+        public void SaveAsOnnx(Microsoft.ML.Model.OnnxConverter.OnnxContext ctx) => throw new NotSupportedException(
             $"UMAP's inverse transform (column '{_embeddingColumn.Name}' -> '{_outputColumnName}') cannot be exported to ONNX: mapping " +
             "a point back searches its nearest training points on the map, which ONNX's operators cannot express.");
     }

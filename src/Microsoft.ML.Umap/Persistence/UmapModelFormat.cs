@@ -7,6 +7,7 @@ using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Layout;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
+using Microsoft.ML.Umap.Core.Parametric;
 
 namespace Microsoft.ML.Umap.Persistence
 {
@@ -68,36 +69,7 @@ namespace Microsoft.ML.Umap.Persistence
             using var writer = new HashingWriter(stream);
             writer.Bytes(Magic);
             writer.Int(CurrentVersion);
-            writer.Int(p.NumberOfComponents);
-            writer.Int(p.NumberOfNeighbors);
-            writer.Double(p.MinimumDistance);
-            writer.Double(p.Spread);
-            writer.Int(p.NumberOfEpochs ?? -1);
-            writer.Double(p.LearningRate);
-            writer.Double(p.NegativeSampleRate); // written as float64 since version 1
-            writer.Double(p.RepulsionStrength);
-            writer.Double(p.LocalConnectivity);
-            writer.Double(p.SetOperationMixRatio);
-            writer.Double(p.A ?? double.NaN);
-            writer.Double(p.B ?? double.NaN);
-            writer.Int((int)p.Initialization);
-            writer.Int((int)p.Metric);
-            writer.Int((int)p.NeighborSearch);
-            writer.ULong(p.Seed);
-            writer.Int(p.NumberOfTransformEpochs ?? -1);
-            writer.Double(p.MinkowskiP);
-            writer.Bytes(new byte[] { p.Density is null ? (byte)0 : (byte)1 });
-            writer.Double(p.Density?.Strength ?? 0);
-            writer.Double(p.Density?.Fraction ?? 0);
-            writer.Double(p.Density?.VarianceShift ?? 0);
-            WriteName(writer, p.CustomDistanceName);
-            WriteName(writer, p.LabelColumnName);
-            writer.Int((int)p.TargetMetric);
-            writer.Double(p.TargetWeight);
-            writer.Int(p.TargetNumberOfNeighbors ?? -1);
-            writer.Bytes(new byte[] { p.NeighborsWithinLabel ? (byte)1 : (byte)0 });
-            WriteName(writer, p.PrecomputedNeighborIndicesColumnName);
-            WriteName(writer, p.PrecomputedNeighborDistancesColumnName);
+            WriteParameters(writer, p);
 
             writer.Double(model.A);
             writer.Double(model.B);
@@ -128,6 +100,145 @@ namespace Microsoft.ML.Umap.Persistence
             writer.Ints(model.Neighbors.Indices);
             writer.Floats(model.Neighbors.Distances);
             writer.WriteChecksum();
+        }
+
+        private static void WriteParameters(HashingWriter writer, UmapParameters p)
+        {
+            writer.Int(p.NumberOfComponents);
+            writer.Int(p.NumberOfNeighbors);
+            writer.Double(p.MinimumDistance);
+            writer.Double(p.Spread);
+            writer.Int(p.NumberOfEpochs ?? -1);
+            writer.Double(p.LearningRate);
+            writer.Double(p.NegativeSampleRate); // written as float64 since version 1
+            writer.Double(p.RepulsionStrength);
+            writer.Double(p.LocalConnectivity);
+            writer.Double(p.SetOperationMixRatio);
+            writer.Double(p.A ?? double.NaN);
+            writer.Double(p.B ?? double.NaN);
+            writer.Int((int)p.Initialization);
+            writer.Int((int)p.Metric);
+            writer.Int((int)p.NeighborSearch);
+            writer.ULong(p.Seed);
+            writer.Int(p.NumberOfTransformEpochs ?? -1);
+            writer.Double(p.MinkowskiP);
+            writer.Bytes(new byte[] { p.Density is null ? (byte)0 : (byte)1 });
+            writer.Double(p.Density?.Strength ?? 0);
+            writer.Double(p.Density?.Fraction ?? 0);
+            writer.Double(p.Density?.VarianceShift ?? 0);
+            WriteName(writer, p.CustomDistanceName);
+            WriteName(writer, p.LabelColumnName);
+            writer.Int((int)p.TargetMetric);
+            writer.Double(p.TargetWeight);
+            writer.Int(p.TargetNumberOfNeighbors ?? -1);
+            writer.Bytes(new byte[] { p.NeighborsWithinLabel ? (byte)1 : (byte)0 });
+            WriteName(writer, p.PrecomputedNeighborIndicesColumnName);
+            WriteName(writer, p.PrecomputedNeighborDistancesColumnName);
+        }
+
+        private static readonly byte[] EncoderMagic = Encoding.ASCII.GetBytes("UMAPENC\0");
+
+        /// <summary>The version of the parametric model's layout <see cref="WriteEncoder"/> writes.</summary>
+        public const int CurrentEncoderVersion = 1;
+
+        /// <summary>
+        /// Writes a parametric model: the settings as a non-parametric model of <see cref="CurrentVersion"/> writes them,
+        /// what the fit settled, the encoder's settings and layer sizes, its weights and biases, and a checksum.
+        /// </summary>
+        public static void WriteEncoder(ParametricModel model, Stream stream)
+        {
+            using var writer = new HashingWriter(stream);
+            writer.Bytes(EncoderMagic);
+            writer.Int(CurrentEncoderVersion);
+            WriteParameters(writer, model.Parameters);
+            var summary = model.Summary;
+            writer.Double(summary.A);
+            writer.Double(summary.B);
+            writer.Int(summary.Epochs);
+            writer.Int(summary.NeighborsUsed);
+            writer.Int((int)summary.InitializationUsed);
+            writer.Int(model.TrainingRowCount);
+
+            var encoder = model.Encoder;
+            writer.Int(encoder.Epochs ?? -1);
+            writer.Int(encoder.RefinementEpochs ?? -1);
+            writer.Int(encoder.BatchSize);
+            writer.Double(encoder.LearningRate);
+            writer.Int((int)encoder.Scheme);
+            var network = model.Network;
+            writer.Int(network.Sizes.Length);
+            foreach (int size in network.Sizes)
+                writer.Int(size);
+            for (int l = 0; l < network.LayerCount; l++)
+            {
+                writer.Floats(network.Weights[l]);
+                writer.Floats(network.Biases[l]);
+            }
+            writer.WriteChecksum();
+        }
+
+        /// <summary>Reads a parametric model written by <see cref="WriteEncoder"/>, every field range-checked after the checksum.</summary>
+        public static ParametricModel ReadEncoder(Stream stream, int threads)
+        {
+            var reader = new HashingReader(stream);
+            var magic = reader.Bytes(EncoderMagic.Length);
+            if (!magic.AsSpan().SequenceEqual(EncoderMagic))
+                throw new InvalidDataException("This is not a parametric UMAP model: the file does not start with its signature.");
+            int version = reader.Int();
+            if (version < 1 || version > CurrentEncoderVersion)
+                throw new InvalidDataException($"The parametric UMAP model has format version {version}; this library reads versions 1 to {CurrentEncoderVersion}. It was probably written by a newer version of Microsoft.ML.Umap.");
+            var parameters = ReadParameters(reader, CurrentVersion, threads, distanceNeeded: false);
+            double a = reader.Double(), b = reader.Double();
+            int epochs = reader.Int(), neighborsUsed = reader.Int();
+            var initializationUsed = (UmapInitialization)reader.Int();
+            int trainingRows = reader.Int();
+            Check(UmapParameters.IsCurveA(a) && UmapParameters.IsCurveB(b), "curve parameters a and b");
+            Check(epochs >= 0 && epochs <= UmapLimits.MaximumEpochs && Enum.IsDefined(initializationUsed), "fit summary");
+            Check(trainingRows >= 1 && neighborsUsed >= 1 && neighborsUsed <= UmapLimits.MaximumNeighbors && neighborsUsed <= trainingRows, "training row count");
+
+            var settings = new EncoderSettings
+            {
+                Epochs = Optional(reader.Int()),
+                RefinementEpochs = Optional(reader.Int()),
+                BatchSize = reader.Int(),
+                LearningRate = reader.Double(),
+                Scheme = (EncoderTrainingScheme)reader.Int(),
+            };
+            int layerCount = reader.Int();
+            Check(layerCount >= 2 && layerCount <= EncoderSettings.MaximumLayers + 2, "encoder layer count");
+            var sizes = new int[layerCount];
+            for (int l = 0; l < layerCount; l++)
+                sizes[l] = reader.Int();
+            Check(sizes[0] >= 1 && sizes[^1] == parameters.NumberOfComponents, "encoder input and output sizes");
+            settings = settings with { HiddenLayers = sizes[1..^1] };
+            try
+            {
+                settings.Validate();
+                settings.CheckSize(sizes[0], sizes[^1]);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new InvalidDataException($"The parametric UMAP model is corrupt: {e.Message}", e);
+            }
+            var weights = new float[layerCount - 1][];
+            var biases = new float[layerCount - 1][];
+            for (int l = 0; l + 1 < layerCount; l++)
+            {
+                weights[l] = reader.Floats((long)sizes[l] * sizes[l + 1]);
+                biases[l] = reader.Floats(sizes[l + 1]);
+            }
+            reader.VerifyChecksum();
+
+            // A forged file can carry a valid checksum: weights that are not finite would make every embedding NaN.
+            for (int l = 0; l < weights.Length; l++)
+            {
+                foreach (float w in weights[l])
+                    Check(float.IsFinite(w), $"encoder weights of layer {l}");
+                foreach (float w in biases[l])
+                    Check(float.IsFinite(w), $"encoder biases of layer {l}");
+            }
+            var summary = new FitSummary(a, b, epochs, neighborsUsed, initializationUsed);
+            return new ParametricModel(parameters, summary, settings, new EncoderNetwork(sizes, weights, biases), trainingRows);
         }
 
         public static UmapModel Read(Stream stream, int threads)
@@ -170,8 +281,11 @@ namespace Microsoft.ML.Umap.Persistence
             return version;
         }
 
-        /// <summary>The settings, each checked against its range (<see cref="UmapLimits"/>) as an option would be.</summary>
-        private static UmapParameters ReadParameters(HashingReader reader, int version, int threads)
+        /// <summary>
+        /// The settings, each checked against its range (<see cref="UmapLimits"/>) as an option would be. An encoder
+        /// (<c>distanceNeeded</c> false) never measures a distance, so its custom distance may be unnamed.
+        /// </summary>
+        private static UmapParameters ReadParameters(HashingReader reader, int version, int threads, bool distanceNeeded = true)
         {
             try
             {
@@ -221,7 +335,7 @@ namespace Microsoft.ML.Umap.Persistence
                 if (parameters.Metric == UmapMetric.Custom)
                 {
                     // Looked up once the checksum has been verified, so a damaged file is reported as damaged.
-                    Check(parameters.CustomDistanceName != null, "custom distance name");
+                    Check(parameters.CustomDistanceName != null || !distanceNeeded, "custom distance name");
                     parameters = parameters with { CustomDistance = NotYetResolved };
                 }
                 parameters.Validate();

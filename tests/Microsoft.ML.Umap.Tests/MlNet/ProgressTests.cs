@@ -25,7 +25,7 @@ namespace Microsoft.ML.Umap.Tests.MlNet
 
         private static void AssertReadsRight(IReadOnlyList<UmapProgress> reports)
         {
-            Assert.Equal(Enum.GetValues<UmapStage>(), reports.Select(r => r.Stage).Distinct());
+            Assert.Equal(Enum.GetValues<UmapStage>().Where(s => s != UmapStage.EncoderTraining), reports.Select(r => r.Stage).Distinct());
             for (int i = 1; i < reports.Count; i++)
                 Assert.True(reports[i].Stage >= reports[i - 1].Stage, $"report {i} ({reports[i]}) goes back to an earlier stage");
             foreach (var stage in reports.GroupBy(r => r.Stage))

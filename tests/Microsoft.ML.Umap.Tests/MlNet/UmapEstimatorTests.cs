@@ -274,7 +274,7 @@ namespace Microsoft.ML.Umap.Tests.MlNet
             ml.Transforms.Umap(options).Fit(Blobs(ml));
 
             var stages = reports.Select(r => r.Stage).Distinct().ToList();
-            Assert.Equal(Enum.GetValues<UmapStage>(), stages);
+            Assert.Equal(Enum.GetValues<UmapStage>().Where(s => s != UmapStage.EncoderTraining), stages);
             var epochs = reports.Where(r => r.Stage == UmapStage.Layout && r.Completed > 0).Select(r => r.Completed).ToList();
             Assert.Equal(new long[] { 5, 10, 15, 20, 25, 30, 35, 40, 45, 50 }, epochs);
             Assert.Contains(log, e => e.Source.Contains("UMAP", StringComparison.Ordinal) && e.Message.Contains("Optimising the layout", StringComparison.Ordinal));

@@ -163,10 +163,41 @@ namespace Microsoft.ML.Umap.Tests.PropertyBased
         public void DegenerateDataAtNeighbourDescentSizesFitsAndPlacesNewRows() =>
             PropertyRunner.Run(NeighbourDescentCases, c => Check(c.Data, c.Settings), ciCases: 12, _output);
 
-        internal static string Check(DataShape shape, FitSettings settings)
+        /// <summary>The encoder of a parametric fit, each setting drawn from its documented range.</summary>
+        internal static readonly Gen<UmapEncoderOptions> Encoders =
+            Gen.Select(
+                Gen.Int[0, 3].SelectMany(layers => Gen.Frequency((4, Gen.Int[1, 64]), (1, Gen.Int[65, 300])).Array[layers]),
+                Gen.Int[0, 4],
+                Gen.Int[0, 2],
+                Gen.Frequency((3, Gen.Int[1, 64]), (2, Gen.Int[65, 1024])),
+                Gen.Frequency((3, LogUniform(1e-4, 0.1)), (1, LogUniform(1e-7, 1))),
+                Gen.Enum<UmapEncoderTraining>())
+            .Select((layers, epochs, refinement, batch, rate, training) => new UmapEncoderOptions
+            {
+                HiddenLayerSizes = layers,
+                NumberOfEpochs = epochs,
+                NumberOfRefinementEpochs = refinement,
+                BatchSize = batch,
+                LearningRate = (float)Math.Min(rate, 1.0),
+                Training = training,
+            });
+
+        /// <summary>Parametric fits on data of up to 600 rows (training passes over every row), with the options of any fit.</summary>
+        internal static readonly Gen<(DataShape Data, FitSettings Settings, UmapEncoderOptions Encoder, string Described)> ParametricCases =
+            Gen.Select(Cases, Encoders).Select((c, encoder) =>
+                (c.Data with { Rows = Math.Min(c.Data.Rows, 600) }, c.Settings.Epochs is null ? c.Settings with { Epochs = 20 } : c.Settings, encoder,
+                 $"encoder [{string.Join(", ", encoder.HiddenLayerSizes)}], {encoder.NumberOfEpochs} + {encoder.NumberOfRefinementEpochs} epochs, batch {encoder.BatchSize}, rate {encoder.LearningRate}, {encoder.Training}"));
+
+        [Trait(TestCategory.Name, TestCategory.Slow)]
+        [Fact]
+        public void AParametricFitAndItsTransformAreFiniteOrFailWithAContractException() =>
+            PropertyRunner.Run(ParametricCases, c => Check(c.Data, c.Settings, c.Encoder), ciCases: 60, _output);
+
+        internal static string Check(DataShape shape, FitSettings settings, UmapEncoderOptions? encoder = null)
         {
             var ml = new MLContext(seed: 1);
             var options = settings.ToOptions(shape.Rows);
+            options.Parametric = encoder;
             if (shape.Labels != LabelShape.None)
                 options.LabelColumnName = "Label";
             var training = shape.Load(ml, shape.Rows, shape.Seed);
@@ -179,6 +210,9 @@ namespace Microsoft.ML.Umap.Tests.PropertyBased
             refused = PropertyRunner.ContractOnly(() => model = estimator!.Fit(training));
             if (refused != null)
                 return Outcome("fit refused", refused);
+
+            if (encoder != null)
+                return CheckParametric(ml, shape, settings, model!, training);
 
             // The training rows get their training embedding: no exception is acceptable here.
             AssertFinite(Embed(model!, training), shape.Rows, settings.Components);
@@ -201,6 +235,27 @@ namespace Microsoft.ML.Umap.Tests.PropertyBased
                     Assert.Equal(placed, Embed(loaded, fresh));
             }
             return Outcome("fitted", placing) + (saving is null ? ", saved and reloaded" : Outcome(", not saveable", saving));
+        }
+
+        /// <summary>
+        /// A parametric model embeds every row, training rows included, by the network: finite coordinates, or the
+        /// documented refusal of a row whose coordinates overflow; saved and loaded, it gives the same bits.
+        /// </summary>
+        private static string CheckParametric(MLContext ml, DataShape shape, FitSettings settings, UmapTransformer model, IDataView training)
+        {
+            Assert.True(model.IsParametric);
+            float[][]? embedded = null;
+            var embedding = PropertyRunner.ContractOnly(() => embedded = Embed(model, training));
+            if (embedding is null)
+                AssertFinite(embedded!, shape.Rows, settings.Components);
+            using var stream = new MemoryStream();
+            model.Save(stream);
+            stream.Position = 0;
+            var loaded = UmapTransformer.Load(ml, stream);
+            Assert.Equal(model.EncoderLayerSizes, loaded.EncoderLayerSizes);
+            if (embedded != null)
+                Assert.Equal(embedded, Embed(loaded, training));
+            return Outcome("fitted parametric", embedding) + ", saved and reloaded";
         }
 
         /// <summary>An outcome for the summary: what happened and, for a refusal, the kind and the start of its message.</summary>

@@ -78,6 +78,21 @@ namespace Microsoft.ML.Umap.Tests.Tool
             Assert.Equal(File.ReadAllBytes(Path.Combine(_fitted.Folder, "whole.csv")), File.ReadAllBytes(Path.Combine(_fitted.Folder, "again.csv")));
         }
 
+        [Trait(TestCategory.Name, TestCategory.Slow)]
+        [Fact]
+        public void AParametricModelFitsAndTransformsEveryRowAlikeInAnyBatch()
+        {
+            var fit = UmapTool.Run(_fitted.Folder, "fit", "digits.csv", "--exclude", "id,label", "--sample", "600", "--parametric", "--output", "parametric.zip").Succeeded();
+            Assert.Contains("EncoderTraining", fit.Error, StringComparison.Ordinal);
+            UmapTool.Run(_fitted.Folder, "transform", "digits.csv", "-m", "parametric.zip", "-o", "parametric.csv", "-q").Succeeded();
+            UmapTool.Run(_fitted.Folder, "transform", "digits.csv", "-m", "parametric.zip", "-o", "parametric-again.csv", "--batch-size", "7", "--threads", "1", "-q").Succeeded();
+            var output = File.ReadAllLines(Path.Combine(_fitted.Folder, "parametric.csv"));
+            Assert.Equal(_fitted.Lines.Count, output.Length - 1);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(_fitted.Folder, "parametric.csv")), File.ReadAllBytes(Path.Combine(_fitted.Folder, "parametric-again.csv")));
+            // The encoder's file holds no training rows: smaller than the non-parametric model of twice the rows.
+            Assert.True(new FileInfo(Path.Combine(_fitted.Folder, "parametric.zip")).Length < new FileInfo(Path.Combine(_fitted.Folder, "model.zip")).Length);
+        }
+
         [Fact]
         public void PlotsWritePngSvgAndASelfContainedPage()
         {

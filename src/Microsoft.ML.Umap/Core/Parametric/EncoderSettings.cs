@@ -1,0 +1,97 @@
+using System;
+using System.Linq;
+
+namespace Microsoft.ML.Umap.Core.Parametric
+{
+    /// <summary>How the encoder of a parametric model is trained.</summary>
+    internal enum EncoderTrainingScheme
+    {
+        /// <summary>Regression of the network onto the non-parametric embedding, then the UMAP objective.</summary>
+        EmbeddingRegression,
+
+        /// <summary>The UMAP objective alone (ParametricUMAP's): edges sampled by weight, negative samples, cross-entropy.</summary>
+        UmapObjective,
+    }
+
+    /// <summary>The encoder's architecture and training, validated. Immutable.</summary>
+    internal sealed record EncoderSettings
+    {
+        /// <summary>umap-learn's ParametricUMAP encoder: three dense ReLU layers of 100 units.</summary>
+        public static readonly int[] DefaultHiddenLayers = { 100, 100, 100 };
+
+        public const int MaximumLayers = 16;
+        public const int MaximumLayerSize = 16_384;
+        public const int MaximumEpochs = 10_000;
+        public const int MaximumBatchSize = 65_536;
+        public const double MaximumLearningRate = 1.0;
+
+        /// <summary>Largest network accepted, weights and biases together: 512 MB of floats.</summary>
+        public const long MaximumParameters = 128L << 20;
+
+        public int[] HiddenLayers { get; init; } = DefaultHiddenLayers;
+
+        /// <summary>Passes over the training rows; null: <see cref="DefaultEpochs"/>.</summary>
+        public int? Epochs { get; init; }
+
+        /// <summary>Passes over the graph's edges with the UMAP objective after a regression; null: <see cref="DefaultRefinementEpochs"/>.</summary>
+        public int? RefinementEpochs { get; init; }
+
+        public int BatchSize { get; init; } = 512;
+
+        public double LearningRate { get; init; } = 0.003;
+
+        public EncoderTrainingScheme Scheme { get; init; } = EncoderTrainingScheme.EmbeddingRegression;
+
+        public int DefaultEpochs => Scheme == EncoderTrainingScheme.EmbeddingRegression ? 20 : 10;
+
+        /// <summary>Adam steps a default number of epochs gives at least: few rows make few batches an epoch, too few to learn from.</summary>
+        public const int MinimumDefaultSteps = 6_000;
+
+        /// <summary>Most epochs the default gives, however few the rows.</summary>
+        public const int MaximumDefaultEpochs = 1_000;
+
+        /// <summary>
+        /// The epochs used for <paramref name="rows"/> training rows: <see cref="Epochs"/> when set, else
+        /// <see cref="DefaultEpochs"/>, raised until the epochs make <see cref="MinimumDefaultSteps"/> steps.
+        /// </summary>
+        public int EpochsFor(int rows)
+        {
+            if (Epochs is int epochs)
+                return epochs;
+            long rowsPerBatch = Scheme == EncoderTrainingScheme.EmbeddingRegression ? BatchSize : Math.Max(1, BatchSize / 2);
+            long batches = Math.Max(1, (rows + rowsPerBatch - 1) / rowsPerBatch);
+            long needed = (MinimumDefaultSteps + batches - 1) / batches;
+            return (int)Math.Clamp(needed, DefaultEpochs, Math.Max(DefaultEpochs, MaximumDefaultEpochs));
+        }
+
+        public const int DefaultRefinementEpochs = 0;
+
+        /// <summary>The sizes of every layer for <paramref name="inputs"/> features and <paramref name="components"/> outputs.</summary>
+        public int[] LayerSizes(int inputs, int components) => new[] { inputs }.Concat(HiddenLayers).Append(components).ToArray();
+
+        /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
+        public void Validate()
+        {
+            UmapParameters.Check(HiddenLayers is not null, "Parametric.HiddenLayerSizes", null, "must be set (an empty array for a network without hidden layers)");
+            UmapParameters.Check(HiddenLayers.Length <= MaximumLayers, "Parametric.HiddenLayerSizes", HiddenLayers.Length, $"must hold at most {MaximumLayers} layer sizes");
+            foreach (int size in HiddenLayers)
+                UmapParameters.Check(size >= 1 && size <= MaximumLayerSize, "Parametric.HiddenLayerSizes", size, $"must hold sizes between 1 and {MaximumLayerSize}");
+            UmapParameters.Check(Epochs is null || (Epochs >= 0 && Epochs <= MaximumEpochs), "Parametric.NumberOfEpochs", Epochs, $"must be between 0 and {MaximumEpochs} (or null for the default)");
+            UmapParameters.Check(RefinementEpochs is null || (RefinementEpochs >= 0 && RefinementEpochs <= MaximumEpochs), "Parametric.NumberOfRefinementEpochs", RefinementEpochs, $"must be between 0 and {MaximumEpochs} (or null for the default)");
+            UmapParameters.Check(BatchSize >= 1 && BatchSize <= MaximumBatchSize, "Parametric.BatchSize", BatchSize, $"must be between 1 and {MaximumBatchSize}");
+            UmapParameters.Check(LearningRate > 0 && LearningRate <= MaximumLearningRate, "Parametric.LearningRate", LearningRate, $"must be positive and at most {MaximumLearningRate}");
+            UmapParameters.Check(Enum.IsDefined(Scheme), "Parametric.Training", Scheme, "is not a known training scheme");
+        }
+
+        /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a network of these layers on <paramref name="inputs"/> features would be too large.</summary>
+        public void CheckSize(int inputs, int components)
+        {
+            var sizes = LayerSizes(inputs, components);
+            long parameters = 0;
+            for (int l = 0; l + 1 < sizes.Length; l++)
+                parameters += (long)sizes[l] * sizes[l + 1] + sizes[l + 1];
+            UmapParameters.Check(parameters <= MaximumParameters, "Parametric.HiddenLayerSizes", string.Join(", ", HiddenLayers),
+                $"give an encoder of {parameters:N0} weights on {inputs:N0} features, more than the {MaximumParameters:N0} allowed");
+        }
+    }
+}
