@@ -174,7 +174,7 @@ namespace Microsoft.ML.Umap.Tests.MlNet
         }
 
         /// <summary>The transformer's header from <paramref name="model"/>'s file, then the encoder as the library writes it (a valid checksum).</summary>
-        private static byte[] Forged(UmapTransformer model, Action<Core.Parametric.EncoderNetwork> forge)
+        private static byte[] Forged(UmapTransformer model, Action<Microsoft.ML.Umap.Core.Parametric.EncoderNetwork> forge)
         {
             var bytes = Saved(model);
             int start = bytes.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes("UMAPENC\0"));

@@ -25,7 +25,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
         public const int MaximumBatchSize = 65_536;
         public const double MaximumLearningRate = 1.0;
 
-        /// <summary>Largest network accepted, weights and biases together: 512 MB of floats.</summary>
+        /// <summary>Largest network accepted, weights and biases together (2²⁷ floats): a bound on what a forged or mistyped size can allocate.</summary>
         public const long MaximumParameters = 128L << 20;
 
         public int[] HiddenLayers { get; init; } = DefaultHiddenLayers;
