@@ -2,6 +2,8 @@ using System;
 using System.Diagnostics;
 using System.Linq;
 using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Fitting;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.Core.Numerics;
 using Microsoft.ML.Umap.Core.Parametric;
 using Microsoft.ML.Umap.Samples;

@@ -5,8 +5,10 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Fitting;
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Layout;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
 
@@ -73,7 +75,7 @@ namespace Microsoft.ML.Umap.Benchmarks
         {
             var start = UmapFitter.Fit(data, parameters with { NumberOfEpochs = 0 }, new FitMonitor(), precomputedNeighbors: knn);
             int epochs = parameters.DefaultEpochsFor(data.Count);
-            var graph = EdgeSampling.Prune(start.FuzzySet.Graph, epochs, epochs);
+            var graph = EdgeSchedule.Prune(start.FuzzySet.Graph, epochs, epochs);
             var (a, b) = UmapFitter.FitCurve(parameters);
             var times = new JsonArray();
             using var process = Process.GetCurrentProcess();
@@ -103,7 +105,7 @@ namespace Microsoft.ML.Umap.Benchmarks
             Write(Path.Combine(folder, "knn_indices.i32"), neighbors.Indices);
             Write(Path.Combine(folder, "knn_distances.f32"), neighbors.Distances);
             int epochs = parameters.DefaultEpochsFor(data.Count);
-            var graph = EdgeSampling.Prune(fit.FuzzySet.Graph, epochs, epochs);
+            var graph = EdgeSchedule.Prune(fit.FuzzySet.Graph, epochs, epochs);
             Write(Path.Combine(folder, "graph_offsets.i32"), graph.RowOffsets);
             Write(Path.Combine(folder, "graph_columns.i32"), graph.ColumnIndices);
             Write(Path.Combine(folder, "graph_values.f32"), graph.Values);

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.ML.Data;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.Samples;
 
 namespace Microsoft.ML.Umap.Benchmarks
@@ -61,7 +62,7 @@ namespace Microsoft.ML.Umap.Benchmarks
 
             // The same queries by brute force, as a model fitted with NeighborSearch = Exact answers them.
             var trainMatrix = new Core.Numerics.RowMatrix(train.Features, train.Rows, train.Columns);
-            var exact = Core.Neighbors.NeighborSearchFactory.Create(new Core.Numerics.DenseVectorSet(trainMatrix), new Core.UmapParameters { NeighborSearch = UmapNeighborSearch.Exact });
+            var exact = Core.Neighbors.NeighborSearchFactory.Create(new Core.Numerics.DenseVectorSet(trainMatrix), new Core.Model.UmapParameters { NeighborSearch = UmapNeighborSearch.Exact });
             var indices = new int[model.Parameters.NumberOfNeighbors];
             var distances = new float[indices.Length];
             clock.Restart();
@@ -113,7 +114,7 @@ namespace Microsoft.ML.Umap.Benchmarks
         /// </summary>
         private const int StagePasses = 3;
 
-        private static string PerRowStages(Core.UmapModel model, LabelledData test)
+        private static string PerRowStages(Core.Model.UmapModel model, LabelledData test)
         {
             int k = model.NewRowNeighborCount;
             var indices = new int[test.Rows * k];

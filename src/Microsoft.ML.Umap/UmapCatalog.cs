@@ -1,5 +1,5 @@
 using Microsoft.ML.Umap;
-using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.MlNet;
 
 namespace Microsoft.ML

@@ -1,7 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Threading;
-using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Model;
 
 namespace Microsoft.ML.Umap
 {

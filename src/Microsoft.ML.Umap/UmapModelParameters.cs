@@ -1,3 +1,4 @@
+
 namespace Microsoft.ML.Umap
 {
     /// <summary>
@@ -7,7 +8,7 @@ namespace Microsoft.ML.Umap
     /// </summary>
     public sealed class UmapModelParameters
     {
-        internal UmapModelParameters(Core.UmapModel model)
+        internal UmapModelParameters(Core.Model.UmapModel model)
             : this(model.Parameters, model.Summary, model.TransformEpochs, model.TrainingData.Count)
         {
         }
@@ -17,7 +18,7 @@ namespace Microsoft.ML.Umap
         {
         }
 
-        private UmapModelParameters(Core.UmapParameters p, Core.FitSummary summary, int transformEpochs, int trainingRows)
+        private UmapModelParameters(Core.Model.UmapParameters p, Core.Fitting.FitSummary summary, int transformEpochs, int trainingRows)
         {
             NumberOfComponents = p.NumberOfComponents;
             NumberOfNeighbors = summary.NeighborsUsed;

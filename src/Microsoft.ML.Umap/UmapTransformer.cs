@@ -7,7 +7,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Umap;
-using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Fitting;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.MlNet;
 using Microsoft.ML.Umap.Persistence;
 

@@ -41,7 +41,7 @@ namespace Microsoft.ML.Umap.MlNet
         /// (see <see cref="RowCollector.SparseBelowDensity"/>): a mostly-zero column that delivers sparse vectors is stored
         /// sparsely (never densified into an n × d matrix), anything else densely.
         /// </summary>
-        public static VectorSet Read(IDataView data, string name, MetricDomain domain, Core.FitMonitor monitor)
+        public static VectorSet Read(IDataView data, string name, MetricDomain domain, Core.Fitting.FitMonitor monitor)
         {
             var column = Check(data.Schema, name);
             int declaredSize = ((VectorDataViewType)column.Type).Size;

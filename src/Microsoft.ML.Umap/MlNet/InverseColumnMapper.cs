@@ -2,7 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using Microsoft.ML.Data;
-using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Fitting;
+using Microsoft.ML.Umap.Core.Model;
 
 namespace Microsoft.ML.Umap.MlNet
 {

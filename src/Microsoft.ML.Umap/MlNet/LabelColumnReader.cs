@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Microsoft.ML.Data;
-using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Fitting;
 
 namespace Microsoft.ML.Umap.MlNet
 {
@@ -30,7 +30,7 @@ namespace Microsoft.ML.Umap.MlNet
         }
 
         /// <summary>The labels of every row, in order.</summary>
-        public static SupervisionTarget Read(IDataView data, string name, UmapTargetMetric metric, Core.FitMonitor monitor)
+        public static SupervisionTarget Read(IDataView data, string name, UmapTargetMetric metric, Core.Fitting.FitMonitor monitor)
         {
             var column = data.Schema.GetColumnOrNull(name) ?? throw SchemaErrors.ColumnNotFound("label", name);
             var type = column.Type;
@@ -61,7 +61,7 @@ namespace Microsoft.ML.Umap.MlNet
         /// Each row's class as a key string (the value's identity: equal values, equal keys; null when unlabelled), for
         /// a categorical label column.
         /// </summary>
-        public static string?[] ReadClassKeys(IDataView data, string name, Core.FitMonitor monitor)
+        public static string?[] ReadClassKeys(IDataView data, string name, Core.Fitting.FitMonitor monitor)
         {
             var column = data.Schema.GetColumnOrNull(name) ?? throw SchemaErrors.ColumnNotFound("label", name);
             if (!IsSupported(column.Type, column.Type is KeyDataViewType, UmapTargetMetric.Categorical))
@@ -89,7 +89,7 @@ namespace Microsoft.ML.Umap.MlNet
             return classes;
         }
 
-        private static string?[] ClassKeys(DataViewRowCursor cursor, DataViewSchema.Column column, Core.FitMonitor monitor)
+        private static string?[] ClassKeys(DataViewRowCursor cursor, DataViewSchema.Column column, Core.Fitting.FitMonitor monitor)
         {
             var keys = new List<string?>();
             var next = ClassGetter(cursor, column);

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using Microsoft.ML.Umap.Core;
 using Microsoft.ML.Umap.Core.Distances;
+using Microsoft.ML.Umap.Core.Fitting;
 using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.MlNet

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using Microsoft.ML.Data;
-using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Fitting;
 using Microsoft.ML.Umap.Core.Neighbors;
 
 namespace Microsoft.ML.Umap.MlNet

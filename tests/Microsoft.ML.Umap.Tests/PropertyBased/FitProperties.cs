@@ -5,6 +5,7 @@ using CsCheck;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Model;
 using Xunit;
 using Xunit.Abstractions;
 using Microsoft.ML.Umap.Tests.Helpers;

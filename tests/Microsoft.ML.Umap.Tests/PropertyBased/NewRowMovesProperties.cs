@@ -11,7 +11,7 @@ namespace Microsoft.ML.Umap.Tests.PropertyBased
 {
     /// <summary>
     /// A new row's epoch against a large model, its attractions then its negative samples each measured from one
-    /// position (<see cref="LayoutOptimizer.AttractTogether"/>, <see cref="NegativeSampling.RepelTogether"/>), for
+    /// position (<see cref="NewRowMoves.AttractTogether"/>, <see cref="NewRowMoves.RepelTogether"/>), for
     /// any training embedding (spread out, clustered round the row, on a grid with coincident points), any number of
     /// moves and any rate: finite, and umap-learn's moves from those positions in double precision; in the plane the
     /// vectorised samples give the scalar ones' bits.
@@ -59,9 +59,9 @@ namespace Microsoft.ML.Umap.Tests.PropertyBased
                 var gradient = new UmapGradient(LayoutTests.A, LayoutTests.B, 1.0);
                 float alpha = (float)e.Alpha;
                 var position = (float[])start.Clone();
-                LayoutOptimizer.AttractTogether(position, due, tails, others, e.Dim, in gradient, alpha);
+                NewRowMoves.AttractTogether(position, due, tails, others, e.Dim, in gradient, alpha);
                 var afterAttractions = (float[])position.Clone();
-                NegativeSampling.RepelTogether(position, sampled, others, e.Dim, in gradient, alpha);
+                NewRowMoves.RepelTogether(position, sampled, others, e.Dim, in gradient, alpha);
                 Assert.All(position, v => Assert.True(float.IsFinite(v)));
 
                 var expected = start.Select(v => (double)v).ToArray();

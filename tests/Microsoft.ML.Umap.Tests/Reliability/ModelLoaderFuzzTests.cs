@@ -7,6 +7,7 @@ using System.Reflection;
 using System.Threading.Tasks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.Tests.Helpers;
 using Microsoft.ML.Umap.Tests.PropertyBased;
 using Xunit;

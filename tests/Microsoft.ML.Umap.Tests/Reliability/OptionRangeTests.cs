@@ -2,6 +2,8 @@ using System;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Fitting;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.Tests.Helpers;
 using Xunit;
 

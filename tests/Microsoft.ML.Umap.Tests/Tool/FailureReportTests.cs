@@ -5,6 +5,7 @@ using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using System.Text;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.Tests.Helpers;
 using Microsoft.ML.Umap.Tool.CommandLine;
 using Xunit;

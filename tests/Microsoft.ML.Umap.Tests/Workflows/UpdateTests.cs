@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.Samples;
 using Microsoft.ML.Umap.Tests.Helpers;
 using Xunit;
@@ -99,7 +100,7 @@ namespace Microsoft.ML.Umap.Tests.Workflows
             var flat = new Microsoft.ML.Umap.Core.Numerics.RowMatrix(50, 2);
             for (int i = 0; i < 50; i++)
                 (flat.Row(i)[0], flat.Row(i)[1]) = (slope == 0 ? 3f : i, slope == 0 ? 3f : slope * i);
-            var flatModel = new UmapTransformer(new Microsoft.ML.Umap.Core.UmapModel(model.Model.Parameters, model.Model.Summary, model.Model.TrainingData, flat, model.Model.Neighbors), "Features", "Embedding", null);
+            var flatModel = new UmapTransformer(new Microsoft.ML.Umap.Core.Model.UmapModel(model.Model.Parameters, model.Model.Summary, model.Model.TrainingData, flat, model.Model.Neighbors), "Features", "Embedding", null);
 
             var embedding = flatModel.Update(MlNetData.Load(ml, all.Skip(50), 64)).GetTrainingEmbedding();
             double accuracy = UmapMetrics.KnnAccuracy(embedding, labels, 10);

@@ -1,4 +1,5 @@
 using Microsoft.ML.Umap.Core.Distances;
+using Microsoft.ML.Umap.Core.Fitting;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
 

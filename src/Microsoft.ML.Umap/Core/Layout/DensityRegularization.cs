@@ -118,7 +118,7 @@ namespace Microsoft.ML.Umap.Core.Layout
                     double weighted = 0, total = 0;
                     for (int p = 0; p < columns.Length; p++)
                     {
-                        float distanceSquared = LayoutOptimizer.SquaredDistance(self, new ReadOnlySpan<float>(positions, columns[p] * dim, dim));
+                        float distanceSquared = UmapGradient.SquaredDistance(self, new ReadOnlySpan<float>(positions, columns[p] * dim, dim));
                         double similarity = distanceSquared > 0f ? 1.0 / (1.0 + _a * _powerB.Of(distanceSquared)) : 1.0;
                         weighted += similarity * distanceSquared;
                         total += similarity;
@@ -227,5 +227,55 @@ namespace Microsoft.ML.Umap.Core.Layout
             }
             return (mean, Math.Sqrt(squares / count));
         }
+    }
+
+    /// <summary>
+    /// densMAP's term in the attraction, as a policy the layout's code is compiled for (a struct type argument): with
+    /// <see cref="WithoutDensity"/> the JIT removes the term entirely, so plain UMAP pays nothing for densMAP.
+    /// </summary>
+    internal interface IDensityTerm
+    {
+        /// <summary>True when the term acts (a constant for each policy).</summary>
+        bool Acts { get; }
+
+        /// <summary>Coefficient of the difference added to the attraction from <paramref name="self"/> to <paramref name="other"/> along <paramref name="edge"/>.</summary>
+        float Coefficient(int self, int other, int edge, float distanceSquared);
+
+        /// <summary>
+        /// The same for a vector of edges (vertex and edge indices as integer lanes), given their d²^b
+        /// (<paramref name="powB"/>), in the lanes set in <paramref name="lanes"/> (0 elsewhere).
+        /// </summary>
+        TLanes Coefficient<TLanes>(TLanes self, TLanes other, TLanes edge, TLanes distanceSquared, TLanes powB, TLanes lanes)
+            where TLanes : struct, ILanes<TLanes>;
+    }
+
+    /// <summary>Plain UMAP: no density term.</summary>
+    internal readonly struct WithoutDensity : IDensityTerm
+    {
+        public bool Acts => false;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Coefficient(int self, int other, int edge, float distanceSquared) => 0f;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TLanes Coefficient<TLanes>(TLanes self, TLanes other, TLanes edge, TLanes distanceSquared, TLanes powB, TLanes lanes)
+            where TLanes : struct, ILanes<TLanes> => TLanes.Zero;
+    }
+
+    /// <summary>densMAP in an epoch where its term acts.</summary>
+    internal readonly struct WithDensity : IDensityTerm
+    {
+        private readonly DensityRegularization _term;
+
+        public WithDensity(DensityRegularization term) => _term = term;
+
+        public bool Acts => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Coefficient(int self, int other, int edge, float distanceSquared) => _term.Coefficient(self, other, edge, distanceSquared);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TLanes Coefficient<TLanes>(TLanes self, TLanes other, TLanes edge, TLanes distanceSquared, TLanes powB, TLanes lanes)
+            where TLanes : struct, ILanes<TLanes> => _term.Coefficient(self, other, edge, distanceSquared, powB, lanes);
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.ML.Umap.Core.Model;
+
 namespace Microsoft.ML.Umap.Core.Layout
 {
     /// <summary>The settings of <see cref="DensityRegularization"/> (densMAP), with umap-learn's defaults.</summary>

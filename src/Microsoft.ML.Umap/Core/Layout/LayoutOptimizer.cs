@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Concurrent;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Microsoft.ML.Umap.Core.Fitting;
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Numerics;
 using Microsoft.ML.Umap.Core.Numerics.Lanes;
@@ -23,7 +23,8 @@ namespace Microsoft.ML.Umap.Core.Layout
     /// the block ends, before the next block reads positions. Random streams are keyed by (seed, epoch, vertex) and
     /// the tallies are exact integer sums, so the result is bit-for-bit the same for a given seed whatever the number
     /// of threads. densMAP's term (<see cref="DensityRegularization"/>) rides on the attraction, on both ends, as in
-    /// umap-learn. docs/layout-scheme.md compares this scheme with the others that were tried.
+    /// umap-learn. docs/layout-scheme.md compares this scheme with the others that were tried. A vertex's moves are
+    /// written by <see cref="MoveSchedule"/> and applied by <see cref="MoveReplay"/>, the gradient step.
     /// The loops are marked <see cref="MethodImplOptions.AggressiveOptimization"/>: called a few thousand times within
     /// seconds, while the fit keeps compiling new methods, they would otherwise run a first fit's early epochs
     /// unoptimised (docs/measurements.md).
@@ -95,8 +96,8 @@ namespace Microsoft.ML.Umap.Core.Layout
                 // Where the other vertices stood when the current block started; every block's end brings it up to date.
                 Snapshot = (float[])embedding.Values.Clone();
                 var gradient = new UmapGradient(settings.A, settings.B, settings.RepulsionStrength);
-                var sampler = new EdgeSampler(EdgeSampling.FiringRates(graph.Values), settings.NegativeSampleRate);
-                _context = LayoutContext.ForFit(embedding.Values, Snapshot, graph, embedding.Columns, gradient, sampler, settings.Seed);
+                var schedule = new EdgeSchedule(EdgeSchedule.FiringRates(graph.Values), settings.NegativeSampleRate);
+                _context = LayoutContext.ForFit(embedding.Values, Snapshot, graph, embedding.Columns, gradient, schedule, settings.Seed);
                 _otherEnds = new OtherEndAttraction(graph.Rows, embedding.Columns);
                 _threads = settings.Threads;
                 _monitor = monitor;
@@ -174,92 +175,6 @@ namespace Microsoft.ML.Umap.Core.Layout
                 worker.Keys[i] = worker.Starts[i] - total;
             }
             worker.Starts[count] = total;
-        }
-
-        /// <summary>
-        /// Applies every edge of a new row (outside the graph) due in the context's epoch, moving only
-        /// <paramref name="current"/>: the attraction towards the training point, then the repulsion of the negative
-        /// samples the edge owes, one move after the other as umap-learn's transform does; or, with
-        /// <paramref name="together"/>, the epoch's attractions measured from where the row stands and summed
-        /// (<see cref="AttractTogether"/>), then all its negative samples measured from where they left the row
-        /// (<see cref="NegativeSampling.RepelTogether"/>). Both take the same random draws.
-        /// </summary>
-        /// <param name="context">A new-row context (<see cref="LayoutContext.ForNewRow"/>) in the current epoch.</param>
-        /// <param name="current">The row's coordinates, updated in place.</param>
-        /// <param name="tails">The training rows the row's edges lead to.</param>
-        /// <param name="rng">The row's random stream for this epoch.</param>
-        /// <param name="moves">Scratch for the epoch's moves, grown when needed.</param>
-        /// <param name="together">Whether the attractions, then the negative samples, move the row together.</param>
-        internal static void StepNewVertex(in LayoutContext context, Span<float> current, ReadOnlySpan<int> tails, ref FastRandom rng, ref int[] moves, bool together)
-        {
-            var density = default(WithoutDensity);
-            var otherEnds = default(FixedOtherEnds);
-            if (!together)
-            {
-                int count = MoveSchedule.Build(in context, tails.Length, 0, ref rng, ref moves);
-                var epochMoves = moves.AsSpan(0, count);
-                Prefetch(epochMoves, tails, context.Snapshot, context.Dim);
-                foreach (int move in epochMoves)
-                    MoveSchedule.Apply(in context, move, current, -1, tails, 0, in density, in otherEnds);
-                return;
-            }
-            // The same draws as one list, taken as two: the due edges, and the samples behind them; each group
-            // measured from one position (the epoch's start, then where the attractions left the row).
-            int samples = MoveSchedule.BuildApart(in context, tails.Length, ref rng, ref moves, out int dueCount);
-            var due = moves.AsSpan(0, dueCount);
-            Prefetch(due, tails, context.Snapshot, context.Dim);
-            AttractTogether(current, due, tails, context.Snapshot, context.Dim, in context.Gradient, context.Alpha);
-            var sampled = moves.AsSpan(tails.Length, samples);
-            TensorPrimitives.OnesComplement<int>(sampled, sampled);
-            NegativeSampling.RepelTogether(current, sampled, context.Snapshot, context.Dim, in context.Gradient, context.Alpha);
-        }
-
-        /// <summary>
-        /// The attractions along the <paramref name="due"/> edges of a lone vertex at <paramref name="position"/>, all
-        /// measured from that position, each clipped per axis as one move of umap-learn's is, summed, and applied at
-        /// the rate <paramref name="alpha"/>: independent computations, where moving after each would chain them.
-        /// </summary>
-        internal static void AttractTogether(Span<float> position, ReadOnlySpan<int> due, ReadOnlySpan<int> tails, float[] others, int dim, in UmapGradient gradient, float alpha)
-        {
-            Span<float> pull = stackalloc float[dim];
-            pull.Clear();
-            foreach (int edge in due)
-            {
-                var other = new ReadOnlySpan<float>(others, tails[edge] * dim, dim);
-                float coefficient = gradient.Attraction(SquaredDistance(position, other));
-                for (int d = 0; d < dim; d++)
-                    pull[d] += UmapGradient.ClipComponent(coefficient * (position[d] - other[d]));
-            }
-            for (int d = 0; d < dim; d++)
-                position[d] += alpha * pull[d];
-        }
-
-        /// <summary>
-        /// Asks for the coordinates the moves will read before they start: a lone vertex (a new row being placed)
-        /// runs one dependent chain, so without this each point that left the cache (the neighbour search just swept
-        /// the training data through it) would stall the chain for a whole memory round trip. (Negative samples
-        /// measured together do not depend on each other, and their misses overlap by themselves.)
-        /// </summary>
-        private static unsafe void Prefetch(ReadOnlySpan<int> moves, ReadOnlySpan<int> tails, float[] others, int dim)
-        {
-            fixed (float* basePointer = others)
-            {
-                foreach (int move in moves)
-                    Numerics.Prefetch.ToNearestCache(basePointer + (move >= 0 ? tails[move] : ~move) * dim);
-            }
-        }
-
-        /// <summary>Squared Euclidean distance between two embedded points (a handful of coordinates: a plain loop wins).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static float SquaredDistance(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
-        {
-            float sum = 0f;
-            for (int d = 0; d < x.Length; d++)
-            {
-                float diff = x[d] - y[d];
-                sum += diff * diff;
-            }
-            return sum;
         }
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.ML.Umap.Core.Model;
+
 namespace Microsoft.ML.Umap.Core.Layout
 {
     /// <summary>Parameters of the layout optimisation (umap-learn names in brackets).</summary>

@@ -6,10 +6,12 @@ using Microsoft.ML.Umap.Core.Numerics.Lanes;
 namespace Microsoft.ML.Umap.Core.Layout
 {
     /// <summary>
-    /// Replays the move lists of a group of vertices (see <see cref="MoveSchedule"/>), one vertex to a vector lane:
-    /// each step applies every lane's next move, attraction (with densMAP's term when it acts) or negative sample,
-    /// branch-free. The arithmetic of a lane does not depend on the other lanes or on the width, so a vertex's result
-    /// is the same whichever vertices share its group, on every machine.
+    /// The gradient step: replays the move lists of a group of vertices (see <see cref="MoveSchedule"/>), one vertex to a
+    /// vector lane. Each step applies every lane's next move, attraction (with densMAP's term when it acts) or negative
+    /// sample, branch-free: the distance, the coefficient (<see cref="UmapGradient"/>), the clipped step per axis, and the
+    /// pull owed to an attraction's other end (<see cref="OtherEndAttraction"/>). The arithmetic of a lane does not depend
+    /// on the other lanes or on the width, so a vertex's result is the same whichever vertices share its group, on every
+    /// machine; <see cref="Apply"/> is the same step written for one vertex and one move.
     /// </summary>
     internal static class MoveReplay
     {
@@ -205,6 +207,79 @@ namespace Microsoft.ML.Umap.Core.Layout
                     for (int d = 0; d < dim; d++)
                         tally.Add(other, d, steps[first + d * lanes]);
                 }
+            }
+        }
+
+        /// <summary>
+        /// Applies one move to <paramref name="current"/>, the coordinates of vertex <paramref name="self"/>: what a lane of
+        /// <see cref="Replay"/> does in one step, written plainly (a new row's moves one after the other, and the
+        /// reference the tests hold the lanes to).
+        /// </summary>
+        /// <param name="context">The epoch: the other vertices' positions (its snapshot), the gradient and the rate.</param>
+        /// <param name="move">The move, as written by <see cref="MoveSchedule.Build"/>.</param>
+        /// <param name="current">The vertex's coordinates, updated in place.</param>
+        /// <param name="self">The vertex's index among the context's vertices (never its own negative sample), or −1.</param>
+        /// <param name="tails">The other ends of the vertex's edges.</param>
+        /// <param name="firstEdge">Position of the vertex's first edge in the graph.</param>
+        /// <param name="density">densMAP's term, or <see cref="WithoutDensity"/>.</param>
+        /// <param name="otherEnds">Where the attraction's pull on the other end goes.</param>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Apply<TDensity, TOtherEnds>(
+            in LayoutContext context, int move, Span<float> current, int self, ReadOnlySpan<int> tails, int firstEdge, in TDensity density, in TOtherEnds otherEnds)
+            where TDensity : struct, IDensityTerm
+            where TOtherEnds : struct, IOtherEnds
+        {
+            int dim = context.Dim;
+            if (move < 0)
+            {
+                Repel(current, self, ~move, context.Snapshot, dim, in context.Gradient, context.Alpha);
+                return;
+            }
+
+            int k = tails[move];
+            var other = new ReadOnlySpan<float>(context.Snapshot, k * dim, dim);
+            float distanceSquared = UmapGradient.SquaredDistance(current, other);
+            float coefficient = context.Gradient.Attraction(distanceSquared);
+            float correction = density.Coefficient(self, k, firstEdge + move, distanceSquared);
+            for (int d = 0; d < dim; d++)
+            {
+                float difference = current[d] - other[d];
+                float step = UmapGradient.ClipComponent(coefficient * difference);
+                // umap-learn clips the density term on its own and adds it to the clipped attraction.
+                if (density.Acts)
+                    step += UmapGradient.ClipComponent(correction * difference);
+                current[d] += context.Alpha * step;
+                otherEnds.Add(k, d, step);
+            }
+        }
+
+        /// <summary>
+        /// Moves <paramref name="position"/> away from sample <paramref name="sample"/>, as umap-learn applies one negative
+        /// sample: the gradient measured from where the point is now and clipped to ±4 per axis, and a distinct point at
+        /// exactly the same place pushing +4 along every axis.
+        /// </summary>
+        /// <param name="position">The moving point, <paramref name="dim"/> coordinates, updated in place.</param>
+        /// <param name="self">The moving point's own index among <paramref name="others"/> (no push if sampled), or −1.</param>
+        /// <param name="sample">Index of the sampled point.</param>
+        /// <param name="others">All sampled-from positions, row-major, <paramref name="dim"/> per point.</param>
+        /// <param name="dim">Embedding dimension.</param>
+        /// <param name="gradient">The gradient coefficients.</param>
+        /// <param name="alpha">Learning rate of this epoch.</param>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Repel(Span<float> position, int self, int sample, float[] others, int dim, in UmapGradient gradient, float alpha)
+        {
+            var negative = new ReadOnlySpan<float>(others, sample * dim, dim);
+            float distanceSquared = UmapGradient.SquaredDistance(position, negative);
+            if (distanceSquared > 0f)
+            {
+                float repulsion = gradient.Repulsion(distanceSquared);
+                for (int d = 0; d < dim; d++)
+                    position[d] += alpha * UmapGradient.ClipComponent(repulsion * (position[d] - negative[d]));
+            }
+            else if (sample != self)
+            {
+                for (int d = 0; d < dim; d++)
+                    position[d] += alpha * UmapGradient.Clip;
             }
         }
     }

@@ -27,8 +27,8 @@ namespace Microsoft.ML.Umap.Core.Layout
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static int Build(in LayoutContext context, int edgeCount, int firstEdge, ref FastRandom rng, ref int[] moves, int start = 0)
         {
-            ref readonly var sampler = ref context.Sampler;
-            int most = sampler.MostNegativeSamples;
+            ref readonly var schedule = ref context.Schedule;
+            int most = schedule.MostNegativeSamples;
             // The moves (with room for the padded draws' overrun), then the due edges' list, which the moves never reach.
             int listStart = start + edgeCount * (1 + most) + FastRandom.FillPadding;
             if (listStart + edgeCount > moves.Length)
@@ -36,12 +36,12 @@ namespace Microsoft.ML.Umap.Core.Layout
 
             var due = moves.AsSpan(listStart, edgeCount);
             int epoch = context.Epoch;
-            int dueCount = sampler.DueEdges(firstEdge, epoch, due);
+            int dueCount = schedule.DueEdges(firstEdge, epoch, due);
             int count = start;
             for (int j = 0; j < dueCount; j++)
             {
                 int e = due[j];
-                int owed = sampler.NegativeSamples(sampler.Firing(firstEdge + e, epoch));
+                int owed = schedule.NegativeSamples(schedule.Firing(firstEdge + e, epoch));
                 moves[count++] = e;
                 rng.FillComplementedIntsPadded(moves.AsSpan(count), owed, context.VertexCount);
                 count += owed;
@@ -58,59 +58,20 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// </summary>
         public static int BuildApart(in LayoutContext context, int edgeCount, ref FastRandom rng, ref int[] moves, out int dueCount)
         {
-            ref readonly var sampler = ref context.Sampler;
-            int needed = edgeCount * (1 + sampler.MostNegativeSamples) + FastRandom.FillPadding; // with room for the padded draws' overrun
+            ref readonly var schedule = ref context.Schedule;
+            int needed = edgeCount * (1 + schedule.MostNegativeSamples) + FastRandom.FillPadding; // with room for the padded draws' overrun
             if (needed > moves.Length)
                 Array.Resize(ref moves, Math.Max(2 * moves.Length, needed));
 
             int epoch = context.Epoch;
             var due = moves.AsSpan(0, edgeCount);
-            dueCount = sampler.DueEdges(0, epoch, due);
+            dueCount = schedule.DueEdges(0, epoch, due);
             int samples = 0;
             foreach (int e in due[..dueCount])
-                samples += sampler.NegativeSamples(sampler.Firing(e, epoch));
+                samples += schedule.NegativeSamples(schedule.Firing(e, epoch));
             // The stream is counter-based: one draw of them all gives the values the edges' draws in turn would.
             rng.FillComplementedIntsPadded(moves.AsSpan(edgeCount), samples, context.VertexCount);
             return samples;
-        }
-
-        /// <summary>Applies one move to <paramref name="current"/>, the coordinates of vertex <paramref name="self"/>.</summary>
-        /// <param name="context">The epoch: the other vertices' positions (its snapshot), the gradient and the rate.</param>
-        /// <param name="move">The move, as written by <see cref="Build"/>.</param>
-        /// <param name="current">The vertex's coordinates, updated in place.</param>
-        /// <param name="self">The vertex's index among the context's vertices (never its own negative sample), or −1.</param>
-        /// <param name="tails">The other ends of the vertex's edges.</param>
-        /// <param name="firstEdge">Position of the vertex's first edge in the graph.</param>
-        /// <param name="density">densMAP's term, or <see cref="WithoutDensity"/>.</param>
-        /// <param name="otherEnds">Where the attraction's pull on the other end goes.</param>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Apply<TDensity, TOtherEnds>(
-            in LayoutContext context, int move, Span<float> current, int self, ReadOnlySpan<int> tails, int firstEdge, in TDensity density, in TOtherEnds otherEnds)
-            where TDensity : struct, IDensityTerm
-            where TOtherEnds : struct, IOtherEnds
-        {
-            int dim = context.Dim;
-            if (move < 0)
-            {
-                NegativeSampling.Repel(current, self, ~move, context.Snapshot, dim, in context.Gradient, context.Alpha);
-                return;
-            }
-
-            int k = tails[move];
-            var other = new ReadOnlySpan<float>(context.Snapshot, k * dim, dim);
-            float distanceSquared = LayoutOptimizer.SquaredDistance(current, other);
-            float coefficient = context.Gradient.Attraction(distanceSquared);
-            float correction = density.Coefficient(self, k, firstEdge + move, distanceSquared);
-            for (int d = 0; d < dim; d++)
-            {
-                float difference = current[d] - other[d];
-                float step = UmapGradient.ClipComponent(coefficient * difference);
-                // umap-learn clips the density term on its own and adds it to the clipped attraction.
-                if (density.Acts)
-                    step += UmapGradient.ClipComponent(correction * difference);
-                current[d] += context.Alpha * step;
-                otherEnds.Add(k, d, step);
-            }
         }
     }
 }

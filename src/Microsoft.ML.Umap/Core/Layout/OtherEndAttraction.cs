@@ -108,4 +108,31 @@ namespace Microsoft.ML.Umap.Core.Layout
             public void Add(int vertex, int d, float step) => Values[vertex * _dim + d] += (long)(step * Scale);
         }
     }
+
+    /// <summary>What happens to the other end of an edge a vertex pulls itself along (umap-learn's move_other).</summary>
+    internal interface IOtherEnds
+    {
+        /// <summary>Records the <paramref name="step"/> taken towards <paramref name="vertex"/> along axis <paramref name="d"/>.</summary>
+        void Add(int vertex, int d, float step);
+    }
+
+    /// <summary>In a fit: the step is tallied for the other end, which takes it back when its block ends.</summary>
+    internal readonly struct TalliedOtherEnds : IOtherEnds
+    {
+        private readonly OtherEndAttraction.Tally _tally;
+
+        public TalliedOtherEnds(OtherEndAttraction.Tally tally) => _tally = tally;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(int vertex, int d, float step) => _tally.Add(vertex, d, step);
+    }
+
+    /// <summary>A new row moving against a fixed embedding: the training rows never move.</summary>
+    internal readonly struct FixedOtherEnds : IOtherEnds
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(int vertex, int d, float step)
+        {
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 using Microsoft.ML.Umap.Core.Numerics;
 using Microsoft.ML.Umap.Core.Numerics.Lanes;
@@ -97,5 +98,18 @@ namespace Microsoft.ML.Umap.Core.Layout
         public static TLanes ClipComponents<TLanes>(TLanes values)
             where TLanes : struct, ILanes<TLanes> =>
             TLanes.Min(TLanes.Max(values, TLanes.Create(-Clip)), TLanes.Create(Clip));
+
+        /// <summary>Squared Euclidean distance between two embedded points (a handful of coordinates: a plain loop wins).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static float SquaredDistance(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+        {
+            float sum = 0f;
+            for (int d = 0; d < x.Length; d++)
+            {
+                float diff = x[d] - y[d];
+                sum += diff * diff;
+            }
+            return sum;
+        }
     }
 }

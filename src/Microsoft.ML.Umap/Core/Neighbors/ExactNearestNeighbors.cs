@@ -1,5 +1,6 @@
 using System;
 using Microsoft.ML.Umap.Core.Distances;
+using Microsoft.ML.Umap.Core.Fitting;
 using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Neighbors

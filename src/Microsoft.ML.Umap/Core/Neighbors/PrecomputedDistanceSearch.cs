@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using Microsoft.ML.Umap.Core.Distances;
+using Microsoft.ML.Umap.Core.Fitting;
 using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Neighbors

@@ -1,5 +1,7 @@
 using System;
 using System.Linq;
+using Microsoft.ML.Umap.Core.Fitting;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Neighbors

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using Microsoft.ML.Umap.Core.Model;
 
 namespace Microsoft.ML.Umap.Core.Parametric
 {

@@ -1,5 +1,7 @@
 using System;
+using Microsoft.ML.Umap.Core.Fitting;
 using Microsoft.ML.Umap.Core.Layout;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
 
@@ -33,7 +35,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
                 monitor.Report(UmapStage.EncoderTraining, 0, total);
                 int batchRows = regression ? encoder.BatchSize : 2 * Math.Max(1, encoder.BatchSize / 2);
                 var trainer = new EncoderTrainer(network, data, EncoderTrainer.InputScale(data), Math.Max(encoder.BatchSize, batchRows), parameters.NumberOfThreads, monitor.Cancellation);
-                var graph = EdgeSampling.Prune(fit.FuzzySet.Graph, summary.Epochs > 0 ? summary.Epochs : parameters.DefaultEpochsFor(data.Count), parameters.DefaultEpochsFor(data.Count));
+                var graph = EdgeSchedule.Prune(fit.FuzzySet.Graph, summary.Epochs > 0 ? summary.Epochs : parameters.DefaultEpochsFor(data.Count), parameters.DefaultEpochsFor(data.Count));
                 var curve = new UmapGradient(summary.A, summary.B, parameters.RepulsionStrength);
                 if (regression)
                 {

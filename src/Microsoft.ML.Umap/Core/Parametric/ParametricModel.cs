@@ -1,4 +1,6 @@
 using System;
+using Microsoft.ML.Umap.Core.Fitting;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Parametric

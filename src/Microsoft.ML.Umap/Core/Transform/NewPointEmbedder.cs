@@ -1,6 +1,8 @@
 using System;
+using Microsoft.ML.Umap.Core.Fitting;
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Layout;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
 
@@ -28,8 +30,8 @@ namespace Microsoft.ML.Umap.Core.Transform
 
         /// <summary>
         /// Training embeddings of at least this many rows take a new row's moves of an epoch in two groups, each
-        /// measured from one position and summed: the attractions (<see cref="LayoutOptimizer.AttractTogether"/>),
-        /// then the negative samples from where they left the row (<see cref="NegativeSampling.RepelTogether"/>);
+        /// measured from one position and summed: the attractions (<see cref="NewRowMoves.AttractTogether"/>),
+        /// then the negative samples from where they left the row (<see cref="NewRowMoves.RepelTogether"/>);
         /// smaller ones one move after the other as umap-learn does. Among a few hundred training rows several samples
         /// of one epoch often land near the row and together push it too far; in an embedding of thousands they rarely
         /// do, the placed rows' quality holds and the independent moves overlap in the CPU (docs/measurements.md).
@@ -172,12 +174,12 @@ namespace Microsoft.ML.Umap.Core.Transform
                 }
             }
 
-            var context = LayoutContext.ForNewRow(_embedding.Values, dim, _gradient, new EdgeSampler(rates, _negativeSampleRate));
+            var context = LayoutContext.ForNewRow(_embedding.Values, dim, _gradient, new EdgeSchedule(rates, _negativeSampleRate));
             float alpha = (float)_learningRate;
             for (int epoch = 0; epoch < epochs; epoch++)
             {
                 var rng = FastRandom.ForStream(_seed, (ulong)epoch, rowKey);
-                LayoutOptimizer.StepNewVertex(context.ForEpoch(epoch, alpha), destination, tails.AsSpan(0, kept), ref rng, ref scratch.Moves, _movesTogether);
+                NewRowMoves.Step(context.ForEpoch(epoch, alpha), destination, tails.AsSpan(0, kept), ref rng, ref scratch.Moves, _movesTogether);
                 alpha = (float)(_learningRate * (1.0 - (double)epoch / epochs));
             }
         }

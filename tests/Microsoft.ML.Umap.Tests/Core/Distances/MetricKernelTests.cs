@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Umap.Core.Distances;
+using Microsoft.ML.Umap.Core.Fitting;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
 using Xunit;
@@ -52,7 +54,7 @@ namespace Microsoft.ML.Umap.Tests.Core.Distances
         };
 
         private static INearestNeighborSearch Search(UmapMetric metric, VectorSet data) =>
-            NeighborSearchFactory.Create(data, new Microsoft.ML.Umap.Core.UmapParameters { Metric = metric, MinkowskiP = 3, NeighborSearch = UmapNeighborSearch.Exact, NumberOfThreads = 1 });
+            NeighborSearchFactory.Create(data, new Microsoft.ML.Umap.Core.Model.UmapParameters { Metric = metric, MinkowskiP = 3, NeighborSearch = UmapNeighborSearch.Exact, NumberOfThreads = 1 });
 
         private static float Measure(UmapMetric metric, float[] x, float[] y) =>
             Search(metric, new DenseVectorSet(new RowMatrix(x.Concat(y).ToArray(), 2, x.Length))).Measure(VectorView.Dense(x), VectorView.Dense(y));
@@ -143,8 +145,8 @@ namespace Microsoft.ML.Umap.Tests.Core.Distances
             }
 
             // Same data, same neighbours.
-            var a = denseSearch.ComputeGraph(6, new Microsoft.ML.Umap.Core.FitMonitor());
-            var b = sparseSearch.ComputeGraph(6, new Microsoft.ML.Umap.Core.FitMonitor());
+            var a = denseSearch.ComputeGraph(6, new Microsoft.ML.Umap.Core.Fitting.FitMonitor());
+            var b = sparseSearch.ComputeGraph(6, new Microsoft.ML.Umap.Core.Fitting.FitMonitor());
             for (int i = 0; i < rows.Length; i++)
             {
                 for (int j = 0; j < 6; j++)
@@ -163,12 +165,12 @@ namespace Microsoft.ML.Umap.Tests.Core.Distances
                 return sum;
             };
             var rows = new[] { new float[] { 1, 0, 2 }, new float[] { 0, 0, 5 } };
-            var parameters = new Microsoft.ML.Umap.Core.UmapParameters { Metric = UmapMetric.Custom, CustomDistance = l1, NeighborSearch = UmapNeighborSearch.Exact };
+            var parameters = new Microsoft.ML.Umap.Core.Model.UmapParameters { Metric = UmapMetric.Custom, CustomDistance = l1, NeighborSearch = UmapNeighborSearch.Exact };
             var sparse = ToSparse(rows, 3);
             Assert.Equal(4f, NeighborSearchFactory.Create(sparse, parameters).Measure(sparse[0], sparse[1]));
 
             UmapDistanceFunction broken = (x, y) => -1f;
-            var bad = NeighborSearchFactory.Create(sparse, new Microsoft.ML.Umap.Core.UmapParameters { Metric = UmapMetric.Custom, CustomDistance = broken, NeighborSearch = UmapNeighborSearch.Exact });
+            var bad = NeighborSearchFactory.Create(sparse, new Microsoft.ML.Umap.Core.Model.UmapParameters { Metric = UmapMetric.Custom, CustomDistance = broken, NeighborSearch = UmapNeighborSearch.Exact });
             Assert.Throws<InvalidOperationException>(() => bad.Measure(sparse[0], sparse[1]));
         }
 

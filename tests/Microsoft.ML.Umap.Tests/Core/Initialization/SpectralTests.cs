@@ -4,6 +4,7 @@ using System.Linq;
 using MathNet.Numerics.LinearAlgebra;
 using Microsoft.ML.Umap.Core;
 using Microsoft.ML.Umap.Core.Distances;
+using Microsoft.ML.Umap.Core.Fitting;
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Initialization;
 using Microsoft.ML.Umap.Core.Neighbors;

@@ -3,8 +3,10 @@ using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Fitting;
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Layout;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
 using Microsoft.ML.Umap.Samples;
@@ -102,7 +104,7 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
             var digits = Datasets.Digits();
             var data = new RowMatrix(digits.Features.AsSpan(0, 200 * 64).ToArray(), 200, 64);
             var fit = UmapFitter.Fit(data, new UmapParameters { Seed = 1, NumberOfEpochs = 0 }, new FitMonitor());
-            var graph = EdgeSampling.Prune(fit.FuzzySet.Graph, 700, 700);
+            var graph = EdgeSchedule.Prune(fit.FuzzySet.Graph, 700, 700);
             var term = DensityRegularization.Create(graph, fit.Model.Neighbors, new DensitySettings(), fit.Model.A, fit.Model.B, 1);
             var positions = TestMatrices.Fixture("densmap-positions.csv");
             term.BeginEpoch(positions.Values, 2, 1);
@@ -114,7 +116,7 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
                 int i = (int)expected.ReadOnlyRow(r)[0], j = (int)expected.ReadOnlyRow(r)[1];
                 int p = graph.RowColumns(i).IndexOf(j);
                 Assert.True(p >= 0, $"edge ({i}, {j}) is missing");
-                float distanceSquared = LayoutOptimizer.SquaredDistance(positions.ReadOnlyRow(i), positions.ReadOnlyRow(j));
+                float distanceSquared = UmapGradient.SquaredDistance(positions.ReadOnlyRow(i), positions.ReadOnlyRow(j));
                 float actual = term.Coefficient(i, j, graph.RowOffsets[i] + p, distanceSquared);
                 float reference = expected.ReadOnlyRow(r)[2];
                 // float32 per-vertex statistics against float64 in the reference; small coefficients come from cancellation.

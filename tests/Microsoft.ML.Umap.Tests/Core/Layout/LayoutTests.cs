@@ -1,8 +1,10 @@
 using System;
 using System.Linq;
 using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Fitting;
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Layout;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
 using Microsoft.ML.Umap.Tests.Helpers;
@@ -55,24 +57,24 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
         public void EdgesTooWeakToFireArePrunedAndOthersFireByWeight()
         {
             var graph = CsrMatrix.FromRows(3, 3, new[] { 0, 2, 4, 6 }, new[] { 1, 2, 0, 2, 0, 1 }, new[] { 1f, 0.001f, 1f, 0.5f, 0.001f, 0.5f });
-            var pruned = EdgeSampling.Prune(graph, epochs: 200, defaultEpochs: 500);
+            var pruned = EdgeSchedule.Prune(graph, epochs: 200, defaultEpochs: 500);
             Assert.Equal(4, pruned.NonZeroCount); // 0.001 < 1 / 200
-            Assert.Equal(new[] { 1f, 1f, 0.5f, 0.5f }, EdgeSampling.FiringRates(pruned.Values));
+            Assert.Equal(new[] { 1f, 1f, 0.5f, 0.5f }, EdgeSchedule.FiringRates(pruned.Values));
         }
 
         [Fact]
         public void EdgesFireOncePerMaxOverWeightEpochsNeverInEpochZero()
         {
-            var sampler = new EdgeSampler(new[] { 1f, 0.5f, 0.3f }, 5.0);
-            int[] Firings(int edge) => Enumerable.Range(0, 21).Where(epoch => sampler.Firing(edge, epoch) > 0).ToArray();
+            var schedule = new EdgeSchedule(new[] { 1f, 0.5f, 0.3f }, 5.0);
+            int[] Firings(int edge) => Enumerable.Range(0, 21).Where(epoch => schedule.Firing(edge, epoch) > 0).ToArray();
             Assert.Equal(Enumerable.Range(1, 20), Firings(0));
             Assert.Equal(new[] { 2, 4, 6, 8, 10, 12, 14, 16, 18, 20 }, Firings(1));
             Assert.Equal(6, Firings(2).Length); // ⌊20 × 0.3⌋ firings, as umap-learn's epochs_per_sample schedule gives
-            Assert.Equal(3, sampler.Firing(1, 6)); // the third firing of edge 1
-            Assert.Equal(5, sampler.NegativeSamples(1));
-            Assert.Equal(5, sampler.NegativeSamples(7));
+            Assert.Equal(3, schedule.Firing(1, 6)); // the third firing of edge 1
+            Assert.Equal(5, schedule.NegativeSamples(1));
+            Assert.Equal(5, schedule.NegativeSamples(7));
 
-            var fractional = new EdgeSampler(new[] { 1f }, 2.5);
+            var fractional = new EdgeSchedule(new[] { 1f }, 2.5);
             Assert.Equal(new[] { 2, 3, 2, 3 }, Enumerable.Range(1, 4).Select(fractional.NegativeSamples));
         }
 
@@ -81,17 +83,17 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
         {
             var rng = new System.Random(3);
             var rates = Enumerable.Range(0, 300).Select(_ => (float)rng.NextDouble()).Append(1f).Append(1e-3f).ToArray();
-            var sampler = new EdgeSampler(rates, 5.0);
+            var schedule = new EdgeSchedule(rates, 5.0);
             var due = new int[100];
             foreach (int epoch in new[] { 0, 1, 2, 7, 199, 200, 499 })
             {
                 // A window of 100 edges starting at edge 150: positions are relative to its first edge.
-                int count = sampler.DueEdges(150, epoch, due);
-                var expected = Enumerable.Range(0, 100).Where(e => sampler.Firing(150 + e, epoch) > 0).ToArray();
+                int count = schedule.DueEdges(150, epoch, due);
+                var expected = Enumerable.Range(0, 100).Where(e => schedule.Firing(150 + e, epoch) > 0).ToArray();
                 Assert.Equal(expected, due[..count]);
             }
-            Assert.Equal(5, sampler.MostNegativeSamples);
-            Assert.Equal(3, new EdgeSampler(rates, 2.5).MostNegativeSamples);
+            Assert.Equal(5, schedule.MostNegativeSamples);
+            Assert.Equal(3, new EdgeSchedule(rates, 2.5).MostNegativeSamples);
         }
 
         [Theory]
@@ -104,10 +106,10 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
             var rng = new System.Random(5);
             int vertices = 50, degree = 40;
             var rates = Enumerable.Range(0, vertices * degree).Select(_ => (float)rng.NextDouble()).ToArray();
-            var sampler = new EdgeSampler(rates, negativeRate);
+            var schedule = new EdgeSchedule(rates, negativeRate);
             var graph = new CsrMatrix(vertices, vertices, Enumerable.Range(0, vertices + 1).Select(v => v * degree).ToArray(),
                 Enumerable.Range(0, vertices * degree).Select(e => e % vertices).ToArray(), rates);
-            var context = LayoutContext.ForFit(new float[vertices * 2], new float[vertices * 2], graph, 2, new UmapGradient(A, B, 1.0), sampler, 4).ForEpoch(9, 0.5f);
+            var context = LayoutContext.ForFit(new float[vertices * 2], new float[vertices * 2], graph, 2, new UmapGradient(A, B, 1.0), schedule, 4).ForEpoch(9, 0.5f);
             var moves = new int[1]; // grown by Build
             int total = 0;
             var expected = new System.Collections.Generic.List<int>();
@@ -118,11 +120,11 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
                 total = MoveSchedule.Build(in context, degree, v * degree, ref built, ref moves, total);
                 for (int e = 0; e < degree; e++)
                 {
-                    int firing = sampler.Firing(v * degree + e, 9);
+                    int firing = schedule.Firing(v * degree + e, 9);
                     if (firing == 0)
                         continue;
                     expected.Add(e);
-                    for (int k = sampler.NegativeSamples(firing); k > 0; k--)
+                    for (int k = schedule.NegativeSamples(firing); k > 0; k--)
                         expected.Add(~reference.NextInt(vertices));
                 }
                 Assert.Equal(reference.NextUInt64(), built.NextUInt64()); // the same draws were taken
@@ -135,11 +137,11 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
         {
             var current = new float[] { 0f, 0f };
             var others = new float[] { 3f, 4f };
-            var sampler = new EdgeSampler(new[] { 1f }, 0.0);
+            var schedule = new EdgeSchedule(new[] { 1f }, 0.0);
             var rng = new FastRandom(1);
             var moves = new int[4];
-            var context = LayoutContext.ForNewRow(others, 2, new UmapGradient(A, B, 1.0), sampler).ForEpoch(1, 0.5f);
-            LayoutOptimizer.StepNewVertex(in context, current, new[] { 0 }, ref rng, ref moves, together: false);
+            var context = LayoutContext.ForNewRow(others, 2, new UmapGradient(A, B, 1.0), schedule).ForEpoch(1, 0.5f);
+            NewRowMoves.Step(in context, current, new[] { 0 }, ref rng, ref moves, together: false);
             double before = 5, after = Math.Sqrt(Math.Pow(3 - current[0], 2) + Math.Pow(4 - current[1], 2));
             Assert.True(after < before);
             // Direction of the move is along the edge.
@@ -154,11 +156,11 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
             var current = new float[] { 1f, 1f };
             var others = new float[] { 1f, 1f, 1.5f, 1f };
             // The edge to vertex 0 fires with 20 negative samples, all drawn from {0, 1}.
-            var sampler = new EdgeSampler(new[] { 1f }, 20.0);
+            var schedule = new EdgeSchedule(new[] { 1f }, 20.0);
             var rng = new FastRandom(3);
             var moves = new int[4];
-            var context = LayoutContext.ForNewRow(others, 2, new UmapGradient(A, B, 1.0), sampler).ForEpoch(10, 0.1f);
-            LayoutOptimizer.StepNewVertex(in context, current, new[] { 0 }, ref rng, ref moves, together);
+            var context = LayoutContext.ForNewRow(others, 2, new UmapGradient(A, B, 1.0), schedule).ForEpoch(10, 0.1f);
+            NewRowMoves.Step(in context, current, new[] { 0 }, ref rng, ref moves, together);
             // Coincident vertex 0 pushes +4 along both axes; vertex 1 at x = 1.5 pushes back along x only.
             Assert.True(current[1] > 1f);
             Assert.True(current[0] - 1f < current[1] - 1f);
@@ -216,14 +218,14 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
 
             var position = (float[])start.Clone();
             foreach (int k in samples)
-                NegativeSampling.Repel(position, -1, k, others, dim, in gradient, (float)Alpha);
+                MoveReplay.Repel(position, -1, k, others, dim, in gradient, (float)Alpha);
             for (int d = 0; d < dim; d++)
                 Assert.Equal(expected[d], position[d], Math.Max(1e-3, Math.Abs(expected[d]) * 1e-4));
 
             // The point itself, when sampled, does not push.
             position = (float[])start.Clone();
             for (int i = 0; i < count; i++)
-                NegativeSampling.Repel(position, 7, 7, others, dim, in gradient, (float)Alpha);
+                MoveReplay.Repel(position, 7, 7, others, dim, in gradient, (float)Alpha);
             Assert.Equal(start, position);
         }
 
@@ -247,7 +249,7 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
                 AddRepulsion(expected, from, others, k, dim, Alpha);
 
             var position = (float[])start.Clone();
-            NegativeSampling.RepelTogether(position, samples, others, dim, in gradient, (float)Alpha);
+            NewRowMoves.RepelTogether(position, samples, others, dim, in gradient, (float)Alpha);
             for (int d = 0; d < dim; d++)
                 Assert.Equal(expected[d], position[d], Math.Max(1e-3, Math.Abs(expected[d]) * 1e-4));
 
@@ -255,7 +257,7 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
                 LaneWidths.ForEach(new SameBitsInPlane(start, samples, others, gradient, (float)Alpha, position));
         }
 
-        /// <summary>Every width's <see cref="NegativeSampling.RepelTogetherInPlane{TLanes}"/> gives the expected bits.</summary>
+        /// <summary>Every width's <see cref="NewRowMoves.RepelTogetherInPlane{TLanes}"/> gives the expected bits.</summary>
         internal sealed class SameBitsInPlane : IWidthCheck
         {
             private readonly float[] _start;
@@ -272,7 +274,7 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
                 where TLanes : struct, Microsoft.ML.Umap.Core.Numerics.Lanes.IWideLanes<TLanes>
             {
                 var position = (float[])_start.Clone();
-                NegativeSampling.RepelTogetherInPlane<TLanes>(position, _samples, _others, in _gradient, _alpha);
+                NewRowMoves.RepelTogetherInPlane<TLanes>(position, _samples, _others, in _gradient, _alpha);
                 Assert.True(_expected.AsSpan().SequenceEqual(position), $"{typeof(TLanes).Name}: ({position[0]:R}, {position[1]:R}) instead of ({_expected[0]:R}, {_expected[1]:R})");
             }
         }
@@ -301,7 +303,7 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
             // A small b, where d²^b of a subnormal d² still counts beside 1 in the repulsion's denominator.
             var gradient = new UmapGradient(A, 0.15, 1.0);
             var expected = (float[])start.Clone();
-            NegativeSampling.RepelTogetherInPlane(expected, samples, others, in gradient, 0.25f);
+            NewRowMoves.RepelTogetherInPlane(expected, samples, others, in gradient, 0.25f);
             Assert.All(expected, v => Assert.True(float.IsFinite(v)));
             Assert.NotEqual(start[0], expected[0]);
             LaneWidths.ForEach(new SameBitsInPlane(start, samples, others, gradient, 0.25f, expected));
@@ -326,7 +328,7 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
                 AddAttraction(expected, from, others, tails[e], dim, Alpha);
 
             var position = (float[])start.Clone();
-            LayoutOptimizer.AttractTogether(position, due, tails, others, dim, in gradient, (float)Alpha);
+            NewRowMoves.AttractTogether(position, due, tails, others, dim, in gradient, (float)Alpha);
             for (int d = 0; d < dim; d++)
                 Assert.Equal(expected[d], position[d], Math.Max(1e-4, Math.Abs(expected[d]) * 1e-4));
         }
@@ -336,21 +338,21 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
         {
             var others = new float[] { 3f, 4f, 3.2f, 4.1f, -1f, 0.5f, 0.2f, 0.1f };
             var gradient = new UmapGradient(A, B, 1.0);
-            var sampler = new EdgeSampler(new[] { 1f, 0.5f }, 5.0);
-            var context = LayoutContext.ForNewRow(others, 2, gradient, sampler).ForEpoch(2, 0.25f);
+            var schedule = new EdgeSchedule(new[] { 1f, 0.5f }, 5.0);
+            var context = LayoutContext.ForNewRow(others, 2, gradient, schedule).ForEpoch(2, 0.25f);
 
             var together = new float[] { 0f, 0f };
             var rng = new FastRandom(11);
             var moves = new int[4];
-            LayoutOptimizer.StepNewVertex(in context, together, new[] { 0, 1 }, ref rng, ref moves, together: true);
+            NewRowMoves.Step(in context, together, new[] { 0, 1 }, ref rng, ref moves, together: true);
 
             // The same epoch by hand from the list the schedule draws: the attractions summed, then the samples.
             var expected = new float[] { 0f, 0f };
             var reference = new FastRandom(11);
             var list = new int[4];
             int count = MoveSchedule.Build(in context, 2, 0, ref reference, ref list);
-            LayoutOptimizer.AttractTogether(expected, list[..count].Where(m => m >= 0).ToArray(), new[] { 0, 1 }, others, 2, in gradient, 0.25f);
-            NegativeSampling.RepelTogether(expected, list[..count].Where(m => m < 0).Select(m => ~m).ToArray(), others, 2, in gradient, 0.25f);
+            NewRowMoves.AttractTogether(expected, list[..count].Where(m => m >= 0).ToArray(), new[] { 0, 1 }, others, 2, in gradient, 0.25f);
+            NewRowMoves.RepelTogether(expected, list[..count].Where(m => m < 0).Select(m => ~m).ToArray(), others, 2, in gradient, 0.25f);
             Assert.Equal(expected, together);
             Assert.NotEqual(new float[] { 0f, 0f }, together);
         }
@@ -369,7 +371,7 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
             Assert.NotEqual(replay.Snapshot, oneByOne);
             Assert.Contains(oneByOneTally, t => t != 0);
 
-            // The moves applied one after the other (MoveSchedule.Apply, as a new row takes them) agree to rounding.
+            // The moves applied one after the other (MoveReplay.Apply, as a new row takes them) agree to rounding.
             var (applied, appliedTally) = replay.ApplyOneByOne();
             for (int i = 0; i < oneByOne.Length; i++)
                 Assert.Equal(applied[i], oneByOne[i], 1e-4f);
@@ -407,7 +409,7 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
             private readonly int[] _columns;
             private readonly int[] _moves;
             private readonly int[] _starts;
-            private readonly EdgeSampler _sampler;
+            private readonly EdgeSchedule _schedule;
             private readonly UmapGradient _gradient;
             private readonly DensityRegularization? _density;
 
@@ -419,7 +421,7 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
                 _columns = Enumerable.Range(0, N * Degree).Select(_ => random.Next(N)).ToArray();
                 Snapshot = Enumerable.Range(0, N * dim).Select(_ => (float)(random.NextDouble() * 10)).ToArray();
                 Array.Copy(Snapshot, 5 * dim, Snapshot, 2 * dim, dim);
-                _sampler = new EdgeSampler(Enumerable.Repeat(1f, N * Degree).ToArray(), 5.0);
+                _schedule = new EdgeSchedule(Enumerable.Repeat(1f, N * Degree).ToArray(), 5.0);
                 _gradient = new UmapGradient(A, B, 1.0);
                 _group = Enumerable.Range(0, groupSize).Select(i => (i * 7) % N).Distinct().ToArray();
                 _moves = new int[16];
@@ -442,7 +444,7 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
             public float[] Snapshot { get; }
 
             private LayoutContext Context(float[] positions) =>
-                LayoutContext.ForFit(positions, Snapshot, new CsrMatrix(N, N, _offsets, _columns, new float[N * Degree]), _dim, _gradient, _sampler, 9).ForEpoch(3, 0.5f);
+                LayoutContext.ForFit(positions, Snapshot, new CsrMatrix(N, N, _offsets, _columns, new float[N * Degree]), _dim, _gradient, _schedule, 9).ForEpoch(3, 0.5f);
 
             /// <summary>The group's vertices replayed in lanes of <typeparamref name="TLanes"/> (groups of its width).</summary>
             public (float[] Positions, long[] Tally) Run<TLanes>()
@@ -462,7 +464,7 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
                 return (positions, worker.Tally.Values);
             }
 
-            /// <summary>The group's vertices moved one move at a time by <see cref="MoveSchedule.Apply"/>.</summary>
+            /// <summary>The group's vertices moved one move at a time by <see cref="MoveReplay.Apply"/>.</summary>
             public (float[] Positions, long[] Tally) ApplyOneByOne()
             {
                 var positions = (float[])Snapshot.Clone();
@@ -474,9 +476,9 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
                     {
                         var tails = _columns.AsSpan(_offsets[v], Degree);
                         if (_density is null)
-                            MoveSchedule.Apply(in context, _moves[m], positions.AsSpan(v * _dim, _dim), v, tails, _offsets[v], default(WithoutDensity), new TalliedOtherEnds(tally));
+                            MoveReplay.Apply(in context, _moves[m], positions.AsSpan(v * _dim, _dim), v, tails, _offsets[v], default(WithoutDensity), new TalliedOtherEnds(tally));
                         else
-                            MoveSchedule.Apply(in context, _moves[m], positions.AsSpan(v * _dim, _dim), v, tails, _offsets[v], new WithDensity(_density), new TalliedOtherEnds(tally));
+                            MoveReplay.Apply(in context, _moves[m], positions.AsSpan(v * _dim, _dim), v, tails, _offsets[v], new WithDensity(_density), new TalliedOtherEnds(tally));
                     }
                 }
                 return (positions, tally.Values);

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using Microsoft.ML.Umap.Core;
 using Microsoft.ML.Umap.Core.Distances;
+using Microsoft.ML.Umap.Core.Fitting;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
 using Microsoft.ML.Umap.Samples;

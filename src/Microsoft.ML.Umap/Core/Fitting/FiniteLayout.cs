@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using Microsoft.ML.Umap.Core.Numerics;
 
-namespace Microsoft.ML.Umap.Core
+namespace Microsoft.ML.Umap.Core.Fitting
 {
     /// <summary>
     /// The guarantee that no coordinate UMAP returns is NaN or infinite: a stage whose output is not finite fails,

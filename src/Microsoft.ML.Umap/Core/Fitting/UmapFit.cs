@@ -1,7 +1,8 @@
 using System;
 using Microsoft.ML.Umap.Core.Graph;
+using Microsoft.ML.Umap.Core.Model;
 
-namespace Microsoft.ML.Umap.Core
+namespace Microsoft.ML.Umap.Core.Fitting
 {
     /// <summary>What the fit settled, beyond the settings: the curve, the epochs, the neighbours and the initialisation it used.</summary>
     /// <param name="A">The curve parameter a actually used (fitted or given).</param>

@@ -2,10 +2,11 @@ using System;
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Initialization;
 using Microsoft.ML.Umap.Core.Layout;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
 
-namespace Microsoft.ML.Umap.Core
+namespace Microsoft.ML.Umap.Core.Fitting
 {
     /// <summary>
     /// Runs the UMAP stages on a matrix of finite values: nearest neighbours → fuzzy simplicial set →
@@ -124,7 +125,7 @@ namespace Microsoft.ML.Umap.Core
                         ? TargetGraph.IntersectCategorical(graph, target.Classes, parameters.TargetWeight)
                         : TargetGraph.IntersectNumeric(graph, target.Values!, parameters.TargetNumberOfNeighbors ?? parameters.NumberOfNeighbors, parameters.TargetWeight, threads, monitor);
                 }
-                graph = EdgeSampling.Prune(graph, epochs, parameters.DefaultEpochsFor(n));
+                graph = EdgeSchedule.Prune(graph, epochs, parameters.DefaultEpochsFor(n));
                 monitor.Finish(UmapStage.Graph);
                 return (fuzzy, graph);
             }

@@ -1,6 +1,6 @@
 using System;
 
-namespace Microsoft.ML.Umap.Core
+namespace Microsoft.ML.Umap.Core.Fitting
 {
     /// <summary>
     /// Labels that steer a fit (supervised UMAP): class ids per row (−1: unlabelled, for semi-supervised fits) or

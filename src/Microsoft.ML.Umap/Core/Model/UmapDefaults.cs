@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Umap.Core
+namespace Microsoft.ML.Umap.Core.Model
 {
     /// <summary>
     /// Every default of a fit, written once: the public options, the catalog methods, the core's parameters and the

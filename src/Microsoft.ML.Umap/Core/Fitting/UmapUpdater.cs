@@ -1,11 +1,12 @@
 using System;
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Layout;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
 using Microsoft.ML.Umap.Core.Transform;
 
-namespace Microsoft.ML.Umap.Core
+namespace Microsoft.ML.Umap.Core.Fitting
 {
     /// <summary>
     /// Adds rows to a fitted model (umap-learn's <c>update</c>): the new rows' neighbours are found among all rows
@@ -70,7 +71,7 @@ namespace Microsoft.ML.Umap.Core
             using (monitor.Stage(UmapStage.Graph, "Rebuilding the fuzzy simplicial set over all rows"))
             {
                 fuzzy = FuzzySimplicialSet.Build(knn, p.LocalConnectivity, p.SetOperationMixRatio, p.NumberOfThreads);
-                graph = EdgeSampling.Prune(fuzzy.Graph, epochs, p.DefaultEpochsFor(n));
+                graph = EdgeSchedule.Prune(fuzzy.Graph, epochs, p.DefaultEpochsFor(n));
                 monitor.Finish(UmapStage.Graph);
             }
 

@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 
-namespace Microsoft.ML.Umap.Core
+namespace Microsoft.ML.Umap.Core.Fitting
 {
     /// <summary>
     /// What a running fit reports to and is controlled by: progress, informational messages, warnings and

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.ML.Umap.Core.Layout;
 using Microsoft.ML.Umap.Core.Numerics;
 
-namespace Microsoft.ML.Umap.Core
+namespace Microsoft.ML.Umap.Core.Model
 {
     /// <summary>
     /// Every setting of a fit, validated, with the public option names. Immutable: the estimator builds one

@@ -1,57 +1,106 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using Microsoft.ML.Umap.Core.Numerics;
 using Microsoft.ML.Umap.Core.Numerics.Lanes;
 
 namespace Microsoft.ML.Umap.Core.Layout
 {
     /// <summary>
-    /// The repulsion of one negative sample, as umap-learn applies it: the gradient is measured from where the
-    /// point is now and clipped to ±4 per axis, and a distinct point at exactly the same place pushes +4 along
-    /// every axis.
+    /// How a new row (one that is not in the graph) moves in an epoch against the fixed training embedding: its due
+    /// edges' attractions and their negative samples, from the same random draws as a fit's vertex (see
+    /// <see cref="MoveSchedule"/>), either one after the other as umap-learn's transform does (each move is
+    /// <see cref="MoveReplay.Apply"/>, a fit's move for one vertex) or measured together from one position.
     /// </summary>
     /// <remarks>
-    /// In a fit, samples are applied one after the other (see <see cref="MoveSchedule"/>): summing a batch measured
-    /// from one position instead, which vectorises well, over-pushes a point sitting in a dense spot, where several
-    /// clipped ±4 steps add up before it has moved away, and spreads the embedding far beyond umap-learn's
-    /// (docs/measurements.md). A new row placed against a fixed training embedding of thousands of rows is
-    /// different: it moves at a quarter of the rate through an embedding that has already spread out, a sample rarely
-    /// lands near it, and <see cref="RepelTogether"/> measures an epoch's samples from one position, independent
-    /// computations the CPU overlaps instead of a chain of dependent ones (see
-    /// <see cref="Transform.NewPointEmbedder.MovesTogetherFromRows"/>).
+    /// In a fit, negative samples are applied one after the other: summing a batch measured from one position instead,
+    /// which vectorises well, over-pushes a point sitting in a dense spot, where several clipped ±4 steps add up before
+    /// it has moved away, and spreads the embedding far beyond umap-learn's (docs/measurements.md). A new row placed
+    /// against a fixed training embedding of thousands of rows is different: it moves at a quarter of the rate through
+    /// an embedding that has already spread out, a sample rarely lands near it, and <see cref="RepelTogether"/>
+    /// measures an epoch's samples from one position, independent computations the CPU overlaps instead of a chain of
+    /// dependent ones (see <see cref="Transform.NewPointEmbedder.MovesTogetherFromRows"/>).
     /// </remarks>
-    internal static class NegativeSampling
+    internal static class NewRowMoves
     {
-        /// <summary>Moves <paramref name="position"/> away from sample <paramref name="sample"/>.</summary>
-        /// <param name="position">The moving point, <paramref name="dim"/> coordinates, updated in place.</param>
-        /// <param name="self">The moving point's own index among <paramref name="others"/> (no push if sampled), or −1.</param>
-        /// <param name="sample">Index of the sampled point.</param>
-        /// <param name="others">All sampled-from positions, row-major, <paramref name="dim"/> per point.</param>
-        /// <param name="dim">Embedding dimension.</param>
-        /// <param name="gradient">The gradient coefficients.</param>
-        /// <param name="alpha">Learning rate of this epoch.</param>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Repel(Span<float> position, int self, int sample, float[] others, int dim, in UmapGradient gradient, float alpha)
+        /// <summary>
+        /// Applies every edge of a new row (outside the graph) due in the context's epoch, moving only
+        /// <paramref name="current"/>: the attraction towards the training point, then the repulsion of the negative
+        /// samples the edge owes, one move after the other as umap-learn's transform does; or, with
+        /// <paramref name="together"/>, the epoch's attractions measured from where the row stands and summed
+        /// (<see cref="AttractTogether"/>), then all its negative samples measured from where they left the row
+        /// (<see cref="RepelTogether"/>). Both take the same random draws.
+        /// </summary>
+        /// <param name="context">A new-row context (<see cref="LayoutContext.ForNewRow"/>) in the current epoch.</param>
+        /// <param name="current">The row's coordinates, updated in place.</param>
+        /// <param name="tails">The training rows the row's edges lead to.</param>
+        /// <param name="rng">The row's random stream for this epoch.</param>
+        /// <param name="moves">Scratch for the epoch's moves, grown when needed.</param>
+        /// <param name="together">Whether the attractions, then the negative samples, move the row together.</param>
+        internal static void Step(in LayoutContext context, Span<float> current, ReadOnlySpan<int> tails, ref FastRandom rng, ref int[] moves, bool together)
         {
-            var negative = new ReadOnlySpan<float>(others, sample * dim, dim);
-            float distanceSquared = LayoutOptimizer.SquaredDistance(position, negative);
-            if (distanceSquared > 0f)
+            var density = default(WithoutDensity);
+            var otherEnds = default(FixedOtherEnds);
+            if (!together)
             {
-                float repulsion = gradient.Repulsion(distanceSquared);
-                for (int d = 0; d < dim; d++)
-                    position[d] += alpha * UmapGradient.ClipComponent(repulsion * (position[d] - negative[d]));
+                int count = MoveSchedule.Build(in context, tails.Length, 0, ref rng, ref moves);
+                var epochMoves = moves.AsSpan(0, count);
+                Prefetch(epochMoves, tails, context.Snapshot, context.Dim);
+                foreach (int move in epochMoves)
+                    MoveReplay.Apply(in context, move, current, -1, tails, 0, in density, in otherEnds);
+                return;
             }
-            else if (sample != self)
+            // The same draws as one list, taken as two: the due edges, and the samples behind them; each group
+            // measured from one position (the epoch's start, then where the attractions left the row).
+            int samples = MoveSchedule.BuildApart(in context, tails.Length, ref rng, ref moves, out int dueCount);
+            var due = moves.AsSpan(0, dueCount);
+            Prefetch(due, tails, context.Snapshot, context.Dim);
+            AttractTogether(current, due, tails, context.Snapshot, context.Dim, in context.Gradient, context.Alpha);
+            var sampled = moves.AsSpan(tails.Length, samples);
+            TensorPrimitives.OnesComplement<int>(sampled, sampled);
+            RepelTogether(current, sampled, context.Snapshot, context.Dim, in context.Gradient, context.Alpha);
+        }
+
+        /// <summary>
+        /// The attractions along the <paramref name="due"/> edges of a lone vertex at <paramref name="position"/>, all
+        /// measured from that position, each clipped per axis as one move of umap-learn's is, summed, and applied at
+        /// the rate <paramref name="alpha"/>: independent computations, where moving after each would chain them.
+        /// </summary>
+        internal static void AttractTogether(Span<float> position, ReadOnlySpan<int> due, ReadOnlySpan<int> tails, float[] others, int dim, in UmapGradient gradient, float alpha)
+        {
+            Span<float> pull = stackalloc float[dim];
+            pull.Clear();
+            foreach (int edge in due)
             {
+                var other = new ReadOnlySpan<float>(others, tails[edge] * dim, dim);
+                float coefficient = gradient.Attraction(UmapGradient.SquaredDistance(position, other));
                 for (int d = 0; d < dim; d++)
-                    position[d] += alpha * UmapGradient.Clip;
+                    pull[d] += UmapGradient.ClipComponent(coefficient * (position[d] - other[d]));
+            }
+            for (int d = 0; d < dim; d++)
+                position[d] += alpha * pull[d];
+        }
+
+        /// <summary>
+        /// Asks for the coordinates the moves will read before they start: a lone vertex (a new row being placed)
+        /// runs one dependent chain, so without this each point that left the cache (the neighbour search just swept
+        /// the training data through it) would stall the chain for a whole memory round trip. (Negative samples
+        /// measured together do not depend on each other, and their misses overlap by themselves.)
+        /// </summary>
+        private static unsafe void Prefetch(ReadOnlySpan<int> moves, ReadOnlySpan<int> tails, float[] others, int dim)
+        {
+            fixed (float* basePointer = others)
+            {
+                foreach (int move in moves)
+                    Numerics.Prefetch.ToNearestCache(basePointer + (move >= 0 ? tails[move] : ~move) * dim);
             }
         }
 
         /// <summary>
         /// Moves <paramref name="position"/> (a point that is none of <paramref name="others"/>) by the sum of the
         /// repulsions of <paramref name="samples"/> (indices into <paramref name="others"/>), each measured from where
-        /// the point is on entry and clipped as in <see cref="Repel"/>.
+        /// the point is on entry and clipped as in <see cref="MoveReplay.Repel"/>.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void RepelTogether(Span<float> position, ReadOnlySpan<int> samples, float[] others, int dim, in UmapGradient gradient, float alpha)
@@ -65,7 +114,7 @@ namespace Microsoft.ML.Umap.Core.Layout
             foreach (int sample in samples)
             {
                 var negative = new ReadOnlySpan<float>(others, sample * dim, dim);
-                float distanceSquared = LayoutOptimizer.SquaredDistance(position, negative);
+                float distanceSquared = UmapGradient.SquaredDistance(position, negative);
                 if (distanceSquared > 0f)
                 {
                     float repulsion = gradient.Repulsion(distanceSquared);
@@ -176,7 +225,7 @@ namespace Microsoft.ML.Umap.Core.Layout
 
         /// <summary>
         /// The clipped pushes (before the rate) of the samples at <paramref name="indices"/> on the point: a sample at
-        /// exactly the point's place pushes +4 along every axis, as in <see cref="Repel"/>.
+        /// exactly the point's place pushes +4 along every axis, as in <see cref="MoveReplay.Repel"/>.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static unsafe (TLanes X, TLanes Y) Push<TLanes>(TLanes x, TLanes y, float* coordinates, TLanes indices, in UmapGradient gradient)

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Umap.Core
+namespace Microsoft.ML.Umap.Core.Model
 {
     /// <summary>
     /// The range of every setting, checked when an estimator is created and when a model is loaded. The bounds sit

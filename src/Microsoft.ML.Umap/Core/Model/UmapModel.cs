@@ -1,9 +1,10 @@
 using System;
+using Microsoft.ML.Umap.Core.Fitting;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
 using Microsoft.ML.Umap.Core.Transform;
 
-namespace Microsoft.ML.Umap.Core
+namespace Microsoft.ML.Umap.Core.Model
 {
     /// <summary>
     /// A fitted UMAP model: the settings it was fitted with, what the fit settled (a, b, epochs, neighbours,
