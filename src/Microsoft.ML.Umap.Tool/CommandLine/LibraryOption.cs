@@ -19,8 +19,18 @@ namespace Microsoft.ML.Umap.Tool.CommandLine
             {
                 if (result.Implicit)
                     return;
+                T value;
+                try
+                {
+                    value = result.GetValueOrDefault<T>();
+                }
+                catch (InvalidOperationException)
+                {
+                    // Not a value of the option's type: the parser reports that error itself.
+                    return;
+                }
                 var options = new UmapEstimator.Options();
-                set(options, result.GetValueOrDefault<T>());
+                set(options, value);
                 try
                 {
                     Validation.Value.Transforms.Umap(options);

@@ -29,15 +29,22 @@ namespace Microsoft.ML.Umap.Tool.Commands
         private readonly Option<int> _seed = new("--seed") { Description = "Seed: the same seed and data give the same model, bit for bit.", DefaultValueFactory = _ => 42 };
         private readonly Option<bool> _parametric = new("--parametric")
         {
-            Description = "Parametric UMAP: the model is an encoder network that embeds a row in one pass and keeps no training rows (its default settings).",
+            Description = "Parametric UMAP: the model is an encoder network that embeds a row in one pass and keeps no training rows (settings: the --encoder-* options).",
         };
+        private readonly Option<int[]> _encoderLayers = EncoderOption.HiddenLayers();
+        private readonly Option<int?> _encoderEpochs = EncoderOption.Create("--encoder-epochs", "Parametric.NumberOfEpochs: the encoder's training epochs (default: the library's, by the number of rows).", o => o.NumberOfEpochs, (o, v) => o.NumberOfEpochs = v);
+        private readonly Option<int?> _encoderRefinementEpochs = EncoderOption.Create("--encoder-refinement-epochs", "Parametric.NumberOfRefinementEpochs: epochs of the UMAP objective after the regression onto the embedding.", o => o.NumberOfRefinementEpochs, (o, v) => o.NumberOfRefinementEpochs = v);
+        private readonly Option<int> _encoderBatchSize = EncoderOption.Create("--encoder-batch-size", "Parametric.BatchSize: rows per training step.", o => o.BatchSize, (o, v) => o.BatchSize = v);
+        private readonly Option<float> _encoderLearningRate = EncoderOption.Create("--encoder-learning-rate", "Parametric.LearningRate: Adam's initial rate, decayed linearly to 0.", o => o.LearningRate, (o, v) => o.LearningRate = v);
+        private readonly Option<UmapEncoderTraining> _encoderTraining = EncoderOption.Create("--encoder-training", "Parametric.Training: EmbeddingThenObjective (regression onto the embedding) or Objective (the UMAP loss alone).", o => o.Training, (o, v) => o.Training = v);
         private readonly Option<bool> _quiet = ToolOptions.Quiet();
 
         public FitCommand()
         {
             Command = new System.CommandLine.Command("fit", "Fit a UMAP model on a CSV or Parquet file, or on a random sample of its rows.")
             {
-                _input, _output, _features, _exclude, _sample, _neighbors, _components, _minimumDistance, _spread, _metric, _epochs, _seed, _threads, _parametric, _quiet,
+                _input, _output, _features, _exclude, _sample, _neighbors, _components, _minimumDistance, _spread, _metric, _epochs, _seed, _threads, _parametric,
+                _encoderLayers, _encoderEpochs, _encoderRefinementEpochs, _encoderBatchSize, _encoderLearningRate, _encoderTraining, _quiet,
             };
             Command.Validators.Add(result =>
             {
@@ -47,11 +54,16 @@ namespace Microsoft.ML.Umap.Tool.Commands
                 var repeated = features.GroupBy(f => f, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
                 if (repeated != null)
                     result.AddError($"--features names {TerminalText.Quote(repeated.Key)} twice.");
+                var encoderOption = EncoderOptions.FirstOrDefault(o => result.GetResult(o) is { Implicit: false });
+                if (encoderOption != null && !result.GetValue(_parametric))
+                    result.AddError($"{encoderOption.Name} sets the encoder of a parametric fit: give --parametric too.");
             });
             Command.SetAction((parse, cancellationToken) => Task.FromResult(Run(Bind(parse), parse.InvocationConfiguration.Error, cancellationToken)));
         }
 
         public System.CommandLine.Command Command { get; }
+
+        private Option[] EncoderOptions => new Option[] { _encoderLayers, _encoderEpochs, _encoderRefinementEpochs, _encoderBatchSize, _encoderLearningRate, _encoderTraining };
 
         private FitSettings Bind(ParseResult parse)
         {
@@ -66,11 +78,21 @@ namespace Microsoft.ML.Umap.Tool.Commands
                 NumberOfEpochs = parse.GetValue(_epochs),
                 Seed = parse.GetValue(_seed),
                 NumberOfThreads = parse.GetValue(_threads),
-                Parametric = parse.GetValue(_parametric) ? new UmapEncoderOptions() : null,
+                Parametric = parse.GetValue(_parametric) ? BindEncoder(parse) : null,
             };
             return new FitSettings(parse.GetValue(_input)!, parse.GetValue(_output)!, ToolOptions.Names(parse.GetValue(_features)),
                 ToolOptions.Names(parse.GetValue(_exclude)), parse.GetValue(_sample), umap, parse.GetValue(_quiet));
         }
+
+        private UmapEncoderOptions BindEncoder(ParseResult parse) => new()
+        {
+            HiddenLayerSizes = parse.GetValue(_encoderLayers)!,
+            NumberOfEpochs = parse.GetValue(_encoderEpochs),
+            NumberOfRefinementEpochs = parse.GetValue(_encoderRefinementEpochs),
+            BatchSize = parse.GetValue(_encoderBatchSize),
+            LearningRate = parse.GetValue(_encoderLearningRate),
+            Training = parse.GetValue(_encoderTraining),
+        };
 
         public static int Run(FitSettings settings, TextWriter log, CancellationToken cancellationToken)
         {

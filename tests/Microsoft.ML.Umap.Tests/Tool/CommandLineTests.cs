@@ -32,6 +32,20 @@ namespace Microsoft.ML.Umap.Tests.Tool
             Assert.DoesNotContain("Exception", result.Error);
             Assert.Contains("--", result.Error);
         }
+
+        /// <summary>A value the option's type cannot hold is the parser's error (exit 2), not the library's validation crashing on it.</summary>
+        [Theory]
+        [InlineData("--metric", "Bogus")]
+        [InlineData("--neighbors", "fifteen")]
+        [InlineData("--min-dist", "tenth")]
+        [InlineData("--epochs", "1e3")]
+        public void AValueOfTheWrongTypeIsAUsageError(string option, string value)
+        {
+            var result = UmapTool.Run(UmapTool.TemporaryFolder(), "fit", "x.csv", "-o", "model.zip", option, value);
+            Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}: {result.Error}");
+            Assert.Contains(option, result.Error, System.StringComparison.Ordinal);
+            Assert.Contains(value, result.Error, System.StringComparison.Ordinal);
+        }
     }
 }
 #endif
