@@ -12,9 +12,9 @@ namespace Microsoft.ML.Umap.Benchmarks
     /// <summary>
     /// Many encoder trainings from one UMAP fit of the first N MNIST training digits (seed 42), to compare settings
     /// without fitting again: each argument after N and M is
-    /// <c>layers/epochs/batch/rate[/refinement/refinementRate[/reg|obj[/seed]]]</c> (layers as <c>100,100,100</c>;
+    /// <c>layers/epochs/batch/rate[/refinement/refinementRate[/reg|obj|anchored[/seed]]]</c> (layers as <c>100,100,100</c>;
     /// <c>reg</c>, the default, regresses onto the fit's embedding and then runs the refinement epochs of the objective,
-    /// <c>obj</c> trains on the objective alone). Trains as <see cref="ParametricFitter"/> does and prints the training
+    /// <c>obj</c> trains on the objective alone, <c>anchored</c> on the objective anchored to the fit's embedding). Trains as <see cref="ParametricFitter"/> does and prints the training
     /// time, the first M test digits' kNN accuracy (k = 10, classified by the training embedding) and trustworthiness@15,
     /// and the training embedding's trustworthiness@15.
     /// </summary>
@@ -57,6 +57,10 @@ namespace Microsoft.ML.Umap.Benchmarks
                     EncoderTraining.Regress(trainer, fit.Model.Embedding, epochs, batch, lr, seed, (d, t) => { });
                     trainer.ResetOptimizer();
                     EncoderTraining.OptimizeObjective(trainer, graph, curve, parameters.NegativeSampleRate, refine, batch, refineLr, seed, (d, t) => { });
+                }
+                else if (scheme == "anchored")
+                {
+                    EncoderTraining.OptimizeObjective(trainer, graph, curve, parameters.NegativeSampleRate, epochs, batch, lr, seed, (d, t) => { }, fit.Model.Embedding);
                 }
                 else
                 {
