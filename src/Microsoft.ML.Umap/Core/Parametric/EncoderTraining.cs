@@ -6,8 +6,8 @@ using Microsoft.ML.Umap.Core.Numerics;
 namespace Microsoft.ML.Umap.Core.Parametric
 {
     /// <summary>
-    /// The two ways an encoder learns: regression onto an embedding already computed, and the UMAP objective on the fuzzy
-    /// graph (ParametricUMAP's). Both run mini-batches through an <see cref="EncoderTrainer"/> with Adam, the learning
+    /// The ways an encoder learns: regression onto an embedding already computed, and the UMAP objective on the fuzzy
+    /// graph (ParametricUMAP's), alone or anchored to an embedding. All run mini-batches through an <see cref="EncoderTrainer"/> with Adam, the learning
     /// rate decaying linearly to 0 over the phase, every random draw taken from the seed and the batch's number.
     /// </summary>
     internal static class EncoderTraining
