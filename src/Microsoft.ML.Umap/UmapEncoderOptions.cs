@@ -64,8 +64,8 @@ namespace Microsoft.ML.Umap
         /// <summary>Rows per training step, 1 to 65,536 (with the objective, half of them are edges' heads, half their tails). Default 256.</summary>
         public int BatchSize { get; set; } = EncoderSettings.DefaultBatchSize;
 
-        /// <summary>Initial learning rate of Adam, decayed linearly to 0; above 0, at most 1. Default 0.003.</summary>
-        public float LearningRate { get; set; } = 0.003f;
+        /// <summary>Initial learning rate of Adam, decayed linearly to 0; above 0, at most 1. Default 0.005.</summary>
+        public float LearningRate { get; set; } = 0.005f;
 
         /// <summary>How the encoder learns. Default <see cref="UmapEncoderTraining.EmbeddingAnchoredObjective"/>.</summary>
         public UmapEncoderTraining Training { get; set; } = UmapEncoderTraining.EmbeddingAnchoredObjective;

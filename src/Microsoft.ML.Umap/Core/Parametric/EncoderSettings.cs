@@ -44,7 +44,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
 
         public int BatchSize { get; init; } = DefaultBatchSize;
 
-        public double LearningRate { get; init; } = 0.003;
+        public double LearningRate { get; init; } = 0.005;
 
         /// <summary>
         /// The anchored objective by default: the objective alone kept new rows' neighbourhoods better than a regression
