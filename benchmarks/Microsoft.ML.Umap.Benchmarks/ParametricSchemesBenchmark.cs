@@ -11,9 +11,9 @@ using Microsoft.ML.Umap.Samples;
 namespace Microsoft.ML.Umap.Benchmarks
 {
     /// <summary>
-    /// The two ways of training the parametric encoder, side by side on MNIST (the first N training digits, the first M
-    /// test digits): regression onto the non-parametric embedding (then R epochs of the UMAP objective) against the UMAP
-    /// objective alone, with the non-parametric fit and transform as the reference. Prints fit time, test kNN accuracy
+    /// The ways of training the parametric encoder, side by side on MNIST (the first N training digits, the first M test
+    /// digits): regression onto the non-parametric embedding (then R epochs of the UMAP objective), the UMAP objective
+    /// alone, and the objective anchored to the embedding, with the non-parametric fit and transform as the reference. Prints fit time, test kNN accuracy
     /// (k = 10, classified by the training embedding) and trustworthiness@15 of test and training embeddings.
     /// </summary>
     internal static class ParametricSchemesBenchmark
@@ -52,7 +52,7 @@ namespace Microsoft.ML.Umap.Benchmarks
             if (!skipReference)
                 Report("non-parametric", referenceSeconds, Rows(reference.Model.Embedding), placed, train, test, trainPixels, testPixels);
 
-            foreach (var (name, training) in new[] { ("regression", EncoderTrainingScheme.EmbeddingRegression), ("objective", EncoderTrainingScheme.UmapObjective) })
+            foreach (var (name, training) in new[] { ("regression", EncoderTrainingScheme.EmbeddingRegression), ("objective", EncoderTrainingScheme.UmapObjective), ("anchored", EncoderTrainingScheme.AnchoredObjective) })
             {
                 if (scheme != "all" && scheme != name)
                     continue;

@@ -50,10 +50,14 @@ Check("digits quality", () =>
         new[] { (float)UmapMetrics.KnnAccuracy(embedded, "Embedding", "Label") },
     };
 });
-// Parametric: the encoder's training (products, backpropagation, Adam) and its forward pass, both trainings.
+// Parametric: the encoder's training (products, backpropagation, Adam) and its forward pass, all three trainings.
 Check("digits parametric", () => Transform(Fit(Dense(small), new UmapEstimator.Options
 {
     Seed = 11, NumberOfEpochs = 50, Parametric = new UmapEncoderOptions { HiddenLayerSizes = new[] { 40, 24 }, NumberOfEpochs = 8, BatchSize = 100 },
+}), Dense(fresh)));
+Check("digits parametric regression", () => Transform(Fit(Dense(small), new UmapEstimator.Options
+{
+    Seed = 11, NumberOfEpochs = 50, Parametric = new UmapEncoderOptions { HiddenLayerSizes = new[] { 40, 24 }, NumberOfEpochs = 8, BatchSize = 100, Training = UmapEncoderTraining.EmbeddingThenObjective },
 }), Dense(fresh)));
 Check("digits parametric objective", () => Transform(Fit(Dense(small), new UmapEstimator.Options
 {

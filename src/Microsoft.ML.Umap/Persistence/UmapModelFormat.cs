@@ -139,18 +139,22 @@ namespace Microsoft.ML.Umap.Persistence
 
         private static readonly byte[] EncoderMagic = Encoding.ASCII.GetBytes("UMAPENC\0");
 
-        /// <summary>The version of the parametric model's layout <see cref="WriteEncoder"/> writes.</summary>
-        public const int CurrentEncoderVersion = 1;
+        /// <summary>
+        /// The version of the parametric model's layout <see cref="WriteEncoder"/> writes: 2, whose training scheme may be
+        /// <see cref="EncoderTrainingScheme.AnchoredObjective"/>; version 1, the same layout without that scheme, is still read.
+        /// </summary>
+        public const int CurrentEncoderVersion = 2;
 
         /// <summary>
         /// Writes a parametric model: the settings as a non-parametric model of <see cref="CurrentVersion"/> writes them,
         /// what the fit settled, the encoder's settings and layer sizes, its weights and biases, and a checksum.
+        /// <paramref name="version"/> labels the file (tests write version 1, whose layout is the same, to read it back).
         /// </summary>
-        public static void WriteEncoder(ParametricModel model, Stream stream)
+        public static void WriteEncoder(ParametricModel model, Stream stream, int version = CurrentEncoderVersion)
         {
             using var writer = new HashingWriter(stream);
             writer.Bytes(EncoderMagic);
-            writer.Int(CurrentEncoderVersion);
+            writer.Int(version);
             WriteParameters(writer, model.Parameters);
             var summary = model.Summary;
             writer.Double(summary.A);
@@ -205,6 +209,7 @@ namespace Microsoft.ML.Umap.Persistence
                 LearningRate = reader.Double(),
                 Scheme = (EncoderTrainingScheme)reader.Int(),
             };
+            Check(version >= 2 || settings.Scheme != EncoderTrainingScheme.AnchoredObjective, "encoder training scheme");
             int layerCount = reader.Int();
             Check(layerCount >= 2 && layerCount <= EncoderSettings.MaximumLayers + 2, "encoder layer count");
             var sizes = new int[layerCount];

@@ -215,6 +215,30 @@ namespace Microsoft.ML.Umap.Tests.MlNet
                 Assert.Throws<InvalidDataException>(() => UmapTransformer.Load(ml, new MemoryStream(bytes.AsSpan(0, length).ToArray())));
         }
 
+        /// <summary>The transformer's header from <paramref name="model"/>'s file, then its encoder labelled with format <paramref name="version"/>.</summary>
+        private static byte[] WithEncoderVersion(UmapTransformer model, int version)
+        {
+            var bytes = Saved(model);
+            int start = bytes.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes("UMAPENC\0"));
+            using var stream = new MemoryStream();
+            stream.Write(bytes, 0, start);
+            UmapModelFormat.WriteEncoder(model.Encoder!, stream, version);
+            return stream.ToArray();
+        }
+
+        [Fact]
+        public void AVersionOneFileLoadsUnlessItClaimsTheAnchoredTrainingThatVersionOneCannotHold()
+        {
+            var (ml, data, anchored) = Fitted();
+            Assert.Equal(Microsoft.ML.Umap.Core.Parametric.EncoderTrainingScheme.AnchoredObjective, anchored.Encoder!.Encoder.Scheme);
+            var e = Assert.Throws<InvalidDataException>(() => UmapTransformer.Load(ml, new MemoryStream(WithEncoderVersion(anchored, 1))));
+            Assert.Contains("training scheme", e.Message, StringComparison.Ordinal);
+
+            var objective = ml.Transforms.Umap(Options(new UmapEncoderOptions { HiddenLayerSizes = new[] { 32, 16 }, Training = UmapEncoderTraining.Objective })).Fit(data);
+            var loaded = UmapTransformer.Load(ml, new MemoryStream(WithEncoderVersion(objective, 1)));
+            Assert.Equal(Bits(MlNetData.Embedding(ml, objective.Transform(data))), Bits(MlNetData.Embedding(ml, loaded.Transform(data))));
+        }
+
         [Fact]
         public void TheObjectiveAloneAlsoTrainsAnEncoder()
         {

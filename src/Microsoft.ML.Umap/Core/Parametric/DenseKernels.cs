@@ -88,8 +88,21 @@ namespace Microsoft.ML.Umap.Core.Parametric
             where TLanes : struct, ILanes<TLanes>
         {
             var start = hasBias ? TLanes.Load(ref bias, (nuint)column) : TLanes.Zero;
-            TLanes s0 = start, s1 = start, s2 = start, s3 = start;
             ref float x0 = ref Unsafe.Add(ref x, (nint)row * inputs);
+            if (block == 1)
+            {
+                // One row (a row embedded alone): the same sums, without the three copies a block would compute.
+                var sum = start;
+                for (int k = 0; k < inputs; k++)
+                {
+                    float a = Unsafe.Add(ref x0, k);
+                    if (a != 0f)
+                        sum += TLanes.Create(a) * TLanes.Load(ref w, (nuint)((nint)k * outputs + column));
+                }
+                StoreRow(sum, ref y, ref mask, row, outputs, column, activation);
+                return;
+            }
+            TLanes s0 = start, s1 = start, s2 = start, s3 = start;
             ref float x1 = ref Unsafe.Add(ref x0, block > 1 ? inputs : 0);
             ref float x2 = ref Unsafe.Add(ref x0, block > 2 ? 2 * inputs : 0);
             ref float x3 = ref Unsafe.Add(ref x0, block > 3 ? 3 * inputs : 0);

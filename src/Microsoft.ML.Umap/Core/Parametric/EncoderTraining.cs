@@ -6,8 +6,8 @@ using Microsoft.ML.Umap.Core.Numerics;
 namespace Microsoft.ML.Umap.Core.Parametric
 {
     /// <summary>
-    /// The two ways an encoder learns: regression onto an embedding already computed, and the UMAP objective on the fuzzy
-    /// graph (ParametricUMAP's). Both run mini-batches through an <see cref="EncoderTrainer"/> with Adam, the learning
+    /// The ways an encoder learns: regression onto an embedding already computed, and the UMAP objective on the fuzzy
+    /// graph (ParametricUMAP's), alone or anchored to an embedding. All run mini-batches through an <see cref="EncoderTrainer"/> with Adam, the learning
     /// rate decaying linearly to 0 over the phase, every random draw taken from the seed and the batch's number.
     /// </summary>
     internal static class EncoderTraining
@@ -59,9 +59,12 @@ namespace Microsoft.ML.Umap.Core.Parametric
         /// proportional to their weight; each edge attracts its two ends' embeddings, and each of its
         /// <paramref name="negativeSampleRate"/> negative samples (another edge's tail in the same batch) repels its
         /// head, with the cross-entropy gradients of the layout (<see cref="UmapGradient"/>, clipped as there) sent back
-        /// through both ends.
+        /// through both ends. With an <paramref name="anchor"/> (an embedding of the training rows), every row of a batch is
+        /// also pulled towards its row of it, the gradient of <see cref="AnchorWeight"/> / 2 times the squared distance
+        /// per row, so the network keeps the embedding's arrangement of clusters while the objective shapes the
+        /// neighbourhoods.
         /// </summary>
-        public static void OptimizeObjective(EncoderTrainer trainer, CsrMatrix graph, UmapGradient curve, int negativeSampleRate, int epochs, int batchSize, double learningRate, ulong seed, Action<long, long> progress)
+        public static void OptimizeObjective(EncoderTrainer trainer, CsrMatrix graph, UmapGradient curve, int negativeSampleRate, int epochs, int batchSize, double learningRate, ulong seed, Action<long, long> progress, RowMatrix? anchor = null)
         {
             int n = graph.Rows, c = trainer.Network.OutputCount;
             var cumulative = CumulativeWeights(graph.Values);
@@ -103,6 +106,8 @@ namespace Microsoft.ML.Umap.Core.Parametric
                     float perEdge = 1f / edges;
                     for (int i = 0; i < g.Length; i++)
                         g[i] *= perEdge;
+                    if (anchor is not null)
+                        PullToAnchor(y, g, rows.AsSpan(0, 2 * edges), anchor, AnchorWeight / (2 * edges));
                     trainer.BackwardAndStep(2 * edges, g, Decayed(learningRate, step++, steps));
                 }
                 progress(epoch + 1, epochs);
@@ -129,6 +134,24 @@ namespace Microsoft.ML.Umap.Core.Parametric
                 float move = UmapGradient.ClipComponent(coefficient * difference[j]);
                 gradient[head * c + j] -= move;
                 gradient[other * c + j] += move;
+            }
+        }
+
+        /// <summary>
+        /// The anchor's weight against the objective, in the embedding's units: a smaller one kept fewer test digits'
+        /// classes apart on MNIST, a larger one kept fewer of their neighbourhoods (docs/measurements.md).
+        /// </summary>
+        public const float AnchorWeight = 0.3f;
+
+        /// <summary>Adds <paramref name="weight"/> × (output − anchor row) to each batch row's gradient.</summary>
+        private static void PullToAnchor(ReadOnlySpan<float> y, Span<float> gradient, ReadOnlySpan<int> rows, RowMatrix anchor, float weight)
+        {
+            int c = anchor.Columns;
+            for (int r = 0; r < rows.Length; r++)
+            {
+                var target = anchor.ReadOnlyRow(rows[r]);
+                for (int j = 0; j < c; j++)
+                    gradient[r * c + j] += weight * (y[r * c + j] - target[j]);
             }
         }
 

@@ -23,13 +23,14 @@ namespace Microsoft.ML.Umap.Core.Parametric
             encoder.Validate();
             encoder.CheckSize(data.Dimension, parameters.NumberOfComponents);
             bool regression = encoder.Scheme == EncoderTrainingScheme.EmbeddingRegression;
+            bool anchored = encoder.Scheme == EncoderTrainingScheme.AnchoredObjective;
             // The objective alone needs only the graph: no layout epochs.
-            var fit = UmapFitter.Fit(data, regression ? parameters : parameters with { NumberOfEpochs = 0 }, monitor, target, precomputedNeighbors);
+            var fit = UmapFitter.Fit(data, regression || anchored ? parameters : parameters with { NumberOfEpochs = 0 }, monitor, target, precomputedNeighbors);
             var summary = fit.Model.Summary;
             int epochs = encoder.EpochsFor(data.Count);
             int refinement = target is null ? encoder.RefinementEpochs ?? EncoderSettings.DefaultRefinementEpochs : 0;
             var network = EncoderNetwork.Initialize(encoder.LayerSizes(data.Dimension, parameters.NumberOfComponents), parameters.Seed ^ InitializationStream);
-            using (monitor.Stage(UmapStage.EncoderTraining, $"Training the encoder ({string.Join(" → ", network.Sizes)}) for {epochs} epochs{(regression ? $" on the embedding, then {refinement} on the UMAP objective" : " on the UMAP objective")}"))
+            using (monitor.Stage(UmapStage.EncoderTraining, $"Training the encoder ({string.Join(" → ", network.Sizes)}) for {epochs} epochs{(regression ? $" on the embedding, then {refinement} on the UMAP objective" : anchored ? " on the UMAP objective, anchored to the embedding" : " on the UMAP objective")}"))
             {
                 long total = epochs + (regression ? refinement : 0);
                 monitor.Report(UmapStage.EncoderTraining, 0, total);
@@ -45,7 +46,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
                 }
                 else
                 {
-                    EncoderTraining.OptimizeObjective(trainer, graph, curve, parameters.NegativeSampleRate, epochs, encoder.BatchSize, encoder.LearningRate, parameters.Seed, (done, _) => monitor.Report(UmapStage.EncoderTraining, done, total));
+                    EncoderTraining.OptimizeObjective(trainer, graph, curve, parameters.NegativeSampleRate, epochs, encoder.BatchSize, encoder.LearningRate, parameters.Seed, (done, _) => monitor.Report(UmapStage.EncoderTraining, done, total), anchored ? fit.Model.Embedding : null);
                 }
                 trainer.FoldInputScale();
                 monitor.Finish(UmapStage.EncoderTraining);

@@ -200,11 +200,12 @@ namespace Microsoft.ML.Umap.Tests.Core.Parametric
         private static UmapParameters Quick(int threads) => new UmapParameters { Seed = 11, NumberOfNeighbors = 8, NumberOfEpochs = 30, NumberOfThreads = threads };
 
         [Theory]
-        [InlineData(true)]
-        [InlineData(false)]
-        public void AFitGivesTheSameNetworkOnAnyNumberOfThreads(bool regression)
+        [InlineData((int)EncoderTrainingScheme.EmbeddingRegression)]
+        [InlineData((int)EncoderTrainingScheme.UmapObjective)]
+        [InlineData((int)EncoderTrainingScheme.AnchoredObjective)]
+        public void AFitGivesTheSameNetworkOnAnyNumberOfThreads(int training)
         {
-            var scheme = regression ? EncoderTrainingScheme.EmbeddingRegression : EncoderTrainingScheme.UmapObjective;
+            var scheme = (EncoderTrainingScheme)training;
             var data = Blobs();
             // Batches larger than a chunk of rows, so the threads really split them.
             var settings = new EncoderSettings { Scheme = scheme, HiddenLayers = new[] { 40, 24 }, Epochs = 3, RefinementEpochs = 1, BatchSize = 70 };
@@ -247,6 +248,24 @@ namespace Microsoft.ML.Umap.Tests.Core.Parametric
                 right += nearest / 40 == i / 40 ? 1 : 0;
             }
             Assert.True(right >= 115, $"{right} of 120 rows have a nearest neighbour of their own blob.");
+        }
+
+        [Fact]
+        public void TheAnchorKeepsTheNetworkNearTheFitsEmbedding()
+        {
+            var data = Blobs();
+            var layout = UmapFitter.Fit(data, Quick(2), new FitMonitor()).Model.Embedding;
+            double Distance(EncoderTrainingScheme scheme)
+            {
+                var settings = new EncoderSettings { Scheme = scheme, HiddenLayers = new[] { 32 }, Epochs = 1000 };
+                var embedding = ParametricFitter.Fit(data, Quick(2), settings, new FitMonitor()).Model.Embed(data, default);
+                double sum = 0;
+                for (int i = 0; i < embedding.Values.Length; i++)
+                    sum += Math.Pow(embedding.Values[i] - layout.Values[i], 2);
+                return Math.Sqrt(sum / embedding.Rows);
+            }
+            double anchored = Distance(EncoderTrainingScheme.AnchoredObjective), free = Distance(EncoderTrainingScheme.UmapObjective);
+            Assert.True(anchored < free / 2, $"anchored {anchored}, objective alone {free}: root mean square distance from the fit's embedding");
         }
 
         [Fact]
