@@ -2,7 +2,9 @@ using System;
 using System.Diagnostics;
 using System.Linq;
 using Microsoft.ML.Umap.Core;
+using Microsoft.ML.Umap.Core.Fitting;
 using Microsoft.ML.Umap.Core.Layout;
+using Microsoft.ML.Umap.Core.Model;
 using Microsoft.ML.Umap.Core.Numerics;
 using Microsoft.ML.Umap.Core.Parametric;
 using Microsoft.ML.Umap.Samples;
@@ -36,7 +38,7 @@ namespace Microsoft.ML.Umap.Benchmarks
             var fit = UmapFitter.Fit(trainSet, parameters, new FitMonitor());
             Console.WriteLine($"umap fit {clock.Elapsed.TotalSeconds:F1} s");
             var summary = fit.Model.Summary;
-            var graph = EdgeSampling.Prune(fit.FuzzySet.Graph, summary.Epochs, parameters.DefaultEpochsFor(trainRows));
+            var graph = EdgeSchedule.Prune(fit.FuzzySet.Graph, summary.Epochs, parameters.DefaultEpochsFor(trainRows));
             var curve = new UmapGradient(summary.A, summary.B, parameters.RepulsionStrength);
             foreach (var config in args.Skip(3))
             {
