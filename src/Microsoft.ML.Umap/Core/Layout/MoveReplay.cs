@@ -26,15 +26,17 @@ namespace Microsoft.ML.Umap.Core.Layout
 
         /// <summary>
         /// Applies the moves <c>worker.Moves[worker.Starts[i] .. worker.Starts[i + 1]]</c> to vertex
-        /// <paramref name="start"/> + i for each i of <paramref name="group"/> (at most <typeparamref name="TLanes"/>'
-        /// count), tallying the steps the attractions owe their other ends in the worker's tally.
+        /// <paramref name="start"/> + i for each i of <paramref name="group"/> (at most <paramref name="chains"/> times
+        /// <typeparamref name="TLanes"/>' count), tallying the steps the attractions owe their other ends in the worker's
+        /// tally. The group replays as <paramref name="chains"/> vectors of lanes, one after the other in each step: they
+        /// share nothing, so the processor overlaps their arithmetic, and a lane's bits stay the same.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Replay<TLanes, TDensity>(in LayoutContext context, int start, ReadOnlySpan<int> group, LayoutWorker worker, in TDensity density)
+        public static void Replay<TLanes, TDensity>(in LayoutContext context, int start, ReadOnlySpan<int> group, LayoutWorker worker, in TDensity density, int chains = 1)
             where TLanes : struct, ILanes<TLanes>
             where TDensity : struct, IDensityTerm
         {
-            int lanes = TLanes.Count, dim = context.Dim;
+            int lanes = TLanes.Count * chains, dim = context.Dim;
             Span<int> vertices = stackalloc int[lanes];
             Span<int> edges = stackalloc int[lanes];
             var (longest, pullCount) = Interleave(in context, start, group, worker, vertices, edges);
@@ -110,9 +112,7 @@ namespace Microsoft.ML.Umap.Core.Layout
             where TLanes : struct, ILanes<TLanes>
             where TDensity : struct, IDensityTerm
         {
-            int dim = context.Dim, lanes = TLanes.Count;
-            var self = TLanes.LoadInts(ref vertices[0], 0);
-            var firstEdge = TLanes.LoadInts(ref edges[0], 0);
+            int dim = context.Dim, lanes = vertices.Length, width = TLanes.Count;
             var finished = TLanes.CreateInt(Finished);
             var clip = TLanes.Create(UmapGradient.Clip);
             var rate = TLanes.Create(context.Alpha);
@@ -128,45 +128,51 @@ namespace Microsoft.ML.Umap.Core.Layout
             {
                 float* position = axes;
                 float* difference = axes + dim * lanes;
-                var rowStart = TLanes.MultiplyInts(self, TLanes.CreateInt(dim));
-                for (int d = 0; d < dim; d++)
-                    TLanes.Store(TLanes.Gather(positionBase + d, rowStart), ref position[d * lanes], 0);
+                for (int c = 0; c < lanes; c += width)
+                {
+                    var rowStart = TLanes.MultiplyInts(TLanes.LoadInts(ref vertices[c], 0), TLanes.CreateInt(dim));
+                    for (int d = 0; d < dim; d++)
+                        TLanes.Store(TLanes.Gather(positionBase + d, rowStart), ref position[d * lanes + c], 0);
+                }
 
                 for (int s = 0; s < longest; s++)
                 {
                     if (s + PrefetchSteps < longest)
                         PrefetchSamples(moveBase + (s + PrefetchSteps) * lanes, lanes, snapshotBase, dim);
-                    var move = TLanes.LoadInts(ref moveBase[s * lanes], 0);
-                    var active = ~TLanes.EqualInts(move, finished);
-                    var attraction = ~TLanes.LessThanInts(move, TLanes.Zero);
-                    var edge = TLanes.AddInts(firstEdge, move);
-                    var other = TLanes.LoadInts(ref otherBase[s * lanes], 0);
-                    var otherStart = TLanes.MultiplyInts(other, TLanes.CreateInt(dim));
-
-                    var distanceSquared = TLanes.Zero;
-                    for (int d = 0; d < dim; d++)
+                    for (int c = 0; c < lanes; c += width)
                     {
-                        var diff = TLanes.Load(ref position[d * lanes], 0) - TLanes.Gather(snapshotBase + d, otherStart);
-                        TLanes.Store(diff, ref difference[d * lanes], 0);
-                        distanceSquared += diff * diff;
-                    }
+                        var self = TLanes.LoadInts(ref vertices[c], 0);
+                        var move = TLanes.LoadInts(ref moveBase[s * lanes + c], 0);
+                        var active = ~TLanes.EqualInts(move, finished);
+                        var attraction = ~TLanes.LessThanInts(move, TLanes.Zero);
+                        var edge = TLanes.AddInts(TLanes.LoadInts(ref edges[c], 0), move);
+                        var other = TLanes.LoadInts(ref otherBase[s * lanes + c], 0);
 
-                    var powB = power.Of(distanceSquared);
-                    var coefficient = gradient.Coefficient(distanceSquared, powB, attraction);
-                    // umap-learn: a distinct sample at exactly the same place pushes +4 along every axis.
-                    var coincident = ~attraction & TLanes.Equal(distanceSquared, TLanes.Zero) & ~TLanes.EqualInts(other, self);
-                    // densMAP's term rides on the attraction, clipped on its own as in umap-learn.
-                    var correction = density.Coefficient(self, other, edge, distanceSquared, powB, attraction);
-                    for (int d = 0; d < dim; d++)
-                    {
-                        var diff = TLanes.Load(ref difference[d * lanes], 0);
-                        var clipped = UmapGradient.ClipComponents(coefficient * diff);
-                        if (density.Acts)
-                            clipped += UmapGradient.ClipComponents(correction * diff);
-                        var step = TLanes.Select(coincident, clip, clipped);
-                        TLanes.Store(step, ref stepBase[(s * dim + d) * lanes], 0);
-                        var at = TLanes.Load(ref position[d * lanes], 0);
-                        TLanes.Store(TLanes.Select(active, at + rate * step, at), ref position[d * lanes], 0);
+                        var distanceSquared = TLanes.Zero;
+                        for (int d = 0; d < dim; d++)
+                        {
+                            var diff = TLanes.Load(ref position[d * lanes + c], 0) - TLanes.GatherRows(snapshotBase + d, otherBase + s * lanes + c, dim);
+                            TLanes.Store(diff, ref difference[d * lanes + c], 0);
+                            distanceSquared += diff * diff;
+                        }
+
+                        var powB = power.Of(distanceSquared);
+                        var coefficient = gradient.Coefficient(distanceSquared, powB, attraction);
+                        // umap-learn: a distinct sample at exactly the same place pushes +4 along every axis.
+                        var coincident = ~attraction & TLanes.Equal(distanceSquared, TLanes.Zero) & ~TLanes.EqualInts(other, self);
+                        // densMAP's term rides on the attraction, clipped on its own as in umap-learn.
+                        var correction = density.Coefficient(self, other, edge, distanceSquared, powB, attraction);
+                        for (int d = 0; d < dim; d++)
+                        {
+                            var diff = TLanes.Load(ref difference[d * lanes + c], 0);
+                            var clipped = UmapGradient.ClipComponents(coefficient * diff);
+                            if (density.Acts)
+                                clipped += UmapGradient.ClipComponents(correction * diff);
+                            var step = TLanes.Select(coincident, clip, clipped);
+                            TLanes.Store(step, ref stepBase[(s * dim + d) * lanes + c], 0);
+                            var at = TLanes.Load(ref position[d * lanes + c], 0);
+                            TLanes.Store(TLanes.Select(active, at + rate * step, at), ref position[d * lanes + c], 0);
+                        }
                     }
                 }
             }

@@ -362,6 +362,7 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
         [InlineData(3, 5, false)]
         [InlineData(2, 8, true)]
         [InlineData(2, 16, true)]
+        [InlineData(2, 40, false)]
         [InlineData(3, 3, true)]
         public void TheReplayMovesEachVertexAsItsMovesOneByOneDoOnEveryWidth(int dim, int groupSize, bool densMap)
         {
@@ -393,9 +394,13 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
             public void Run<TLanes>()
                 where TLanes : struct, Microsoft.ML.Umap.Core.Numerics.Lanes.IWideLanes<TLanes>
             {
-                var (positions, tally) = _replay.Run<TLanes>();
-                Assert.True(_positions.AsSpan().SequenceEqual(positions), $"{typeof(TLanes).Name} moved the vertices to other bits");
-                Assert.True(_tally.AsSpan().SequenceEqual(tally), $"{typeof(TLanes).Name} tallied other steps");
+                // One vector of lanes per group, and several replayed side by side (as the 128-bit path does).
+                foreach (int chains in new[] { 1, 2, 4 })
+                {
+                    var (positions, tally) = _replay.Run<TLanes>(chains);
+                    Assert.True(_positions.AsSpan().SequenceEqual(positions), $"{typeof(TLanes).Name} in {chains} chains moved the vertices to other bits");
+                    Assert.True(_tally.AsSpan().SequenceEqual(tally), $"{typeof(TLanes).Name} in {chains} chains tallied other steps");
+                }
             }
         }
 
@@ -446,20 +451,24 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
             private LayoutContext Context(float[] positions) =>
                 LayoutContext.ForFit(positions, Snapshot, new CsrMatrix(N, N, _offsets, _columns, new float[N * Degree]), _dim, _gradient, _schedule, 9).ForEpoch(3, 0.5f);
 
-            /// <summary>The group's vertices replayed in lanes of <typeparamref name="TLanes"/> (groups of its width).</summary>
-            public (float[] Positions, long[] Tally) Run<TLanes>()
+            /// <summary>
+            /// The group's vertices replayed in lanes of <typeparamref name="TLanes"/>, in groups of
+            /// <paramref name="chains"/> times its width.
+            /// </summary>
+            public (float[] Positions, long[] Tally) Run<TLanes>(int chains = 1)
                 where TLanes : struct, Microsoft.ML.Umap.Core.Numerics.Lanes.ILanes<TLanes>
             {
                 var positions = (float[])Snapshot.Clone();
                 var context = Context(positions);
                 var worker = new LayoutWorker(new OtherEndAttraction(N, _dim).CreateTally()) { Moves = (int[])_moves.Clone(), Starts = _starts };
-                for (int g = 0; g < _group.Length; g += TLanes.Count)
+                int size = TLanes.Count * chains;
+                for (int g = 0; g < _group.Length; g += size)
                 {
-                    var group = _group.AsSpan(g, Math.Min(TLanes.Count, _group.Length - g));
+                    var group = _group.AsSpan(g, Math.Min(size, _group.Length - g));
                     if (_density is null)
-                        MoveReplay.Replay<TLanes, WithoutDensity>(in context, 0, group, worker, default);
+                        MoveReplay.Replay<TLanes, WithoutDensity>(in context, 0, group, worker, default, chains);
                     else
-                        MoveReplay.Replay<TLanes, WithDensity>(in context, 0, group, worker, new WithDensity(_density));
+                        MoveReplay.Replay<TLanes, WithDensity>(in context, 0, group, worker, new WithDensity(_density), chains);
                 }
                 return (positions, worker.Tally.Values);
             }
@@ -533,6 +542,36 @@ namespace Microsoft.ML.Umap.Tests.Core.Layout
             Assert.Equal(expected, positions);
             Assert.Equal(expected, snapshot);
             Assert.All(tallies, tally => Assert.All(tally.Values, v => Assert.Equal(0L, v)));
+        }
+
+        [Fact]
+        public void TalliesOfEveryMagnitudeRoundAsTheScalarConversionDoes()
+        {
+            // Sums past 2⁵³ round when made double; the vector loop builds them from two halves and must round alike.
+            const int vertices = 40, dim = 2;
+            var otherEnds = new OtherEndAttraction(vertices, dim);
+            var tallies = new[] { otherEnds.CreateTally(), otherEnds.CreateTally() };
+            var rng = FastRandom.ForStream(11, 0, 0);
+            var sums = new long[vertices * dim];
+            for (int i = 0; i < sums.Length; i++)
+            {
+                int bits = 1 + (i * 7 % 62);
+                long half = (long)(rng.NextDouble() * (1L << bits)) | 1L;
+                long first = i % 3 == 0 ? -half : half, second = i % 5 == 0 ? -(half >> 1) - 3 : (half >> 2) + 0x7FFFFFFF;
+                tallies[0].Values[i] = first;
+                tallies[1].Values[i] = second;
+                sums[i] = first + second;
+            }
+            sums[0] = tallies[0].Values[0] = long.MaxValue / 2 - 1;
+            tallies[1].Values[0] = 0;
+            sums[1] = tallies[0].Values[1] = long.MinValue / 2 + 1;
+            tallies[1].Values[1] = 0;
+
+            var positions = Enumerable.Range(0, vertices * dim).Select(i => 0.5f * i - 7f).ToArray();
+            var expected = positions.Select((p, i) => p - 0.3f * (float)(sums[i] / 4294967296.0)).ToArray();
+            otherEnds.Apply(0, vertices, positions, new float[positions.Length], 0.3f);
+            for (int i = 0; i < expected.Length; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(positions[i]), $"value {i}: sum {sums[i]} landed at {positions[i]:R}, not {expected[i]:R}");
         }
 
         [Fact]

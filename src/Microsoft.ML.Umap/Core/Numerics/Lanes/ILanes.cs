@@ -88,6 +88,9 @@ namespace Microsoft.ML.Umap.Core.Numerics.Lanes
         /// <summary>source[indices[l]] in lane l.</summary>
         static abstract unsafe TSelf Gather(float* source, TSelf indices);
 
+        /// <summary>source[rows[l] · stride] in lane l: <see cref="Gather"/> from indices held in memory.</summary>
+        static abstract unsafe TSelf GatherRows(float* source, int* rows, int stride);
+
         /// <summary>
         /// source[indices[l]] in the lanes set in <paramref name="mask"/>, 0 elsewhere. The masked lanes' indices are not
         /// used, but without a hardware gather they read source[0] instead (no branch per lane): the source must hold

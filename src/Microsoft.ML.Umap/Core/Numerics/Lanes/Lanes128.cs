@@ -129,6 +129,15 @@ namespace Microsoft.ML.Umap.Core.Numerics.Lanes
             return new(Vector128.Create(source[i.GetElement(0)], source[i.GetElement(1)], source[i.GetElement(2)], source[i.GetElement(3)]));
         }
 
+        /// <remarks>Without a hardware gather the indices are read as scalars, not extracted from a vector.</remarks>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe Lanes128 GatherRows(float* source, int* rows, int stride)
+        {
+            if (Avx2.IsSupported)
+                return Gather(source, MultiplyInts(LoadInts(ref *rows, 0), CreateInt(stride)));
+            return new(Vector128.Create(source[rows[0] * stride], source[rows[1] * stride], source[rows[2] * stride], source[rows[3] * stride]));
+        }
+
         /// <remarks>Without a hardware gather the masked lanes read element 0 and are cleared: no branch per lane.</remarks>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static unsafe Lanes128 GatherMasked(float* source, Lanes128 indices, Lanes128 mask)

@@ -134,6 +134,14 @@ namespace Microsoft.ML.Umap.Core.Numerics.Lanes
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe Lanes256 GatherRows(float* source, int* rows, int stride)
+        {
+            if (Avx2.IsSupported)
+                return Gather(source, MultiplyInts(LoadInts(ref *rows, 0), CreateInt(stride)));
+            return new(Vector256.Create(Lanes128.GatherRows(source, rows, stride).AsVector(), Lanes128.GatherRows(source, rows + 4, stride).AsVector()));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static unsafe Lanes256 GatherMasked(float* source, Lanes256 indices, Lanes256 mask)
         {
             if (Avx2.IsSupported)

@@ -125,6 +125,11 @@ namespace Microsoft.ML.Umap.Core.Numerics.Lanes
             Lanes256.Gather(source, Lanes256.FromInts(indices.Ints.GetUpper())).AsVector()));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe Lanes512 GatherRows(float* source, int* rows, int stride) => new(Vector512.Create(
+            Lanes256.GatherRows(source, rows, stride).AsVector(),
+            Lanes256.GatherRows(source, rows + 8, stride).AsVector()));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static unsafe Lanes512 GatherMasked(float* source, Lanes512 indices, Lanes512 mask) => new(Vector512.Create(
             Lanes256.GatherMasked(source, Lanes256.FromInts(indices.Ints.GetLower()), Lanes256.FromInts(mask.Ints.GetLower())).AsVector(),
             Lanes256.GatherMasked(source, Lanes256.FromInts(indices.Ints.GetUpper()), Lanes256.FromInts(mask.Ints.GetUpper())).AsVector()));

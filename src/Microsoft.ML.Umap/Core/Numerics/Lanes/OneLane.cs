@@ -115,6 +115,9 @@ namespace Microsoft.ML.Umap.Core.Numerics.Lanes
         public static unsafe OneLane Gather(float* source, OneLane indices) => new(source[indices.Int]);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe OneLane GatherRows(float* source, int* rows, int stride) => new(source[rows[0] * stride]);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static unsafe OneLane GatherMasked(float* source, OneLane indices, OneLane mask) => Gather(source, indices & mask) & mask;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -149,6 +149,10 @@ namespace Microsoft.ML.Umap.Core.Numerics.Lanes
             new(source[Int(i._x)], source[Int(i._y)], source[Int(i._z)], source[Int(i._w)]);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe SoftwareLanes GatherRows(float* source, int* rows, int stride) =>
+            new(source[rows[0] * stride], source[rows[1] * stride], source[rows[2] * stride], source[rows[3] * stride]);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static unsafe SoftwareLanes GatherMasked(float* source, SoftwareLanes i, SoftwareLanes m) => Gather(source, i & m) & m;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -53,8 +53,10 @@ namespace Microsoft.ML.Umap.Tests.Core.Numerics.Lanes
                     var vi = TLanes.LoadInts(ref indices[0], 0);
                     var vm = TLanes.LoadInts(ref mask[0], 0);
                     var vc = TLanes.LoadInts(ref counts[0], 0);
+                    var rows = indices.Select(i => i / 4).ToArray();
                     fixed (float* source = table)
                     fixed (int* ints = intTable)
+                    fixed (int* rowIndices = rows)
                     {
                         for (int l = 0; l < w; l++)
                         {
@@ -85,6 +87,8 @@ namespace Microsoft.ML.Umap.Tests.Core.Numerics.Lanes
                             Assert.Equal(OneLane.IntLane(OneLane.LessThanInts(oc, oi), 0), TLanes.IntLane(TLanes.LessThanInts(vc, vi), l));
                             Assert.Equal(OneLane.IntLane(OneLane.ShiftRightLogicalInts(ox, 23), 0), TLanes.IntLane(TLanes.ShiftRightLogicalInts(vx, 23), l));
                             Same(OneLane.Lane(OneLane.Gather(source, oi), 0), TLanes.Lane(TLanes.Gather(source, vi), l), "Gather");
+                            Same(OneLane.Lane(OneLane.GatherRows(source + 1, rowIndices + l, 4), 0), TLanes.Lane(TLanes.GatherRows(source + 1, rowIndices, 4), l), "GatherRows");
+                            Same(table[1 + rows[l] * 4], OneLane.Lane(OneLane.GatherRows(source + 1, rowIndices + l, 4), 0), "GatherRows");
                             Same(OneLane.Lane(OneLane.GatherMasked(source, oi, om), 0), TLanes.Lane(TLanes.GatherMasked(source, vi, vm), l), "GatherMasked");
                             Assert.Equal(OneLane.IntLane(OneLane.GatherIntsMasked(ints, oi, om), 0), TLanes.IntLane(TLanes.GatherIntsMasked(ints, vi, vm), l));
                             Same(OneLane.Lane(OneLane.LoadBytes(ref bytes[0], (nuint)l), 0), TLanes.Lane(TLanes.LoadBytes(ref bytes[0], 0), l), "LoadBytes");
