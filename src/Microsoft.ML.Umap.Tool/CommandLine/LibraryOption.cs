@@ -1,5 +1,8 @@
 using System;
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Linq;
 
 namespace Microsoft.ML.Umap.Tool.CommandLine
 {
@@ -15,6 +18,8 @@ namespace Microsoft.ML.Umap.Tool.CommandLine
         public static Option<T> Create<T>(string name, string description, Func<UmapEstimator.Options, T> get, Action<UmapEstimator.Options, T> set)
         {
             var option = new Option<T>(name) { Description = description, DefaultValueFactory = _ => get(new UmapEstimator.Options()) };
+            if (typeof(T) == typeof(float))
+                option.CustomParser = result => (T)(object)ParseReal(name, result);
             option.Validators.Add(result =>
             {
                 if (result.Implicit)
@@ -41,6 +46,19 @@ namespace Microsoft.ML.Umap.Tool.CommandLine
                 }
             });
             return option;
+        }
+
+        /// <summary>
+        /// A real number in the invariant culture, without the thousands separators the parser's own conversion accepts
+        /// (which read "0,1" as 1 and "0,1,2" as 12).
+        /// </summary>
+        private static float ParseReal(string name, ArgumentResult result)
+        {
+            string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(' ', result.Tokens.Select(t => t.Value));
+            if (result.Tokens.Count == 1 && float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float value))
+                return value;
+            result.AddError($"{name}: {TerminalText.Quote(text)} is not a number (write it as 0.1, with a point and no thousands separators).");
+            return 0f;
         }
     }
 }

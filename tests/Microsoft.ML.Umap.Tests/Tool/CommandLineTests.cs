@@ -39,6 +39,8 @@ namespace Microsoft.ML.Umap.Tests.Tool
         [InlineData("--neighbors", "fifteen")]
         [InlineData("--min-dist", "tenth")]
         [InlineData("--epochs", "1e3")]
+        [InlineData("--min-dist", "0,1,2")]
+        [InlineData("--spread", "1,5")]
         public void AValueOfTheWrongTypeIsAUsageError(string option, string value)
         {
             var result = UmapTool.Run(UmapTool.TemporaryFolder(), "fit", "x.csv", "-o", "model.zip", option, value);

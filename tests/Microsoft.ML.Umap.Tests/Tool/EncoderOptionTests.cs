@@ -46,6 +46,7 @@ namespace Microsoft.ML.Umap.Tests.Tool
         [InlineData("Parametric.HiddenLayerSizes", "--parametric", "--encoder-layers", "16,0")]
         [InlineData("'x' is not a layer size", "--parametric", "--encoder-layers", "16,x")]
         [InlineData("--encoder-training", "--parametric", "--encoder-training", "Backpropagation")]
+        [InlineData("'0,001' is not a number", "--parametric", "--encoder-learning-rate", "0,001")]
         [InlineData("give --parametric too", "--encoder-batch-size", "64")]
         [InlineData("give --parametric too", "--encoder-layers", "none")]
         public void ABadEncoderOptionIsACommandLineErrorThatSaysWhy(string expected, params string[] options)
