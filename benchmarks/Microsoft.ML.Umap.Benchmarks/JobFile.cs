@@ -36,8 +36,7 @@ namespace Microsoft.ML.Umap.Benchmarks
             var clock = Stopwatch.StartNew();
             UmapTransformer? model = ml.Transforms.Umap(options).Fit(data);
             timing["fit_seconds"] = clock.Elapsed.TotalSeconds;
-            foreach (var (stage, duration) in model.StageDurations)
-                timing[$"stage_{stage.ToString().ToLowerInvariant()}_seconds"] = duration.TotalSeconds;
+            AddStages(timing, model, "");
 
             WriteMatrix(Resolve((string?)job["emb"]), model.GetTrainingEmbedding());
 
@@ -70,8 +69,7 @@ namespace Microsoft.ML.Umap.Benchmarks
             var warm = ml.Transforms.Umap(options).Fit(data);
             timing["fit_seconds_warm"] = clock.Elapsed.TotalSeconds;
             // The warm fit's stages beside the first's show where a fit run once pays for compilation.
-            foreach (var (stage, duration) in warm.StageDurations)
-                timing[$"stage_{stage.ToString().ToLowerInvariant()}_seconds_warm"] = duration.TotalSeconds;
+            AddStages(timing, warm, "_warm");
 
             timing["peak_working_set_mb"] = Measure.PeakWorkingSetMegabytes();
             File.WriteAllText(Resolve((string?)job["timing"] ?? "timing.json"), JsonSerializer.Serialize(timing, new JsonSerializerOptions { WriteIndented = true }));
@@ -80,6 +78,13 @@ namespace Microsoft.ML.Umap.Benchmarks
             if ((string?)job["reference"] is string reference)
                 PrintReference(reference, path, (double)timing["fit_seconds"]);
             return 0;
+        }
+
+        /// <summary>Each stage's seconds as <c>stage_{name}_seconds{suffix}</c>.</summary>
+        private static void AddStages(Dictionary<string, object> timing, UmapTransformer model, string suffix)
+        {
+            foreach (var (stage, duration) in model.StageDurations)
+                timing[$"stage_{stage.ToString().ToLowerInvariant()}_seconds{suffix}"] = duration.TotalSeconds;
         }
 
         /// <summary>The time per stage of the first fit and of the warm one, as a table after the JSON line.</summary>
