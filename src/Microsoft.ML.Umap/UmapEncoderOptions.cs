@@ -70,6 +70,16 @@ namespace Microsoft.ML.Umap
         /// <summary>How the encoder learns. Default <see cref="UmapEncoderTraining.EmbeddingAnchoredObjective"/>.</summary>
         public UmapEncoderTraining Training { get; set; } = UmapEncoderTraining.EmbeddingAnchoredObjective;
 
+        /// <summary>
+        /// Principal components of the training rows the encoder learns from, 0 to 16,384; 0 trains it on the raw rows.
+        /// The components (directions estimated from at most 10,000 of the training rows, evenly spaced) are centred
+        /// projections, so the network's first layer costs that many products per unit instead of one per feature; the
+        /// projection is folded into the first layer when training ends, so the model, Transform and ONNX export see a
+        /// plain network on the raw feature vector. A value not below the number of features trains on the raw rows
+        /// (a projection onto all of them would only rotate them). Null: 0.
+        /// </summary>
+        public int? NumberOfInputComponents { get; set; }
+
         /// <summary>The settings as the core takes them; they are validated by the caller.</summary>
         internal EncoderSettings ToSettings() => new()
         {
@@ -77,6 +87,7 @@ namespace Microsoft.ML.Umap
             Epochs = NumberOfEpochs,
             RefinementEpochs = NumberOfRefinementEpochs,
             BatchSize = BatchSize,
+            InputComponents = NumberOfInputComponents,
             LearningRate = double.Parse(LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture),
             Scheme = Training switch
             {

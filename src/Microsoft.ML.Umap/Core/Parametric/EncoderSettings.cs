@@ -77,6 +77,26 @@ namespace Microsoft.ML.Umap.Core.Parametric
 
         public const int DefaultRefinementEpochs = 0;
 
+        /// <summary>Principal components the encoder trains on by default (0: the raw rows).</summary>
+        public const int DefaultInputComponents = 0;
+
+        /// <summary>
+        /// Principal components of the training rows the encoder trains on (<see cref="InputProjection"/>), 0 for the
+        /// raw rows; null: <see cref="DefaultInputComponents"/>. See <see cref="InputComponentsFor"/>.
+        /// </summary>
+        public int? InputComponents { get; init; }
+
+        /// <summary>
+        /// The principal components used for rows of <paramref name="inputs"/> features: <see cref="InputComponents"/>
+        /// (or its default), or 0 (the raw rows) when that is not fewer than the features, since a projection onto all
+        /// of them would only rotate the rows at extra cost.
+        /// </summary>
+        public int InputComponentsFor(int inputs)
+        {
+            int components = InputComponents ?? DefaultInputComponents;
+            return components < inputs ? components : 0;
+        }
+
         /// <summary>The sizes of every layer for <paramref name="inputs"/> features and <paramref name="components"/> outputs.</summary>
         public int[] LayerSizes(int inputs, int components) => new[] { inputs }.Concat(HiddenLayers).Append(components).ToArray();
 
@@ -92,6 +112,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
             UmapParameters.Check(BatchSize >= 1 && BatchSize <= MaximumBatchSize, "Parametric.BatchSize", BatchSize, $"must be between 1 and {MaximumBatchSize}");
             UmapParameters.Check(LearningRate > 0 && LearningRate <= MaximumLearningRate, "Parametric.LearningRate", LearningRate, $"must be positive and at most {MaximumLearningRate}");
             UmapParameters.Check(Enum.IsDefined(Scheme), "Parametric.Training", Scheme, "is not a known training scheme");
+            UmapParameters.Check(InputComponents is null || (InputComponents >= 0 && InputComponents <= MaximumLayerSize), "Parametric.NumberOfInputComponents", InputComponents, $"must be between 0 and {MaximumLayerSize} (or null for the default)");
         }
 
         /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a network of these layers on <paramref name="inputs"/> features would be too large.</summary>
