@@ -43,7 +43,8 @@ namespace Microsoft.ML.Umap
     {
         /// <summary>
         /// Units of each hidden layer, input side first; at most 16 layers of 1 to 16,384 units; an empty array makes a
-        /// linear map. Default { 100, 100, 100 } (umap-learn's ParametricUMAP).
+        /// linear map. Default six layers of 80 (umap-learn's ParametricUMAP has three of 100; on MNIST, with
+        /// the default <see cref="NumberOfInputComponents"/>, six of 80 did better in less training time).
         /// </summary>
         public int[] HiddenLayerSizes { get; set; } = (int[])EncoderSettings.DefaultHiddenLayers.Clone();
 
@@ -76,7 +77,8 @@ namespace Microsoft.ML.Umap
         /// projections, so the network's first layer costs that many products per unit instead of one per feature; the
         /// projection is folded into the first layer when training ends, so the model, Transform and ONNX export see a
         /// plain network on the raw feature vector. A value not below the number of features trains on the raw rows
-        /// (a projection onto all of them would only rotate them). Null: 0.
+        /// (a projection onto all of them would only rotate them). Null: 64, which on MNIST made training about 2.5
+        /// times cheaper at the same quality.
         /// </summary>
         public int? NumberOfInputComponents { get; set; }
 
