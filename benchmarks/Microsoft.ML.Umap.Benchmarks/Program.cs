@@ -21,7 +21,7 @@ using Microsoft.ML.Umap.Benchmarks;
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- update             MNIST 60k fit + Update with 10k vs a 70k fit
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- parametric [N M]   parametric against non-parametric: fit N, embed M MNIST digits
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- parametric-schemes [N M scheme epochs refinement layers batch rate]  the encoder's three trainings
-//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- parametric-sweep N M layers/epochs/batch/rate[/refinement/rate[/reg|obj|anchored[/seed]]]...  encoder settings from one fit
+//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- parametric-sweep N M layers/epochs/batch/rate[/refinement/rate[/reg|obj|anchored[/seed]]][/pca=P][/neg=N][/aw=W][/awend=W]...  encoder settings from one fit
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- quality-job job.json  one fit of benchmarks/quality/quality.py (a stage swapped)
 //
 // MNIST is read from ../shared/data/mnist (or the folder in UMAP_MNIST_DIR); it is not shipped in the repository.

@@ -43,7 +43,8 @@ namespace Microsoft.ML.Umap
     {
         /// <summary>
         /// Units of each hidden layer, input side first; at most 16 layers of 1 to 16,384 units; an empty array makes a
-        /// linear map. Default { 100, 100, 100 } (umap-learn's ParametricUMAP).
+        /// linear map. Default six layers of 80 (umap-learn's ParametricUMAP has three of 100; on MNIST, with
+        /// the default <see cref="NumberOfInputComponents"/>, six of 80 did better in less training time).
         /// </summary>
         public int[] HiddenLayerSizes { get; set; } = (int[])EncoderSettings.DefaultHiddenLayers.Clone();
 
@@ -70,6 +71,17 @@ namespace Microsoft.ML.Umap
         /// <summary>How the encoder learns. Default <see cref="UmapEncoderTraining.EmbeddingAnchoredObjective"/>.</summary>
         public UmapEncoderTraining Training { get; set; } = UmapEncoderTraining.EmbeddingAnchoredObjective;
 
+        /// <summary>
+        /// Principal components of the training rows the encoder learns from, 0 to 16,384; 0 trains it on the raw rows.
+        /// The components (directions estimated from at most 10,000 of the training rows, evenly spaced) are centred
+        /// projections, so the network's first layer costs that many products per unit instead of one per feature; the
+        /// projection is folded into the first layer when training ends, so the model, Transform and ONNX export see a
+        /// plain network on the raw feature vector. A value not below the number of features trains on the raw rows
+        /// (a projection onto all of them would only rotate them). Null: 64, which on MNIST made training about 2.5
+        /// times cheaper at the same quality.
+        /// </summary>
+        public int? NumberOfInputComponents { get; set; }
+
         /// <summary>The settings as the core takes them; they are validated by the caller.</summary>
         internal EncoderSettings ToSettings() => new()
         {
@@ -77,6 +89,7 @@ namespace Microsoft.ML.Umap
             Epochs = NumberOfEpochs,
             RefinementEpochs = NumberOfRefinementEpochs,
             BatchSize = BatchSize,
+            InputComponents = NumberOfInputComponents,
             LearningRate = double.Parse(LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture),
             Scheme = Training switch
             {

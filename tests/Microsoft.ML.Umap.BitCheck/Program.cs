@@ -63,6 +63,11 @@ Check("digits parametric objective", () => Transform(Fit(Dense(small), new UmapE
 {
     Seed = 12, Parametric = new UmapEncoderOptions { HiddenLayerSizes = new[] { 40 }, NumberOfEpochs = 8, BatchSize = 100, Training = UmapEncoderTraining.Objective },
 }), Dense(fresh)));
+// The encoder trained on principal components (the randomised sketch, the projection, the fold into the first layer).
+Check("digits parametric pca", () => Transform(Fit(Dense(small), new UmapEstimator.Options
+{
+    Seed = 13, NumberOfEpochs = 50, Parametric = new UmapEncoderOptions { HiddenLayerSizes = new[] { 40, 24 }, NumberOfEpochs = 8, BatchSize = 100, NumberOfInputComponents = 16 },
+}), Dense(fresh)));
 // NN-descent, the coded walk of new rows and the exact byte copy start at 4,096 training rows.
 var mnist = Datasets.Mnist();
 Check("mnist 4,200 2-D", () => FitAndTransform(Dense(mnist.Take(4200)), Dense(new LabelledData(mnist.Features.AsSpan(4200 * mnist.Columns, 200 * mnist.Columns).ToArray(), 200, mnist.Columns, mnist.Labels.AsSpan(4200, 200).ToArray())),

@@ -111,6 +111,8 @@ namespace Microsoft.ML.Umap.Tests.MlNet
         [InlineData("LearningRate", "NaN")]
         [InlineData("LearningRate", "2")]
         [InlineData("Training", "7")]
+        [InlineData("NumberOfInputComponents", "-1")]
+        [InlineData("NumberOfInputComponents", "16385")]
         public void BadEncoderOptionsThrowNamingTheOptionAndTheValue(string option, string value)
         {
             var encoder = new UmapEncoderOptions();
@@ -131,6 +133,9 @@ namespace Microsoft.ML.Umap.Tests.MlNet
                 case "LearningRate":
                     encoder.LearningRate = float.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
                     break;
+                case "NumberOfInputComponents":
+                    encoder.NumberOfInputComponents = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+                    break;
                 default:
                     encoder.Training = (UmapEncoderTraining)int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
                     break;
@@ -138,6 +143,21 @@ namespace Microsoft.ML.Umap.Tests.MlNet
             var e = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext(seed: 1).Transforms.Umap(Options(encoder)));
             Assert.Equal("Parametric." + option, e.ParamName);
             Assert.Contains("got " + value, e.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void AnEncoderTrainedOnPrincipalComponentsTakesTheRawFeatures()
+        {
+            var ml = new MLContext(seed: 1);
+            var (matrix, labels) = TestMatrices.Blobs(3, 40, 6, 6, seed: 2);
+            var data = MlNetData.Load(ml, matrix, labels);
+            var model = ml.Transforms.Umap(Options(new UmapEncoderOptions { HiddenLayerSizes = new[] { 32, 16 }, NumberOfInputComponents = 3 })).Fit(data);
+            Assert.Equal(new[] { 6, 32, 16, 2 }, model.EncoderLayerSizes);
+            var again = ml.Transforms.Umap(Options(new UmapEncoderOptions { HiddenLayerSizes = new[] { 32, 16 }, NumberOfInputComponents = 3 })).Fit(data);
+            var first = MlNetData.Embedding(ml, model.Transform(data));
+            var second = MlNetData.Embedding(ml, again.Transform(data));
+            Assert.Equal(Bits(first), Bits(second));
+            Assert.All(first, row => Assert.All(row, v => Assert.True(float.IsFinite(v))));
         }
 
         [Fact]

@@ -59,6 +59,63 @@ namespace Microsoft.ML.Umap.Core.Initialization
         }
 
         /// <summary>
+        /// The mean of <paramref name="data"/>'s rows (d values) and their top <paramref name="dim"/> principal directions
+        /// (d × <paramref name="dim"/>, row-major: row j holds column j's coefficient in each direction, unit columns,
+        /// largest variance first), by the same sketch as <see cref="Layout"/>. Directions past the rank of the centred
+        /// rows are zero. Each direction's sign makes its largest-magnitude coefficient positive.
+        /// </summary>
+        public static (double[] Mean, double[] Directions) PrincipalDirections(VectorSet data, int dim, ulong seed, int threads)
+        {
+            var (rows, columns) = UsedColumns(data);
+            int n = rows.Count, d = rows.Dimension, original = data.Dimension;
+            int l = Math.Min(Math.Min(n, d), dim + Oversampling);
+            var mean = Mean(rows);
+            var y = TimesRight(rows, mean, Omega(columns, d, l, seed), l, threads);
+            for (int iteration = 0; iteration < PowerIterations; iteration++)
+            {
+                var q = Orthonormal(y, n, l);
+                var z = TransposeTimes(rows, mean, q, l, threads);
+                y = TimesRight(rows, mean, Orthonormal(z, d, l), l, threads);
+            }
+            var basis = Orthonormal(y, n, l);
+            var b = TransposeTimes(rows, mean, basis, l, threads);  // Bᵀ, d × l
+            // B = Q U S Vᵀ's right factor: B Bᵀ = U S² Uᵀ, so V = Bᵀ U S⁻¹.
+            var bMatrix = Matrix<double>.Build.Dense(d, l, (i, j) => b[i * l + j]);
+            var evd = bMatrix.TransposeThisAndMultiply(bMatrix).Evd(Symmetricity.Symmetric);
+            var directions = new double[checked(original * dim)];
+            var fullMean = new double[original];
+            for (int j = 0; j < d; j++)
+                fullMean[columns?[j] ?? j] = mean[j];
+            double largest = Math.Max(0, evd.EigenValues[l - 1].Real);
+            for (int c = 0; c < dim && c < l; c++)
+            {
+                int source = l - 1 - c;
+                double value = evd.EigenValues[source].Real;
+                if (!(value > largest * 1e-12) || value <= 0)
+                    break; // past the rank: no direction
+                double inverse = 1 / Math.Sqrt(value);
+                var u = evd.EigenVectors.Column(source);
+                double extreme = 0;
+                for (int j = 0; j < d; j++)
+                {
+                    double sum = 0;
+                    for (int k = 0; k < l; k++)
+                        sum += b[j * l + k] * u[k];
+                    sum *= inverse;
+                    directions[(columns?[j] ?? j) * dim + c] = sum;
+                    if (Math.Abs(sum) > Math.Abs(extreme))
+                        extreme = sum;
+                }
+                if (extreme < 0)
+                {
+                    for (int j = 0; j < original; j++)
+                        directions[j * dim + c] = -directions[j * dim + c];
+                }
+            }
+            return (fullMean, directions);
+        }
+
+        /// <summary>
         /// The rows on the columns they use (sparse rows renumbered in column order), and the original column of each
         /// (null when the rows are dense and kept as they are).
         /// </summary>

@@ -64,7 +64,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
         /// per row, so the network keeps the embedding's arrangement of clusters while the objective shapes the
         /// neighbourhoods.
         /// </summary>
-        public static void OptimizeObjective(EncoderTrainer trainer, CsrMatrix graph, UmapGradient curve, int negativeSampleRate, int epochs, int batchSize, double learningRate, ulong seed, Action<long, long> progress, RowMatrix? anchor = null)
+        public static void OptimizeObjective(EncoderTrainer trainer, CsrMatrix graph, UmapGradient curve, int negativeSampleRate, int epochs, int batchSize, double learningRate, ulong seed, Action<long, long> progress, RowMatrix? anchor = null, float anchorWeight = AnchorWeight, float? finalAnchorWeight = null)
         {
             int n = graph.Rows, c = trainer.Network.OutputCount;
             var cumulative = CumulativeWeights(graph.Values);
@@ -107,7 +107,10 @@ namespace Microsoft.ML.Umap.Core.Parametric
                     for (int i = 0; i < g.Length; i++)
                         g[i] *= perEdge;
                     if (anchor is not null)
-                        PullToAnchor(y, g, rows.AsSpan(0, 2 * edges), anchor, AnchorWeight / (2 * edges));
+                    {
+                        float weight = finalAnchorWeight is float final ? (float)(anchorWeight + (final - anchorWeight) * ((double)step / steps)) : anchorWeight;
+                        PullToAnchor(y, g, rows.AsSpan(0, 2 * edges), anchor, weight / (2 * edges));
+                    }
                     trainer.BackwardAndStep(2 * edges, g, Decayed(learningRate, step++, steps));
                 }
                 progress(epoch + 1, epochs);

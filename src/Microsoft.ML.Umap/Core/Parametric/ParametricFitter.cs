@@ -17,6 +17,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
     internal static class ParametricFitter
     {
         private const ulong InitializationStream = 0x696E6974UL;
+        private const ulong ProjectionStream = 0x70726F6A656374UL;
 
         public static ParametricFit Fit(VectorSet data, UmapParameters parameters, EncoderSettings encoder, FitMonitor monitor, SupervisionTarget? target = null, KnnGraph? precomputedNeighbors = null)
         {
@@ -29,13 +30,17 @@ namespace Microsoft.ML.Umap.Core.Parametric
             var summary = fit.Model.Summary;
             int epochs = encoder.EpochsFor(data.Count);
             int refinement = target is null ? encoder.RefinementEpochs ?? EncoderSettings.DefaultRefinementEpochs : 0;
-            var network = EncoderNetwork.Initialize(encoder.LayerSizes(data.Dimension, parameters.NumberOfComponents), parameters.Seed ^ InitializationStream);
-            using (monitor.Stage(UmapStage.EncoderTraining, $"Training the encoder ({string.Join(" → ", network.Sizes)}) for {epochs} epochs{(regression ? $" on the embedding, then {refinement} on the UMAP objective" : anchored ? " on the UMAP objective, anchored to the embedding" : " on the UMAP objective")}"))
+            int components = encoder.InputComponentsFor(data.Dimension);
+            var network = EncoderNetwork.Initialize(encoder.LayerSizes(components > 0 ? components : data.Dimension, parameters.NumberOfComponents), parameters.Seed ^ InitializationStream);
+            using (monitor.Stage(UmapStage.EncoderTraining, $"Training the encoder ({data.Dimension}{(components > 0 ? $" → {components} principal components" : "")} → {string.Join(" → ", network.Sizes[1..])}) for {epochs} epochs{(regression ? $" on the embedding, then {refinement} on the UMAP objective" : anchored ? " on the UMAP objective, anchored to the embedding" : " on the UMAP objective")}"))
             {
                 long total = epochs + (regression ? refinement : 0);
                 monitor.Report(UmapStage.EncoderTraining, 0, total);
+                // The network trains on the rows' principal components, if asked, and takes the raw rows at the end.
+                var projection = components > 0 ? InputProjection.Compute(data, components, parameters.Seed ^ ProjectionStream, parameters.NumberOfThreads) : null;
+                var inputs = projection is null ? data : projection.Project(data, parameters.NumberOfThreads, monitor.Cancellation);
                 int batchRows = regression ? encoder.BatchSize : 2 * Math.Max(1, encoder.BatchSize / 2);
-                var trainer = new EncoderTrainer(network, data, EncoderTrainer.InputScale(data), Math.Max(encoder.BatchSize, batchRows), parameters.NumberOfThreads, monitor.Cancellation);
+                var trainer = new EncoderTrainer(network, inputs, EncoderTrainer.InputScale(inputs), Math.Max(encoder.BatchSize, batchRows), parameters.NumberOfThreads, monitor.Cancellation);
                 var graph = EdgeSchedule.Prune(fit.FuzzySet.Graph, summary.Epochs > 0 ? summary.Epochs : parameters.DefaultEpochsFor(data.Count), parameters.DefaultEpochsFor(data.Count));
                 var curve = new UmapGradient(summary.A, summary.B, parameters.RepulsionStrength);
                 if (regression)
@@ -49,6 +54,8 @@ namespace Microsoft.ML.Umap.Core.Parametric
                     EncoderTraining.OptimizeObjective(trainer, graph, curve, parameters.NegativeSampleRate, epochs, encoder.BatchSize, encoder.LearningRate, parameters.Seed, (done, _) => monitor.Report(UmapStage.EncoderTraining, done, total), anchored ? fit.Model.Embedding : null);
                 }
                 trainer.FoldInputScale();
+                if (projection is not null)
+                    network = projection.Fold(network);
                 monitor.Finish(UmapStage.EncoderTraining);
             }
             var model = new ParametricModel(parameters, summary, encoder, network, data.Count);
