@@ -77,8 +77,8 @@ namespace Microsoft.ML.Umap
         /// projections, so the network's first layer costs that many products per unit instead of one per feature; the
         /// projection is folded into the first layer when training ends, so the model, Transform and ONNX export see a
         /// plain network on the raw feature vector. A value not below the number of features trains on the raw rows
-        /// (a projection onto all of them would only rotate them). Null: 64, which on MNIST made training about 2.5
-        /// times cheaper at the same quality.
+        /// (a projection onto all of them would only rotate them). Null: 64, which on MNIST made training much cheaper
+        /// at the same quality (docs/measurements.md).
         /// </summary>
         public int? NumberOfInputComponents { get; set; }
 

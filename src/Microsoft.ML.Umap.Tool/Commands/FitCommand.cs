@@ -36,6 +36,7 @@ namespace Microsoft.ML.Umap.Tool.Commands
         private readonly Option<int?> _encoderRefinementEpochs = EncoderOption.Create("--encoder-refinement-epochs", "Parametric.NumberOfRefinementEpochs: epochs of the UMAP objective after the regression onto the embedding.", o => o.NumberOfRefinementEpochs, (o, v) => o.NumberOfRefinementEpochs = v);
         private readonly Option<int> _encoderBatchSize = EncoderOption.Create("--encoder-batch-size", "Parametric.BatchSize: rows per training step.", o => o.BatchSize, (o, v) => o.BatchSize = v);
         private readonly Option<float> _encoderLearningRate = EncoderOption.Create("--encoder-learning-rate", "Parametric.LearningRate: Adam's initial rate, decayed linearly to 0.", o => o.LearningRate, (o, v) => o.LearningRate = v);
+        private readonly Option<int?> _encoderInputComponents = EncoderOption.Create("--encoder-input-components", "Parametric.NumberOfInputComponents: principal components the encoder trains on, folded into its first layer (default: the library's).", o => o.NumberOfInputComponents, (o, v) => o.NumberOfInputComponents = v);
         private readonly Option<UmapEncoderTraining> _encoderTraining = EncoderOption.Create("--encoder-training", "Parametric.Training: EmbeddingThenObjective (regression onto the embedding) or Objective (the UMAP loss alone).", o => o.Training, (o, v) => o.Training = v);
         private readonly Option<bool> _quiet = ToolOptions.Quiet();
 
@@ -44,7 +45,7 @@ namespace Microsoft.ML.Umap.Tool.Commands
             Command = new System.CommandLine.Command("fit", "Fit a UMAP model on a CSV or Parquet file, or on a random sample of its rows.")
             {
                 _input, _output, _features, _exclude, _sample, _neighbors, _components, _minimumDistance, _spread, _metric, _epochs, _seed, _threads, _parametric,
-                _encoderLayers, _encoderEpochs, _encoderRefinementEpochs, _encoderBatchSize, _encoderLearningRate, _encoderTraining, _quiet,
+                _encoderLayers, _encoderEpochs, _encoderRefinementEpochs, _encoderBatchSize, _encoderLearningRate, _encoderInputComponents, _encoderTraining, _quiet,
             };
             Command.Validators.Add(result =>
             {
@@ -63,7 +64,7 @@ namespace Microsoft.ML.Umap.Tool.Commands
 
         public System.CommandLine.Command Command { get; }
 
-        private Option[] EncoderOptions => new Option[] { _encoderLayers, _encoderEpochs, _encoderRefinementEpochs, _encoderBatchSize, _encoderLearningRate, _encoderTraining };
+        private Option[] EncoderOptions => new Option[] { _encoderLayers, _encoderEpochs, _encoderRefinementEpochs, _encoderBatchSize, _encoderLearningRate, _encoderInputComponents, _encoderTraining };
 
         private FitSettings Bind(ParseResult parse)
         {
@@ -91,6 +92,7 @@ namespace Microsoft.ML.Umap.Tool.Commands
             NumberOfRefinementEpochs = parse.GetValue(_encoderRefinementEpochs),
             BatchSize = parse.GetValue(_encoderBatchSize),
             LearningRate = parse.GetValue(_encoderLearningRate),
+            NumberOfInputComponents = parse.GetValue(_encoderInputComponents),
             Training = parse.GetValue(_encoderTraining),
         };
 

@@ -29,7 +29,8 @@ namespace Microsoft.ML.Umap.Tests.Tool
         {
             string folder = DigitsFolder();
             UmapTool.Run(folder, "fit", "digits.csv", "--exclude", "id,label", "--parametric", "--encoder-layers", "16,8", "--encoder-epochs", "3",
-                "--encoder-batch-size", "32", "--encoder-learning-rate", "0.01", "--encoder-training", "Objective", "--epochs", "20", "-o", "model.zip", "-q").Succeeded();
+                "--encoder-batch-size", "32", "--encoder-learning-rate", "0.01", "--encoder-training", "Objective", "--encoder-input-components", "12",
+                "--epochs", "20", "-o", "model.zip", "-q").Succeeded();
             var model = (UmapTransformer)new MLContext(seed: 0).Model.Load(Path.Combine(folder, "model.zip"), out _);
             Assert.True(model.IsParametric);
             Assert.Equal(new[] { 64, 16, 8, 2 }, model.EncoderLayerSizes);
@@ -43,6 +44,8 @@ namespace Microsoft.ML.Umap.Tests.Tool
         [InlineData("Parametric.BatchSize", "--parametric", "--encoder-batch-size", "0")]
         [InlineData("Parametric.LearningRate", "--parametric", "--encoder-learning-rate", "-1")]
         [InlineData("Parametric.NumberOfEpochs", "--parametric", "--encoder-epochs", "-3")]
+        [InlineData("Parametric.NumberOfInputComponents", "--parametric", "--encoder-input-components", "-2")]
+        [InlineData("give --parametric too", "--encoder-input-components", "16")]
         [InlineData("Parametric.HiddenLayerSizes", "--parametric", "--encoder-layers", "16,0")]
         [InlineData("'x' is not a layer size", "--parametric", "--encoder-layers", "16,x")]
         [InlineData("--encoder-training", "--parametric", "--encoder-training", "Backpropagation")]

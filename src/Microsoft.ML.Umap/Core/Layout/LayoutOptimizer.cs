@@ -45,8 +45,8 @@ namespace Microsoft.ML.Umap.Core.Layout
 
         /// <summary>
         /// Chains a 128-bit replay runs side by side. A step is a long dependent chain of arithmetic that four lanes
-        /// leave mostly idle; four independent chains keep the processor busy (the layout of MNIST 10k about 1.5x faster,
-        /// docs/measurements.md). The wider widths already fill it: a second chain made them slower.
+        /// leave mostly idle; four independent chains keep the processor busy (docs/measurements.md). The wider widths
+        /// already fill it: a second chain made them slower.
         /// </summary>
         private const int Chains128 = 4;
 

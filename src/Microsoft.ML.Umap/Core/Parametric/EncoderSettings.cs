@@ -84,9 +84,9 @@ namespace Microsoft.ML.Umap.Core.Parametric
         public const int DefaultRefinementEpochs = 0;
 
         /// <summary>
-        /// Principal components the encoder trains on by default: on MNIST's 784 pixels, 64 made a training step about
-        /// 2.5 times cheaper at the same quality, time the deeper <see cref="DefaultHiddenLayers"/> use; 48 and 96 did
-        /// no better (docs/measurements.md). Rows of at most 64 features are taken as they are.
+        /// Principal components the encoder trains on by default: on MNIST's pixels, this many made a training step much
+        /// cheaper at the same quality, time the deeper <see cref="DefaultHiddenLayers"/> use; fewer or more did no
+        /// better (docs/measurements.md). Rows of at most this many features are taken as they are.
         /// </summary>
         public const int DefaultInputComponents = 64;
 
