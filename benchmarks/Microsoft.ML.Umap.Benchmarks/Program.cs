@@ -20,7 +20,6 @@ using Microsoft.ML.Umap.Benchmarks;
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- inverse            MNIST InverseTransform: accuracy, MSE, points/s
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- update             MNIST 60k fit + Update with 10k vs a 70k fit
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- parametric [N M]   parametric against non-parametric: fit N, embed M MNIST digits
-//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- parametric-schemes [N M scheme epochs refinement layers batch rate]  the encoder's three trainings
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- parametric-sweep N M layers/epochs/batch/rate[/refinement/rate[/reg|obj|anchored[/seed]]][/pca=P][/neg=N][/aw=W][/awend=W]...  encoder settings from one fit
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- quality-job job.json  one fit of benchmarks/quality/quality.py (a stage swapped)
 //
@@ -38,8 +37,6 @@ try
         return ParametricBenchmark.Run(args);
     if (args[0] == "parametric-sweep")
         return ParametricSweep.Run(args);
-    if (args[0] == "parametric-schemes")
-        return ParametricSchemesBenchmark.Run(args);
     if (args[0] == "supervised")
         return args.Length > 1 && args[1] == "mnist" ? SupervisedBenchmark.RunMnist() : SupervisedBenchmark.Run();
     if (args[0] == "kernels")
@@ -63,7 +60,7 @@ try
         return SyntheticBenchmark.RunMnistLike(args.Length > 1 ? long.Parse(args[1]) : 1_000_000);
     if (args[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(args[0]))
         return JobFile.Run(args[0]);
-    Console.Error.WriteLine($"Unknown arguments: {string.Join(' ', args)}. Expected nothing, 'mnist [rows]', 'peers [rows]', 'transform', 'synthetic N D', 'scaling [D [N...]]', 'mnistlike [N]', 'shards [F S N]', 'supervised [mnist]', 'storage', 'kernels', 'inverse', 'update', 'parametric [N M]', 'parametric-schemes [...]', 'parametric-sweep N M settings...' or a job.json path.");
+    Console.Error.WriteLine($"Unknown arguments: {string.Join(' ', args)}. Expected nothing, 'mnist [rows]', 'peers [rows]', 'transform', 'synthetic N D', 'scaling [D [N...]]', 'mnistlike [N]', 'shards [F S N]', 'supervised [mnist]', 'storage', 'kernels', 'inverse', 'update', 'parametric [N M]', 'parametric-sweep N M settings...' or a job.json path.");
     return 2;
 }
 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)

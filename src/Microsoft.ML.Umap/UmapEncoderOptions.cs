@@ -66,7 +66,7 @@ namespace Microsoft.ML.Umap
         public int BatchSize { get; set; } = EncoderSettings.DefaultBatchSize;
 
         /// <summary>Initial learning rate of Adam, decayed linearly to 0; above 0, at most 1. Default 0.005.</summary>
-        public float LearningRate { get; set; } = 0.005f;
+        public float LearningRate { get; set; } = EncoderSettings.DefaultLearningRate;
 
         /// <summary>How the encoder learns. Default <see cref="UmapEncoderTraining.EmbeddingAnchoredObjective"/>.</summary>
         public UmapEncoderTraining Training { get; set; } = UmapEncoderTraining.EmbeddingAnchoredObjective;
@@ -90,7 +90,7 @@ namespace Microsoft.ML.Umap
             RefinementEpochs = NumberOfRefinementEpochs,
             BatchSize = BatchSize,
             InputComponents = NumberOfInputComponents,
-            LearningRate = double.Parse(LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture),
+            LearningRate = EncoderSettings.RateOf(LearningRate),
             Scheme = Training switch
             {
                 UmapEncoderTraining.EmbeddingThenObjective => EncoderTrainingScheme.EmbeddingRegression,
