@@ -18,28 +18,8 @@ namespace Microsoft.ML.Umap.Core.Initialization
         /// <summary>The n × <paramref name="dim"/> principal-component scores of <paramref name="data"/> (row-major).</summary>
         public static double[] Layout(VectorSet data, int dim, ulong seed, int threads)
         {
-            // Columns no row uses are zero throughout and change nothing, so sparse rows are renumbered onto the
-            // columns they use: every d-long vector below then follows the non-zeros, not the declared width.
-            var (rows, columns) = UsedColumns(data);
-            int n = rows.Count, d = rows.Dimension;
-            int l = Math.Min(Math.Min(n, d), dim + Oversampling);
-            var mean = Mean(rows);
-            var y = TimesRight(rows, mean, Omega(columns, d, l, seed), l, threads);
-
-            for (int iteration = 0; iteration < PowerIterations; iteration++)
-            {
-                var q = Orthonormal(y, n, l);
-                var z = TransposeTimes(rows, mean, q, l, threads);   // d × l
-                var qz = Orthonormal(z, d, l);
-                y = TimesRight(rows, mean, qz, l, threads);
-            }
-
-            var basis = Orthonormal(y, n, l);                       // Q, n × l
-            var b = TransposeTimes(rows, mean, basis, l, threads);  // Bᵀ = (X − μ)ᵀ Q, d × l
-            // B Bᵀ = U S² Uᵀ (l × l), and the scores (X − μ) V = Q U S.
-            var bMatrix = Matrix<double>.Build.Dense(d, l, (i, j) => b[i * l + j]);
-            var gram = bMatrix.TransposeThisAndMultiply(bMatrix);
-            var evd = gram.Evd(Symmetricity.Symmetric);
+            var (_, n, _, l, _, basis, _, evd) = Sketch(data, dim, seed, threads);
+            // The scores (X − μ) V = Q U S.
             var scores = new double[n * dim];
             for (int c = 0; c < dim && c < l; c++)
             {
@@ -59,6 +39,37 @@ namespace Microsoft.ML.Umap.Core.Initialization
         }
 
         /// <summary>
+        /// The randomised SVD's sketch of <paramref name="data"/>'s centred rows, for <paramref name="dim"/> directions:
+        /// the rows' used columns (null when dense and kept), their count and width, the sketch's width l, the mean, the
+        /// orthonormal basis Q (n × l), Bᵀ = (X − μ)ᵀ Q (d × l), and the eigen-decomposition of B Bᵀ = U S² Uᵀ (l × l,
+        /// eigenvalues ascending).
+        /// </summary>
+        private static (int[]? Columns, int N, int D, int L, double[] Mean, double[] Basis, double[] B, MathNet.Numerics.LinearAlgebra.Factorization.Evd<double> Evd) Sketch(VectorSet data, int dim, ulong seed, int threads)
+        {
+            // Columns no row uses are zero throughout and change nothing, so sparse rows are renumbered onto the
+            // columns they use: every d-long vector below then follows the non-zeros, not the declared width.
+            var (rows, columns) = UsedColumns(data);
+            int n = rows.Count, d = rows.Dimension;
+            int l = Math.Min(Math.Min(n, d), dim + Oversampling);
+            var mean = Mean(rows);
+            var y = TimesRight(rows, mean, Omega(columns, d, l, seed), l, threads);
+
+            for (int iteration = 0; iteration < PowerIterations; iteration++)
+            {
+                var q = Orthonormal(y, n, l);
+                var z = TransposeTimes(rows, mean, q, l, threads);   // d × l
+                var qz = Orthonormal(z, d, l);
+                y = TimesRight(rows, mean, qz, l, threads);
+            }
+
+            var basis = Orthonormal(y, n, l);                       // Q, n × l
+            var b = TransposeTimes(rows, mean, basis, l, threads);  // Bᵀ = (X − μ)ᵀ Q, d × l
+            var bMatrix = Matrix<double>.Build.Dense(d, l, (i, j) => b[i * l + j]);
+            var evd = bMatrix.TransposeThisAndMultiply(bMatrix).Evd(Symmetricity.Symmetric);
+            return (columns, n, d, l, mean, basis, b, evd);
+        }
+
+        /// <summary>
         /// The mean of <paramref name="data"/>'s rows (d values) and their top <paramref name="dim"/> principal directions
         /// (d × <paramref name="dim"/>, row-major: row j holds column j's coefficient in each direction, unit columns,
         /// largest variance first), by the same sketch as <see cref="Layout"/>. Directions past the rank of the centred
@@ -66,22 +77,9 @@ namespace Microsoft.ML.Umap.Core.Initialization
         /// </summary>
         public static (double[] Mean, double[] Directions) PrincipalDirections(VectorSet data, int dim, ulong seed, int threads)
         {
-            var (rows, columns) = UsedColumns(data);
-            int n = rows.Count, d = rows.Dimension, original = data.Dimension;
-            int l = Math.Min(Math.Min(n, d), dim + Oversampling);
-            var mean = Mean(rows);
-            var y = TimesRight(rows, mean, Omega(columns, d, l, seed), l, threads);
-            for (int iteration = 0; iteration < PowerIterations; iteration++)
-            {
-                var q = Orthonormal(y, n, l);
-                var z = TransposeTimes(rows, mean, q, l, threads);
-                y = TimesRight(rows, mean, Orthonormal(z, d, l), l, threads);
-            }
-            var basis = Orthonormal(y, n, l);
-            var b = TransposeTimes(rows, mean, basis, l, threads);  // Bᵀ, d × l
+            var (columns, _, d, l, mean, _, b, evd) = Sketch(data, dim, seed, threads);
+            int original = data.Dimension;
             // B = Q U S Vᵀ's right factor: B Bᵀ = U S² Uᵀ, so V = Bᵀ U S⁻¹.
-            var bMatrix = Matrix<double>.Build.Dense(d, l, (i, j) => b[i * l + j]);
-            var evd = bMatrix.TransposeThisAndMultiply(bMatrix).Evd(Symmetricity.Symmetric);
             var directions = new double[checked(original * dim)];
             var fullMean = new double[original];
             for (int j = 0; j < d; j++)
