@@ -24,6 +24,8 @@ namespace Microsoft.ML.Umap.Core.Distances
 
         internal struct Terms : IDenseTerms, ISparseTerms
         {
+            public static int SumCount => 1;
+
             public float Sum;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]

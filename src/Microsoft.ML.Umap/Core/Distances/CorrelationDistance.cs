@@ -49,6 +49,8 @@ namespace Microsoft.ML.Umap.Core.Distances
 
         internal struct Means : IDenseTerms
         {
+            public static int SumCount => 2;
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Accumulate<TLanes>(TLanes x, TLanes y, ref TLanes a, ref TLanes b, ref TLanes c)
                 where TLanes : struct, ILanes<TLanes>
@@ -60,6 +62,8 @@ namespace Microsoft.ML.Umap.Core.Distances
 
         internal readonly struct Centred : IDenseTerms
         {
+            public static int SumCount => 3;
+
             private readonly float _meanX;
             private readonly float _meanY;
 

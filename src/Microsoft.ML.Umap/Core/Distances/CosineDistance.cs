@@ -41,6 +41,8 @@ namespace Microsoft.ML.Umap.Core.Distances
 
         internal struct Terms : IDenseTerms, ISparseTerms
         {
+            public static int SumCount => 3;
+
             public float Dot;
             public float XX;
             public float YY;

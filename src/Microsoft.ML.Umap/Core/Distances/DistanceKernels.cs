@@ -173,7 +173,11 @@ namespace Microsoft.ML.Umap.Core.Distances
                     a3.AddMasked(in terms, ref px, ref py, last + 12, LaneSums.NewLanes<TLanes>(12, firstNew));
                 }
             }
-            return (TLanes.Total(a0.A, a1.A, a2.A, a3.A), TLanes.Total(a0.B, a1.B, a2.B, a3.B), TLanes.Total(a0.C, a1.C, a2.C, a3.C));
+            // The sums the terms leave alone are not totalled: less code, which keeps the inliner within its budget
+            // where the callers are large (docs/measurements.md).
+            return (TLanes.Total(a0.A, a1.A, a2.A, a3.A),
+                TTerms.SumCount > 1 ? TLanes.Total(a0.B, a1.B, a2.B, a3.B) : 0f,
+                TTerms.SumCount > 2 ? TLanes.Total(a0.C, a1.C, a2.C, a3.C) : 0f);
         }
 
         /// <summary>The three sums of one vector's worth of the sixteen partial sums.</summary>
@@ -195,8 +199,10 @@ namespace Microsoft.ML.Umap.Core.Distances
                 TLanes a = TLanes.Zero, b = TLanes.Zero, c = TLanes.Zero;
                 terms.Accumulate(TLanes.Load(ref x, (nuint)at), TLanes.Load(ref y, (nuint)at), ref a, ref b, ref c);
                 A += a & mask;
-                B += b & mask;
-                C += c & mask;
+                if (TTerms.SumCount > 1)
+                    B += b & mask;
+                if (TTerms.SumCount > 2)
+                    C += c & mask;
             }
         }
 
@@ -242,6 +248,8 @@ namespace Microsoft.ML.Umap.Core.Distances
 
         internal struct DotTerms : IDenseTerms
         {
+            public static int SumCount => 1;
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Accumulate<TLanes>(TLanes x, TLanes y, ref TLanes a, ref TLanes b, ref TLanes c)
                 where TLanes : struct, ILanes<TLanes> => a += x * y;
@@ -254,6 +262,9 @@ namespace Microsoft.ML.Umap.Core.Distances
     /// </summary>
     internal interface IDenseTerms
     {
+        /// <summary>How many of the sums a, b, c (in that order) the terms add to; the others are reported as 0.</summary>
+        static abstract int SumCount { get; }
+
         void Accumulate<TLanes>(TLanes x, TLanes y, ref TLanes a, ref TLanes b, ref TLanes c)
             where TLanes : struct, ILanes<TLanes>;
     }

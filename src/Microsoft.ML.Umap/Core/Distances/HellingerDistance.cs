@@ -40,6 +40,8 @@ namespace Microsoft.ML.Umap.Core.Distances
 
         internal struct Terms : IDenseTerms, ISparseTerms
         {
+            public static int SumCount => 3;
+
             public float Roots;
             public float SumX;
             public float SumY;

@@ -33,6 +33,8 @@ namespace Microsoft.ML.Umap.Core.Distances
 
         internal struct Terms : IDenseTerms, ISparseTerms
         {
+            public static int SumCount => 2;
+
             public float Either;
             public float Both;
 

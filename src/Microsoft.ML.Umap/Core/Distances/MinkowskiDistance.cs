@@ -36,6 +36,8 @@ namespace Microsoft.ML.Umap.Core.Distances
 
         internal struct Terms : IDenseTerms, ISparseTerms
         {
+            public static int SumCount => 1;
+
             private readonly FixedPower _power;
             public float Sum;
 

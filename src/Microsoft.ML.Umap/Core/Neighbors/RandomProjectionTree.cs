@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Numerics;
 
@@ -304,8 +305,14 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             ArrayPool<int>.Shared.Return(buffer);
         }
 
+        /// <remarks>
+        /// A call of its own: inlined into <see cref="Split"/>, the kernel's vector helpers no longer fitted the JIT's
+        /// inlining budget there and ran as calls, which made the trees several times slower to build in the package's
+        /// ReadyToRun image (docs/measurements.md).
+        /// </remarks>
+        [MethodImpl(MethodImplOptions.NoInlining)]
         private static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => DistanceKernels.Dot(x, y);
 
-        private static float Norm(ReadOnlySpan<float> x) => MathF.Sqrt(DistanceKernels.Dot(x, x));
+        private static float Norm(ReadOnlySpan<float> x) => MathF.Sqrt(Dot(x, x));
     }
 }

@@ -208,6 +208,9 @@ namespace Microsoft.ML.Umap.Tests.Core.Numerics.Lanes
                 terms.Accumulate(new OneLane(x[i]), new OneLane(y[i]), ref ta, ref tb, ref tc);
                 (a[i], b[i], c[i]) = (ta.Value, tb.Value, tc.Value);
             }
+            // The sums past SumCount are never totalled, so the terms must leave them alone.
+            Assert.InRange(TTerms.SumCount, 1, 3);
+            Assert.All(new[] { a, b, c }.Skip(TTerms.SumCount), unused => Assert.All(unused, v => Assert.Equal(0f, v)));
             var expected = (CanonicalSum(a), CanonicalSum(b), CanonicalSum(c));
             Assert.Equal(Bits(expected), Bits(DistanceKernels.Sums(x, y, in terms)));
             LaneWidths.ForEach(new SameSums<TTerms>(terms, x, y, expected));
