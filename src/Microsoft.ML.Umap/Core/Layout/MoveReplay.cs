@@ -58,7 +58,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// written back. Returns the longest list's length and the number of attractions.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static (int Longest, int Pulls) Interleave(in LayoutContext context, int start, ReadOnlySpan<int> group, LayoutWorker worker, Span<int> vertices, Span<int> edges)
+        private static unsafe (int Longest, int Pulls) Interleave(in LayoutContext context, int start, ReadOnlySpan<int> group, LayoutWorker worker, Span<int> vertices, Span<int> edges)
         {
             var starts = worker.Starts;
             int lanes = vertices.Length, longest = 0;
@@ -71,32 +71,44 @@ namespace Microsoft.ML.Umap.Core.Layout
             }
             worker.ReserveInterleaved(longest * lanes);
 
-            var interleaved = worker.Interleaved;
-            var others = worker.Others;
-            var pulls = worker.Pulls;
-            var columns = context.Columns;
-            int dim = context.Dim, pullCount = 0;
-            for (int l = 0; l < lanes; l++)
+            int dim = context.Dim, pullCount = 0, pullStride = dim * lanes;
+            // Pointers: the copy is a few loads and stores per move, which bounds checks and reloads of the worker's
+            // arrays would double.
+            fixed (int* moveBase = worker.Moves)
+            fixed (int* interleavedBase = worker.Interleaved)
+            fixed (int* otherBase = worker.Others)
+            fixed (int* pullBase = worker.Pulls)
+            fixed (int* columnBase = context.Columns)
             {
-                int i = group[l < group.Length ? l : 0];
-                int count = l < group.Length ? starts[i + 1] - starts[i] : 0;
-                for (int s = 0; s < count; s++)
+                for (int l = 0; l < lanes; l++)
                 {
-                    int move = worker.Moves[starts[i] + s];
-                    interleaved[s * lanes + l] = move;
-                    // The vertex the move measures against, looked up here once instead of gathered in the replay.
-                    int other = move >= 0 ? columns[edges[l] + move] : ~move;
-                    others[s * lanes + l] = other;
-                    // Branch-free append: the slot is overwritten unless the move is an attraction. The step of axis
-                    // d will be at steps[first + d·lanes] (Run's layout), so landing it needs no division.
-                    pulls[2 * pullCount] = s * dim * lanes + l;
-                    pulls[2 * pullCount + 1] = other;
-                    pullCount += move >= 0 ? 1 : 0;
-                }
-                for (int s = count; s < longest; s++)
-                {
-                    interleaved[s * lanes + l] = Finished;
-                    others[s * lanes + l] = 0;
+                    int i = group[l < group.Length ? l : 0];
+                    int count = l < group.Length ? starts[i + 1] - starts[i] : 0;
+                    int* moves = moveBase + starts[i];
+                    int* tails = columnBase + edges[l];
+                    int* interleaved = interleavedBase + l;
+                    int* others = otherBase + l;
+                    int pullAt = l;
+                    for (int s = 0; s < count; s++, interleaved += lanes, others += lanes, pullAt += pullStride)
+                    {
+                        int move = moves[s];
+                        *interleaved = move;
+                        // The vertex the move measures against, looked up here once instead of gathered in the replay;
+                        // read branch-free (a negative sample reads the first edge's end, unused).
+                        int tail = tails[move & ~(move >> 31)];
+                        int other = move >= 0 ? tail : ~move;
+                        *others = other;
+                        // Branch-free append: the slot is overwritten unless the move is an attraction. The step of axis
+                        // d will be at steps[first + d·lanes] (Run's layout), so landing it needs no division.
+                        pullBase[2 * pullCount] = pullAt;
+                        pullBase[2 * pullCount + 1] = other;
+                        pullCount += ~move >>> 31;
+                    }
+                    for (int s = count; s < longest; s++, interleaved += lanes, others += lanes)
+                    {
+                        *interleaved = Finished;
+                        *others = 0;
+                    }
                 }
             }
             return (longest, pullCount);
@@ -199,19 +211,19 @@ namespace Microsoft.ML.Umap.Core.Layout
         private static unsafe void LandPulls(in LayoutContext context, LayoutWorker worker, int lanes, int pullCount)
         {
             int dim = context.Dim;
-            var pulls = worker.Pulls;
-            var steps = worker.Steps;
-            var tally = worker.Tally;
-            fixed (long* values = tally.Values)
+            fixed (long* values = worker.Tally.Values)
+            fixed (float* steps = worker.Steps)
+            fixed (int* pulls = worker.Pulls)
             {
                 for (int p = 0; p < pullCount; p++)
                 {
                     // The other ends are scattered over the tally: ask for the one a few pulls ahead.
                     if (p + PrefetchPulls < pullCount)
                         Prefetch.ToNearestCache(values + (long)pulls[2 * (p + PrefetchPulls) + 1] * dim);
-                    int first = pulls[2 * p], other = pulls[2 * p + 1];
+                    float* step = steps + pulls[2 * p];
+                    long* tally = values + (long)pulls[2 * p + 1] * dim;
                     for (int d = 0; d < dim; d++)
-                        tally.Add(other, d, steps[first + d * lanes]);
+                        tally[d] += OtherEndAttraction.Tally.ToFixed(step[d * lanes]);
                 }
             }
         }

@@ -128,7 +128,11 @@ namespace Microsoft.ML.Umap.Core.Layout
 
             /// <summary>Adds the <paramref name="step"/> (before the learning rate) taken towards <paramref name="vertex"/> along axis <paramref name="d"/>.</summary>
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Add(int vertex, int d, float step) => Values[vertex * _dim + d] += (long)(step * Scale);
+            public void Add(int vertex, int d, float step) => Values[vertex * _dim + d] += ToFixed(step);
+
+            /// <summary>A step as the tally counts it: in units of 2⁻³², truncated.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public static long ToFixed(float step) => (long)(step * Scale);
         }
     }
 
