@@ -72,8 +72,8 @@ namespace Microsoft.ML.Umap.Core.Layout
             worker.ReserveInterleaved(longest * lanes);
 
             int dim = context.Dim, pullCount = 0, pullStride = dim * lanes;
-            // Pointers: the copy is a few loads and stores per move, which bounds checks and reloads of the worker's
-            // arrays would double.
+            // Pointers: the copy is a few loads and stores per move, and bounds checks and reloads of the worker's
+            // arrays would be as many again.
             fixed (int* moveBase = worker.Moves)
             fixed (int* interleavedBase = worker.Interleaved)
             fixed (int* otherBase = worker.Others)
