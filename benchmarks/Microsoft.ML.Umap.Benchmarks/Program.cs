@@ -16,7 +16,7 @@ using Microsoft.ML.Umap.Benchmarks;
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- supervised         digits, (semi-)supervised quality
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- supervised mnist   MNIST 70k, semi-supervised
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- storage            dense rows vs NormalizeMinMax; dense vs sparse kernels
-//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- kernels            the squared Euclidean kernel alone
+//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- kernels            the squared Euclidean kernel alone; the encoder's matrix products
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- inverse            MNIST InverseTransform: accuracy, MSE, points/s
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- update             MNIST 60k fit + Update with 10k vs a 70k fit
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- parametric [N M]   parametric against non-parametric: fit N, embed M MNIST digits

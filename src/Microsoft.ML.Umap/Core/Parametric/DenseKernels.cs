@@ -1,4 +1,6 @@
 using System;
+using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -30,12 +32,18 @@ namespace Microsoft.ML.Umap.Core.Parametric
     /// before and computes its lanes again, to the same bits), on how rows are blocked, or on the thread that ran it.
     /// A zero term is skipped when every row of its block has it: adding ±0 changes at most the sign of a zero sum, and
     /// every layer ends by making zeros +0 (ReLU and <see cref="LayerActivation.Linear"/> both do), so skipping never
-    /// changes a layer's output bits. Sparse inputs such as pixels skip most of the first layer's work that way.
+    /// changes a layer's output bits. Sparse inputs such as pixels skip most of the first layer's work that way. The
+    /// terms a block needs are listed before its sums start (<see cref="NonzeroTerms"/>), so the sums' loop has no branch
+    /// on the data: after a ReLU about half the values are zero in no pattern a processor can predict, and a branch per
+    /// term cost the hidden layers five times their arithmetic (docs/measurements.md).
     /// </remarks>
     internal static class DenseKernels
     {
-        /// <summary>Rows computed together, sharing each weight vector loaded.</summary>
+        /// <summary>Rows (or, for a weight gradient, inputs) computed together, sharing each vector of weights loaded.</summary>
         private const int RowBlock = 4;
+
+        /// <summary>Most terms whose list is kept on the stack; longer lists are rented.</summary>
+        private const int MaximumStackTerms = 1024;
 
         /// <summary>
         /// y[r, j] = activation(bias[j] + Σₖ x[r, k]·w[k, j]) for rows r &lt; <paramref name="rows"/>: x is rows × inputs,
@@ -61,84 +69,341 @@ namespace Microsoft.ML.Umap.Core.Parametric
         internal static void Affine<TLanes>(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int rows, int inputs, int outputs, LayerActivation activation, ReadOnlySpan<float> mask)
             where TLanes : struct, ILanes<TLanes>
         {
-            ref float px = ref MemoryMarshal.GetReference(x);
-            ref float pw = ref MemoryMarshal.GetReference(weights);
-            ref float pb = ref MemoryMarshal.GetReference(bias);
-            ref float py = ref MemoryMarshal.GetReference(y);
-            ref float pm = ref MemoryMarshal.GetReference(mask);
-            bool hasBias = !bias.IsEmpty;
-            int w = TLanes.Count;
+            scoped var product = new Product(
+                ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(y), inputs, outputs,
+                ref MemoryMarshal.GetReference(bias), !bias.IsEmpty, ref MemoryMarshal.GetReference(mask), activation);
+            int[]? rented = null;
+            Span<int> terms = inputs <= MaximumStackTerms ? stackalloc int[inputs + 3] : (rented = ArrayPool<int>.Shared.Rent(inputs + 3));
+            product.Terms = ref MemoryMarshal.GetReference(terms);
             for (int r = 0; r < rows; r += RowBlock)
             {
                 int block = Math.Min(RowBlock, rows - r);
-                if (outputs < w)
+                product.TermCount = NonzeroTerms(ref Unsafe.Add(ref product.X, (nint)r * inputs), 1, inputs, block, inputs, terms);
+                if (IsDense(product.TermCount, inputs))
                 {
-                    for (int j = 0; j < outputs; j++)
-                        AffineStrip<OneLane>(ref px, ref pw, ref pb, ref py, ref pm, r, block, inputs, outputs, j, hasBias, activation);
-                    continue;
+                    product.TermCount = inputs;
+                    AffineStrips<TLanes, AllTerms>(ref product, r, block);
                 }
-                for (int j = 0; j < outputs; j += w)
-                    AffineStrip<TLanes>(ref px, ref pw, ref pb, ref py, ref pm, r, block, inputs, outputs, Math.Min(j, outputs - w), hasBias, activation);
+                else
+                {
+                    AffineStrips<TLanes, ListedTerms>(ref product, r, block);
+                }
+            }
+            if (rented is not null)
+                ArrayPool<int>.Shared.Return(rented);
+        }
+
+        /// <summary>The strips of one block of rows, over every vector of output columns.</summary>
+        private static void AffineStrips<TLanes, TTerms>(ref Product product, int row, int block)
+            where TLanes : struct, ILanes<TLanes>
+            where TTerms : struct, ITerms
+        {
+            if (product.Outputs < TLanes.Count)
+            {
+                for (int j = 0; j < product.Outputs; j++)
+                    AffineStrip<OneLane, OneVector, TTerms>(ref product, row, block, j);
+                return;
+            }
+            StripGroups<TLanes>(product.Outputs, out int groups, out int perGroup);
+            for (int g = 0, column = 0; g < groups; g++, column += perGroup * TLanes.Count)
+            {
+                switch (Math.Min(perGroup, (product.Outputs - column + TLanes.Count - 1) / TLanes.Count))
+                {
+                    case 1: AffineStrip<TLanes, OneVector, TTerms>(ref product, row, block, column); break;
+                    case 2: AffineStrip<TLanes, TwoVectors, TTerms>(ref product, row, block, column); break;
+                    default: AffineStrip<TLanes, ThreeVectors, TTerms>(ref product, row, block, column); break;
+                }
             }
         }
 
-        /// <summary>One vector of output columns from <paramref name="column"/> on, for up to four rows from <paramref name="row"/> on.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void AffineStrip<TLanes>(ref float x, ref float w, ref float bias, ref float y, ref float mask, int row, int block, int inputs, int outputs, int column, bool hasBias, LayerActivation activation)
+        /// <summary>
+        /// Whether a block needs so many of its terms (seven in eight) that running through all of them in order is
+        /// quicker than through the list of those it needs.
+        /// </summary>
+        private static bool IsDense(int needed, int count) => 8L * needed >= 7L * count;
+
+        /// <summary>Which terms a strip's sums run through: every one in order, or the block's list of needed ones.</summary>
+        private interface ITerms
+        {
+            static abstract nint Term(ref int list, int index);
+        }
+
+        private struct AllTerms : ITerms
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public static nint Term(ref int list, int index) => index;
+        }
+
+        private struct ListedTerms : ITerms
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public static nint Term(ref int list, int index) => Unsafe.Add(ref list, index);
+        }
+
+        /// <summary>
+        /// Lists in <paramref name="terms"/> the terms t &lt; <paramref name="count"/> where any of the block's
+        /// <paramref name="block"/> members is not zero (member b's value of term t is at t·<paramref name="termStride"/> +
+        /// b·<paramref name="memberStride"/> from <paramref name="first"/>), in order, and returns how many there are.
+        /// <paramref name="terms"/> holds <paramref name="count"/> + 3 entries. Branch-free: every term is written, and the
+        /// count moves past it only if it is needed. Which terms are listed does not depend on the vector width, so the
+        /// sums do not either.
+        /// </summary>
+        private static int NonzeroTerms(ref float first, nint termStride, nint memberStride, int block, int count, Span<int> terms)
+        {
+            ref float m0 = ref first;
+            ref float m1 = ref Unsafe.Add(ref first, block > 1 ? memberStride : 0);
+            ref float m2 = ref Unsafe.Add(ref first, block > 2 ? 2 * memberStride : 0);
+            ref float m3 = ref Unsafe.Add(ref first, block > 3 ? 3 * memberStride : 0);
+            ref int list = ref MemoryMarshal.GetReference(terms);
+            int listed = 0, t = 0;
+            if (Vector128.IsHardwareAccelerated && termStride == 1)
+            {
+                // Four terms of the four members at once; the needed ones' indices are packed by a table of the 16 patterns.
+                ref int packed = ref MemoryMarshal.GetReference(PackedLanes);
+                for (; t + 4 <= count; t += 4)
+                {
+                    var zero = Vector128.Equals(Vector128.LoadUnsafe(ref m0, (nuint)t), Vector128<float>.Zero)
+                        & Vector128.Equals(Vector128.LoadUnsafe(ref m1, (nuint)t), Vector128<float>.Zero)
+                        & Vector128.Equals(Vector128.LoadUnsafe(ref m2, (nuint)t), Vector128<float>.Zero)
+                        & Vector128.Equals(Vector128.LoadUnsafe(ref m3, (nuint)t), Vector128<float>.Zero);
+                    uint needed = ~zero.ExtractMostSignificantBits() & 0xF;
+                    (Vector128.Create(t) + Vector128.LoadUnsafe(ref packed, needed * 4)).StoreUnsafe(ref list, (nuint)listed);
+                    listed += BitOperations.PopCount(needed);
+                }
+            }
+            else if (Vector128.IsHardwareAccelerated && memberStride == 1 && block == 4)
+            {
+                // The four members of a term are side by side.
+                for (nint at = t * termStride; t < count; t++, at += termStride)
+                {
+                    uint needed = ~Vector128.Equals(Vector128.LoadUnsafe(ref Unsafe.Add(ref m0, at)), Vector128<float>.Zero).ExtractMostSignificantBits() & 0xF;
+                    Unsafe.Add(ref list, listed) = t;
+                    listed += (int)((needed + 0xF) >> 4);
+                }
+            }
+            for (nint at = t * termStride; t < count; t++, at += termStride)
+            {
+                Unsafe.Add(ref list, listed) = t;
+                listed += IsNonzero(Unsafe.Add(ref m0, at)) | IsNonzero(Unsafe.Add(ref m1, at)) | IsNonzero(Unsafe.Add(ref m2, at)) | IsNonzero(Unsafe.Add(ref m3, at));
+            }
+            return listed;
+
+            // 1 unless the value is ±0 (its bits but the sign all clear), without a floating-point comparison's branch for NaN.
+            static int IsNonzero(float value) => BitConverter.SingleToUInt32Bits(value) << 1 != 0 ? 1 : 0;
+        }
+
+        /// <summary>For each 4-bit pattern, the positions of its set bits packed to the front (then zeros): 16 rows of four.</summary>
+        private static ReadOnlySpan<int> PackedLanes =>
+        [
+            0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0,
+            2, 0, 0, 0, 0, 2, 0, 0, 1, 2, 0, 0, 0, 1, 2, 0,
+            3, 0, 0, 0, 0, 3, 0, 0, 1, 3, 0, 0, 0, 1, 3, 0,
+            2, 3, 0, 0, 0, 2, 3, 0, 1, 2, 3, 0, 0, 1, 2, 3,
+        ];
+
+        /// <summary>
+        /// How a row's output vectors are shared out among strips: as few strips as the registers allow (three vectors of
+        /// sums for four rows where there are 32 vector registers, two elsewhere), each with as near the same number of
+        /// vectors as can be, so no strip runs with few accumulators while another has many. Four vectors would fit the
+        /// registers too, but the JIT then runs out of inlining budget and calls the lane operations (docs/measurements.md).
+        /// </summary>
+        private static void StripGroups<TLanes>(int outputs, out int groups, out int perGroup)
             where TLanes : struct, ILanes<TLanes>
         {
-            var start = hasBias ? TLanes.Load(ref bias, (nuint)column) : TLanes.Zero;
-            ref float x0 = ref Unsafe.Add(ref x, (nint)row * inputs);
+            int vectors = (outputs + TLanes.Count - 1) / TLanes.Count;
+            int widest = TLanes.Count >= 16 ? 3 : 2;
+            groups = (vectors + widest - 1) / widest;
+            perGroup = (vectors + groups - 1) / groups;
+        }
+
+        /// <summary>The operands of one matrix product, held as references so the strips take them in one argument.</summary>
+        private ref struct Product
+        {
+            public ref float X;
+            public ref float W;
+            public ref float Y;
+            public ref float Bias;
+            public ref float Mask;
+
+            /// <summary>The inputs the current block of rows needs (<see cref="NonzeroTerms"/>), and how many.</summary>
+            public ref int Terms;
+            public int TermCount;
+            public readonly int Inputs;
+            public readonly int Outputs;
+            public readonly bool HasBias;
+            public readonly LayerActivation Activation;
+
+            public Product(ref float x, ref float w, ref float y, int inputs, int outputs, ref float bias, bool hasBias, ref float mask, LayerActivation activation)
+            {
+                X = ref x;
+                W = ref w;
+                Y = ref y;
+                Bias = ref bias;
+                Mask = ref mask;
+                Terms = ref Unsafe.NullRef<int>();
+                TermCount = 0;
+                Inputs = inputs;
+                Outputs = outputs;
+                HasBias = hasBias;
+                Activation = activation;
+            }
+        }
+
+        /// <summary>How many vectors of output columns a strip computes (1 to 3), as a type so each strip is compiled for its count.</summary>
+        private interface IStripWidth
+        {
+            static abstract int Vectors { get; }
+        }
+
+        private struct OneVector : IStripWidth
+        {
+            public static int Vectors => 1;
+        }
+
+        private struct TwoVectors : IStripWidth
+        {
+            public static int Vectors => 2;
+        }
+
+        private struct ThreeVectors : IStripWidth
+        {
+            public static int Vectors => 3;
+        }
+
+        /// <summary>
+        /// The column where a strip's vector <paramref name="vector"/> starts: <paramref name="column"/> plus whole vectors,
+        /// except that a vector that would pass the row's end ends on it instead, overlapping the one before.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static nuint VectorColumn<TLanes>(int column, int vector, int outputs)
+            where TLanes : struct, ILanes<TLanes> =>
+            (nuint)Math.Min(column + vector * TLanes.Count, outputs - TLanes.Count);
+
+        /// <summary>
+        /// Up to three vectors of output columns from <paramref name="column"/> on, for up to four rows from
+        /// <paramref name="row"/> on: every weight vector loaded serves four rows, every input value up to three vectors.
+        /// </summary>
+        /// <remarks>Compiled on its own (each strip is near the JIT's inlining budget, and the lane operations must all be inlined).</remarks>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void AffineStrip<TLanes, TWidth, TTerms>(ref Product p, int row, int block, int column)
+            where TLanes : struct, ILanes<TLanes>
+            where TWidth : struct, IStripWidth
+            where TTerms : struct, ITerms
+        {
             if (block == 1)
             {
-                // One row (a row embedded alone): the same sums, without the three copies a block would compute.
-                var sum = start;
-                for (int k = 0; k < inputs; k++)
-                {
-                    float a = Unsafe.Add(ref x0, k);
-                    if (a != 0f)
-                        sum += TLanes.Create(a) * TLanes.Load(ref w, (nuint)((nint)k * outputs + column));
-                }
-                StoreRow(sum, ref y, ref mask, row, outputs, column, activation);
+                AffineRow<TLanes, TWidth, TTerms>(ref p, row, column);
                 return;
             }
-            TLanes s0 = start, s1 = start, s2 = start, s3 = start;
+            int inputs = p.Inputs, outputs = p.Outputs;
+            nuint c0 = VectorColumn<TLanes>(column, 0, outputs);
+            nuint c1 = TWidth.Vectors > 1 ? VectorColumn<TLanes>(column, 1, outputs) : c0;
+            nuint c2 = TWidth.Vectors > 2 ? VectorColumn<TLanes>(column, 2, outputs) : c0;
+            TLanes s00 = Start<TLanes>(ref p, c0), s01 = TWidth.Vectors > 1 ? Start<TLanes>(ref p, c1) : s00, s02 = TWidth.Vectors > 2 ? Start<TLanes>(ref p, c2) : s00;
+            TLanes s10 = s00, s11 = s01, s12 = s02;
+            TLanes s20 = s00, s21 = s01, s22 = s02;
+            TLanes s30 = s00, s31 = s01, s32 = s02;
+            ref float x0 = ref Unsafe.Add(ref p.X, (nint)row * inputs);
             ref float x1 = ref Unsafe.Add(ref x0, block > 1 ? inputs : 0);
             ref float x2 = ref Unsafe.Add(ref x0, block > 2 ? 2 * inputs : 0);
             ref float x3 = ref Unsafe.Add(ref x0, block > 3 ? 3 * inputs : 0);
-            for (int k = 0; k < inputs; k++)
+            ref int terms = ref p.Terms;
+            for (int i = 0; i < p.TermCount; i++)
             {
                 // Rows past the block read the block's first row again; their sums are never stored.
+                nint k = TTerms.Term(ref terms, i);
                 float a0 = Unsafe.Add(ref x0, k), a1 = Unsafe.Add(ref x1, k), a2 = Unsafe.Add(ref x2, k), a3 = Unsafe.Add(ref x3, k);
-                if (a0 == 0f && a1 == 0f && a2 == 0f && a3 == 0f)
-                    continue;
-                var weight = TLanes.Load(ref w, (nuint)((nint)k * outputs + column));
-                s0 += TLanes.Create(a0) * weight;
-                s1 += TLanes.Create(a1) * weight;
-                s2 += TLanes.Create(a2) * weight;
-                s3 += TLanes.Create(a3) * weight;
+                ref float w = ref Unsafe.Add(ref p.W, k * outputs);
+                TLanes b0 = TLanes.Create(a0), b1 = TLanes.Create(a1), b2 = TLanes.Create(a2), b3 = TLanes.Create(a3);
+                var v = TLanes.Load(ref w, c0);
+                s00 += b0 * v;
+                s10 += b1 * v;
+                s20 += b2 * v;
+                s30 += b3 * v;
+                if (TWidth.Vectors > 1)
+                {
+                    v = TLanes.Load(ref w, c1);
+                    s01 += b0 * v;
+                    s11 += b1 * v;
+                    s21 += b2 * v;
+                    s31 += b3 * v;
+                }
+                if (TWidth.Vectors > 2)
+                {
+                    v = TLanes.Load(ref w, c2);
+                    s02 += b0 * v;
+                    s12 += b1 * v;
+                    s22 += b2 * v;
+                    s32 += b3 * v;
+                }
             }
-            StoreRow(s0, ref y, ref mask, row, outputs, column, activation);
+            StoreRow<TLanes, TWidth>(ref p, row, s00, s01, s02, c0, c1, c2);
             if (block > 1)
-                StoreRow(s1, ref y, ref mask, row + 1, outputs, column, activation);
+                StoreRow<TLanes, TWidth>(ref p, row + 1, s10, s11, s12, c0, c1, c2);
             if (block > 2)
-                StoreRow(s2, ref y, ref mask, row + 2, outputs, column, activation);
+                StoreRow<TLanes, TWidth>(ref p, row + 2, s20, s21, s22, c0, c1, c2);
             if (block > 3)
-                StoreRow(s3, ref y, ref mask, row + 3, outputs, column, activation);
+                StoreRow<TLanes, TWidth>(ref p, row + 3, s30, s31, s32, c0, c1, c2);
+        }
+
+        /// <summary>One row (a row embedded alone): the sums of <see cref="AffineStrip"/>, without the three copies a block would compute.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void AffineRow<TLanes, TWidth, TTerms>(ref Product p, int row, int column)
+            where TLanes : struct, ILanes<TLanes>
+            where TWidth : struct, IStripWidth
+            where TTerms : struct, ITerms
+        {
+            int inputs = p.Inputs, outputs = p.Outputs;
+            nuint c0 = VectorColumn<TLanes>(column, 0, outputs);
+            nuint c1 = TWidth.Vectors > 1 ? VectorColumn<TLanes>(column, 1, outputs) : c0;
+            nuint c2 = TWidth.Vectors > 2 ? VectorColumn<TLanes>(column, 2, outputs) : c0;
+            TLanes s0 = Start<TLanes>(ref p, c0), s1 = TWidth.Vectors > 1 ? Start<TLanes>(ref p, c1) : s0, s2 = TWidth.Vectors > 2 ? Start<TLanes>(ref p, c2) : s0;
+            ref float x = ref Unsafe.Add(ref p.X, (nint)row * inputs);
+            ref int terms = ref p.Terms;
+            for (int i = 0; i < p.TermCount; i++)
+            {
+                nint k = TTerms.Term(ref terms, i);
+                ref float w = ref Unsafe.Add(ref p.W, k * outputs);
+                var b = TLanes.Create(Unsafe.Add(ref x, k));
+                s0 += b * TLanes.Load(ref w, c0);
+                if (TWidth.Vectors > 1)
+                    s1 += b * TLanes.Load(ref w, c1);
+                if (TWidth.Vectors > 2)
+                    s2 += b * TLanes.Load(ref w, c2);
+            }
+            StoreRow<TLanes, TWidth>(ref p, row, s0, s1, s2, c0, c1, c2);
+        }
+
+        /// <summary>Where the sums of the columns from <paramref name="column"/> on start: the bias, or 0.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TLanes Start<TLanes>(ref Product p, nuint column)
+            where TLanes : struct, ILanes<TLanes> =>
+            p.HasBias ? TLanes.Load(ref p.Bias, column) : TLanes.Zero;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreRow<TLanes, TWidth>(ref Product p, int row, TLanes s0, TLanes s1, TLanes s2, nuint c0, nuint c1, nuint c2)
+            where TLanes : struct, ILanes<TLanes>
+            where TWidth : struct, IStripWidth
+        {
+            nuint at = (nuint)((nint)row * p.Outputs);
+            StoreActivated(ref p, s0, at + c0);
+            if (TWidth.Vectors > 1)
+                StoreActivated(ref p, s1, at + c1);
+            if (TWidth.Vectors > 2)
+                StoreActivated(ref p, s2, at + c2);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void StoreRow<TLanes>(TLanes sums, ref float y, ref float mask, int row, int outputs, int column, LayerActivation activation)
+        private static void StoreActivated<TLanes>(ref Product p, TLanes sums, nuint at)
             where TLanes : struct, ILanes<TLanes>
         {
-            nuint at = (nuint)((nint)row * outputs + column);
-            var result = activation switch
+            var result = p.Activation switch
             {
                 LayerActivation.Relu => TLanes.Select(TLanes.GreaterThan(sums, TLanes.Zero), sums, TLanes.Zero),
-                LayerActivation.MaskByPositive => TLanes.Select(TLanes.GreaterThan(TLanes.Load(ref mask, at), TLanes.Zero), sums, TLanes.Zero),
+                LayerActivation.MaskByPositive => TLanes.Select(TLanes.GreaterThan(TLanes.Load(ref p.Mask, at), TLanes.Zero), sums, TLanes.Zero),
                 _ => sums + TLanes.Zero, // −0 + +0 = +0; every other value unchanged
             };
-            TLanes.Store(result, ref y, at);
+            TLanes.Store(result, ref p.Y, at);
         }
 
         /// <summary>
@@ -164,51 +429,146 @@ namespace Microsoft.ML.Umap.Core.Parametric
         internal static void WeightGradient<TLanes>(ReadOnlySpan<float> x, ReadOnlySpan<float> d, Span<float> gradient, int rows, int inputs, int outputs, int firstInput, int endInput)
             where TLanes : struct, ILanes<TLanes>
         {
-            ref float px = ref MemoryMarshal.GetReference(x);
-            ref float pd = ref MemoryMarshal.GetReference(d);
-            ref float pg = ref MemoryMarshal.GetReference(gradient);
-            int w = TLanes.Count;
+            scoped var product = new GradientProduct(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(d), ref MemoryMarshal.GetReference(gradient), rows, inputs, outputs);
+            int[]? rented = null;
+            Span<int> terms = rows <= MaximumStackTerms ? stackalloc int[rows + 3] : (rented = ArrayPool<int>.Shared.Rent(rows + 3));
+            product.Terms = ref MemoryMarshal.GetReference(terms);
             for (int k = firstInput; k < endInput; k += RowBlock)
             {
                 int block = Math.Min(RowBlock, endInput - k);
-                if (outputs < w)
+                product.TermCount = NonzeroTerms(ref Unsafe.Add(ref product.X, k), inputs, 1, block, rows, terms);
+                if (IsDense(product.TermCount, rows))
                 {
-                    for (int j = 0; j < outputs; j++)
-                        GradientStrip<OneLane>(ref px, ref pd, ref pg, k, block, rows, inputs, outputs, j);
-                    continue;
+                    product.TermCount = rows;
+                    GradientStrips<TLanes, AllTerms>(ref product, k, block);
                 }
-                for (int j = 0; j < outputs; j += w)
-                    GradientStrip<TLanes>(ref px, ref pd, ref pg, k, block, rows, inputs, outputs, Math.Min(j, outputs - w));
+                else
+                {
+                    GradientStrips<TLanes, ListedTerms>(ref product, k, block);
+                }
+            }
+            if (rented is not null)
+                ArrayPool<int>.Shared.Return(rented);
+        }
+
+        /// <summary>The strips of one block of inputs, over every vector of gradient columns.</summary>
+        private static void GradientStrips<TLanes, TTerms>(ref GradientProduct product, int input, int block)
+            where TLanes : struct, ILanes<TLanes>
+            where TTerms : struct, ITerms
+        {
+            if (product.Outputs < TLanes.Count)
+            {
+                for (int j = 0; j < product.Outputs; j++)
+                    GradientStrip<OneLane, OneVector, TTerms>(ref product, input, block, j);
+                return;
+            }
+            StripGroups<TLanes>(product.Outputs, out int groups, out int perGroup);
+            for (int g = 0, column = 0; g < groups; g++, column += perGroup * TLanes.Count)
+            {
+                switch (Math.Min(perGroup, (product.Outputs - column + TLanes.Count - 1) / TLanes.Count))
+                {
+                    case 1: GradientStrip<TLanes, OneVector, TTerms>(ref product, input, block, column); break;
+                    case 2: GradientStrip<TLanes, TwoVectors, TTerms>(ref product, input, block, column); break;
+                    default: GradientStrip<TLanes, ThreeVectors, TTerms>(ref product, input, block, column); break;
+                }
             }
         }
 
-        /// <summary>One vector of gradient columns from <paramref name="column"/> on, for up to four inputs from <paramref name="input"/> on.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void GradientStrip<TLanes>(ref float x, ref float d, ref float g, int input, int block, int rows, int inputs, int outputs, int column)
-            where TLanes : struct, ILanes<TLanes>
+        /// <summary>The operands of a weight gradient, held as references so the strips take them in one argument.</summary>
+        private ref struct GradientProduct
         {
-            TLanes s0 = TLanes.Zero, s1 = TLanes.Zero, s2 = TLanes.Zero, s3 = TLanes.Zero;
-            int o1 = block > 1 ? 1 : 0, o2 = block > 2 ? 2 : 0, o3 = block > 3 ? 3 : 0;
-            for (int r = 0; r < rows; r++)
+            public ref float X;
+            public ref float D;
+            public ref float G;
+
+            /// <summary>The rows where the current block of inputs is not all zero (<see cref="NonzeroTerms"/>), and how many.</summary>
+            public ref int Terms;
+            public int TermCount;
+            public readonly int Rows;
+            public readonly int Inputs;
+            public readonly int Outputs;
+
+            public GradientProduct(ref float x, ref float d, ref float g, int rows, int inputs, int outputs)
             {
-                ref float xr = ref Unsafe.Add(ref x, (nint)r * inputs + input);
-                float a0 = xr, a1 = Unsafe.Add(ref xr, o1), a2 = Unsafe.Add(ref xr, o2), a3 = Unsafe.Add(ref xr, o3);
-                if (a0 == 0f && a1 == 0f && a2 == 0f && a3 == 0f)
-                    continue;
-                var delta = TLanes.Load(ref d, (nuint)((nint)r * outputs + column));
-                s0 += TLanes.Create(a0) * delta;
-                s1 += TLanes.Create(a1) * delta;
-                s2 += TLanes.Create(a2) * delta;
-                s3 += TLanes.Create(a3) * delta;
+                X = ref x;
+                D = ref d;
+                G = ref g;
+                Terms = ref Unsafe.NullRef<int>();
+                TermCount = 0;
+                Rows = rows;
+                Inputs = inputs;
+                Outputs = outputs;
             }
-            // Zeros made +0, as the forward products do, so a skipped term never shows.
-            TLanes.Store(s0 + TLanes.Zero, ref g, (nuint)((nint)input * outputs + column));
+        }
+
+        /// <summary>Up to three vectors of gradient columns from <paramref name="column"/> on, for up to four inputs from <paramref name="input"/> on.</summary>
+        /// <remarks>Compiled on its own, as <see cref="AffineStrip"/>.</remarks>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void GradientStrip<TLanes, TWidth, TTerms>(ref GradientProduct p, int input, int block, int column)
+            where TLanes : struct, ILanes<TLanes>
+            where TWidth : struct, IStripWidth
+            where TTerms : struct, ITerms
+        {
+            int inputs = p.Inputs, outputs = p.Outputs;
+            nuint c0 = VectorColumn<TLanes>(column, 0, outputs);
+            nuint c1 = TWidth.Vectors > 1 ? VectorColumn<TLanes>(column, 1, outputs) : c0;
+            nuint c2 = TWidth.Vectors > 2 ? VectorColumn<TLanes>(column, 2, outputs) : c0;
+            TLanes s00 = TLanes.Zero, s01 = s00, s02 = s00;
+            TLanes s10 = s00, s11 = s00, s12 = s00;
+            TLanes s20 = s00, s21 = s00, s22 = s00;
+            TLanes s30 = s00, s31 = s00, s32 = s00;
+            int o1 = block > 1 ? 1 : 0, o2 = block > 2 ? 2 : 0, o3 = block > 3 ? 3 : 0;
+            ref int terms = ref p.Terms;
+            for (int i = 0; i < p.TermCount; i++)
+            {
+                nint r = TTerms.Term(ref terms, i);
+                ref float xr = ref Unsafe.Add(ref p.X, r * inputs + input);
+                ref float dr = ref Unsafe.Add(ref p.D, r * outputs);
+                float a0 = xr, a1 = Unsafe.Add(ref xr, o1), a2 = Unsafe.Add(ref xr, o2), a3 = Unsafe.Add(ref xr, o3);
+                TLanes b0 = TLanes.Create(a0), b1 = TLanes.Create(a1), b2 = TLanes.Create(a2), b3 = TLanes.Create(a3);
+                var v = TLanes.Load(ref dr, c0);
+                s00 += b0 * v;
+                s10 += b1 * v;
+                s20 += b2 * v;
+                s30 += b3 * v;
+                if (TWidth.Vectors > 1)
+                {
+                    v = TLanes.Load(ref dr, c1);
+                    s01 += b0 * v;
+                    s11 += b1 * v;
+                    s21 += b2 * v;
+                    s31 += b3 * v;
+                }
+                if (TWidth.Vectors > 2)
+                {
+                    v = TLanes.Load(ref dr, c2);
+                    s02 += b0 * v;
+                    s12 += b1 * v;
+                    s22 += b2 * v;
+                    s32 += b3 * v;
+                }
+            }
+            StoreGradientRow<TLanes, TWidth>(ref p, input, s00, s01, s02, c0, c1, c2);
             if (block > 1)
-                TLanes.Store(s1 + TLanes.Zero, ref g, (nuint)((nint)(input + 1) * outputs + column));
+                StoreGradientRow<TLanes, TWidth>(ref p, input + 1, s10, s11, s12, c0, c1, c2);
             if (block > 2)
-                TLanes.Store(s2 + TLanes.Zero, ref g, (nuint)((nint)(input + 2) * outputs + column));
+                StoreGradientRow<TLanes, TWidth>(ref p, input + 2, s20, s21, s22, c0, c1, c2);
             if (block > 3)
-                TLanes.Store(s3 + TLanes.Zero, ref g, (nuint)((nint)(input + 3) * outputs + column));
+                StoreGradientRow<TLanes, TWidth>(ref p, input + 3, s30, s31, s32, c0, c1, c2);
+        }
+
+        /// <summary>Stores one gradient row's sums, zeros made +0 as the forward products do, so a skipped term never shows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreGradientRow<TLanes, TWidth>(ref GradientProduct p, int input, TLanes s0, TLanes s1, TLanes s2, nuint c0, nuint c1, nuint c2)
+            where TLanes : struct, ILanes<TLanes>
+            where TWidth : struct, IStripWidth
+        {
+            nuint at = (nuint)((nint)input * p.Outputs);
+            TLanes.Store(s0 + TLanes.Zero, ref p.G, at + c0);
+            if (TWidth.Vectors > 1)
+                TLanes.Store(s1 + TLanes.Zero, ref p.G, at + c1);
+            if (TWidth.Vectors > 2)
+                TLanes.Store(s2 + TLanes.Zero, ref p.G, at + c2);
         }
 
         /// <summary>The bias gradient g[j] = Σᵣ d[r, j], rows in order (d is rows × outputs).</summary>
@@ -241,10 +601,12 @@ namespace Microsoft.ML.Umap.Core.Parametric
         {
             if (source.Length != rows * columns || destination.Length != rows * columns)
                 throw new ArgumentException("The matrices' sizes do not match.");
-            for (int r = 0; r < rows; r++)
+            ref float from = ref MemoryMarshal.GetReference(source);
+            ref float to = ref MemoryMarshal.GetReference(destination);
+            for (int r = 0; r < rows; r++, from = ref Unsafe.Add(ref from, columns))
             {
                 for (int c = 0; c < columns; c++)
-                    destination[c * rows + r] = source[r * columns + c];
+                    Unsafe.Add(ref to, (nint)c * rows + r) = Unsafe.Add(ref from, c);
             }
         }
     }
