@@ -66,7 +66,7 @@ namespace Microsoft.ML.Umap.Benchmarks
                 VectorSet inputs = projection is null ? trainSet : projection.Project(trainSet, parameters.NumberOfThreads, default);
                 double projectionSeconds = clock.Elapsed.TotalSeconds;
                 var network = EncoderNetwork.Initialize(new[] { inputs.Dimension }.Concat(layers).Append(2).ToArray(), seed ^ 0x696E6974UL);
-                var trainer = new EncoderTrainer(network, inputs, EncoderTrainer.InputScale(inputs), batch, parameters.NumberOfThreads, default);
+                using var trainer = new EncoderTrainer(network, inputs, EncoderTrainer.InputScale(inputs), batch, parameters.NumberOfThreads, default);
                 if (scheme == "reg")
                 {
                     EncoderTraining.Regress(trainer, fit.Model.Embedding, epochs, batch, lr, seed, (d, t) => { });

@@ -40,7 +40,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
                 var projection = components > 0 ? InputProjection.Compute(data, components, parameters.Seed ^ ProjectionStream, parameters.NumberOfThreads) : null;
                 var inputs = projection is null ? data : projection.Project(data, parameters.NumberOfThreads, monitor.Cancellation);
                 int batchRows = regression ? encoder.BatchSize : 2 * Math.Max(1, encoder.BatchSize / 2);
-                var trainer = new EncoderTrainer(network, inputs, EncoderTrainer.InputScale(inputs), Math.Max(encoder.BatchSize, batchRows), parameters.NumberOfThreads, monitor.Cancellation);
+                using var trainer = new EncoderTrainer(network, inputs, EncoderTrainer.InputScale(inputs), Math.Max(encoder.BatchSize, batchRows), parameters.NumberOfThreads, monitor.Cancellation);
                 var graph = EdgeSchedule.Prune(fit.FuzzySet.Graph, summary.Epochs > 0 ? summary.Epochs : parameters.DefaultEpochsFor(data.Count), parameters.DefaultEpochsFor(data.Count));
                 var curve = new UmapGradient(summary.A, summary.B, parameters.RepulsionStrength);
                 if (regression)

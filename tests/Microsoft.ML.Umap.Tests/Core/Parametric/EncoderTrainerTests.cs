@@ -48,7 +48,7 @@ namespace Microsoft.ML.Umap.Tests.Core.Parametric
             const int Rows = 9;
             var (network, data) = Small(sizes, Rows, 5);
             var targets = Enumerable.Range(0, Rows * 3).Select(i => (float)Math.Sin(i)).ToArray();
-            var trainer = new EncoderTrainer(network, data, 1f, Rows, 1, default);
+            using var trainer = new EncoderTrainer(network, data, 1f, Rows, 1, default);
             trainer.Forward(Enumerable.Range(0, Rows).ToArray());
             var outputs = trainer.Outputs(Rows).ToArray();
             trainer.Backward(Rows, outputs.Select((y, i) => y - targets[i]).ToArray());
