@@ -67,13 +67,12 @@ namespace Microsoft.ML.Umap.Core.Parametric
         public static void OptimizeObjective(EncoderTrainer trainer, CsrMatrix graph, UmapGradient curve, int negativeSampleRate, int epochs, int batchSize, double learningRate, ulong seed, Action<long, long> progress, RowMatrix? anchor = null, float anchorWeight = AnchorWeight, float? finalAnchorWeight = null)
         {
             int n = graph.Rows, c = trainer.Network.OutputCount;
-            var cumulative = CumulativeWeights(graph.Values);
-            int edgeCount = graph.Values.Length;
-            if (edgeCount == 0 || epochs == 0)
+            if (graph.Values.Length == 0 || epochs == 0)
             {
                 progress(epochs, epochs);
                 return;
             }
+            var sampler = new WeightedEntrySampler(graph.Values);
             var heads = RowOfEachEntry(graph);
             int edgesPerBatch = Math.Max(1, batchSize / 2);
             var rows = new int[2 * edgesPerBatch];
@@ -89,7 +88,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
                     int edges = Math.Min(edgesPerBatch, n - b * edgesPerBatch);
                     for (int e = 0; e < edges; e++)
                     {
-                        int entry = SampleEntry(cumulative, random.NextDouble());
+                        int entry = sampler.Sample(random.NextDouble());
                         rows[e] = heads[entry];
                         rows[edges + e] = graph.ColumnIndices[entry];
                     }
@@ -210,34 +209,6 @@ namespace Microsoft.ML.Umap.Core.Parametric
             var biases = network.Biases[last];
             for (int j = 0; j < biases.Length; j++)
                 biases[j] = biases[j] * scale + mean[j];
-        }
-
-        private static double[] CumulativeWeights(ReadOnlySpan<float> weights)
-        {
-            var cumulative = new double[weights.Length];
-            double sum = 0;
-            for (int i = 0; i < weights.Length; i++)
-            {
-                sum += weights[i];
-                cumulative[i] = sum;
-            }
-            return cumulative;
-        }
-
-        /// <summary>The entry whose share of the cumulative weight holds <paramref name="uniform"/> (in [0, 1)).</summary>
-        private static int SampleEntry(double[] cumulative, double uniform)
-        {
-            double target = uniform * cumulative[^1];
-            int low = 0, high = cumulative.Length - 1;
-            while (low < high)
-            {
-                int middle = (low + high) >>> 1;
-                if (cumulative[middle] > target)
-                    high = middle;
-                else
-                    low = middle + 1;
-            }
-            return low;
         }
 
         private static int[] RowOfEachEntry(CsrMatrix graph)
