@@ -116,6 +116,19 @@ namespace Microsoft.ML.Umap.Core.Parametric
             _team.Run(RowChunks(rows.Length) + _network.LayerCount - 1, _forwardChunk, _cancellation);
         }
 
+        /// <summary>How many rows ahead of the one being loaded a batch's rows are fetched into the cache.</summary>
+        private const int RowsFetchedAhead = 4;
+
+        private static unsafe void FetchAhead(ReadOnlySpan<float> values)
+        {
+            const int FloatsPerLine = 16;
+            fixed (float* first = values)
+            {
+                for (int at = 0; at < values.Length; at += FloatsPerLine)
+                    Prefetch.ToNearestCache(first + at);
+            }
+        }
+
         private static int RowChunks(int rows) => (rows + RowsPerChunk - 1) / RowsPerChunk;
 
         /// <summary>
@@ -136,6 +149,10 @@ namespace Microsoft.ML.Umap.Core.Parametric
             var input = _activations[0].AsSpan(start * d, count * d);
             for (int i = 0; i < count; i++)
             {
+                // The batch's rows are random rows of the training set, mostly not in cache: ask for a later one's values
+                // while this one is copied, or each copy waits for memory in turn.
+                if (i + RowsFetchedAhead < count)
+                    FetchAhead(_data[_batchRows[start + i + RowsFetchedAhead]].Values);
                 var row = input.Slice(i * d, d);
                 _data[_batchRows[start + i]].CopyTo(row);
                 for (int k = 0; k < row.Length; k++)
