@@ -43,14 +43,14 @@ namespace Microsoft.ML.Umap
     {
         /// <summary>
         /// Units of each hidden layer, input side first; at most 16 layers of 1 to 16,384 units; an empty array makes a
-        /// linear map. Default six layers of 80 (umap-learn's ParametricUMAP has three of 100; on MNIST, with
-        /// the default <see cref="NumberOfInputComponents"/>, six of 80 did better in less training time).
+        /// linear map. Default six layers of 96 (umap-learn's ParametricUMAP has three of 100; on MNIST, with
+        /// the default <see cref="NumberOfInputComponents"/>, six of 96 did better in less training time).
         /// </summary>
         public int[] HiddenLayerSizes { get; set; } = (int[])EncoderSettings.DefaultHiddenLayers.Clone();
 
         /// <summary>
         /// Training epochs, 0 to 10,000: passes over the training rows (regression onto the embedding), or as many edge
-        /// samples as there are rows (the objective). Null: 20 (regression) or 25 (the objective, anchored or not),
+        /// samples as there are rows (the objective). Null: 20 (regression) or 60 (the objective, anchored or not),
         /// raised until training takes at least 6,000 steps (at most 1,000 epochs).
         /// </summary>
         public int? NumberOfEpochs { get; set; }
@@ -62,10 +62,10 @@ namespace Microsoft.ML.Umap
         /// </summary>
         public int? NumberOfRefinementEpochs { get; set; }
 
-        /// <summary>Rows per training step, 1 to 65,536 (with the objective, half of them are edges' heads, half their tails). Default 256.</summary>
+        /// <summary>Rows per training step, 1 to 65,536 (with the objective, half of them are edges' heads, half their tails). Default 512.</summary>
         public int BatchSize { get; set; } = EncoderSettings.DefaultBatchSize;
 
-        /// <summary>Initial learning rate of Adam, decayed linearly to 0; above 0, at most 1. Default 0.005.</summary>
+        /// <summary>Initial learning rate of Adam, decayed linearly to 0; above 0, at most 1. Default 0.007.</summary>
         public float LearningRate { get; set; } = EncoderSettings.DefaultLearningRate;
 
         /// <summary>How the encoder learns. Default <see cref="UmapEncoderTraining.EmbeddingAnchoredObjective"/>.</summary>

@@ -21,13 +21,13 @@ namespace Microsoft.ML.Umap.Core.Parametric
     internal sealed record EncoderSettings
     {
         /// <summary>
-        /// Six dense ReLU layers of 80 units (umap-learn's ParametricUMAP has three of 100): on MNIST, trained on
+        /// Six dense ReLU layers of 96 units (umap-learn's ParametricUMAP has three of 100): on MNIST, trained on
         /// <see cref="DefaultInputComponents"/> principal components, deeper networks kept test digits' neighbourhoods
-        /// and classes better than three wider or longer-trained layers in the same training time; six of 80 did as
-        /// well as four of 100 in less, and kept the batch transform above 100,000 rows a second where six of 100 fell
-        /// to 79,000 (docs/measurements.md).
+        /// and classes better than three wider or longer-trained layers in the same training time; six of 96 trained
+        /// for <see cref="DefaultObjectiveEpochs"/> epochs kept new digits' neighbourhoods better than six of 80, 112 or
+        /// 128 in the same time (docs/measurements.md).
         /// </summary>
-        public static readonly int[] DefaultHiddenLayers = { 80, 80, 80, 80, 80, 80 };
+        public static readonly int[] DefaultHiddenLayers = { 96, 96, 96, 96, 96, 96 };
 
         public const int MaximumLayers = 16;
         public const int MaximumLayerSize = 16_384;
@@ -46,13 +46,16 @@ namespace Microsoft.ML.Umap.Core.Parametric
         /// <summary>Passes over the graph's edges with the UMAP objective after a regression; null: <see cref="DefaultRefinementEpochs"/>.</summary>
         public int? RefinementEpochs { get; init; }
 
-        /// <summary>Rows per step: smaller batches made more, noisier steps for the same work, which the objective learnt more from.</summary>
-        public const int DefaultBatchSize = 256;
+        /// <summary>
+        /// Rows per step: 512 with <see cref="DefaultLearningRate"/> learnt as much from an epoch as 256 did, in fewer,
+        /// cheaper steps (each step's fixed costs are paid half as often).
+        /// </summary>
+        public const int DefaultBatchSize = 512;
 
         public int BatchSize { get; init; } = DefaultBatchSize;
 
-        /// <summary>Adam's initial rate: 0.005 beat 0.003 on all three quality figures for each seed tried (docs/measurements.md).</summary>
-        public const float DefaultLearningRate = 0.005f;
+        /// <summary>Adam's initial rate: 0.005 beat 0.003 on all three quality figures for each seed tried, and 0.007 suits the batches of 512 (docs/measurements.md).</summary>
+        public const float DefaultLearningRate = 0.007f;
 
         public double LearningRate { get; init; } = RateOf(DefaultLearningRate);
 
@@ -69,7 +72,10 @@ namespace Microsoft.ML.Umap.Core.Parametric
         /// </summary>
         public EncoderTrainingScheme Scheme { get; init; } = EncoderTrainingScheme.AnchoredObjective;
 
-        public int DefaultEpochs => Scheme == EncoderTrainingScheme.EmbeddingRegression ? 20 : 25;
+        /// <summary>The objective's epochs by default: at 60,000 MNIST digits, fewer left new digits' trustworthiness below the non-parametric transform's by more than 0.01.</summary>
+        public const int DefaultObjectiveEpochs = 60;
+
+        public int DefaultEpochs => Scheme == EncoderTrainingScheme.EmbeddingRegression ? 20 : DefaultObjectiveEpochs;
 
         /// <summary>Adam steps a default number of epochs gives at least: few rows make few batches an epoch, too few to learn from.</summary>
         public const int MinimumDefaultSteps = 6_000;
