@@ -293,8 +293,6 @@ namespace Microsoft.ML.Umap.Core.Parametric
         /// Up to three vectors of output columns from <paramref name="column"/> on, for up to four rows from
         /// <paramref name="row"/> on: every weight vector loaded serves four rows, every input value up to three vectors.
         /// </summary>
-        /// <remarks>Compiled on its own (each strip is near the JIT's inlining budget, and the lane operations must all be inlined).</remarks>
-        [MethodImpl(MethodImplOptions.NoInlining)]
         private static void AffineStrip<TLanes, TWidth, TTerms>(ref Product p, int row, int block, int column)
             where TLanes : struct, ILanes<TLanes>
             where TWidth : struct, IStripWidth
@@ -309,22 +307,61 @@ namespace Microsoft.ML.Umap.Core.Parametric
             nuint c0 = VectorColumn<TLanes>(column, 0, outputs);
             nuint c1 = TWidth.Vectors > 1 ? VectorColumn<TLanes>(column, 1, outputs) : c0;
             nuint c2 = TWidth.Vectors > 2 ? VectorColumn<TLanes>(column, 2, outputs) : c0;
-            TLanes s00 = Start<TLanes>(ref p, c0), s01 = TWidth.Vectors > 1 ? Start<TLanes>(ref p, c1) : s00, s02 = TWidth.Vectors > 2 ? Start<TLanes>(ref p, c2) : s00;
-            TLanes s10 = s00, s11 = s01, s12 = s02;
-            TLanes s20 = s00, s21 = s01, s22 = s02;
-            TLanes s30 = s00, s31 = s01, s32 = s02;
-            ref float x0 = ref Unsafe.Add(ref p.X, (nint)row * inputs);
-            ref float x1 = ref Unsafe.Add(ref x0, block > 1 ? inputs : 0);
-            ref float x2 = ref Unsafe.Add(ref x0, block > 2 ? 2 * inputs : 0);
-            ref float x3 = ref Unsafe.Add(ref x0, block > 3 ? 3 * inputs : 0);
-            ref int terms = ref p.Terms;
-            for (int i = 0; i < p.TermCount; i++)
+            var tile = new Tile<TLanes>(Start<TLanes>(ref p, c0), TWidth.Vectors > 1 ? Start<TLanes>(ref p, c1) : default, TWidth.Vectors > 2 ? Start<TLanes>(ref p, c2) : default);
+            // Terms are inputs: the four rows' values of input k are a row apart, its weights the weight matrix's row k.
+            Accumulate<TLanes, TWidth, TTerms>(ref tile, ref Unsafe.Add(ref p.X, (nint)row * inputs), 1, inputs, block, ref p.W, outputs, ref p.Terms, p.TermCount, c0, c1, c2);
+            StoreRow<TLanes, TWidth>(ref p, row, tile.S00, tile.S01, tile.S02, c0, c1, c2);
+            if (block > 1)
+                StoreRow<TLanes, TWidth>(ref p, row + 1, tile.S10, tile.S11, tile.S12, c0, c1, c2);
+            if (block > 2)
+                StoreRow<TLanes, TWidth>(ref p, row + 2, tile.S20, tile.S21, tile.S22, c0, c1, c2);
+            if (block > 3)
+                StoreRow<TLanes, TWidth>(ref p, row + 3, tile.S30, tile.S31, tile.S32, c0, c1, c2);
+        }
+
+        /// <summary>Four members' sums over up to three vectors of columns: a strip's accumulators.</summary>
+        private struct Tile<TLanes>
+            where TLanes : struct, ILanes<TLanes>
+        {
+            public TLanes S00, S01, S02, S10, S11, S12, S20, S21, S22, S30, S31, S32;
+
+            /// <summary>Every member's sums starting from the same three vectors.</summary>
+            public Tile(TLanes first, TLanes second, TLanes third)
             {
-                // Rows past the block read the block's first row again; their sums are never stored.
-                nint k = TTerms.Term(ref terms, i);
-                float a0 = Unsafe.Add(ref x0, k), a1 = Unsafe.Add(ref x1, k), a2 = Unsafe.Add(ref x2, k), a3 = Unsafe.Add(ref x3, k);
-                ref float w = ref Unsafe.Add(ref p.W, k * outputs);
-                TLanes b0 = TLanes.Create(a0), b1 = TLanes.Create(a1), b2 = TLanes.Create(a2), b3 = TLanes.Create(a3);
+                S00 = S10 = S20 = S30 = first;
+                S01 = S11 = S21 = S31 = second;
+                S02 = S12 = S22 = S32 = third;
+            }
+        }
+
+        /// <summary>
+        /// The loop both products' strips share: for each term t listed (or every term, <see cref="AllTerms"/>), the four
+        /// members' values of t (member m's at t·<paramref name="termStride"/> + m·<paramref name="memberStride"/> from
+        /// <paramref name="scalars"/>; members past <paramref name="block"/> read member 0's, and their sums are not
+        /// stored) times t's vectors (at t·<paramref name="vectorStride"/> from <paramref name="vectors"/>, columns
+        /// <paramref name="c0"/>, <paramref name="c1"/>, <paramref name="c2"/>), added to the tile in term order.
+        /// </summary>
+        /// <remarks>
+        /// Compiled on its own, with the tile's twelve sums in registers: the loop is near the JIT's inlining budget, and
+        /// every lane operation in it must be inlined (docs/measurements.md).
+        /// </remarks>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void Accumulate<TLanes, TWidth, TTerms>(ref Tile<TLanes> tile, ref float scalars, nint termStride, nint memberStride, int block, ref float vectors, nint vectorStride, ref int terms, int count, nuint c0, nuint c1, nuint c2)
+            where TLanes : struct, ILanes<TLanes>
+            where TWidth : struct, IStripWidth
+            where TTerms : struct, ITerms
+        {
+            TLanes s00 = tile.S00, s01 = tile.S01, s02 = tile.S02;
+            TLanes s10 = tile.S10, s11 = tile.S11, s12 = tile.S12;
+            TLanes s20 = tile.S20, s21 = tile.S21, s22 = tile.S22;
+            TLanes s30 = tile.S30, s31 = tile.S31, s32 = tile.S32;
+            nint m1 = block > 1 ? memberStride : 0, m2 = block > 2 ? 2 * memberStride : 0, m3 = block > 3 ? 3 * memberStride : 0;
+            for (int i = 0; i < count; i++)
+            {
+                nint t = TTerms.Term(ref terms, i);
+                ref float a = ref Unsafe.Add(ref scalars, t * termStride);
+                ref float w = ref Unsafe.Add(ref vectors, t * vectorStride);
+                TLanes b0 = TLanes.Create(a), b1 = TLanes.Create(Unsafe.Add(ref a, m1)), b2 = TLanes.Create(Unsafe.Add(ref a, m2)), b3 = TLanes.Create(Unsafe.Add(ref a, m3));
                 var v = TLanes.Load(ref w, c0);
                 s00 += b0 * v;
                 s10 += b1 * v;
@@ -347,13 +384,10 @@ namespace Microsoft.ML.Umap.Core.Parametric
                     s32 += b3 * v;
                 }
             }
-            StoreRow<TLanes, TWidth>(ref p, row, s00, s01, s02, c0, c1, c2);
-            if (block > 1)
-                StoreRow<TLanes, TWidth>(ref p, row + 1, s10, s11, s12, c0, c1, c2);
-            if (block > 2)
-                StoreRow<TLanes, TWidth>(ref p, row + 2, s20, s21, s22, c0, c1, c2);
-            if (block > 3)
-                StoreRow<TLanes, TWidth>(ref p, row + 3, s30, s31, s32, c0, c1, c2);
+            (tile.S00, tile.S01, tile.S02) = (s00, s01, s02);
+            (tile.S10, tile.S11, tile.S12) = (s10, s11, s12);
+            (tile.S20, tile.S21, tile.S22) = (s20, s21, s22);
+            (tile.S30, tile.S31, tile.S32) = (s30, s31, s32);
         }
 
         /// <summary>One row (a row embedded alone): the sums of <see cref="AffineStrip"/>, without the three copies a block would compute.</summary>
@@ -514,8 +548,6 @@ namespace Microsoft.ML.Umap.Core.Parametric
         }
 
         /// <summary>Up to three vectors of gradient columns from <paramref name="column"/> on, for up to four inputs from <paramref name="input"/> on.</summary>
-        /// <remarks>Compiled on its own, as <see cref="AffineStrip"/>.</remarks>
-        [MethodImpl(MethodImplOptions.NoInlining)]
         private static void GradientStrip<TLanes, TWidth, TTerms>(ref GradientProduct p, int input, int block, int column)
             where TLanes : struct, ILanes<TLanes>
             where TWidth : struct, IStripWidth
@@ -525,48 +557,16 @@ namespace Microsoft.ML.Umap.Core.Parametric
             nuint c0 = VectorColumn<TLanes>(column, 0, outputs);
             nuint c1 = TWidth.Vectors > 1 ? VectorColumn<TLanes>(column, 1, outputs) : c0;
             nuint c2 = TWidth.Vectors > 2 ? VectorColumn<TLanes>(column, 2, outputs) : c0;
-            TLanes s00 = TLanes.Zero, s01 = s00, s02 = s00;
-            TLanes s10 = s00, s11 = s00, s12 = s00;
-            TLanes s20 = s00, s21 = s00, s22 = s00;
-            TLanes s30 = s00, s31 = s00, s32 = s00;
-            int o1 = block > 1 ? 1 : 0, o2 = block > 2 ? 2 : 0, o3 = block > 3 ? 3 : 0;
-            ref int terms = ref p.Terms;
-            for (int i = 0; i < p.TermCount; i++)
-            {
-                nint r = TTerms.Term(ref terms, i);
-                ref float xr = ref Unsafe.Add(ref p.X, r * inputs + input);
-                ref float dr = ref Unsafe.Add(ref p.D, r * outputs);
-                float a0 = xr, a1 = Unsafe.Add(ref xr, o1), a2 = Unsafe.Add(ref xr, o2), a3 = Unsafe.Add(ref xr, o3);
-                TLanes b0 = TLanes.Create(a0), b1 = TLanes.Create(a1), b2 = TLanes.Create(a2), b3 = TLanes.Create(a3);
-                var v = TLanes.Load(ref dr, c0);
-                s00 += b0 * v;
-                s10 += b1 * v;
-                s20 += b2 * v;
-                s30 += b3 * v;
-                if (TWidth.Vectors > 1)
-                {
-                    v = TLanes.Load(ref dr, c1);
-                    s01 += b0 * v;
-                    s11 += b1 * v;
-                    s21 += b2 * v;
-                    s31 += b3 * v;
-                }
-                if (TWidth.Vectors > 2)
-                {
-                    v = TLanes.Load(ref dr, c2);
-                    s02 += b0 * v;
-                    s12 += b1 * v;
-                    s22 += b2 * v;
-                    s32 += b3 * v;
-                }
-            }
-            StoreGradientRow<TLanes, TWidth>(ref p, input, s00, s01, s02, c0, c1, c2);
+            var tile = new Tile<TLanes>(TLanes.Zero, TLanes.Zero, TLanes.Zero);
+            // Terms are rows: row r's values of the four inputs side by side, its vectors the deltas' row r.
+            Accumulate<TLanes, TWidth, TTerms>(ref tile, ref Unsafe.Add(ref p.X, input), inputs, 1, block, ref p.D, outputs, ref p.Terms, p.TermCount, c0, c1, c2);
+            StoreGradientRow<TLanes, TWidth>(ref p, input, tile.S00, tile.S01, tile.S02, c0, c1, c2);
             if (block > 1)
-                StoreGradientRow<TLanes, TWidth>(ref p, input + 1, s10, s11, s12, c0, c1, c2);
+                StoreGradientRow<TLanes, TWidth>(ref p, input + 1, tile.S10, tile.S11, tile.S12, c0, c1, c2);
             if (block > 2)
-                StoreGradientRow<TLanes, TWidth>(ref p, input + 2, s20, s21, s22, c0, c1, c2);
+                StoreGradientRow<TLanes, TWidth>(ref p, input + 2, tile.S20, tile.S21, tile.S22, c0, c1, c2);
             if (block > 3)
-                StoreGradientRow<TLanes, TWidth>(ref p, input + 3, s30, s31, s32, c0, c1, c2);
+                StoreGradientRow<TLanes, TWidth>(ref p, input + 3, tile.S30, tile.S31, tile.S32, c0, c1, c2);
         }
 
         /// <summary>Stores one gradient row's sums, zeros made +0 as the forward products do, so a skipped term never shows.</summary>
