@@ -69,53 +69,96 @@ namespace Microsoft.ML.Umap.Core.Parametric
         internal static void Affine<TLanes>(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int rows, int inputs, int outputs, LayerActivation activation, ReadOnlySpan<float> mask)
             where TLanes : struct, ILanes<TLanes>
         {
-            scoped var product = new Product(
+            var operands = new Operands(
                 ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(y), inputs, outputs,
                 ref MemoryMarshal.GetReference(bias), !bias.IsEmpty, ref MemoryMarshal.GetReference(mask), activation);
+            // Blocks of rows; a term is an input, its values a row apart.
+            Blocks<TLanes, ForwardProduct>(operands, 0, rows, inputs, 1, inputs);
+        }
+
+        /// <summary>
+        /// The blocks of four members (rows of a forward product, inputs of a weight gradient) from <paramref name="first"/>
+        /// to <paramref name="end"/>: each block's needed terms listed (or all taken, if dense), then its strips.
+        /// <paramref name="termCount"/> terms; member m's value of term t at t·<paramref name="termStride"/> +
+        /// m·<paramref name="memberStride"/> from the operands' X.
+        /// </summary>
+        private static void Blocks<TLanes, TProduct>(Operands given, int first, int end, int termCount, nint termStride, nint memberStride)
+            where TLanes : struct, ILanes<TLanes>
+            where TProduct : struct, IProduct
+        {
+            scoped Operands operands = given; // a local the stack-held list of terms may be tied to
             int[]? rented = null;
-            Span<int> terms = inputs <= MaximumStackTerms ? stackalloc int[inputs + 3] : (rented = ArrayPool<int>.Shared.Rent(inputs + 3));
-            product.Terms = ref MemoryMarshal.GetReference(terms);
+            Span<int> terms = termCount <= MaximumStackTerms ? stackalloc int[termCount + 3] : (rented = ArrayPool<int>.Shared.Rent(termCount + 3));
+            operands.Terms = ref MemoryMarshal.GetReference(terms);
             bool dense = false;
-            for (int r = 0; r < rows; r += RowBlock)
+            for (int member = first; member < end; member += RowBlock)
             {
-                int block = Math.Min(RowBlock, rows - r);
-                if (!(dense = KeepsDense(dense, r / RowBlock)))
-                    product.TermCount = NonzeroTerms(ref Unsafe.Add(ref product.X, (nint)r * inputs), 1, inputs, block, inputs, terms);
-                if (dense || (dense = IsDense(product.TermCount, inputs)))
+                int block = Math.Min(RowBlock, end - member);
+                if (!(dense = KeepsDense(dense, (member - first) / RowBlock)))
+                    operands.TermCount = NonzeroTerms(ref Unsafe.Add(ref operands.X, member * memberStride), termStride, memberStride, block, termCount, terms);
+                if (dense || (dense = IsDense(operands.TermCount, termCount)))
                 {
-                    product.TermCount = inputs;
-                    AffineStrips<TLanes, AllTerms>(ref product, r, block);
+                    operands.TermCount = termCount;
+                    Strips<TLanes, TProduct, AllTerms>(ref operands, member, block);
                 }
                 else
                 {
-                    AffineStrips<TLanes, ListedTerms>(ref product, r, block);
+                    Strips<TLanes, TProduct, ListedTerms>(ref operands, member, block);
                 }
             }
             if (rented is not null)
                 ArrayPool<int>.Shared.Return(rented);
         }
 
-        /// <summary>The strips of one block of rows, over every vector of output columns.</summary>
-        private static void AffineStrips<TLanes, TTerms>(ref Product product, int row, int block)
+        /// <summary>The strips of one block of members, over every vector of output columns.</summary>
+        private static void Strips<TLanes, TProduct, TTerms>(ref Operands operands, int member, int block)
             where TLanes : struct, ILanes<TLanes>
+            where TProduct : struct, IProduct
             where TTerms : struct, ITerms
         {
-            if (product.Outputs < TLanes.Count)
+            if (operands.Outputs < TLanes.Count)
             {
-                for (int j = 0; j < product.Outputs; j++)
-                    AffineStrip<OneLane, OneVector, TTerms>(ref product, row, block, j);
+                for (int j = 0; j < operands.Outputs; j++)
+                    TProduct.Strip<OneLane, OneVector, TTerms>(ref operands, member, block, j);
                 return;
             }
-            StripGroups<TLanes>(product.Outputs, out int groups, out int perGroup);
+            StripGroups<TLanes>(operands.Outputs, out int groups, out int perGroup);
             for (int g = 0, column = 0; g < groups; g++, column += perGroup * TLanes.Count)
             {
-                switch (Math.Min(perGroup, (product.Outputs - column + TLanes.Count - 1) / TLanes.Count))
+                switch (Math.Min(perGroup, (operands.Outputs - column + TLanes.Count - 1) / TLanes.Count))
                 {
-                    case 1: AffineStrip<TLanes, OneVector, TTerms>(ref product, row, block, column); break;
-                    case 2: AffineStrip<TLanes, TwoVectors, TTerms>(ref product, row, block, column); break;
-                    default: AffineStrip<TLanes, ThreeVectors, TTerms>(ref product, row, block, column); break;
+                    case 1: TProduct.Strip<TLanes, OneVector, TTerms>(ref operands, member, block, column); break;
+                    case 2: TProduct.Strip<TLanes, TwoVectors, TTerms>(ref operands, member, block, column); break;
+                    default: TProduct.Strip<TLanes, ThreeVectors, TTerms>(ref operands, member, block, column); break;
                 }
             }
+        }
+
+        /// <summary>Which product a block's strips compute: the forward one (<see cref="AffineStrip"/>) or a weight gradient (<see cref="GradientStrip"/>).</summary>
+        private interface IProduct
+        {
+            static abstract void Strip<TLanes, TWidth, TTerms>(ref Operands operands, int member, int block, int column)
+                where TLanes : struct, ILanes<TLanes>
+                where TWidth : struct, IStripWidth
+                where TTerms : struct, ITerms;
+        }
+
+        private struct ForwardProduct : IProduct
+        {
+            public static void Strip<TLanes, TWidth, TTerms>(ref Operands operands, int member, int block, int column)
+                where TLanes : struct, ILanes<TLanes>
+                where TWidth : struct, IStripWidth
+                where TTerms : struct, ITerms =>
+                AffineStrip<TLanes, TWidth, TTerms>(ref operands, member, block, column);
+        }
+
+        private struct GradientProduct : IProduct
+        {
+            public static void Strip<TLanes, TWidth, TTerms>(ref Operands operands, int member, int block, int column)
+                where TLanes : struct, ILanes<TLanes>
+                where TWidth : struct, IStripWidth
+                where TTerms : struct, ITerms =>
+                GradientStrip<TLanes, TWidth, TTerms>(ref operands, member, block, column);
         }
 
         /// <summary>
@@ -227,15 +270,20 @@ namespace Microsoft.ML.Umap.Core.Parametric
         }
 
         /// <summary>The operands of one matrix product, held as references so the strips take them in one argument.</summary>
-        private ref struct Product
+        private ref struct Operands
         {
+            /// <summary>The values each term's vectors are multiplied by: the rows (inputs × their count).</summary>
             public ref float X;
-            public ref float W;
-            public ref float Y;
+
+            /// <summary>Each term's vectors: the weights' rows (forward), or the deltas' rows (a weight gradient).</summary>
+            public ref float Vectors;
+
+            /// <summary>The outputs, or the gradient.</summary>
+            public ref float Out;
             public ref float Bias;
             public ref float Mask;
 
-            /// <summary>The inputs the current block of rows needs (<see cref="NonzeroTerms"/>), and how many.</summary>
+            /// <summary>The terms the current block needs (<see cref="NonzeroTerms"/>), and how many.</summary>
             public ref int Terms;
             public int TermCount;
             public readonly int Inputs;
@@ -243,11 +291,11 @@ namespace Microsoft.ML.Umap.Core.Parametric
             public readonly bool HasBias;
             public readonly LayerActivation Activation;
 
-            public Product(ref float x, ref float w, ref float y, int inputs, int outputs, ref float bias, bool hasBias, ref float mask, LayerActivation activation)
+            public Operands(ref float x, ref float vectors, ref float output, int inputs, int outputs, ref float bias, bool hasBias, ref float mask, LayerActivation activation)
             {
                 X = ref x;
-                W = ref w;
-                Y = ref y;
+                Vectors = ref vectors;
+                Out = ref output;
                 Bias = ref bias;
                 Mask = ref mask;
                 Terms = ref Unsafe.NullRef<int>();
@@ -293,7 +341,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
         /// Up to three vectors of output columns from <paramref name="column"/> on, for up to four rows from
         /// <paramref name="row"/> on: every weight vector loaded serves four rows, every input value up to three vectors.
         /// </summary>
-        private static void AffineStrip<TLanes, TWidth, TTerms>(ref Product p, int row, int block, int column)
+        private static void AffineStrip<TLanes, TWidth, TTerms>(ref Operands p, int row, int block, int column)
             where TLanes : struct, ILanes<TLanes>
             where TWidth : struct, IStripWidth
             where TTerms : struct, ITerms
@@ -309,7 +357,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
             nuint c2 = TWidth.Vectors > 2 ? VectorColumn<TLanes>(column, 2, outputs) : c0;
             var tile = new Tile<TLanes>(Start<TLanes>(ref p, c0), TWidth.Vectors > 1 ? Start<TLanes>(ref p, c1) : default, TWidth.Vectors > 2 ? Start<TLanes>(ref p, c2) : default);
             // Terms are inputs: the four rows' values of input k are a row apart, its weights the weight matrix's row k.
-            Accumulate<TLanes, TWidth, TTerms>(ref tile, ref Unsafe.Add(ref p.X, (nint)row * inputs), 1, inputs, block, ref p.W, outputs, ref p.Terms, p.TermCount, c0, c1, c2);
+            Accumulate<TLanes, TWidth, TTerms>(ref tile, ref Unsafe.Add(ref p.X, (nint)row * inputs), 1, inputs, block, ref p.Vectors, outputs, ref p.Terms, p.TermCount, c0, c1, c2);
             StoreRow<TLanes, TWidth>(ref p, row, tile.S00, tile.S01, tile.S02, c0, c1, c2);
             if (block > 1)
                 StoreRow<TLanes, TWidth>(ref p, row + 1, tile.S10, tile.S11, tile.S12, c0, c1, c2);
@@ -392,7 +440,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
 
         /// <summary>One row (a row embedded alone): the sums of <see cref="AffineStrip"/>, without the three copies a block would compute.</summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void AffineRow<TLanes, TWidth, TTerms>(ref Product p, int row, int column)
+        private static void AffineRow<TLanes, TWidth, TTerms>(ref Operands p, int row, int column)
             where TLanes : struct, ILanes<TLanes>
             where TWidth : struct, IStripWidth
             where TTerms : struct, ITerms
@@ -407,7 +455,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
             for (int i = 0; i < p.TermCount; i++)
             {
                 nint k = TTerms.Term(ref terms, i);
-                ref float w = ref Unsafe.Add(ref p.W, k * outputs);
+                ref float w = ref Unsafe.Add(ref p.Vectors, k * outputs);
                 var b = TLanes.Create(Unsafe.Add(ref x, k));
                 s0 += b * TLanes.Load(ref w, c0);
                 if (TWidth.Vectors > 1)
@@ -420,12 +468,12 @@ namespace Microsoft.ML.Umap.Core.Parametric
 
         /// <summary>Where the sums of the columns from <paramref name="column"/> on start: the bias, or 0.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TLanes Start<TLanes>(ref Product p, nuint column)
+        private static TLanes Start<TLanes>(ref Operands p, nuint column)
             where TLanes : struct, ILanes<TLanes> =>
             p.HasBias ? TLanes.Load(ref p.Bias, column) : TLanes.Zero;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void StoreRow<TLanes, TWidth>(ref Product p, int row, TLanes s0, TLanes s1, TLanes s2, nuint c0, nuint c1, nuint c2)
+        private static void StoreRow<TLanes, TWidth>(ref Operands p, int row, TLanes s0, TLanes s1, TLanes s2, nuint c0, nuint c1, nuint c2)
             where TLanes : struct, ILanes<TLanes>
             where TWidth : struct, IStripWidth
         {
@@ -438,7 +486,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void StoreActivated<TLanes>(ref Product p, TLanes sums, nuint at)
+        private static void StoreActivated<TLanes>(ref Operands p, TLanes sums, nuint at)
             where TLanes : struct, ILanes<TLanes>
         {
             var result = p.Activation switch
@@ -447,7 +495,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
                 LayerActivation.MaskByPositive => TLanes.Select(TLanes.GreaterThan(TLanes.Load(ref p.Mask, at), TLanes.Zero), sums, TLanes.Zero),
                 _ => sums + TLanes.Zero, // −0 + +0 = +0; every other value unchanged
             };
-            TLanes.Store(result, ref p.Y, at);
+            TLanes.Store(result, ref p.Out, at);
         }
 
         /// <summary>
@@ -473,82 +521,15 @@ namespace Microsoft.ML.Umap.Core.Parametric
         internal static void WeightGradient<TLanes>(ReadOnlySpan<float> x, ReadOnlySpan<float> d, Span<float> gradient, int rows, int inputs, int outputs, int firstInput, int endInput)
             where TLanes : struct, ILanes<TLanes>
         {
-            scoped var product = new GradientProduct(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(d), ref MemoryMarshal.GetReference(gradient), rows, inputs, outputs);
-            int[]? rented = null;
-            Span<int> terms = rows <= MaximumStackTerms ? stackalloc int[rows + 3] : (rented = ArrayPool<int>.Shared.Rent(rows + 3));
-            product.Terms = ref MemoryMarshal.GetReference(terms);
-            bool dense = false;
-            for (int k = firstInput; k < endInput; k += RowBlock)
-            {
-                int block = Math.Min(RowBlock, endInput - k);
-                if (!(dense = KeepsDense(dense, (k - firstInput) / RowBlock)))
-                    product.TermCount = NonzeroTerms(ref Unsafe.Add(ref product.X, k), inputs, 1, block, rows, terms);
-                if (dense || (dense = IsDense(product.TermCount, rows)))
-                {
-                    product.TermCount = rows;
-                    GradientStrips<TLanes, AllTerms>(ref product, k, block);
-                }
-                else
-                {
-                    GradientStrips<TLanes, ListedTerms>(ref product, k, block);
-                }
-            }
-            if (rented is not null)
-                ArrayPool<int>.Shared.Return(rented);
-        }
-
-        /// <summary>The strips of one block of inputs, over every vector of gradient columns.</summary>
-        private static void GradientStrips<TLanes, TTerms>(ref GradientProduct product, int input, int block)
-            where TLanes : struct, ILanes<TLanes>
-            where TTerms : struct, ITerms
-        {
-            if (product.Outputs < TLanes.Count)
-            {
-                for (int j = 0; j < product.Outputs; j++)
-                    GradientStrip<OneLane, OneVector, TTerms>(ref product, input, block, j);
-                return;
-            }
-            StripGroups<TLanes>(product.Outputs, out int groups, out int perGroup);
-            for (int g = 0, column = 0; g < groups; g++, column += perGroup * TLanes.Count)
-            {
-                switch (Math.Min(perGroup, (product.Outputs - column + TLanes.Count - 1) / TLanes.Count))
-                {
-                    case 1: GradientStrip<TLanes, OneVector, TTerms>(ref product, input, block, column); break;
-                    case 2: GradientStrip<TLanes, TwoVectors, TTerms>(ref product, input, block, column); break;
-                    default: GradientStrip<TLanes, ThreeVectors, TTerms>(ref product, input, block, column); break;
-                }
-            }
-        }
-
-        /// <summary>The operands of a weight gradient, held as references so the strips take them in one argument.</summary>
-        private ref struct GradientProduct
-        {
-            public ref float X;
-            public ref float D;
-            public ref float G;
-
-            /// <summary>The rows where the current block of inputs is not all zero (<see cref="NonzeroTerms"/>), and how many.</summary>
-            public ref int Terms;
-            public int TermCount;
-            public readonly int Rows;
-            public readonly int Inputs;
-            public readonly int Outputs;
-
-            public GradientProduct(ref float x, ref float d, ref float g, int rows, int inputs, int outputs)
-            {
-                X = ref x;
-                D = ref d;
-                G = ref g;
-                Terms = ref Unsafe.NullRef<int>();
-                TermCount = 0;
-                Rows = rows;
-                Inputs = inputs;
-                Outputs = outputs;
-            }
+            var operands = new Operands(
+                ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(d), ref MemoryMarshal.GetReference(gradient), inputs, outputs,
+                ref Unsafe.NullRef<float>(), false, ref Unsafe.NullRef<float>(), LayerActivation.Linear);
+            // Blocks of inputs; a term is a row, its four inputs' values side by side.
+            Blocks<TLanes, GradientProduct>(operands, firstInput, endInput, rows, inputs, 1);
         }
 
         /// <summary>Up to three vectors of gradient columns from <paramref name="column"/> on, for up to four inputs from <paramref name="input"/> on.</summary>
-        private static void GradientStrip<TLanes, TWidth, TTerms>(ref GradientProduct p, int input, int block, int column)
+        private static void GradientStrip<TLanes, TWidth, TTerms>(ref Operands p, int input, int block, int column)
             where TLanes : struct, ILanes<TLanes>
             where TWidth : struct, IStripWidth
             where TTerms : struct, ITerms
@@ -559,7 +540,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
             nuint c2 = TWidth.Vectors > 2 ? VectorColumn<TLanes>(column, 2, outputs) : c0;
             var tile = new Tile<TLanes>(TLanes.Zero, TLanes.Zero, TLanes.Zero);
             // Terms are rows: row r's values of the four inputs side by side, its vectors the deltas' row r.
-            Accumulate<TLanes, TWidth, TTerms>(ref tile, ref Unsafe.Add(ref p.X, input), inputs, 1, block, ref p.D, outputs, ref p.Terms, p.TermCount, c0, c1, c2);
+            Accumulate<TLanes, TWidth, TTerms>(ref tile, ref Unsafe.Add(ref p.X, input), inputs, 1, block, ref p.Vectors, outputs, ref p.Terms, p.TermCount, c0, c1, c2);
             StoreGradientRow<TLanes, TWidth>(ref p, input, tile.S00, tile.S01, tile.S02, c0, c1, c2);
             if (block > 1)
                 StoreGradientRow<TLanes, TWidth>(ref p, input + 1, tile.S10, tile.S11, tile.S12, c0, c1, c2);
@@ -571,16 +552,16 @@ namespace Microsoft.ML.Umap.Core.Parametric
 
         /// <summary>Stores one gradient row's sums, zeros made +0 as the forward products do, so a skipped term never shows.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void StoreGradientRow<TLanes, TWidth>(ref GradientProduct p, int input, TLanes s0, TLanes s1, TLanes s2, nuint c0, nuint c1, nuint c2)
+        private static void StoreGradientRow<TLanes, TWidth>(ref Operands p, int input, TLanes s0, TLanes s1, TLanes s2, nuint c0, nuint c1, nuint c2)
             where TLanes : struct, ILanes<TLanes>
             where TWidth : struct, IStripWidth
         {
             nuint at = (nuint)((nint)input * p.Outputs);
-            TLanes.Store(s0 + TLanes.Zero, ref p.G, at + c0);
+            TLanes.Store(s0 + TLanes.Zero, ref p.Out, at + c0);
             if (TWidth.Vectors > 1)
-                TLanes.Store(s1 + TLanes.Zero, ref p.G, at + c1);
+                TLanes.Store(s1 + TLanes.Zero, ref p.Out, at + c1);
             if (TWidth.Vectors > 2)
-                TLanes.Store(s2 + TLanes.Zero, ref p.G, at + c2);
+                TLanes.Store(s2 + TLanes.Zero, ref p.Out, at + c2);
         }
 
         /// <summary>The bias gradient g[j] = Σᵣ d[r, j], rows in order (d is rows × outputs).</summary>
