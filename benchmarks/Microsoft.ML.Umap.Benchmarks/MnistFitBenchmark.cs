@@ -59,22 +59,7 @@ namespace Microsoft.ML.Umap.Benchmarks
             var clock = Stopwatch.StartNew();
             var graph = NeighborSearchFactory.Create(new DenseVectorSet(data), parameters).ComputeGraph(parameters.NumberOfNeighbors, new FitMonitor());
             Console.WriteLine($"  (neighbour search re-run alone: {clock.Elapsed.TotalSeconds:F2} s)");
-            var exact = new ExactNearestNeighbors<Core.Distances.EuclideanDistance>(new DenseVectorSet(data), default, Environment.ProcessorCount);
-            var rng = new Random(7);
-            var sample = Enumerable.Range(0, data.Rows).OrderBy(_ => rng.Next()).Take(sampleSize).ToArray();
-            int k = parameters.NumberOfNeighbors;
-            long found = 0, total = 0;
-            var indices = new int[k];
-            var distances = new float[k];
-            foreach (int row in sample)
-            {
-                exact.Query(VectorView.Dense(data.ReadOnlyRow(row)), indices, distances);
-                var truth = indices.Where(i => i != row).Take(k - 1).ToHashSet();
-                var approximate = graph.RowIndices(row).Slice(1).ToArray();
-                found += approximate.Count(truth.Contains);
-                total += truth.Count;
-            }
-            return (double)found / total;
+            return NeighborsBenchmark.Recall(data, graph, sampleSize);
         }
     }
 }

@@ -10,6 +10,7 @@ using Microsoft.ML.Umap.Benchmarks;
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- transform          MNIST transform, save, load
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- job.json           a job file
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- synthetic N D      Gaussian mixture, N x D
+//   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- neighbors N|X.f32 D the neighbour search alone on a Gaussian mixture or a file's rows: time, recall@15
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- scaling D N1 N2 .. the scaling curve (default 50 dims: 10k, 100k, 1M, 5M)
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- mnistlike N        N shifted, noised MNIST digits (784 dims)
 //   dotnet run -c Release --project benchmarks/Microsoft.ML.Umap.Benchmarks -- shards [F S N]    umap tool: fit F rows, transform N shards of S rows in N processes
@@ -51,6 +52,8 @@ try
         return StorageBenchmark.Run();
     if (args[0] == "synthetic")
         return SyntheticBenchmark.Run(long.Parse(args[1]), int.Parse(args[2]));
+    if (args[0] == "neighbors" && args.Length == 3)
+        return NeighborsBenchmark.Run(args[1], int.Parse(args[2]));
     if (args[0] == "scaling")
         return SyntheticBenchmark.RunScaling(args.Length > 1 ? int.Parse(args[1]) : 50,
             args.Length > 2 ? args[2..].Select(long.Parse).ToArray() : new long[] { 10_000, 100_000, 1_000_000, 5_000_000 });
@@ -60,7 +63,7 @@ try
         return SyntheticBenchmark.RunMnistLike(args.Length > 1 ? long.Parse(args[1]) : 1_000_000);
     if (args[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(args[0]))
         return JobFile.Run(args[0]);
-    Console.Error.WriteLine($"Unknown arguments: {string.Join(' ', args)}. Expected nothing, 'mnist [rows]', 'peers [rows]', 'transform', 'synthetic N D', 'scaling [D [N...]]', 'mnistlike [N]', 'shards [F S N]', 'supervised [mnist]', 'storage', 'kernels', 'inverse', 'update', 'parametric [N M]', 'parametric-sweep N M settings...' or a job.json path.");
+    Console.Error.WriteLine($"Unknown arguments: {string.Join(' ', args)}. Expected nothing, 'mnist [rows]', 'peers [rows]', 'transform', 'synthetic N D', 'neighbors N D', 'scaling [D [N...]]', 'mnistlike [N]', 'shards [F S N]', 'supervised [mnist]', 'storage', 'kernels', 'inverse', 'update', 'parametric [N M]', 'parametric-sweep N M settings...' or a job.json path.");
     return 2;
 }
 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
