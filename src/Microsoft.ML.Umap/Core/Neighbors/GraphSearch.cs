@@ -159,19 +159,10 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         }
 
         /// <summary>Asks for the first <see cref="PrefetchLines"/> cache lines of a dense row, or all of them.</summary>
-        private unsafe void PrefetchExactRow(int point, bool wholeRow = false)
+        private void PrefetchExactRow(int point, bool wholeRow = false)
         {
-            if (!Prefetch.IsSupported || _data is not DenseVectorSet dense)
-                return;
-            var matrix = dense.Matrix;
-            int rowLines = (matrix.Columns * sizeof(float) + 63) / 64;
-            int lines = wholeRow ? rowLines : Math.Min(PrefetchLines, rowLines);
-            fixed (float* basePointer = matrix.Values)
-            {
-                byte* row = (byte*)(basePointer + (long)point * matrix.Columns);
-                for (int line = 0; line < lines; line++)
-                    Prefetch.ToNearestCache(row + line * 64);
-            }
+            if (_data is DenseVectorSet dense)
+                dense.Matrix.PrefetchRow(point, wholeRow ? int.MaxValue : PrefetchLines);
         }
 
         /// <summary>Measures a point not yet seen by this query; keeps it if it is within the search bound.</summary>

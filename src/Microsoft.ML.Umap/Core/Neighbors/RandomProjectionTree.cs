@@ -264,11 +264,13 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             int leftCount = 0;
             for (int i = 0; i < count; i++)
             {
+                if (i + PrefetchRows < count)
+                    data.PrefetchRow(points[i + PrefetchRows]);
                 float margin = (float)(Dot(normal, data.ReadOnlyRow(points[i])) + offset);
                 bool isLeft = Math.Abs(margin) < TieMargin ? (rng.NextUInt32() & 1) == 0 : margin > 0;
                 sides[i] = isLeft;
-                if (isLeft)
-                    leftCount++;
+                // Counted without a branch: the side is a coin toss the processor cannot predict.
+                leftCount += isLeft ? 1 : 0;
             }
 
             if (leftCount == 0 || leftCount == count)
@@ -293,16 +295,34 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             return (leftCount, (float)offset);
         }
 
+        /// <summary>
+        /// How far ahead <see cref="Split"/> asks for rows. Below the top levels a node's points are scattered over the
+        /// matrix, so each margin would otherwise wait on its row's cache misses one after another.
+        /// </summary>
+        private const int PrefetchRows = 8;
+
         /// <summary>Stable partition: the points marked in <paramref name="sides"/> first, each side in its original order.</summary>
+        /// <remarks>
+        /// Branch-free: every point is written to both places, the left part (compacted in place, never ahead of the
+        /// reading) and the right part's buffer, and only its own side's position advances, so a write to the other
+        /// side lands on a slot that is written again later.
+        /// </remarks>
         private static void Partition(Span<int> points, bool[] sides, int leftCount)
         {
             int count = points.Length;
-            var buffer = ArrayPool<int>.Shared.Rent(count);
-            int l = 0, r = leftCount;
+            var right = ArrayPool<int>.Shared.Rent(count - leftCount + 1);
+            int l = 0, r = 0;
             for (int i = 0; i < count; i++)
-                buffer[sides[i] ? l++ : r++] = points[i];
-            buffer.AsSpan(0, count).CopyTo(points);
-            ArrayPool<int>.Shared.Return(buffer);
+            {
+                int point = points[i];
+                int isLeft = sides[i] ? 1 : 0;
+                points[l] = point;
+                right[r] = point;
+                l += isLeft;
+                r += 1 - isLeft;
+            }
+            right.AsSpan(0, count - leftCount).CopyTo(points.Slice(leftCount));
+            ArrayPool<int>.Shared.Return(right);
         }
 
         /// <remarks>

@@ -43,6 +43,23 @@ namespace Microsoft.ML.Umap.Core.Numerics
         /// <summary>Row <paramref name="row"/> as a read-only span.</summary>
         public ReadOnlySpan<float> ReadOnlyRow(int row) => new ReadOnlySpan<float>(Values, row * Columns, Columns);
 
+        /// <summary>
+        /// Asks the processor for the cache lines of row <paramref name="row"/> (the first <paramref name="lines"/> of
+        /// them at most) ahead of its use; nothing where prefetching is not available.
+        /// </summary>
+        public unsafe void PrefetchRow(int row, int lines = int.MaxValue)
+        {
+            if (!Prefetch.IsSupported)
+                return;
+            fixed (float* values = Values)
+            {
+                byte* start = (byte*)(values + (long)row * Columns);
+                byte* end = start + Math.Min((long)Columns * sizeof(float), (long)lines * 64);
+                for (byte* line = (byte*)((nint)start & ~(nint)63); line < end; line += 64)
+                    Prefetch.ToNearestCache(line);
+            }
+        }
+
         /// <summary>A deep copy.</summary>
         public RowMatrix Clone() => new RowMatrix((float[])Values.Clone(), Rows, Columns);
     }
