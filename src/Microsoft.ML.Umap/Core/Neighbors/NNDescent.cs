@@ -223,14 +223,15 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             int candidates = NNDescentSettings.MaximumCandidates;
             var newCandidates = new int[checked(n * candidates)];
             var oldCandidates = new int[newCandidates.Length];
-            var priorityBuffers = new System.Collections.Concurrent.ConcurrentBag<float[]>();
+            var reverse = new ReverseNeighbors(n, lists.Capacity);
             for (int iteration = 0; iteration < iterations; iteration++)
             {
                 monitor.ThrowIfCancellationRequested();
-                BuildCandidates(lists, iteration, newCandidates, oldCandidates, candidates, priorityBuffers);
+                BuildCandidates(lists, reverse, iteration, newCandidates, oldCandidates, candidates);
+                var candidatesTime = clock.Elapsed;
                 long changes = JoinCandidates(lists, newCandidates, oldCandidates, candidates, monitor);
                 monitor.Report(UmapStage.Neighbors, stepsBefore + iteration + 1, totalSteps);
-                monitor.Info($"NN-descent: round {iteration + 1} changed {changes} neighbour entries ({clock.Elapsed.TotalSeconds:F2} s).");
+                monitor.Info($"NN-descent: round {iteration + 1} changed {changes} neighbour entries ({clock.Elapsed.TotalSeconds:F2} s, candidates done at {candidatesTime.TotalSeconds:F2} s).");
                 if (changes <= NNDescentSettings.Delta * n * neighborCount)
                     break;
             }
@@ -247,6 +248,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             int leafSize = NNDescentSettings.LeafSizeFor(lists.Capacity + 1);
             var distance = _distance;
             var sketch = RandomSketch.Project(_data, NNDescentSettings.SketchDimension, _settings.Seed, _threads);
+            var rows = (_data as DenseVectorSet)?.Matrix;
 
             // Trees are built a few at a time (one per thread), then merged into the heaps in tree order, so
             // only a handful of trees is ever in memory.
@@ -266,6 +268,12 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                     {
                         for (int leaf = firstLeaf; leaf < lastLeaf; leaf++)
                         {
+                            // The next leaf's rows are scattered over the matrix: asked for while this one is compared.
+                            if (rows != null && leaf + 1 < lastLeaf)
+                            {
+                                foreach (int q in tree.Leaf(leaf + 1))
+                                    rows.PrefetchRow(q);
+                            }
                             var members = tree.Leaf(leaf);
                             for (int a = 0; a < members.Length; a++)
                             {
@@ -292,51 +300,42 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// depend on processing order; sampled new neighbours are then marked old.
         /// </summary>
         /// <remarks>
-        /// The priorities matter only while one target range's lists are built, so they live in per-worker scratch of
-        /// one range (taken from <paramref name="priorityBuffers"/>), not in two n × candidates arrays: their memory
-        /// grows with the workers, not with the points (docs/measurements.md).
+        /// A point's candidates are offered in the order a scan of every list in point order meets them: the reverse
+        /// entries from earlier lists, its own list, then the reverse entries from later lists. That order fixes where
+        /// each candidate sits in its list, which the local join follows. The priorities live on the stack for one
+        /// point at a time.
         /// </remarks>
-        private void BuildCandidates(NeighborLists lists, int iteration, int[] newCandidates, int[] oldCandidates, int maxCandidates,
-            System.Collections.Concurrent.ConcurrentBag<float[]> priorityBuffers)
+        private void BuildCandidates(NeighborLists lists, ReverseNeighbors reverse, int iteration, int[] newCandidates, int[] oldCandidates, int maxCandidates)
         {
             int n = _data.Count, others = lists.Capacity;
             var heapIndices = lists.Indices;
             var heapFlags = lists.Flags;
             ulong seed = FastRandom.Mix(_settings.Seed ^ ((ulong)(iteration + 1) * 0xD1B54A32D192ED03UL));
-            int rangeSize = (n + TargetRanges - 1) / TargetRanges;
-            int scratchLength = checked(rangeSize * maxCandidates);
+            reverse.Build(lists, _threads);
 
-            // Every range scans all edges but writes only its own targets' candidate lists.
-            ParallelRange.For(TargetRanges, 1, _threads,
-                () => priorityBuffers.TryTake(out var buffer) ? buffer : new float[checked(2 * scratchLength)],
-                (firstRange, lastRange, buffer) =>
+            ParallelRange.For(n, 1024, _threads, (start, end) =>
+            {
+                Span<float> newPriorities = stackalloc float[maxCandidates];
+                Span<float> oldPriorities = stackalloc float[maxCandidates];
+                for (int target = start; target < end; target++)
                 {
-                    for (int range = firstRange; range < lastRange; range++)
+                    var newTargets = newCandidates.AsSpan(target * maxCandidates, maxCandidates);
+                    var oldTargets = oldCandidates.AsSpan(target * maxCandidates, maxCandidates);
+                    NeighborHeap.Clear(newPriorities, newTargets);
+                    NeighborHeap.Clear(oldPriorities, oldTargets);
+                    var sources = reverse.Of(target);
+                    int r = 0;
+                    for (; r < sources.Length && ReverseNeighbors.Source(sources[r]) < target; r++)
+                        Offer(target, ReverseNeighbors.Source(sources[r]), ReverseNeighbors.IsNew(sources[r]), newPriorities, oldPriorities);
+                    for (int j = target * others; j < (target + 1) * others; j++)
                     {
-                        int lo = Math.Min(n, range * rangeSize), hi = Math.Min(n, lo + rangeSize);
-                        var newPriorities = buffer.AsSpan(0, (hi - lo) * maxCandidates);
-                        var oldPriorities = buffer.AsSpan(scratchLength, (hi - lo) * maxCandidates);
-                        NeighborHeap.Clear(newPriorities, newCandidates.AsSpan(lo * maxCandidates, (hi - lo) * maxCandidates));
-                        NeighborHeap.Clear(oldPriorities, oldCandidates.AsSpan(lo * maxCandidates, (hi - lo) * maxCandidates));
-                        for (int i = 0; i < n; i++)
-                        {
-                            for (int j = 0; j < others; j++)
-                            {
-                                int idx = heapIndices[i * others + j];
-                                if (idx < 0)
-                                    continue;
-                                bool isNew = heapFlags[i * others + j] == NeighborLists.New;
-                                var targetPriorities = isNew ? newPriorities : oldPriorities;
-                                var targets = isNew ? newCandidates : oldCandidates;
-                                if (i >= lo && i < hi)
-                                    NeighborHeap.CheckedPush(targetPriorities.Slice((i - lo) * maxCandidates, maxCandidates), targets.AsSpan(i * maxCandidates, maxCandidates), Priority(seed, i, idx), idx);
-                                if (idx >= lo && idx < hi)
-                                    NeighborHeap.CheckedPush(targetPriorities.Slice((idx - lo) * maxCandidates, maxCandidates), targets.AsSpan(idx * maxCandidates, maxCandidates), Priority(seed, idx, i), i);
-                            }
-                        }
+                        if (heapIndices[j] >= 0)
+                            Offer(target, heapIndices[j], heapFlags[j] == NeighborLists.New, newPriorities, oldPriorities);
                     }
-                },
-                priorityBuffers.Add);
+                    for (; r < sources.Length; r++)
+                        Offer(target, ReverseNeighbors.Source(sources[r]), ReverseNeighbors.IsNew(sources[r]), newPriorities, oldPriorities);
+                }
+            });
 
             ParallelRange.For(n, 4096, _threads, (start, end) =>
             {
@@ -350,6 +349,15 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                     }
                 }
             });
+
+            void Offer(int target, int candidate, bool isNew, Span<float> newPriorities, Span<float> oldPriorities)
+            {
+                int at = target * maxCandidates;
+                if (isNew)
+                    NeighborHeap.CheckedPush(newPriorities, newCandidates.AsSpan(at, maxCandidates), Priority(seed, target, candidate), candidate);
+                else
+                    NeighborHeap.CheckedPush(oldPriorities, oldCandidates.AsSpan(at, maxCandidates), Priority(seed, target, candidate), candidate);
+            }
         }
 
         private static float Priority(ulong seed, int target, int source) =>
