@@ -37,9 +37,13 @@ namespace Microsoft.ML.Umap.Core.Fitting
                 throw new ArgumentException($"The precomputed neighbour graph is {precomputedNeighbors.PointCount} × {precomputedNeighbors.NeighborCount}; the fit needs {data.Count} × {k}.", nameof(precomputedNeighbors));
 
             var search = NeighborSearchFactory.Create(data, parameters);
+            StageGarbage.Collect(data.Count);
             var (knn, graphNeighbors) = FindNeighbors(data, parameters, search, k, target, precomputedNeighbors, monitor);
+            StageGarbage.Collect(data.Count);
             var (fuzzy, graph) = BuildGraph(data.Count, graphNeighbors, parameters, epochs, target, monitor);
+            StageGarbage.Collect(data.Count);
             var (embedding, initialization) = InitializeLayout(data, graph, parameters, search, monitor);
+            StageGarbage.Collect(data.Count);
             OptimizeLayout(embedding, graph, graphNeighbors, parameters, a, b, epochs, monitor);
 
             var summary = new FitSummary(a, b, epochs, k, initialization);

@@ -169,8 +169,10 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             var clock = System.Diagnostics.Stopwatch.StartNew();
             InitializeFromForest(lists, trees, monitor, totalSteps);
             monitor.Info($"NN-descent: {trees} random-projection trees searched in {clock.Elapsed.TotalSeconds:F2} s.");
+            StageGarbage.Collect(n); // the trees', before the candidate lists are allocated
 
             Descend(lists, neighborCount, trees, monitor);
+            StageGarbage.Collect(n); // the candidate lists', before the graph is allocated
             return lists.ToGraph(in _distance, _threads);
         }
 
