@@ -37,14 +37,17 @@ namespace Microsoft.ML.Umap.Benchmarks
 
         public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => new[] { GetRowCursor(columnsNeeded, rand) };
 
+        /// <summary>Clusters of the scale benchmarks' mixture (<see cref="ScaleMixtureRows"/>).</summary>
+        public const int ScaleClusters = 20;
+
+        /// <summary>Row i of the mixture the scale benchmarks share (synthetic fits, the neighbour search, shards), so their figures compare.</summary>
+        public static Action<long, Span<float>> ScaleMixtureRows(int columns) =>
+            GaussianMixtureRows(columns, ScaleClusters, centreSpread: 6, seed: 12345);
+
         /// <summary>
-        /// A Gaussian mixture: <paramref name="clusters"/> centres drawn with spread <paramref name="centreSpread"/>,
+        /// Row i of a Gaussian mixture: <paramref name="clusters"/> centres drawn with spread <paramref name="centreSpread"/>,
         /// unit-variance points around them; row i belongs to cluster i mod clusters.
         /// </summary>
-        public static GeneratedDataView GaussianMixture(long rows, int columns, int clusters, double centreSpread, ulong seed) =>
-            new(rows, columns, GaussianMixtureRows(columns, clusters, centreSpread, seed));
-
-        /// <summary>Row i of <see cref="GaussianMixture"/>, for writing the same data to files.</summary>
         public static Action<long, Span<float>> GaussianMixtureRows(int columns, int clusters, double centreSpread, ulong seed)
         {
             var centres = new float[clusters * columns];

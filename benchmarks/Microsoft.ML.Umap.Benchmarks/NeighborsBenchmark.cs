@@ -19,7 +19,6 @@ namespace Microsoft.ML.Umap.Benchmarks
     /// </summary>
     internal static class NeighborsBenchmark
     {
-        private const int Clusters = 20;
         private const int RecallSample = 1000;
 
         /// <param name="source">A row count (the mixture is generated), or a file of little-endian float32 rows (the shared referee's X.f32).</param>
@@ -39,13 +38,13 @@ namespace Microsoft.ML.Umap.Benchmarks
             {
                 int rows = int.Parse(source, CultureInfo.InvariantCulture);
                 data = new RowMatrix(rows, columns);
-                var generate = GeneratedDataView.GaussianMixtureRows(columns, Clusters, centreSpread: 6, seed: 12345);
+                var generate = GeneratedDataView.ScaleMixtureRows(columns);
                 ParallelRange.For(rows, 4096, Environment.ProcessorCount, (start, end) =>
                 {
                     for (int i = start; i < end; i++)
                         generate(i, data.Row(i));
                 });
-                Console.WriteLine($"Gaussian mixture: {rows:N0} x {columns}, {Clusters} clusters");
+                Console.WriteLine($"Gaussian mixture: {rows:N0} x {columns}, {GeneratedDataView.ScaleClusters} clusters");
             }
 
             var parameters = new UmapParameters { Seed = 42 };

@@ -18,7 +18,7 @@ namespace Microsoft.ML.Umap.Benchmarks
     internal static class ShardBenchmark
     {
         private const int Columns = 50;
-        private const int Clusters = 20;
+        private const int Clusters = GeneratedDataView.ScaleClusters;
         private const int RowGroup = 100_000;
 
         public static int Run(long fitRows, long shardRows, int shards)
@@ -29,7 +29,7 @@ namespace Microsoft.ML.Umap.Benchmarks
             Directory.CreateDirectory(folder);
             try
             {
-                var generate = GeneratedDataView.GaussianMixtureRows(Columns, Clusters, centreSpread: 6, seed: 12345);
+                var generate = GeneratedDataView.ScaleMixtureRows(Columns);
                 var clock = Stopwatch.StartNew();
                 Write(Path.Combine(folder, "fit.parquet"), 0, fitRows, generate);
                 for (int s = 0; s < shards; s++)

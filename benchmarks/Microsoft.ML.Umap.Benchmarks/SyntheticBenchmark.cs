@@ -16,13 +16,13 @@ namespace Microsoft.ML.Umap.Benchmarks
     /// </summary>
     internal static class SyntheticBenchmark
     {
-        private const int Clusters = 20;
+        private const int Clusters = GeneratedDataView.ScaleClusters;
         private const int QualitySample = 20_000;
         private const string ResultPrefix = "RESULT ";
 
         public static int Run(long rows, int columns)
         {
-            var data = GeneratedDataView.GaussianMixture(rows, columns, Clusters, centreSpread: 6, seed: 12345);
+            var data = new GeneratedDataView(rows, columns, GeneratedDataView.ScaleMixtureRows(columns));
             Console.WriteLine($"Machine: {Measure.Machine()}");
             Console.WriteLine($"Gaussian mixture: {rows:N0} x {columns} ({rows * columns * 4.0 / (1 << 20):F0} MB as float32), {Clusters} clusters, generated as read");
             return Fit(data, row => (int)(row % Clusters));

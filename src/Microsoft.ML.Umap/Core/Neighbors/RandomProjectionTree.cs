@@ -305,7 +305,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         /// <remarks>
         /// Branch-free: every point is written to both places, the left part (compacted in place, never ahead of the
         /// reading) and the right part's buffer, and only its own side's position advances, so a write to the other
-        /// side lands on a slot that is written again later.
+        /// side lands on a slot that is written again later or lies past that side's end.
         /// </remarks>
         private static void Partition(Span<int> points, bool[] sides, int leftCount)
         {
