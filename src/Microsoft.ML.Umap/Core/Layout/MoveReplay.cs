@@ -18,7 +18,7 @@ namespace Microsoft.ML.Umap.Core.Layout
         /// <summary>Marks the steps after a lane's last move.</summary>
         private const int Finished = int.MinValue;
 
-        /// <summary>How many steps ahead the negative samples' positions are asked for (docs/measurements.md).</summary>
+        /// <summary>How many steps ahead the positions a step measures against are asked for (docs/measurements.md).</summary>
         private const int PrefetchSteps = 4;
 
         /// <summary>How many attractions ahead the other ends' tallies are asked for.</summary>
@@ -149,8 +149,8 @@ namespace Microsoft.ML.Umap.Core.Layout
 
                 for (int s = 0; s < longest; s++)
                 {
-                    if (s + PrefetchSteps < longest)
-                        PrefetchSamples(moveBase + (s + PrefetchSteps) * lanes, lanes, snapshotBase, dim);
+                    if (s + PrefetchSteps < longest && Prefetch.IsSupported)
+                        PrefetchOthers(otherBase + (s + PrefetchSteps) * lanes, lanes, snapshotBase, dim);
                     for (int c = 0; c < lanes; c += width)
                     {
                         var self = TLanes.LoadInts(ref vertices[c], 0);
@@ -191,19 +191,17 @@ namespace Microsoft.ML.Umap.Core.Layout
         }
 
         /// <summary>
-        /// Asks for the positions of the negative samples a step ahead will read. Samples are uniform over all vertices,
-        /// so past a few hundred thousand vertices nearly every one misses the caches; the step's own arithmetic is a
-        /// long dependent chain, time enough for the loads to arrive. Reads nothing, changes nothing.
+        /// Asks for the positions of the vertices a step ahead will measure against: its negative samples, uniform over
+        /// all vertices, and its attractions' other ends, spread over the graph, so that past a few hundred thousand
+        /// vertices nearly every one misses the caches; the step's own arithmetic is a long dependent chain, time enough
+        /// for the loads to arrive. Reads nothing, changes nothing.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static unsafe void PrefetchSamples(int* moves, int lanes, float* snapshot, int dim)
+        private static unsafe void PrefetchOthers(int* others, int lanes, float* snapshot, int dim)
         {
+            // Finished lanes name vertex 0: a harmless hint.
             for (int l = 0; l < lanes; l++)
-            {
-                int move = moves[l];
-                if (move < 0 && move != Finished)
-                    Prefetch.ToNearestCache(snapshot + (long)~move * dim);
-            }
+                Prefetch.ToNearestCache(snapshot + (long)others[l] * dim);
         }
 
         /// <summary>The other ends of the attractions get the same steps back, tallied to land when the block ends.</summary>
