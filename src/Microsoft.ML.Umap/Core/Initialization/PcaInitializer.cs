@@ -1,5 +1,6 @@
 using System;
 using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Factorization;
 using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Initialization
@@ -18,7 +19,9 @@ namespace Microsoft.ML.Umap.Core.Initialization
         /// <summary>The n × <paramref name="dim"/> principal-component scores of <paramref name="data"/> (row-major).</summary>
         public static double[] Layout(VectorSet data, int dim, ulong seed, int threads)
         {
-            var (_, n, _, l, _, basis, _, evd) = Sketch(data, dim, seed, threads);
+            var sketch = Sketch.Of(data, dim, seed, threads);
+            int n = sketch.Rows, l = sketch.Width;
+            var (basis, evd) = (sketch.Basis, sketch.Evd);
             // The scores (X − μ) V = Q U S.
             var scores = new double[n * dim];
             for (int c = 0; c < dim && c < l; c++)
@@ -39,37 +42,6 @@ namespace Microsoft.ML.Umap.Core.Initialization
         }
 
         /// <summary>
-        /// The randomised SVD's sketch of <paramref name="data"/>'s centred rows, for <paramref name="dim"/> directions:
-        /// the rows' used columns (null when dense and kept), their count and width, the sketch's width l, the mean, the
-        /// orthonormal basis Q (n × l), Bᵀ = (X − μ)ᵀ Q (d × l), and the eigen-decomposition of B Bᵀ = U S² Uᵀ (l × l,
-        /// eigenvalues ascending).
-        /// </summary>
-        private static (int[]? Columns, int N, int D, int L, double[] Mean, double[] Basis, double[] B, MathNet.Numerics.LinearAlgebra.Factorization.Evd<double> Evd) Sketch(VectorSet data, int dim, ulong seed, int threads)
-        {
-            // Columns no row uses are zero throughout and change nothing, so sparse rows are renumbered onto the
-            // columns they use: every d-long vector below then follows the non-zeros, not the declared width.
-            var (rows, columns) = UsedColumns(data);
-            int n = rows.Count, d = rows.Dimension;
-            int l = Math.Min(Math.Min(n, d), dim + Oversampling);
-            var mean = Mean(rows);
-            var y = TimesRight(rows, mean, Omega(columns, d, l, seed), l, threads);
-
-            for (int iteration = 0; iteration < PowerIterations; iteration++)
-            {
-                var q = Orthonormal(y, n, l);
-                var z = TransposeTimes(rows, mean, q, l, threads);   // d × l
-                var qz = Orthonormal(z, d, l);
-                y = TimesRight(rows, mean, qz, l, threads);
-            }
-
-            var basis = Orthonormal(y, n, l);                       // Q, n × l
-            var b = TransposeTimes(rows, mean, basis, l, threads);  // Bᵀ = (X − μ)ᵀ Q, d × l
-            var bMatrix = Matrix<double>.Build.Dense(d, l, (i, j) => b[i * l + j]);
-            var evd = bMatrix.TransposeThisAndMultiply(bMatrix).Evd(Symmetricity.Symmetric);
-            return (columns, n, d, l, mean, basis, b, evd);
-        }
-
-        /// <summary>
         /// The mean of <paramref name="data"/>'s rows (d values) and their top <paramref name="dim"/> principal directions
         /// (d × <paramref name="dim"/>, row-major: row j holds column j's coefficient in each direction, unit columns,
         /// largest variance first), by the same sketch as <see cref="Layout"/>. Directions past the rank of the centred
@@ -77,7 +49,9 @@ namespace Microsoft.ML.Umap.Core.Initialization
         /// </summary>
         public static (double[] Mean, double[] Directions) PrincipalDirections(VectorSet data, int dim, ulong seed, int threads)
         {
-            var (columns, _, d, l, mean, _, b, evd) = Sketch(data, dim, seed, threads);
+            var sketch = Sketch.Of(data, dim, seed, threads);
+            int d = sketch.Columns, l = sketch.Width;
+            var (columns, mean, b, evd) = (sketch.OriginalColumns, sketch.Mean, sketch.B, sketch.Evd);
             int original = data.Dimension;
             // B = Q U S Vᵀ's right factor: B Bᵀ = U S² Uᵀ, so V = Bᵀ U S⁻¹.
             var directions = new double[checked(original * dim)];
@@ -154,7 +128,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
             return omega;
         }
 
-        private static double[] Mean(VectorSet data)
+        private static double[] ColumnMeans(VectorSet data)
         {
             var mean = new double[data.Dimension];
             for (int i = 0; i < data.Count; i++)
@@ -254,7 +228,7 @@ namespace Microsoft.ML.Umap.Core.Initialization
         private static double[] Orthonormal(double[] matrix, int rows, int l)
         {
             var m = Matrix<double>.Build.Dense(rows, l, (i, j) => matrix[i * l + j]);
-            var q = m.QR(MathNet.Numerics.LinearAlgebra.Factorization.QRMethod.Thin).Q;
+            var q = m.QR(QRMethod.Thin).Q;
             var result = new double[rows * l];
             for (int i = 0; i < rows; i++)
             {
@@ -280,6 +254,41 @@ namespace Microsoft.ML.Umap.Core.Initialization
                     for (int i = 0; i < n; i++)
                         scores[i * dim + c] = -scores[i * dim + c];
                 }
+            }
+        }
+
+        /// <summary>
+        /// The randomised SVD's sketch of a matrix's centred rows X − μ: the original column of each column the rows use
+        /// (null when the rows are dense and kept),
+        /// the rows' count and width, the sketch's width l, the mean, the orthonormal basis Q (n × l),
+        /// Bᵀ = (X − μ)ᵀ Q (d × l), and the eigen-decomposition of B Bᵀ = U S² Uᵀ (l × l, eigenvalues ascending).
+        /// </summary>
+        private sealed record Sketch(int[]? OriginalColumns, int Rows, int Columns, int Width, double[] Mean, double[] Basis, double[] B, Evd<double> Evd)
+        {
+            /// <summary>The sketch of <paramref name="data"/>'s centred rows for <paramref name="dim"/> directions.</summary>
+            public static Sketch Of(VectorSet data, int dim, ulong seed, int threads)
+            {
+                // Columns no row uses are zero throughout and change nothing, so sparse rows are renumbered onto the
+                // columns they use: every d-long vector below then follows the non-zeros, not the declared width.
+                var (rows, columns) = UsedColumns(data);
+                int n = rows.Count, d = rows.Dimension;
+                int l = Math.Min(Math.Min(n, d), dim + Oversampling);
+                var mean = ColumnMeans(rows);
+                var y = TimesRight(rows, mean, Omega(columns, d, l, seed), l, threads);
+
+                for (int iteration = 0; iteration < PowerIterations; iteration++)
+                {
+                    var q = Orthonormal(y, n, l);
+                    var z = TransposeTimes(rows, mean, q, l, threads);   // d × l
+                    var qz = Orthonormal(z, d, l);
+                    y = TimesRight(rows, mean, qz, l, threads);
+                }
+
+                var basis = Orthonormal(y, n, l);                       // Q, n × l
+                var b = TransposeTimes(rows, mean, basis, l, threads);  // Bᵀ = (X − μ)ᵀ Q, d × l
+                var bMatrix = Matrix<double>.Build.Dense(d, l, (i, j) => b[i * l + j]);
+                var evd = bMatrix.TransposeThisAndMultiply(bMatrix).Evd(Symmetricity.Symmetric);
+                return new Sketch(columns, n, d, l, mean, basis, b, evd);
             }
         }
     }
