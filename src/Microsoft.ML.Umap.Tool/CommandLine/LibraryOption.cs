@@ -54,7 +54,7 @@ namespace Microsoft.ML.Umap.Tool.CommandLine
         /// </summary>
         private static float ParseReal(string name, ArgumentResult result)
         {
-            string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(' ', result.Tokens.Select(t => t.Value));
+            string text = string.Join(' ', result.Tokens.Select(t => t.Value));
             if (result.Tokens.Count == 1 && float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float value))
                 return value;
             result.AddError($"{name}: {TerminalText.Quote(text)} is not a number (write it as 0.1, with a point and no thousands separators).");
