@@ -73,7 +73,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
                 ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(y), inputs, outputs,
                 ref MemoryMarshal.GetReference(bias), !bias.IsEmpty, ref MemoryMarshal.GetReference(mask), activation);
             // Blocks of rows; a term is an input, its values a row apart.
-            Blocks<TLanes, ForwardProduct>(operands, 0, rows, inputs, 1, inputs);
+            Blocks<TLanes>(operands, 0, rows, inputs, 1, inputs);
         }
 
         /// <summary>
@@ -82,11 +82,12 @@ namespace Microsoft.ML.Umap.Core.Parametric
         /// <paramref name="termCount"/> terms; member m's value of term t at t·<paramref name="termStride"/> +
         /// m·<paramref name="memberStride"/> from the operands' X.
         /// </summary>
-        private static void Blocks<TLanes, TProduct>(Operands given, int first, int end, int termCount, nint termStride, nint memberStride)
+        private static void Blocks<TLanes>(Operands given, int first, int end, int termCount, nint termStride, nint memberStride)
             where TLanes : struct, ILanes<TLanes>
-            where TProduct : struct, IProduct
         {
             scoped Operands operands = given; // a local the stack-held list of terms may be tied to
+            operands.TermStride = termStride;
+            operands.MemberStride = memberStride;
             int[]? rented = null;
             Span<int> terms = termCount <= MaximumStackTerms ? stackalloc int[termCount + 3] : (rented = ArrayPool<int>.Shared.Rent(termCount + 3));
             operands.Terms = ref MemoryMarshal.GetReference(terms);
@@ -99,11 +100,11 @@ namespace Microsoft.ML.Umap.Core.Parametric
                 if (dense || (dense = IsDense(operands.TermCount, termCount)))
                 {
                     operands.TermCount = termCount;
-                    Strips<TLanes, TProduct, AllTerms>(ref operands, member, block);
+                    Strips<TLanes, AllTerms>(ref operands, member, block);
                 }
                 else
                 {
-                    Strips<TLanes, TProduct, ListedTerms>(ref operands, member, block);
+                    Strips<TLanes, ListedTerms>(ref operands, member, block);
                 }
             }
             if (rented is not null)
@@ -111,15 +112,14 @@ namespace Microsoft.ML.Umap.Core.Parametric
         }
 
         /// <summary>The strips of one block of members, over every vector of output columns.</summary>
-        private static void Strips<TLanes, TProduct, TTerms>(ref Operands operands, int member, int block)
+        private static void Strips<TLanes, TTerms>(ref Operands operands, int member, int block)
             where TLanes : struct, ILanes<TLanes>
-            where TProduct : struct, IProduct
             where TTerms : struct, ITerms
         {
             if (operands.Outputs < TLanes.Count)
             {
                 for (int j = 0; j < operands.Outputs; j++)
-                    TProduct.Strip<OneLane, OneVector, TTerms>(ref operands, member, block, j);
+                    Strip<OneLane, OneVector, TTerms>(ref operands, member, block, j);
                 return;
             }
             StripGroups<TLanes>(operands.Outputs, out int groups, out int perGroup);
@@ -127,38 +127,11 @@ namespace Microsoft.ML.Umap.Core.Parametric
             {
                 switch (Math.Min(perGroup, (operands.Outputs - column + TLanes.Count - 1) / TLanes.Count))
                 {
-                    case 1: TProduct.Strip<TLanes, OneVector, TTerms>(ref operands, member, block, column); break;
-                    case 2: TProduct.Strip<TLanes, TwoVectors, TTerms>(ref operands, member, block, column); break;
-                    default: TProduct.Strip<TLanes, ThreeVectors, TTerms>(ref operands, member, block, column); break;
+                    case 1: Strip<TLanes, OneVector, TTerms>(ref operands, member, block, column); break;
+                    case 2: Strip<TLanes, TwoVectors, TTerms>(ref operands, member, block, column); break;
+                    default: Strip<TLanes, ThreeVectors, TTerms>(ref operands, member, block, column); break;
                 }
             }
-        }
-
-        /// <summary>Which product a block's strips compute: the forward one (<see cref="AffineStrip"/>) or a weight gradient (<see cref="GradientStrip"/>).</summary>
-        private interface IProduct
-        {
-            static abstract void Strip<TLanes, TWidth, TTerms>(ref Operands operands, int member, int block, int column)
-                where TLanes : struct, ILanes<TLanes>
-                where TWidth : struct, IStripWidth
-                where TTerms : struct, ITerms;
-        }
-
-        private struct ForwardProduct : IProduct
-        {
-            public static void Strip<TLanes, TWidth, TTerms>(ref Operands operands, int member, int block, int column)
-                where TLanes : struct, ILanes<TLanes>
-                where TWidth : struct, IStripWidth
-                where TTerms : struct, ITerms =>
-                AffineStrip<TLanes, TWidth, TTerms>(ref operands, member, block, column);
-        }
-
-        private struct GradientProduct : IProduct
-        {
-            public static void Strip<TLanes, TWidth, TTerms>(ref Operands operands, int member, int block, int column)
-                where TLanes : struct, ILanes<TLanes>
-                where TWidth : struct, IStripWidth
-                where TTerms : struct, ITerms =>
-                GradientStrip<TLanes, TWidth, TTerms>(ref operands, member, block, column);
         }
 
         /// <summary>
@@ -286,6 +259,10 @@ namespace Microsoft.ML.Umap.Core.Parametric
             /// <summary>The terms the current block needs (<see cref="NonzeroTerms"/>), and how many.</summary>
             public ref int Terms;
             public int TermCount;
+
+            /// <summary>Member m's value of term t is at t·<see cref="TermStride"/> + m·<see cref="MemberStride"/> from <see cref="X"/>.</summary>
+            public nint TermStride;
+            public nint MemberStride;
             public readonly int Inputs;
             public readonly int Outputs;
             public readonly bool HasBias;
@@ -300,6 +277,8 @@ namespace Microsoft.ML.Umap.Core.Parametric
                 Mask = ref mask;
                 Terms = ref Unsafe.NullRef<int>();
                 TermCount = 0;
+                TermStride = 0;
+                MemberStride = 0;
                 Inputs = inputs;
                 Outputs = outputs;
                 HasBias = hasBias;
@@ -338,33 +317,33 @@ namespace Microsoft.ML.Umap.Core.Parametric
             (nuint)Math.Min(column + vector * TLanes.Count, outputs - TLanes.Count);
 
         /// <summary>
-        /// Up to three vectors of output columns from <paramref name="column"/> on, for up to four rows from
-        /// <paramref name="row"/> on: every weight vector loaded serves four rows, every input value up to three vectors.
+        /// Up to three vectors of output columns from <paramref name="column"/> on, for up to four members from
+        /// <paramref name="member"/> on (rows of a forward product, inputs of a weight gradient): every vector loaded
+        /// serves four members, every member's value up to three vectors.
         /// </summary>
-        private static void AffineStrip<TLanes, TWidth, TTerms>(ref Operands p, int row, int block, int column)
+        private static void Strip<TLanes, TWidth, TTerms>(ref Operands p, int member, int block, int column)
             where TLanes : struct, ILanes<TLanes>
             where TWidth : struct, IStripWidth
             where TTerms : struct, ITerms
         {
             if (block == 1)
             {
-                AffineRow<TLanes, TWidth, TTerms>(ref p, row, column);
+                StripOfOne<TLanes, TWidth, TTerms>(ref p, member, column);
                 return;
             }
-            int inputs = p.Inputs, outputs = p.Outputs;
+            int outputs = p.Outputs;
             nuint c0 = VectorColumn<TLanes>(column, 0, outputs);
             nuint c1 = TWidth.Vectors > 1 ? VectorColumn<TLanes>(column, 1, outputs) : c0;
             nuint c2 = TWidth.Vectors > 2 ? VectorColumn<TLanes>(column, 2, outputs) : c0;
             var tile = new Tile<TLanes>(Start<TLanes>(ref p, c0), TWidth.Vectors > 1 ? Start<TLanes>(ref p, c1) : default, TWidth.Vectors > 2 ? Start<TLanes>(ref p, c2) : default);
-            // Terms are inputs: the four rows' values of input k are a row apart, its weights the weight matrix's row k.
-            Accumulate<TLanes, TWidth, TTerms>(ref tile, ref Unsafe.Add(ref p.X, (nint)row * inputs), 1, inputs, block, ref p.Vectors, outputs, ref p.Terms, p.TermCount, c0, c1, c2);
-            StoreRow<TLanes, TWidth>(ref p, row, tile.S00, tile.S01, tile.S02, c0, c1, c2);
+            Accumulate<TLanes, TWidth, TTerms>(ref tile, ref Unsafe.Add(ref p.X, member * p.MemberStride), p.TermStride, p.MemberStride, block, ref p.Vectors, outputs, ref p.Terms, p.TermCount, c0, c1, c2);
+            StoreRow<TLanes, TWidth>(ref p, member, tile.S00, tile.S01, tile.S02, c0, c1, c2);
             if (block > 1)
-                StoreRow<TLanes, TWidth>(ref p, row + 1, tile.S10, tile.S11, tile.S12, c0, c1, c2);
+                StoreRow<TLanes, TWidth>(ref p, member + 1, tile.S10, tile.S11, tile.S12, c0, c1, c2);
             if (block > 2)
-                StoreRow<TLanes, TWidth>(ref p, row + 2, tile.S20, tile.S21, tile.S22, c0, c1, c2);
+                StoreRow<TLanes, TWidth>(ref p, member + 2, tile.S20, tile.S21, tile.S22, c0, c1, c2);
             if (block > 3)
-                StoreRow<TLanes, TWidth>(ref p, row + 3, tile.S30, tile.S31, tile.S32, c0, c1, c2);
+                StoreRow<TLanes, TWidth>(ref p, member + 3, tile.S30, tile.S31, tile.S32, c0, c1, c2);
         }
 
         /// <summary>Four members' sums over up to three vectors of columns: a strip's accumulators.</summary>
@@ -438,32 +417,32 @@ namespace Microsoft.ML.Umap.Core.Parametric
             (tile.S30, tile.S31, tile.S32) = (s30, s31, s32);
         }
 
-        /// <summary>One row (a row embedded alone): the sums of <see cref="AffineStrip"/>, without the three copies a block would compute.</summary>
+        /// <summary>One member (a row embedded alone): the sums of <see cref="Strip"/>, without the three copies a block would compute.</summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void AffineRow<TLanes, TWidth, TTerms>(ref Operands p, int row, int column)
+        private static void StripOfOne<TLanes, TWidth, TTerms>(ref Operands p, int member, int column)
             where TLanes : struct, ILanes<TLanes>
             where TWidth : struct, IStripWidth
             where TTerms : struct, ITerms
         {
-            int inputs = p.Inputs, outputs = p.Outputs;
+            int outputs = p.Outputs;
             nuint c0 = VectorColumn<TLanes>(column, 0, outputs);
             nuint c1 = TWidth.Vectors > 1 ? VectorColumn<TLanes>(column, 1, outputs) : c0;
             nuint c2 = TWidth.Vectors > 2 ? VectorColumn<TLanes>(column, 2, outputs) : c0;
             TLanes s0 = Start<TLanes>(ref p, c0), s1 = TWidth.Vectors > 1 ? Start<TLanes>(ref p, c1) : s0, s2 = TWidth.Vectors > 2 ? Start<TLanes>(ref p, c2) : s0;
-            ref float x = ref Unsafe.Add(ref p.X, (nint)row * inputs);
+            ref float x = ref Unsafe.Add(ref p.X, member * p.MemberStride);
             ref int terms = ref p.Terms;
             for (int i = 0; i < p.TermCount; i++)
             {
                 nint k = TTerms.Term(ref terms, i);
                 ref float w = ref Unsafe.Add(ref p.Vectors, k * outputs);
-                var b = TLanes.Create(Unsafe.Add(ref x, k));
+                var b = TLanes.Create(Unsafe.Add(ref x, k * p.TermStride));
                 s0 += b * TLanes.Load(ref w, c0);
                 if (TWidth.Vectors > 1)
                     s1 += b * TLanes.Load(ref w, c1);
                 if (TWidth.Vectors > 2)
                     s2 += b * TLanes.Load(ref w, c2);
             }
-            StoreRow<TLanes, TWidth>(ref p, row, s0, s1, s2, c0, c1, c2);
+            StoreRow<TLanes, TWidth>(ref p, member, s0, s1, s2, c0, c1, c2);
         }
 
         /// <summary>Where the sums of the columns from <paramref name="column"/> on start: the bias, or 0.</summary>
@@ -473,11 +452,11 @@ namespace Microsoft.ML.Umap.Core.Parametric
             p.HasBias ? TLanes.Load(ref p.Bias, column) : TLanes.Zero;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void StoreRow<TLanes, TWidth>(ref Operands p, int row, TLanes s0, TLanes s1, TLanes s2, nuint c0, nuint c1, nuint c2)
+        private static void StoreRow<TLanes, TWidth>(ref Operands p, int member, TLanes s0, TLanes s1, TLanes s2, nuint c0, nuint c1, nuint c2)
             where TLanes : struct, ILanes<TLanes>
             where TWidth : struct, IStripWidth
         {
-            nuint at = (nuint)((nint)row * p.Outputs);
+            nuint at = (nuint)((nint)member * p.Outputs);
             StoreActivated(ref p, s0, at + c0);
             if (TWidth.Vectors > 1)
                 StoreActivated(ref p, s1, at + c1);
@@ -525,43 +504,7 @@ namespace Microsoft.ML.Umap.Core.Parametric
                 ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(d), ref MemoryMarshal.GetReference(gradient), inputs, outputs,
                 ref Unsafe.NullRef<float>(), false, ref Unsafe.NullRef<float>(), LayerActivation.Linear);
             // Blocks of inputs; a term is a row, its four inputs' values side by side.
-            Blocks<TLanes, GradientProduct>(operands, firstInput, endInput, rows, inputs, 1);
-        }
-
-        /// <summary>Up to three vectors of gradient columns from <paramref name="column"/> on, for up to four inputs from <paramref name="input"/> on.</summary>
-        private static void GradientStrip<TLanes, TWidth, TTerms>(ref Operands p, int input, int block, int column)
-            where TLanes : struct, ILanes<TLanes>
-            where TWidth : struct, IStripWidth
-            where TTerms : struct, ITerms
-        {
-            int inputs = p.Inputs, outputs = p.Outputs;
-            nuint c0 = VectorColumn<TLanes>(column, 0, outputs);
-            nuint c1 = TWidth.Vectors > 1 ? VectorColumn<TLanes>(column, 1, outputs) : c0;
-            nuint c2 = TWidth.Vectors > 2 ? VectorColumn<TLanes>(column, 2, outputs) : c0;
-            var tile = new Tile<TLanes>(TLanes.Zero, TLanes.Zero, TLanes.Zero);
-            // Terms are rows: row r's values of the four inputs side by side, its vectors the deltas' row r.
-            Accumulate<TLanes, TWidth, TTerms>(ref tile, ref Unsafe.Add(ref p.X, input), inputs, 1, block, ref p.Vectors, outputs, ref p.Terms, p.TermCount, c0, c1, c2);
-            StoreGradientRow<TLanes, TWidth>(ref p, input, tile.S00, tile.S01, tile.S02, c0, c1, c2);
-            if (block > 1)
-                StoreGradientRow<TLanes, TWidth>(ref p, input + 1, tile.S10, tile.S11, tile.S12, c0, c1, c2);
-            if (block > 2)
-                StoreGradientRow<TLanes, TWidth>(ref p, input + 2, tile.S20, tile.S21, tile.S22, c0, c1, c2);
-            if (block > 3)
-                StoreGradientRow<TLanes, TWidth>(ref p, input + 3, tile.S30, tile.S31, tile.S32, c0, c1, c2);
-        }
-
-        /// <summary>Stores one gradient row's sums, zeros made +0 as the forward products do, so a skipped term never shows.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void StoreGradientRow<TLanes, TWidth>(ref Operands p, int input, TLanes s0, TLanes s1, TLanes s2, nuint c0, nuint c1, nuint c2)
-            where TLanes : struct, ILanes<TLanes>
-            where TWidth : struct, IStripWidth
-        {
-            nuint at = (nuint)((nint)input * p.Outputs);
-            TLanes.Store(s0 + TLanes.Zero, ref p.Out, at + c0);
-            if (TWidth.Vectors > 1)
-                TLanes.Store(s1 + TLanes.Zero, ref p.Out, at + c1);
-            if (TWidth.Vectors > 2)
-                TLanes.Store(s2 + TLanes.Zero, ref p.Out, at + c2);
+            Blocks<TLanes>(operands, firstInput, endInput, rows, inputs, 1);
         }
 
         /// <summary>The bias gradient g[j] = Σᵣ d[r, j], rows in order (d is rows × outputs).</summary>
