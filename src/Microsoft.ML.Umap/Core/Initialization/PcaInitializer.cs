@@ -259,9 +259,9 @@ namespace Microsoft.ML.Umap.Core.Initialization
 
         /// <summary>
         /// The randomised SVD's sketch of a matrix's centred rows X − μ: the original column of each column the rows use
-        /// (null when the rows are dense and kept),
-        /// the rows' count and width, the sketch's width l, the mean, the orthonormal basis Q (n × l),
-        /// Bᵀ = (X − μ)ᵀ Q (d × l), and the eigen-decomposition of B Bᵀ = U S² Uᵀ (l × l, eigenvalues ascending).
+        /// (null when the rows are dense and kept), the rows' count and width, the sketch's width l, the mean, the
+        /// orthonormal basis Q (n × l), Bᵀ = (X − μ)ᵀ Q (d × l), and the eigen-decomposition of B Bᵀ = U S² Uᵀ (l × l,
+        /// eigenvalues ascending).
         /// </summary>
         private sealed record Sketch(int[]? OriginalColumns, int Rows, int Columns, int Width, double[] Mean, double[] Basis, double[] B, Evd<double> Evd)
         {

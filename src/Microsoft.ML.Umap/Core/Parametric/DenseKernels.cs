@@ -70,24 +70,22 @@ namespace Microsoft.ML.Umap.Core.Parametric
             where TLanes : struct, ILanes<TLanes>
         {
             var operands = new Operands(
-                ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(y), inputs, outputs,
+                ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(y), 1, inputs, outputs,
                 ref MemoryMarshal.GetReference(bias), !bias.IsEmpty, ref MemoryMarshal.GetReference(mask), activation);
             // Blocks of rows; a term is an input, its values a row apart.
-            Blocks<TLanes>(operands, 0, rows, inputs, 1, inputs);
+            Blocks<TLanes>(operands, 0, rows, inputs);
         }
 
         /// <summary>
         /// The blocks of four members (rows of a forward product, inputs of a weight gradient) from <paramref name="first"/>
         /// to <paramref name="end"/>: each block's needed terms listed (or all taken, if dense), then its strips.
-        /// <paramref name="termCount"/> terms; member m's value of term t at t·<paramref name="termStride"/> +
-        /// m·<paramref name="memberStride"/> from the operands' X.
+        /// <paramref name="termCount"/> terms, laid out as the operands' strides say.
         /// </summary>
-        private static void Blocks<TLanes>(Operands given, int first, int end, int termCount, nint termStride, nint memberStride)
+        private static void Blocks<TLanes>(Operands given, int first, int end, int termCount)
             where TLanes : struct, ILanes<TLanes>
         {
             scoped Operands operands = given; // a local the stack-held list of terms may be tied to
-            operands.TermStride = termStride;
-            operands.MemberStride = memberStride;
+            nint termStride = operands.TermStride, memberStride = operands.MemberStride;
             int[]? rented = null;
             Span<int> terms = termCount <= MaximumStackTerms ? stackalloc int[termCount + 3] : (rented = ArrayPool<int>.Shared.Rent(termCount + 3));
             operands.Terms = ref MemoryMarshal.GetReference(terms);
@@ -261,14 +259,13 @@ namespace Microsoft.ML.Umap.Core.Parametric
             public int TermCount;
 
             /// <summary>Member m's value of term t is at t·<see cref="TermStride"/> + m·<see cref="MemberStride"/> from <see cref="X"/>.</summary>
-            public nint TermStride;
-            public nint MemberStride;
-            public readonly int Inputs;
+            public readonly nint TermStride;
+            public readonly nint MemberStride;
             public readonly int Outputs;
             public readonly bool HasBias;
             public readonly LayerActivation Activation;
 
-            public Operands(ref float x, ref float vectors, ref float output, int inputs, int outputs, ref float bias, bool hasBias, ref float mask, LayerActivation activation)
+            public Operands(ref float x, ref float vectors, ref float output, nint termStride, nint memberStride, int outputs, ref float bias, bool hasBias, ref float mask, LayerActivation activation)
             {
                 X = ref x;
                 Vectors = ref vectors;
@@ -277,9 +274,8 @@ namespace Microsoft.ML.Umap.Core.Parametric
                 Mask = ref mask;
                 Terms = ref Unsafe.NullRef<int>();
                 TermCount = 0;
-                TermStride = 0;
-                MemberStride = 0;
-                Inputs = inputs;
+                TermStride = termStride;
+                MemberStride = memberStride;
                 Outputs = outputs;
                 HasBias = hasBias;
                 Activation = activation;
@@ -501,10 +497,10 @@ namespace Microsoft.ML.Umap.Core.Parametric
             where TLanes : struct, ILanes<TLanes>
         {
             var operands = new Operands(
-                ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(d), ref MemoryMarshal.GetReference(gradient), inputs, outputs,
+                ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(d), ref MemoryMarshal.GetReference(gradient), inputs, 1, outputs,
                 ref Unsafe.NullRef<float>(), false, ref Unsafe.NullRef<float>(), LayerActivation.Linear);
             // Blocks of inputs; a term is a row, its four inputs' values side by side.
-            Blocks<TLanes>(operands, firstInput, endInput, rows, inputs, 1);
+            Blocks<TLanes>(operands, firstInput, endInput, rows);
         }
 
         /// <summary>The bias gradient g[j] = Σᵣ d[r, j], rows in order (d is rows × outputs).</summary>
