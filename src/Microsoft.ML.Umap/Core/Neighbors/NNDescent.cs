@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Threading;
 using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Fitting;
@@ -365,22 +364,6 @@ namespace Microsoft.ML.Umap.Core.Neighbors
         private static float Priority(ulong seed, int target, int source) =>
             (FastRandom.Mix(seed ^ ((ulong)(uint)target << 32 | (uint)source)) >> 40) * (1.0f / (1 << 24));
 
-        private readonly struct Update
-        {
-            public Update(int target, int other, float distance)
-            {
-                Target = target;
-                Other = other;
-                Distance = distance;
-            }
-
-            public int Target { get; }
-
-            public int Other { get; }
-
-            public float Distance { get; }
-        }
-
         /// <summary>
         /// The local join: within each point's candidates, compares new × new and new × old pairs and offers each
         /// close pair to both points' heaps. Returns the number of heap entries that changed.
@@ -391,9 +374,9 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             long changes = 0;
             var distance = _distance;
             int itemsPerBlock = (JoinBlock + WorkItem - 1) / WorkItem;
-            var updates = new List<Update>[itemsPerBlock];
-            for (int u = 0; u < updates.Length; u++)
-                updates[u] = new List<Update>();
+            var offers = new JoinOffers[itemsPerBlock];
+            for (int u = 0; u < offers.Length; u++)
+                offers[u] = new JoinOffers();
             int rangeSize = (n + TargetRanges - 1) / TargetRanges;
 
             for (int blockStart = 0; blockStart < n; blockStart += JoinBlock)
@@ -407,7 +390,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 {
                     for (int item = firstItem; item < lastItem; item++)
                     {
-                        var list = updates[item];
+                        var list = offers[item];
                         list.Clear();
                         int start = blockStart + item * WorkItem, end = Math.Min(blockEnd, start + WorkItem);
                         for (int i = start; i < end; i++)
@@ -429,7 +412,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                     }
                 }, monitor.Cancellation);
 
-                // Updates applied by target range, each range in the same (item, emission) order.
+                // Offers applied by target range, each range in the same (item, emission) order.
                 long blockChanges = 0;
                 ParallelRange.For(TargetRanges, 1, _threads, (firstRange, lastRange) =>
                 {
@@ -439,7 +422,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                         int lo = range * rangeSize, hi = Math.Min(n, lo + rangeSize);
                         for (int item = 0; item < items; item++)
                         {
-                            foreach (var u in updates[item])
+                            foreach (var u in offers[item].Offers)
                             {
                                 if (u.Target >= lo && u.Target < hi && lists.Offer(u.Target, u.Other, u.Distance))
                                     local++;
@@ -452,15 +435,15 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             }
             return changes;
 
-            void Consider(List<Update> list, int p, int q, float thresholdP)
+            void Consider(JoinOffers list, int p, int q, float thresholdP)
             {
                 if (q < 0 || q == p)
                     return;
                 float d = Distance.Reduced(in distance, _data[p], _data[q]);
                 if (d <= thresholdP)
-                    list.Add(new Update(p, q, d));
+                    list.Add(p, q, d);
                 if (d <= lists.Threshold(q))
-                    list.Add(new Update(q, p, d));
+                    list.Add(q, p, d);
             }
         }
     }
