@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace Microsoft.ML.Umap.Core.Numerics
 {
@@ -109,27 +110,34 @@ namespace Microsoft.ML.Umap.Core.Numerics
         /// </summary>
         public void CombineInPlace(double[][] basis, int inputs, double[,] s, int outputs)
         {
-            int n = basis[0].Length;
-            ParallelRange.For(n, ChunkSize, _threads, (start, end) =>
+            ParallelRange.For(basis[0].Length, ChunkSize, _threads, (start, end) => CombineRows(basis, inputs, s, outputs, start, end));
+        }
+
+        /// <summary>
+        /// Rows [<paramref name="start"/>, <paramref name="end"/>) of <see cref="CombineInPlace"/>. Called a handful of
+        /// times a fit, each time over every row, so tiered compilation would run it precompiled, then instrumented
+        /// for a while before optimising it (0.2 s of CPU in a first fit of 70,000 rows): it is optimised at once.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void CombineRows(double[][] basis, int inputs, double[,] s, int outputs, int start, int end)
+        {
+            // One pair of buffers per chunk: their sizes follow the basis, which grows with the embedding dimension.
+            var row = new double[inputs];
+            var result = new double[outputs];
+            for (int r = start; r < end; r++)
             {
-                // One pair of buffers per chunk: their sizes follow the basis, which grows with the embedding dimension.
-                var row = new double[inputs];
-                var result = new double[outputs];
-                for (int r = start; r < end; r++)
+                for (int j = 0; j < inputs; j++)
+                    row[j] = basis[j][r];
+                for (int i = 0; i < outputs; i++)
                 {
+                    double sum = 0;
                     for (int j = 0; j < inputs; j++)
-                        row[j] = basis[j][r];
-                    for (int i = 0; i < outputs; i++)
-                    {
-                        double sum = 0;
-                        for (int j = 0; j < inputs; j++)
-                            sum += row[j] * s[j, i];
-                        result[i] = sum;
-                    }
-                    for (int i = 0; i < outputs; i++)
-                        basis[i][r] = result[i];
+                        sum += row[j] * s[j, i];
+                    result[i] = sum;
                 }
-            });
+                for (int i = 0; i < outputs; i++)
+                    basis[i][r] = result[i];
+            }
         }
     }
 }
