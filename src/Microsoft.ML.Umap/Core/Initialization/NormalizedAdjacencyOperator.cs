@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using Microsoft.ML.Umap.Core.Graph;
 using Microsoft.ML.Umap.Core.Numerics;
 
@@ -46,18 +47,25 @@ namespace Microsoft.ML.Umap.Core.Initialization
             int n = Size;
             for (int i = 0; i < n; i++)
                 _scaled[i] = x[i] * _inverseSqrtDegree[i];
-            ParallelRange.For(n, RowChunk, _threads, (start, end) =>
+            ParallelRange.For(n, RowChunk, _threads, (start, end) => MultiplyRows(y, start, end));
+        }
+
+        /// <summary>
+        /// Rows [<paramref name="start"/>, <paramref name="end"/>) of <see cref="Multiply"/>, compiled optimised at its
+        /// first call for the reason <see cref="ParallelVectorOps"/> gives.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void MultiplyRows(double[] y, int start, int end)
+        {
+            for (int i = start; i < end; i++)
             {
-                for (int i = start; i < end; i++)
-                {
-                    var columns = _weights.RowColumns(i);
-                    var values = _weights.RowValues(i);
-                    double sum = 0;
-                    for (int p = 0; p < columns.Length; p++)
-                        sum += values[p] * _scaled[columns[p]];
-                    y[i] = sum * _inverseSqrtDegree[i];
-                }
-            });
+                var columns = _weights.RowColumns(i);
+                var values = _weights.RowValues(i);
+                double sum = 0;
+                for (int p = 0; p < columns.Length; p++)
+                    sum += values[p] * _scaled[columns[p]];
+                y[i] = sum * _inverseSqrtDegree[i];
+            }
         }
     }
 }
