@@ -16,9 +16,8 @@ namespace Microsoft.ML.Umap.Core.Distances
     /// block) with the lanes already counted masked off, so term i goes to partial sum i − (n − 16).
     /// <para>
     /// The lane implementations are compiled optimised at their first call as well as inlined where the caller is
-    /// optimised: the package's precompiled image cannot hold the 512-bit ones, and unoptimised they would run the
-    /// first fit's neighbour search with every lane operation a call (MNIST 10,000: 1.49 s against 1.09 s,
-    /// docs/measurements.md).
+    /// optimised: the package's precompiled image cannot hold the 512-bit ones, and unoptimised they would run a
+    /// first fit's neighbour search with every lane operation a call (figures in docs/measurements.md).
     /// </para>
     /// </remarks>
     internal static class DistanceKernels

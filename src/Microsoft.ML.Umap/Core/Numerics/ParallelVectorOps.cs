@@ -11,7 +11,7 @@ namespace Microsoft.ML.Umap.Core.Numerics
     /// <remarks>
     /// The loops are compiled optimised at their first call. A fit runs them for about a second, about as long as
     /// tiered compilation takes to replace their precompiled code and then its instrumented version, so without this
-    /// a first fit ran most of its initialisation on those two (MNIST 70,000: docs/measurements.md).
+    /// a first fit ran most of its initialisation on those two (figures in docs/measurements.md).
     /// </remarks>
     internal sealed class ParallelVectorOps
     {
