@@ -222,6 +222,7 @@ namespace Microsoft.ML.Umap.Core.Distances
             : Vector128.IsHardwareAccelerated ? MaxAbsoluteDifference<Lanes128>(x, y)
             : MaxAbsoluteDifference<SoftwareLanes>(x, y);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static float MaxAbsoluteDifference<TLanes>(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
             where TLanes : struct, ILanes<TLanes>
         {
