@@ -15,9 +15,10 @@ namespace Microsoft.ML.Umap.Core.Distances
     /// sum i mod 16, except the last n mod 16 terms, which are read as the last sixteen values (overlapping the previous
     /// block) with the lanes already counted masked off, so term i goes to partial sum i − (n − 16).
     /// <para>
-    /// The lane implementations are compiled optimised at their first call as well as inlined where the caller is
-    /// optimised: the package's precompiled image cannot hold the 512-bit ones, and unoptimised they would run a
-    /// first fit's neighbour search with every lane operation a call (figures in docs/measurements.md).
+    /// The lane implementations and the width dispatchers above them are compiled optimised at their first call as
+    /// well as inlined where the caller is optimised: the package's precompiled image cannot hold code that depends on
+    /// the vector width, and unoptimised it would run a first fit's neighbour search with every lane operation and
+    /// every dispatch a call (figures in docs/measurements.md).
     /// </para>
     /// </remarks>
     internal static class DistanceKernels
@@ -25,7 +26,7 @@ namespace Microsoft.ML.Umap.Core.Distances
         private const int Partials = LaneSums.Partials;
 
         /// <summary>Σ (x_i − y_i)². <paramref name="x"/> and <paramref name="y"/> must have the same length.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public static float SquaredEuclidean(ReadOnlySpan<float> x, ReadOnlySpan<float> y) =>
             Vector512.IsHardwareAccelerated ? SquaredEuclidean<Lanes512>(x, y)
             : Vector256.IsHardwareAccelerated ? SquaredEuclidean<Lanes256>(x, y)
@@ -122,7 +123,7 @@ namespace Microsoft.ML.Umap.Core.Distances
         /// Up to three sums of per-element terms of <paramref name="x"/> and <paramref name="y"/> in one pass: the shared
         /// driver of the dense metrics other than Euclidean.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public static (float A, float B, float C) Sums<TTerms>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, in TTerms terms)
             where TTerms : struct, IDenseTerms =>
             Vector512.IsHardwareAccelerated ? Sums<TTerms, Lanes512>(x, y, in terms)
@@ -212,10 +213,11 @@ namespace Microsoft.ML.Umap.Core.Distances
         }
 
         /// <summary>Σ x_i y_i.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => Sums(x, y, default(DotTerms)).A;
 
         /// <summary>max |x_i − y_i| (Chebyshev): exact in any order, so only the loop is shared.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public static float MaxAbsoluteDifference(ReadOnlySpan<float> x, ReadOnlySpan<float> y) =>
             Vector512.IsHardwareAccelerated ? MaxAbsoluteDifference<Lanes512>(x, y)
             : Vector256.IsHardwareAccelerated ? MaxAbsoluteDifference<Lanes256>(x, y)

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using Microsoft.ML.Umap.Core.Numerics;
 
 namespace Microsoft.ML.Umap.Core.Distances
@@ -37,6 +38,8 @@ namespace Microsoft.ML.Umap.Core.Distances
     internal static class Distance
     {
         /// <summary>The reduced distance between <paramref name="x"/> and <paramref name="y"/>, both dense or both sparse.</summary>
+        /// <remarks>Compiled optimised at its first call, like the kernels it dispatches to (see <see cref="DistanceKernels"/>).</remarks>
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public static float Reduced<TDistance>(in TDistance metric, VectorView x, VectorView y)
             where TDistance : struct, IDistance
         {

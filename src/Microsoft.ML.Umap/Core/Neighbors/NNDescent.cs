@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.ML.Umap.Core.Distances;
 using Microsoft.ML.Umap.Core.Fitting;
@@ -15,6 +16,11 @@ namespace Microsoft.ML.Umap.Core.Neighbors
     /// Reproducible for a seed whatever the thread count: candidate sampling uses hash priorities rather than a
     /// shared random stream, distances are computed in parallel against thresholds frozen for the block, and
     /// the resulting updates are applied in a fixed order. Memory is O(n·(k + candidates)) plus the data.
+    /// <para>
+    /// The loop bodies that run the search are compiled optimised at their first call: each is called once per chunk,
+    /// too few times for tiering to replace its precompiled or instrumented code before a first fit's search is over
+    /// (figures in docs/measurements.md).
+    /// </para>
     /// </remarks>
     internal sealed class NNDescent<TDistance> : INearestNeighborSearch
         where TDistance : struct, IDistance
@@ -265,7 +271,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
                 foreach (var tree in built)
                 {
-                    ParallelRange.For(tree.LeafCount, 64, _threads, (firstLeaf, lastLeaf) =>
+                    ParallelRange.For(tree.LeafCount, 64, _threads, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (firstLeaf, lastLeaf) =>
                     {
                         for (int leaf = firstLeaf; leaf < lastLeaf; leaf++)
                         {
@@ -314,7 +320,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             ulong seed = FastRandom.Mix(_settings.Seed ^ ((ulong)(iteration + 1) * 0xD1B54A32D192ED03UL));
             reverse.Build(lists, _threads);
 
-            ParallelRange.For(n, 1024, _threads, (start, end) =>
+            ParallelRange.For(n, 1024, _threads, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
             {
                 Span<float> newPriorities = stackalloc float[maxCandidates];
                 Span<float> oldPriorities = stackalloc float[maxCandidates];
@@ -386,7 +392,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 int items = (blockEnd - blockStart + WorkItem - 1) / WorkItem;
 
                 // Distances in parallel; heaps are only read here, so every item sees the same thresholds.
-                ParallelRange.For(items, 1, _threads, (firstItem, lastItem) =>
+                ParallelRange.For(items, 1, _threads, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (firstItem, lastItem) =>
                 {
                     for (int item = firstItem; item < lastItem; item++)
                     {
@@ -414,7 +420,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
                 // Offers applied by target range, each range in the same (item, emission) order.
                 long blockChanges = 0;
-                ParallelRange.For(TargetRanges, 1, _threads, (firstRange, lastRange) =>
+                ParallelRange.For(TargetRanges, 1, _threads, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (firstRange, lastRange) =>
                 {
                     long local = 0;
                     for (int range = firstRange; range < lastRange; range++)
@@ -435,6 +441,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             }
             return changes;
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             void Consider(JoinOffers list, int p, int q, float thresholdP)
             {
                 if (q < 0 || q == p)

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.ML.Umap.Core.Numerics;
 
@@ -7,7 +8,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
     /// <summary>
     /// For each point, the points whose neighbour lists hold it, in ascending order, each with whether that entry is
     /// new: the reverse half of NN-descent's candidates, gathered once a round instead of by a scan of every list for
-    /// each group of targets.
+    /// each group of targets. Its loops are compiled optimised at their first call, as NN-descent's are.
     /// </summary>
     internal sealed class ReverseNeighbors
     {
@@ -39,7 +40,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             var indices = lists.Indices;
             var flags = lists.Flags;
             Array.Clear(_cursors);
-            ParallelRange.For(n, 4096, threads, (start, end) =>
+            ParallelRange.For(n, 4096, threads, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
             {
                 for (int i = start * others; i < end * others; i++)
                 {
@@ -54,7 +55,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             }
 
             // Threads fill each run in any order; sorting the runs makes the result the same on any thread count.
-            ParallelRange.For(n, 4096, threads, (start, end) =>
+            ParallelRange.For(n, 4096, threads, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
             {
                 for (int i = start; i < end; i++)
                 {
@@ -66,7 +67,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                     }
                 }
             });
-            ParallelRange.For(n, 4096, threads, (start, end) =>
+            ParallelRange.For(n, 4096, threads, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
             {
                 for (int t = start; t < end; t++)
                     SortBySource(_entries.AsSpan(_offsets[t], _offsets[t + 1] - _offsets[t]));
