@@ -81,9 +81,39 @@ namespace Microsoft.ML.Umap.Core.Graph
             {
                 int start = rowOffsets[r];
                 int length = rowOffsets[r + 1] - start;
-                columnIndices.AsSpan(start, length).Sort(values.AsSpan(start, length));
+                SortRow(columnIndices.AsSpan(start, length), values.AsSpan(start, length));
             }
             return new CsrMatrix(rows, columns, rowOffsets, columnIndices, values);
+        }
+
+        // Rows longer than this go to the framework's sort; shorter ones (a k-nearest-neighbour row) are sorted here.
+        private const int InsertionSortUpTo = 64;
+
+        /// <summary>
+        /// Sorts a row by column (columns are distinct, so the order is unique). Short rows are insertion-sorted here
+        /// rather than by the framework's generic sort, whose (int, float) version no precompiled image holds: a first
+        /// fit would run it unoptimised for every row of the graph.
+        /// </summary>
+        private static void SortRow(Span<int> columns, Span<float> values)
+        {
+            if (columns.Length > InsertionSortUpTo)
+            {
+                columns.Sort(values);
+                return;
+            }
+            for (int i = 1; i < columns.Length; i++)
+            {
+                int column = columns[i];
+                float value = values[i];
+                int j = i - 1;
+                for (; j >= 0 && columns[j] > column; j--)
+                {
+                    columns[j + 1] = columns[j];
+                    values[j + 1] = values[j];
+                }
+                columns[j + 1] = column;
+                values[j + 1] = value;
+            }
         }
     }
 }

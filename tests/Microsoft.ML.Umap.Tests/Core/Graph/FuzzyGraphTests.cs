@@ -61,5 +61,25 @@ namespace Microsoft.ML.Umap.Tests.Core.Graph
             Assert.Equal(3, count);
             Assert.Equal(new[] { 0, 1, 1, 0, 2 }, labels);
         }
+
+        [Theory]
+        [InlineData(15)]
+        [InlineData(200)]
+        public void RowsAreSortedByColumnWithTheirValuesWhateverTheirLength(int length)
+        {
+            // Short rows (a k-nearest-neighbour row) are sorted by the matrix itself, long ones by the framework.
+            var random = new Random(length);
+            var columns = new int[length];
+            for (int i = 0; i < length; i++)
+                columns[i] = i * 3;
+            random.Shuffle(columns);
+            var values = Array.ConvertAll(columns, c => c * 0.5f);
+            var matrix = CsrMatrix.FromRows(1, 3 * length, new[] { 0, length }, columns, values);
+            for (int i = 0; i < length; i++)
+            {
+                Assert.Equal(i * 3, matrix.ColumnIndices[i]);
+                Assert.Equal(i * 1.5f, matrix.Values[i]);
+            }
+        }
     }
 }
