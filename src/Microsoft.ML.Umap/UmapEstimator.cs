@@ -175,7 +175,7 @@ namespace Microsoft.ML.Umap
         {
             Core.Numerics.VectorSet data;
             using (monitor.Stage(UmapStage.ReadingData, $"Reading column '{InputColumnName}'"))
-                data = FeatureColumnReader.Read(input, InputColumnName, _parameters.Domain, monitor);
+                data = FeatureColumnReader.Read(input, InputColumnName, _parameters.Domain, monitor, _parameters.NumberOfThreads);
             if (data.Count == 0)
                 throw new InvalidOperationException($"UMAP needs at least one row to fit; column '{InputColumnName}' has none.");
             if (_parameters.Metric == UmapMetric.Precomputed && Core.Neighbors.PrecomputedDistanceSearch.Violation(data) is string violation)

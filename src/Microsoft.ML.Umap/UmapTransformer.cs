@@ -196,7 +196,7 @@ namespace Microsoft.ML.Umap
             using var monitor = new FitMonitor(null, null, null, cancellationToken);
             Core.Numerics.VectorSet rows;
             using (monitor.Stage(UmapStage.ReadingData, $"Reading column '{InputColumnName}' of the new rows"))
-                rows = FeatureColumnReader.Read(newRows, InputColumnName, Model.Domain, monitor);
+                rows = FeatureColumnReader.Read(newRows, InputColumnName, Model.Domain, monitor, Model.Parameters.NumberOfThreads);
             if (rows.Count == 0)
                 throw new InvalidOperationException($"Update needs at least one new row; column '{InputColumnName}' has none.");
             if (rows.Dimension != Model.FeatureCount)

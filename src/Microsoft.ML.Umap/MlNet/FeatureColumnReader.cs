@@ -39,9 +39,10 @@ namespace Microsoft.ML.Umap.MlNet
         /// <summary>
         /// Reads every row of the column, reporting progress and honouring cancellation. The storage follows the data
         /// (see <see cref="RowCollector.SparseBelowDensity"/>): a mostly-zero column that delivers sparse vectors is stored
-        /// sparsely (never densified into an n × d matrix), anything else densely.
+        /// sparsely (never densified into an n × d matrix), anything else densely. With <paramref name="threads"/> above one,
+        /// a spare core takes part of the first touch of the dense matrix (see <see cref="PageToucher"/>).
         /// </summary>
-        public static VectorSet Read(IDataView data, string name, MetricDomain domain, Core.Fitting.FitMonitor monitor)
+        public static VectorSet Read(IDataView data, string name, MetricDomain domain, Core.Fitting.FitMonitor monitor, int threads)
         {
             var column = Check(data.Schema, name);
             int declaredSize = ((VectorDataViewType)column.Type).Size;
@@ -49,7 +50,7 @@ namespace Microsoft.ML.Umap.MlNet
             // Progress needs the total up front; a view that does not know it is counted (no column is read).
             long progressTotal = rowCount ?? (monitor.WantsProgress ? CountRows(data) : 0);
             int width = declaredSize;
-            var collector = new RowCollector(rowCount);
+            using var collector = new RowCollector(rowCount, threads);
             long rows = 0;
             VBuffer<float> buffer = default;
             using (var cursor = data.GetRowCursor(new[] { column }))

@@ -17,7 +17,7 @@ namespace Microsoft.ML.Umap.MlNet
         public static VectorSet Rows(IDataView data, string name)
         {
             ArgumentNullException.ThrowIfNull(data);
-            var rows = FeatureColumnReader.Read(data, name, new MetricDomain(UmapMetric.Euclidean, 2), new FitMonitor());
+            var rows = FeatureColumnReader.Read(data, name, new MetricDomain(UmapMetric.Euclidean, 2), new FitMonitor(), Core.Model.UmapParameters.DefaultThreads);
             if (rows.Count == 0)
                 throw new ArgumentException($"Column '{name}' has no rows.", nameof(data));
             return rows;

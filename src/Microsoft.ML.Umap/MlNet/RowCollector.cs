@@ -11,7 +11,7 @@ namespace Microsoft.ML.Umap.MlNet
     /// sparse row switches the collector to sparse storage, converting what it already holds. At the end the storage
     /// follows the data, not the buffers (see <see cref="SparseBelowDensity"/>).
     /// </summary>
-    internal sealed class RowCollector
+    internal sealed class RowCollector : IDisposable
     {
         private const int ChunkRows = 4096;
 
@@ -25,7 +25,9 @@ namespace Microsoft.ML.Umap.MlNet
         public const double SparseBelowDensity = 0.05;
 
         private readonly long? _expectedRows;
+        private readonly int _threads;
         private float[]? _dense;
+        private PageToucher? _toucher;
         private readonly List<float[]> _chunks = new List<float[]>();
         private int _inChunk;
         private long _rows;
@@ -36,7 +38,17 @@ namespace Microsoft.ML.Umap.MlNet
         private List<int> _indices = new List<int>();
         private List<float> _values = new List<float>();
 
-        public RowCollector(long? expectedRows) => _expectedRows = expectedRows;
+        /// <param name="expectedRows">The row count the data view announces, if any.</param>
+        /// <param name="threads">Threads the caller allows: with more than one, a known-size matrix's pages are touched
+        /// on a spare core while the rows arrive (see <see cref="PageToucher"/>).</param>
+        public RowCollector(long? expectedRows, int threads)
+        {
+            _expectedRows = expectedRows;
+            _threads = threads;
+        }
+
+        /// <summary>Stops the page-touching helper, if one still runs (reading ended early or failed).</summary>
+        public void Dispose() => StopToucher();
 
         public void Add(in VBuffer<float> row, int width)
         {
@@ -57,6 +69,7 @@ namespace Microsoft.ML.Umap.MlNet
 
         public VectorSet ToVectorSet(int width)
         {
+            StopToucher();
             if (_sparse)
             {
                 var sparse = new SparseVectorSet(_offsets.ToArray(), _indices.ToArray(), _values.ToArray(), width);
@@ -97,9 +110,14 @@ namespace Microsoft.ML.Umap.MlNet
         {
             if (_expectedRows is long known && known * width <= Array.MaxLength && _chunks.Count == 0)
             {
-                _dense ??= GC.AllocateUninitializedArray<float>((int)(known * width));
+                if (_dense == null)
+                {
+                    _dense = GC.AllocateUninitializedArray<float>((int)(known * width));
+                    _toucher = PageToucher.Start(_dense, _threads);
+                }
                 if (_rows >= known)
                     throw new InvalidOperationException($"The data view announced {known} rows but yields more.");
+                _toucher?.Reached((int)((_rows + 1) * width));
                 return _dense.AsSpan((int)(_rows * width), width);
             }
             if (_chunks.Count == 0 || _inChunk == ChunkRows)
@@ -108,6 +126,12 @@ namespace Microsoft.ML.Umap.MlNet
                 _inChunk = 0;
             }
             return _chunks[^1].AsSpan(_inChunk++ * width, width);
+        }
+
+        private void StopToucher()
+        {
+            _toucher?.Dispose();
+            _toucher = null;
         }
 
         private void SwitchToSparse(int width)
