@@ -29,7 +29,7 @@ namespace Microsoft.ML.Umap.Core.Numerics
         {
             _array = array;
             _stride = Math.Max(1, Environment.SystemPageSize / sizeof(float));
-            _task = Task.Factory.StartNew(TouchBackwards, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            _task = Task.Run(TouchBackwards);
         }
 
         /// <summary>A helper for <paramref name="array"/>, or null when one thread is allowed or the array is small.</summary>
