@@ -357,6 +357,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 }
             });
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             void Offer(int target, int candidate, bool isNew, Span<float> newPriorities, Span<float> oldPriorities)
             {
                 int at = target * maxCandidates;
@@ -367,6 +368,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static float Priority(ulong seed, int target, int source) =>
             (FastRandom.Mix(seed ^ ((ulong)(uint)target << 32 | (uint)source)) >> 40) * (1.0f / (1 << 24));
 
@@ -441,7 +443,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             }
             return changes;
 
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
             void Consider(JoinOffers list, int p, int q, float thresholdP)
             {
                 if (q < 0 || q == p)
