@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using Microsoft.ML.Umap.Core.Neighbors;
 using Microsoft.ML.Umap.Core.Numerics;
 
@@ -62,6 +63,7 @@ namespace Microsoft.ML.Umap.Core.Graph
         /// sigma and rho of one point from the distances to its neighbours (ascending; +∞ marks a missing
         /// neighbour). <paramref name="rowMean"/> and <paramref name="globalMean"/> feed the minimum-scale guard.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static (double Sigma, double Rho) SmoothRow(ReadOnlySpan<float> distances, double rowMean, double globalMean, double target, double localConnectivity)
         {
             double rho = LocalRadius(distances, localConnectivity);

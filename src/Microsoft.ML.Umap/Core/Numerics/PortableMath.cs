@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace Microsoft.ML.Umap.Core.Numerics
 {
@@ -33,6 +34,7 @@ namespace Microsoft.ML.Umap.Core.Numerics
         private const double ExpUnderflow = -745.1332191019412;
 
         /// <summary>e^<paramref name="x"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static double Exp(double x)
         {
             if (double.IsNaN(x))
@@ -62,6 +64,7 @@ namespace Microsoft.ML.Umap.Core.Numerics
         }
 
         /// <summary>e^r for |r| ≤ ln 2 / 2: the Taylor series to r¹³/13!, whose remainder is below half a unit in the last place.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static double ExpReduced(double r)
         {
             var c = InverseFactorials;
