@@ -51,7 +51,7 @@ namespace Microsoft.ML.Umap.Core.Numerics
             for (int i = (_array.Length - 1) / _stride * _stride; i >= 0 && !_stopped; i -= _stride)
             {
                 // A page's worth of room ahead of the owner, so the two never fault on the same page.
-                if (i <= _filled + _stride)
+                if (i <= (long)_filled + _stride)
                     return;
                 Interlocked.CompareExchange(ref _array[i], 0f, 0f);
             }
