@@ -231,12 +231,16 @@ namespace Microsoft.ML.Umap.Core.Neighbors
             var newCandidates = new int[checked(n * candidates)];
             var oldCandidates = new int[newCandidates.Length];
             var reverse = new ReverseNeighbors(n, lists.Capacity);
+            // The join's buffers live as long as the descent: a round's offers fill what earlier rounds grew, not fresh memory.
+            var offers = new JoinOffers[(JoinBlock + WorkItem - 1) / WorkItem];
+            for (int u = 0; u < offers.Length; u++)
+                offers[u] = new JoinOffers();
             for (int iteration = 0; iteration < iterations; iteration++)
             {
                 monitor.ThrowIfCancellationRequested();
                 BuildCandidates(lists, reverse, iteration, newCandidates, oldCandidates, candidates);
                 var candidatesTime = clock.Elapsed;
-                long changes = JoinCandidates(lists, newCandidates, oldCandidates, candidates, monitor);
+                long changes = JoinCandidates(lists, newCandidates, oldCandidates, candidates, offers, monitor);
                 monitor.Report(UmapStage.Neighbors, stepsBefore + iteration + 1, totalSteps);
                 monitor.Info($"NN-descent: round {iteration + 1} changed {changes} neighbour entries ({clock.Elapsed.TotalSeconds:F2} s, candidates done at {candidatesTime.TotalSeconds:F2} s).");
                 if (changes <= NNDescentSettings.Delta * n * neighborCount)
@@ -374,17 +378,14 @@ namespace Microsoft.ML.Umap.Core.Neighbors
 
         /// <summary>
         /// The local join: within each point's candidates, compares new × new and new × old pairs and offers each
-        /// close pair to both points' heaps. Returns the number of heap entries that changed.
+        /// close pair to both points' heaps. Returns the number of heap entries that changed. The offers go through
+        /// <paramref name="offers"/>, one buffer per work item of a block, reused by every block and round.
         /// </summary>
-        private long JoinCandidates(NeighborLists lists, int[] newCandidates, int[] oldCandidates, int maxCandidates, FitMonitor monitor)
+        private long JoinCandidates(NeighborLists lists, int[] newCandidates, int[] oldCandidates, int maxCandidates, JoinOffers[] offers, FitMonitor monitor)
         {
             int n = _data.Count;
             long changes = 0;
             var distance = _distance;
-            int itemsPerBlock = (JoinBlock + WorkItem - 1) / WorkItem;
-            var offers = new JoinOffers[itemsPerBlock];
-            for (int u = 0; u < offers.Length; u++)
-                offers[u] = new JoinOffers();
             int rangeSize = (n + TargetRanges - 1) / TargetRanges;
 
             for (int blockStart = 0; blockStart < n; blockStart += JoinBlock)
@@ -438,7 +439,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                         }
                     }
                     Interlocked.Add(ref blockChanges, local);
-                });
+                }, monitor.Cancellation);
                 changes += blockChanges;
             }
             return changes;
