@@ -163,6 +163,10 @@ fi
 # The tool installs as a .NET tool and runs fit, transform and plot on a CSV of its own.
 unzip -p "$packages/Microsoft.ML.Umap.Tool.$version.nupkg" Microsoft.ML.Umap.Tool.nuspec | grep -q '<packageType name="DotnetTool"' \
   || { echo "Microsoft.ML.Umap.Tool is not packed as a dotnet tool" >&2; exit 1; }
+# The build-time Publicizer (an executable the library references for its build only) ships in no package.
+for id in Microsoft.ML.Umap Microsoft.ML.Umap.Plotting Microsoft.ML.Umap.Tool; do
+  ! unzip -l "$packages/$id.$version.nupkg" | grep -qi publicizer || { echo "$id ships the build-time Publicizer" >&2; exit 1; }
+done
 dotnet tool install Microsoft.ML.Umap.Tool --version "$version" --tool-path "$scratch/tools" --add-source "$packages" >/dev/null
 {
   echo "id,x0,x1,x2,x3,label"
