@@ -168,6 +168,13 @@ for id in Microsoft.ML.Umap Microsoft.ML.Umap.Plotting Microsoft.ML.Umap.Tool; d
   ! unzip -l "$packages/$id.$version.nupkg" | grep -qi publicizer || { echo "$id ships the build-time Publicizer" >&2; exit 1; }
 done
 dotnet tool install Microsoft.ML.Umap.Tool --version "$version" --tool-path "$scratch/tools" --add-source "$packages" >/dev/null
+# On linux-x64 the tool runs the library's precompiled image, which its deps.json declares for that runtime (the host's trace
+# names the asset it took for the library).
+if [ "$(uname -sm)" = "Linux x86_64" ]; then
+  trace=$(COREHOST_TRACE=1 COREHOST_TRACE_VERBOSITY=4 "$scratch/tools/umap" --help 2>&1 >/dev/null)
+  grep -qF "Processing TPA for deps entry [Microsoft.ML.Umap, $version, runtimes/linux-x64/lib/" <<<"$trace" \
+    || { echo "The installed umap tool did not load the library's ReadyToRun image for linux-x64" >&2; exit 1; }
+fi
 {
   echo "id,x0,x1,x2,x3,label"
   for i in $(seq 0 299); do c=$((i % 3)); echo "r$i,$((c * 10 + i % 7)).5,$((i % 5)).25,$((c * 3)).0,$((i % 11)),$c"; done
