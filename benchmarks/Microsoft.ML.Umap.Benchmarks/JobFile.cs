@@ -89,14 +89,18 @@ namespace Microsoft.ML.Umap.Benchmarks
         /// The JIT's work during a fit (all threads): where a first fit's extra time goes is compilation, and the
         /// tiers it climbs through, more than anything the fit computes.
         /// </summary>
-        private readonly record struct JitSnapshot(TimeSpan Time, long Methods)
+        private readonly record struct JitSnapshot(TimeSpan Time, long Methods, int Gen0, int Gen1, int Gen2, TimeSpan Paused)
         {
-            public static JitSnapshot Take() => new(JitInfo.GetCompilationTime(), JitInfo.GetCompiledMethodCount());
+            public static JitSnapshot Take() => new(JitInfo.GetCompilationTime(), JitInfo.GetCompiledMethodCount(),
+                GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
 
             public void AddSince(Dictionary<string, object> timing, string suffix)
             {
                 timing[$"jit_seconds{suffix}"] = (JitInfo.GetCompilationTime() - Time).TotalSeconds;
                 timing[$"jit_methods{suffix}"] = JitInfo.GetCompiledMethodCount() - Methods;
+                // The collector's work in the same fit: a first fit starts with the runtime's initial budgets.
+                timing[$"gc_collections{suffix}"] = $"{GC.CollectionCount(0) - Gen0}/{GC.CollectionCount(1) - Gen1}/{GC.CollectionCount(2) - Gen2}";
+                timing[$"gc_pause_seconds{suffix}"] = (GC.GetTotalPauseDuration() - Paused).TotalSeconds;
             }
         }
 
@@ -121,6 +125,8 @@ namespace Microsoft.ML.Umap.Benchmarks
             Console.WriteLine($"{"fit",-16} {total,8:F2} {"",6} {(double)timing["fit_seconds_warm"],8:F2}");
             Console.WriteLine($"{"JIT",-16} {(double)timing["jit_seconds"],8:F2} {"",6} {(double)timing["jit_seconds_warm"],8:F2}"
                 + $"  ({timing["jit_methods"]} / {timing["jit_methods_warm"]} methods)");
+            Console.WriteLine($"{"GC pauses",-16} {(double)timing["gc_pause_seconds"],8:F2} {"",6} {(double)timing["gc_pause_seconds_warm"],8:F2}"
+                + $"  (collections of generations 0/1/2: {timing["gc_collections"]} / {timing["gc_collections_warm"]})");
         }
 
         /// <summary>
