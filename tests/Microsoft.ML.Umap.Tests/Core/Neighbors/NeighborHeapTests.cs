@@ -24,6 +24,23 @@ namespace Microsoft.ML.Umap.Tests.Core.Neighbors
             Assert.Equal(expected.Select(c => c.Distance), distances);
         }
 
+        [Theory]
+        [InlineData(0)]
+        [InlineData(1)]
+        [InlineData(14)]
+        [InlineData(60)]
+        public void ClearEmptiesEverySlotOfTheSpansItIsGiven(int length)
+        {
+            // Slices of larger arrays, as NN-descent clears them: nothing outside them may change.
+            var distances = Enumerable.Repeat(3.5f, length + 2).ToArray();
+            var indices = Enumerable.Repeat(9, length + 2).ToArray();
+            NeighborHeap.Clear(distances.AsSpan(1, length), indices.AsSpan(1, length));
+            Assert.All(distances.Skip(1).Take(length), d => Assert.Equal(float.PositiveInfinity, d));
+            Assert.All(indices.Skip(1).Take(length), i => Assert.Equal(-1, i));
+            Assert.Equal(new[] { 3.5f, 3.5f }, new[] { distances[0], distances[^1] });
+            Assert.Equal(new[] { 9, 9 }, new[] { indices[0], indices[^1] });
+        }
+
         [Fact]
         public void CheckedPushIgnoresAnIndexAlreadyHeld()
         {
