@@ -47,8 +47,7 @@ namespace Microsoft.ML.Umap.Core.Neighbors
                 {
                     var rowIndices = indices.AsSpan(rows[r] * k, k);
                     var rowDistances = distances.AsSpan(rows[r] * k, k);
-                    rowIndices.Fill(-1);
-                    rowDistances.Fill(float.PositiveInfinity);
+                    NeighborHeap.Clear(rowDistances, rowIndices);
                     var found = within.RowIndices(r);
                     for (int q = 0; q < found.Length; q++)
                         rowIndices[q] = found[q] < 0 ? -1 : rows[found[q]];
